@@ -1,0 +1,153 @@
+/* common.c - status strings, error formatting, names of enum values, the RNG. */
+#include "internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *descent_status_string(descent_status status)
+{
+    switch (status) {
+    case DESCENT_OK: return "ok";
+    case DESCENT_CANCELLED: return "cancelled";
+    case DESCENT_ERR_ARGUMENT: return "invalid argument";
+    case DESCENT_ERR_MEMORY: return "out of memory";
+    case DESCENT_ERR_IO: return "input/output error";
+    case DESCENT_ERR_PARSE: return "malformed CSV";
+    case DESCENT_ERR_FORMAT: return "bad model file";
+    case DESCENT_ERR_NONFINITE: return "non-finite loss or weight";
+    }
+    return "unknown status";
+}
+
+descent_status descent_fail(descent_error *err, descent_status code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->code = code;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+char *descent_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+/* ---------------------------------------------------------------- names */
+
+static const char *const activation_names[] = {"linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"};
+static const char *const init_names[] = {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros"};
+static const char *const loss_names[] = {"mse", "binary_crossentropy", "categorical_crossentropy"};
+static const char *const optimizer_names[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
+static const char *const task_names[] = {"auto", "classification", "regression"};
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const char *name_of(const char *const *names, int count, int value)
+{
+    return value >= 0 && value < count ? names[value] : NULL;
+}
+
+static descent_status parse_name(const char *const *names, int count, const char *what, const char *name, int *out,
+                                 descent_error *err)
+{
+    if (name) {
+        for (int i = 0; i < count; i++) {
+            if (strcmp(name, names[i]) == 0) {
+                *out = i;
+                return DESCENT_OK;
+            }
+        }
+    }
+    char allowed[256] = "";
+    for (int i = 0; i < count; i++) {
+        strncat(allowed, names[i], sizeof allowed - strlen(allowed) - 1);
+        if (i + 1 < count) strncat(allowed, ", ", sizeof allowed - strlen(allowed) - 1);
+    }
+    return descent_fail(err, DESCENT_ERR_ARGUMENT, "unknown %s '%s': expected one of %s", what, name ? name : "(null)",
+                        allowed);
+}
+
+const char *descent_activation_name(descent_activation a) { return name_of(activation_names, COUNT(activation_names), (int)a); }
+const char *descent_init_name(descent_init i) { return name_of(init_names, COUNT(init_names), (int)i); }
+const char *descent_loss_name(descent_loss l) { return name_of(loss_names, COUNT(loss_names), (int)l); }
+const char *descent_optimizer_name(descent_optimizer_kind k) { return name_of(optimizer_names, COUNT(optimizer_names), (int)k); }
+const char *descent_task_name(descent_task t) { return name_of(task_names, COUNT(task_names), (int)t); }
+
+#define PARSER(fn, type, table, what)                                                         \
+    descent_status fn(const char *name, type *out, descent_error *err)                        \
+    {                                                                                         \
+        int v;                                                                                \
+        descent_status s = parse_name(table, COUNT(table), what, name, &v, err);              \
+        if (s == DESCENT_OK) *out = (type)v;                                                  \
+        return s;                                                                             \
+    }
+
+PARSER(descent_activation_parse, descent_activation, activation_names, "activation")
+PARSER(descent_init_parse, descent_init, init_names, "initializer")
+PARSER(descent_loss_parse, descent_loss, loss_names, "loss")
+PARSER(descent_optimizer_parse, descent_optimizer_kind, optimizer_names, "optimizer")
+PARSER(descent_task_parse, descent_task, task_names, "task")
+
+/* ------------------------------------------------------------------ rng */
+
+void rng_seed(rng *r, uint32_t seed, uint64_t stream)
+{
+    r->state = ((uint64_t)seed << 32) ^ (stream * 0xD1B54A32D192ED03ull) ^ 0x9E3779B97F4A7C15ull;
+    rng_next(r);
+}
+
+uint64_t rng_next(rng *r)
+{
+    uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+float rng_uniform(rng *r)
+{
+    return (float)(rng_next(r) >> 40) * (1.0f / 16777216.0f);
+}
+
+uint32_t rng_below(rng *r, uint32_t n)
+{
+    /* Lemire's multiply-shift with rejection of the biased low range. */
+    uint64_t m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * n;
+    uint32_t low = (uint32_t)m;
+    if (low < n) {
+        uint32_t threshold = (uint32_t)(-n) % n;
+        while (low < threshold) {
+            m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * n;
+            low = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
+
+double rng_normal(rng *r)
+{
+    /* u1 in (0, 1] so the log is finite. */
+    double u1 = ((double)(rng_next(r) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
+    double u2 = (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+void rng_shuffle(rng *r, int *idx, int n)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)rng_below(r, (uint32_t)i + 1);
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+}

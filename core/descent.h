@@ -1,0 +1,447 @@
+/* descent.h - dense neural networks trained by gradient descent, in portable C.
+ *
+ * Overview
+ * --------
+ * A model is a stack of dense layers (z = x·W + b, a = act(z)) with one loss
+ * and one optimizer. Training follows Keras exactly as TensorFlow.js 4.22
+ * implements it (see SEMANTICS in the project docs): the same losses, the same
+ * regularization penalties, the same optimizer updates in float32, so a run
+ * can be checked against TF.js step by step.
+ *
+ * Everything that can fail returns a descent_status (or NULL) and, when the
+ * caller passes a descent_error, fills it with a message that says what and
+ * where ("line 17, column 3: 'abc' is not a number"). Nothing here exits,
+ * aborts or prints. Every random choice takes a seed; the same seed gives the
+ * same run.
+ *
+ * Example: learn y = x2 from four points with plain gradient descent.
+ *
+ *     #include "descent.h"
+ *     #include <stdio.h>
+ *
+ *     int main(void) {
+ *         float x[] = {1, 1,  1, -1,  -1, 1,  -1, -1};
+ *         float y[] = {1, -1, 1, -1};
+ *         descent_layer_spec out = descent_layer(1, DESCENT_ACT_LINEAR);
+ *         out.no_bias = 1;
+ *         descent_model_spec spec = {
+ *             .inputs = 2, .n_layers = 1, .layers = &out,
+ *             .loss = DESCENT_LOSS_MSE,
+ *             .optimizer = descent_optimizer_defaults(DESCENT_OPT_SGD),
+ *             .seed = 1,
+ *         };
+ *         descent_error err;
+ *         descent_model *m = descent_model_create(&spec, &err);
+ *         if (!m) { fprintf(stderr, "%s\n", err.message); return 1; }
+ *         descent_fit_options fit = descent_fit_defaults();
+ *         fit.epochs = 1000; fit.batch_size = 4;
+ *         if (descent_model_fit(m, x, y, 4, &fit, NULL, &err) != DESCENT_OK) {
+ *             fprintf(stderr, "%s\n", err.message); descent_model_free(m); return 1;
+ *         }
+ *         float w[2];
+ *         descent_model_get_weights(m, 0, w, NULL, NULL);
+ *         printf("theta = (%.4f, %.4f)\n", w[0], w[1]);   // (0.0000, 1.0000)
+ *         descent_model_free(m);
+ *         return 0;
+ *     }
+ *
+ * Ownership: every *_create / *_read / *_parse / *_load / *_generate / *_subset
+ * returns an object the caller frees with the matching *_free. Pointers passed
+ * in are only read during the call unless a function says otherwise.
+ * Threads: objects are not shared between threads; distinct objects may be
+ * used from distinct threads.
+ */
+#ifndef DESCENT_H
+#define DESCENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DESCENT_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ errors */
+
+typedef enum descent_status {
+    DESCENT_OK = 0,
+    DESCENT_CANCELLED = 1,          /* a callback asked to stop: not an error */
+    DESCENT_ERR_ARGUMENT = -1,      /* a parameter is out of range or inconsistent */
+    DESCENT_ERR_MEMORY = -2,        /* an allocation failed */
+    DESCENT_ERR_IO = -3,            /* a file could not be opened, read or written */
+    DESCENT_ERR_PARSE = -4,         /* a CSV text is malformed */
+    DESCENT_ERR_FORMAT = -5,        /* a model file is truncated, corrupted or of another version */
+    DESCENT_ERR_NONFINITE = -6      /* the loss or an update became NaN or infinite */
+} descent_status;
+
+#define DESCENT_MESSAGE_MAX 512
+
+/* Filled by any function that takes it and fails; untouched on success. */
+typedef struct descent_error {
+    descent_status code;
+    char message[DESCENT_MESSAGE_MAX];
+} descent_error;
+
+/* A static, human-readable name for a status ("ok", "invalid argument", ...). */
+const char *descent_status_string(descent_status status);
+
+/* ------------------------------------------------------------ vocabulary */
+
+typedef enum descent_activation {
+    DESCENT_ACT_LINEAR = 0,
+    DESCENT_ACT_RELU,
+    DESCENT_ACT_LEAKY_RELU,         /* z > 0 ? z : alpha·z, alpha >= 0 */
+    DESCENT_ACT_SIGMOID,
+    DESCENT_ACT_TANH,
+    DESCENT_ACT_SOFTMAX             /* over the layer's units */
+} descent_activation;
+
+typedef enum descent_init {
+    DESCENT_INIT_GLOROT_UNIFORM = 0, /* U(-l, l), l = sqrt(6 / (fan_in + fan_out)); the Keras default */
+    DESCENT_INIT_GLOROT_NORMAL,      /* truncated N(0, 2 / (fan_in + fan_out)), cut at 2 sd, as TF.js */
+    DESCENT_INIT_HE_UNIFORM,         /* U(-l, l), l = sqrt(6 / fan_in) */
+    DESCENT_INIT_HE_NORMAL,          /* truncated N(0, 2 / fan_in), cut at 2 sd */
+    DESCENT_INIT_UNIFORM,            /* U(-a, a), a = layer's init_limit */
+    DESCENT_INIT_ZEROS
+} descent_init;
+
+typedef enum descent_loss {
+    DESCENT_LOSS_MSE = 0,
+    DESCENT_LOSS_BINARY_CROSSENTROPY,
+    DESCENT_LOSS_CATEGORICAL_CROSSENTROPY
+} descent_loss;
+
+typedef enum descent_optimizer_kind {
+    DESCENT_OPT_SGD = 0,
+    DESCENT_OPT_MOMENTUM,
+    DESCENT_OPT_NESTEROV,
+    DESCENT_OPT_ADAGRAD,
+    DESCENT_OPT_RMSPROP,
+    DESCENT_OPT_ADAM
+} descent_optimizer_kind;
+
+typedef enum descent_task {
+    DESCENT_TASK_AUTO = 0,
+    DESCENT_TASK_CLASSIFICATION,
+    DESCENT_TASK_REGRESSION
+} descent_task;
+
+/* Names as the CLI, the JS API and the model file use them ("leaky_relu",
+ * "glorot_uniform", "binary_crossentropy", "rmsprop", "classification").
+ * *_name returns NULL for an unknown value; *_parse returns
+ * DESCENT_ERR_ARGUMENT (message lists the allowed names) for an unknown name. */
+const char *descent_activation_name(descent_activation a);
+const char *descent_init_name(descent_init i);
+const char *descent_loss_name(descent_loss l);
+const char *descent_optimizer_name(descent_optimizer_kind k);
+const char *descent_task_name(descent_task t);
+descent_status descent_activation_parse(const char *name, descent_activation *out, descent_error *err);
+descent_status descent_init_parse(const char *name, descent_init *out, descent_error *err);
+descent_status descent_loss_parse(const char *name, descent_loss *out, descent_error *err);
+descent_status descent_optimizer_parse(const char *name, descent_optimizer_kind *out, descent_error *err);
+descent_status descent_task_parse(const char *name, descent_task *out, descent_error *err);
+
+/* ------------------------------------------------------------------ model */
+
+typedef struct descent_layer_spec {
+    int units;                      /* >= 1 */
+    descent_activation activation;
+    float alpha;                    /* leaky_relu slope below 0, >= 0 (descent_layer sets 0.2) */
+    float l1, l2;                   /* kernel penalty l1·Σ|W| + l2·ΣW², >= 0; never on the bias */
+    descent_init init;              /* kernel initializer; biases start at 0 */
+    float init_limit;               /* a for DESCENT_INIT_UNIFORM, > 0 */
+    int no_bias;                    /* 1: the layer has no bias (Keras useBias: false) */
+} descent_layer_spec;
+
+/* A layer spec with the defaults: glorot_uniform, bias on, alpha 0.2, no penalty. */
+descent_layer_spec descent_layer(int units, descent_activation activation);
+
+/* Hyper-parameters of every optimizer; each uses the fields its rule names. */
+typedef struct descent_optimizer_spec {
+    descent_optimizer_kind kind;
+    double learning_rate;           /* > 0 */
+    double momentum;                /* momentum, nesterov (mu), rmsprop: [0, 1) */
+    double rho;                     /* rmsprop decay: [0, 1) */
+    double epsilon;                 /* rmsprop (inside the sqrt), adam (outside): > 0 */
+    double beta1, beta2;            /* adam: [0, 1) */
+    double initial_accumulator;     /* adagrad: > 0 */
+    int centered;                   /* rmsprop: 1 = centered */
+} descent_optimizer_spec;
+
+/* Defaults as TF.js uses them, and where it has none descent's own:
+ *   sgd       lr 0.01                          (Keras 'sgd')
+ *   momentum  lr 0.01, momentum 0.9            (descent's choice)
+ *   nesterov  lr 0.01, momentum 0.9            (descent's choice)
+ *   adagrad   lr 0.01, initial_accumulator 0.1 (Keras 'adagrad'; epsilon fixed 1e-7)
+ *   rmsprop   lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, not centered
+ *   adam      lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7 */
+descent_optimizer_spec descent_optimizer_defaults(descent_optimizer_kind kind);
+
+typedef struct descent_model_spec {
+    int inputs;                     /* >= 1 */
+    int n_layers;                   /* >= 1; the last layer is the output */
+    const descent_layer_spec *layers;
+    descent_loss loss;
+    descent_optimizer_spec optimizer;
+    uint32_t seed;                  /* drives initialization and shuffling */
+} descent_model_spec;
+
+typedef struct descent_model descent_model;
+
+/* Validates the spec (every bad field is named with its allowed range),
+ * allocates one block for parameters, gradients and optimizer state, and
+ * initializes the weights from the seed. NULL on failure. */
+descent_model *descent_model_create(const descent_model_spec *spec, descent_error *err);
+/* Frees the model; NULL is fine. */
+void descent_model_free(descent_model *model);
+/* A deep copy: weights, optimizer state, preprocessing and names. */
+descent_model *descent_model_clone(const descent_model *model, descent_error *err);
+
+int descent_model_inputs(const descent_model *model);
+int descent_model_outputs(const descent_model *model);
+int descent_model_layer_count(const descent_model *model);
+descent_layer_spec descent_model_layer(const descent_model *model, int layer);
+descent_loss descent_model_loss(const descent_model *model);
+uint32_t descent_model_seed(const descent_model *model);
+/* Total number of weights and biases. */
+int descent_model_param_count(const descent_model *model);
+/* All parameters as one array owned by the model: for each layer its kernel
+ * [in][out] row-major, then its bias [out] (absent with no_bias). Valid until
+ * the model is freed; writes change the model. */
+float *descent_model_params(descent_model *model);
+
+/* Draws fresh weights from seed and resets optimizer state and the shuffle stream. */
+descent_status descent_model_reinit(descent_model *model, uint32_t seed, descent_error *err);
+
+/* Copies layer's kernel (in·out floats, [in][out] row-major) and bias (out
+ * floats) out of / into the model. Either pointer may be NULL to skip it.
+ * Setting a bias on a no_bias layer, or non-finite values, is an error. */
+descent_status descent_model_get_weights(const descent_model *model, int layer, float *kernel, float *bias, descent_error *err);
+descent_status descent_model_set_weights(descent_model *model, int layer, const float *kernel, const float *bias, descent_error *err);
+
+/* Replaces the optimizer. With the same kind, the state (moments, step count)
+ * is kept, so a new learning rate or momentum applies at the next step; with
+ * another kind the state is reset. */
+descent_status descent_model_set_optimizer(descent_model *model, const descent_optimizer_spec *spec, descent_error *err);
+descent_optimizer_spec descent_model_optimizer(const descent_model *model);
+descent_status descent_model_set_learning_rate(descent_model *model, double learning_rate, descent_error *err);
+/* Zeroes moments and accumulators (AdaGrad's back to its initial value) and the step count. */
+void descent_model_reset_optimizer(descent_model *model);
+/* Number of optimizer updates since creation or the last reset. */
+long descent_model_step_count(const descent_model *model);
+
+/* Per-layer regularization can be changed between steps. */
+descent_status descent_model_set_regularization(descent_model *model, int layer, float l1, float l2, descent_error *err);
+
+/* ----------------------------------------------------------- preprocessing
+ * A model may carry an input scaler (x' = (x - mean) / std per feature) and,
+ * for regression, a target scaler. Every function below that takes x or y
+ * takes them raw and applies the scalers; predictions come back in target
+ * units. Losses are computed on the network's (scaled) outputs. */
+descent_status descent_model_set_input_scaler(descent_model *model, const float *mean, const float *std, descent_error *err);
+descent_status descent_model_set_target_scaler(descent_model *model, const float *mean, const float *std, descent_error *err);
+/* Pointers to the model's scaler arrays, or NULL when it has none. */
+const float *descent_model_input_mean(const descent_model *model);
+const float *descent_model_input_std(const descent_model *model);
+const float *descent_model_target_mean(const descent_model *model);
+const float *descent_model_target_std(const descent_model *model);
+
+/* Names carried with the model for people and for CSV output. feature_names
+ * has inputs entries (or is NULL); class_names has n_classes entries (or
+ * n_classes is 0, for regression). Strings are copied. */
+descent_status descent_model_set_names(descent_model *model, const char *const *feature_names, const char *target_name,
+                                       int n_classes, const char *const *class_names, descent_error *err);
+const char *descent_model_feature_name(const descent_model *model, int i); /* NULL if unset */
+const char *descent_model_target_name(const descent_model *model);       /* NULL if unset */
+int descent_model_class_count(const descent_model *model);
+const char *descent_model_class_name(const descent_model *model, int i);
+
+/* --------------------------------------------------------------- training */
+
+/* One optimizer step on n rows: x is n·inputs, y is n·outputs. Writes the
+ * objective (mean data loss + penalties) before the update to *loss (may be
+ * NULL), as Keras' trainOnBatch returns it. A non-finite loss leaves the model
+ * untouched and returns DESCENT_ERR_NONFINITE; an update that would make a
+ * weight non-finite keeps that weight's last finite value and returns it too. */
+descent_status descent_model_train_step(descent_model *model, const float *x, const float *y, int n, float *loss,
+                                        descent_error *err);
+
+typedef struct descent_history {
+    int epochs;                     /* epochs completed */
+    int capacity;                   /* allocated length of the arrays */
+    float *loss;                    /* training objective per epoch (batch-size-weighted mean) */
+    float *val_loss;                /* validation objective, NaN without validation */
+    float *metric;                  /* accuracy (classification losses) or NaN */
+    float *val_metric;
+    int best_epoch;                 /* 0-based epoch of the best monitored loss, -1 if none */
+    int stopped_early;              /* 1 when early stopping ended the fit */
+    long steps;                     /* optimizer steps taken in this fit */
+} descent_history;
+
+/* Frees the arrays of a history filled by descent_model_fit; the struct itself is the caller's. */
+void descent_history_free(descent_history *history);
+
+/* Called after each epoch; return nonzero to stop (fit then returns DESCENT_CANCELLED). */
+typedef int (*descent_epoch_callback)(const descent_history *history, void *user);
+/* Called after each batch; return nonzero to stop within this epoch. */
+typedef int (*descent_batch_callback)(int epoch, int batch, float loss, void *user);
+
+typedef struct descent_fit_options {
+    int epochs;                     /* >= 1 */
+    int batch_size;                 /* 1 (stochastic) .. n (full batch); the last batch may be smaller */
+    int no_shuffle;                 /* 1: rows in order every epoch */
+    uint32_t shuffle_seed;          /* nonzero: restart the model's shuffle stream from it */
+    float validation_split;         /* [0, 1): the last fraction of rows is held out, as Keras does */
+    const float *val_x, *val_y;     /* separate validation data (overrides validation_split) */
+    int val_n;
+    int patience;                   /* early stopping after this many epochs without improvement; 0 = off */
+    float min_delta;                /* an improvement must exceed this */
+    int restore_best;               /* with early stopping: put back the best epoch's weights */
+    descent_epoch_callback on_epoch;
+    descent_batch_callback on_batch;
+    void *user;
+} descent_fit_options;
+
+/* epochs 1, batch_size 32, shuffle on, no validation, no early stopping. */
+descent_fit_options descent_fit_defaults(void);
+
+/* Trains for options->epochs epochs (or until early stopping or a callback
+ * stops it). history may be NULL; if given it is filled (free it with
+ * descent_history_free). Returns DESCENT_OK, DESCENT_CANCELLED, or an error;
+ * on DESCENT_ERR_NONFINITE the model keeps its last finite weights and the
+ * history holds the epochs completed before. */
+descent_status descent_model_fit(descent_model *model, const float *x, const float *y, int n,
+                                 const descent_fit_options *options, descent_history *history, descent_error *err);
+
+/* out receives n·outputs predictions in target units. */
+descent_status descent_model_predict(descent_model *model, const float *x, int n, float *out, descent_error *err);
+/* The objective (mean data loss + penalties) on n rows, without training. */
+descent_status descent_model_evaluate(descent_model *model, const float *x, const float *y, int n, float *loss,
+                                      descent_error *err);
+
+/* ------------------------------------------------------------- save, load
+ * The file format is documented in core/FORMAT.md: little-endian, versioned,
+ * checksummed. with_optimizer = 1 also stores the optimizer and its state so
+ * training resumes exactly. */
+descent_status descent_model_save(const descent_model *model, int with_optimizer, unsigned char **bytes, size_t *length,
+                                  descent_error *err);  /* *bytes: free() it */
+descent_model *descent_model_load(const unsigned char *bytes, size_t length, descent_error *err);
+descent_status descent_model_save_file(const descent_model *model, int with_optimizer, const char *path,
+                                       descent_error *err);
+descent_model *descent_model_load_file(const char *path, descent_error *err);
+
+/* ----------------------------------------------------------------- metrics */
+
+typedef struct descent_metrics {
+    int n;                          /* rows scored */
+    int classes;                    /* 0 for regression */
+    double accuracy;                /* classification */
+    double precision, recall, f1;   /* binary: of class 1; more classes: macro average */
+    double mse, rmse, mae, r2;      /* regression, over all outputs */
+} descent_metrics;
+
+/* pred and y are n·outputs. outputs == 1: binary, pred thresholded at 0.5 and
+ * y in {0, 1}; outputs > 1: argmax of pred against argmax of one-hot y.
+ * confusion (may be NULL) receives k·k counts, row = actual, column =
+ * predicted, k = max(2, outputs). Fields that do not apply are NaN. */
+descent_status descent_metrics_classification(const float *pred, const float *y, int n, int outputs, int *confusion,
+                                              descent_metrics *out, descent_error *err);
+descent_status descent_metrics_regression(const float *pred, const float *y, int n, int outputs, descent_metrics *out,
+                                          descent_error *err);
+
+/* -------------------------------------------------------------------- data */
+
+typedef struct descent_dataset {
+    int n;                          /* rows */
+    int features;                   /* columns of x */
+    int outputs;                    /* columns of y: 1 for regression or 2 classes, k for k > 2 classes (one-hot) */
+    float *x;                       /* n·features, row-major */
+    float *y;                       /* n·outputs */
+    int classes;                    /* 0: regression; >= 2: classification */
+    int *labels;                    /* n class indices for classification, else NULL */
+    char **feature_names;           /* features entries */
+    char *target_name;
+    char **class_names;             /* classes entries (numeric classes are named by their value) */
+} descent_dataset;
+
+typedef struct descent_csv_options {
+    const char *target;             /* target column by name; NULL: use target_index */
+    int target_index;               /* 0-based; -1: the last column */
+    descent_task task;              /* AUTO: text targets, or integer targets with at most 20 distinct
+                                       values, are classification; otherwise regression */
+    char delimiter;                 /* 0: ',' */
+    int no_target;                  /* 1: every column is a feature; y NULL, outputs 0 (for prediction) */
+} descent_csv_options;
+
+/* target NULL, target_index -1, task AUTO, ',', with a target. */
+descent_csv_options descent_csv_defaults(void);
+
+/* A header row, then one row per sample. Features must be numbers; the target
+ * may be text (mapped to classes in sorted order). CRLF, quoted fields and
+ * blank lines are handled. Errors name the line and column and what was
+ * expected, with the file's name when reading a file. */
+descent_dataset *descent_csv_read_file(const char *path, const descent_csv_options *options, descent_error *err);
+descent_dataset *descent_csv_parse(const char *text, size_t length, const descent_csv_options *options,
+                                   descent_error *err);
+
+/* An empty dataset to fill (x and y zeroed; names NULL; labels allocated when classes >= 2). */
+descent_dataset *descent_dataset_create(int n, int features, int outputs, int classes, descent_error *err);
+/* A new dataset with rows idx[0..m-1] of ds (names and classes kept). */
+descent_dataset *descent_dataset_subset(const descent_dataset *ds, const int *idx, int m, descent_error *err);
+void descent_dataset_free(descent_dataset *ds);
+
+typedef enum descent_generator {
+    DESCENT_DATA_CIRCLE = 0,        /* 2-D, binary: inside vs outside a ring */
+    DESCENT_DATA_XOR,               /* 2-D, binary: sign of x1·x2 */
+    DESCENT_DATA_GAUSSIAN,          /* 2-D, binary: two Gaussian blobs */
+    DESCENT_DATA_SPIRAL,            /* 2-D, binary: two interleaved spirals */
+    DESCENT_DATA_PLANE,             /* 2-D regression: a tilted plane */
+    DESCENT_DATA_MULTIGAUSS,        /* 2-D regression: a sum of Gaussian bumps */
+    DESCENT_DATA_LINEAR4,           /* the 4-point set X = [[1,1],[1,-1],[-1,1],[-1,-1]], y = x2 (n, noise ignored) */
+    DESCENT_DATA_LINE,              /* 1-D regression: y = 3x + noise, x in [-1, 1] */
+    DESCENT_DATA_CURVE              /* 1-D regression: a smooth curve plus noise */
+} descent_generator;
+
+const char *descent_generator_name(descent_generator g);
+descent_status descent_generator_parse(const char *name, descent_generator *out, descent_error *err);
+/* n >= 1 rows (LINEAR4 always has 4); noise in [0, 1] (a fraction of the
+ * set's scale; for LINE the standard deviation of the added noise). */
+descent_dataset *descent_dataset_generate(descent_generator kind, int n, float noise, uint32_t seed, descent_error *err);
+
+/* Per-column mean and population standard deviation of n rows (std 1 where a
+ * column is constant). */
+descent_status descent_standardize_fit(const float *x, int n, int columns, float *mean, float *std, descent_error *err);
+/* x = (x - mean) / std in place. */
+void descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std);
+
+/* A seeded shuffle of 0..n-1 into n_test test rows (round(n·test_fraction),
+ * at least 1 when test_fraction > 0) and the rest for training. With labels
+ * (n class indices in [0, classes)), the split is stratified: each class
+ * contributes in proportion. train_idx and test_idx must hold n entries each. */
+descent_status descent_split(int n, const int *labels, int classes, float test_fraction, uint32_t seed, int *train_idx,
+                             int *n_train, int *test_idx, int *n_test, descent_error *err);
+
+/* Assigns each of n rows a fold in 0..k-1 (2 <= k <= n), seeded; with labels
+ * the folds are stratified so each class's count differs by at most one
+ * between folds. */
+descent_status descent_kfold(int n, int k, const int *labels, int classes, uint32_t seed, int *fold,
+                             descent_error *err);
+
+/* ----------------------------------------------------------------- kernels */
+
+typedef enum descent_kernels {
+    DESCENT_KERNELS_SCALAR = 0,     /* the reference, always built */
+    DESCENT_KERNELS_SIMD            /* wasm_* intrinsics (natively through SIMDe) */
+} descent_kernels;
+
+/* 1 if this build has the SIMD kernels. */
+int descent_simd_available(void);
+/* Chooses the kernels a model's hot loops use (default: SIMD when available). */
+descent_status descent_model_set_kernels(descent_model *model, descent_kernels kernels, descent_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

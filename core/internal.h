@@ -1,0 +1,39 @@
+/* internal.h - helpers shared by the core's source files; not installed. */
+#ifndef DESCENT_INTERNAL_H
+#define DESCENT_INTERNAL_H
+
+#include "descent.h"
+
+#include <stdint.h>
+
+/* Fills err (if any) with code and a printf-style message; returns code. */
+descent_status descent_fail(descent_error *err, descent_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* A small, fast, seedable generator (SplitMix64). Integer-only, so a seed
+ * gives the same sequence natively and in WebAssembly. */
+typedef struct rng {
+    uint64_t state;
+} rng;
+
+/* stream separates independent uses of one seed (init, shuffle, data, ...). */
+void rng_seed(rng *r, uint32_t seed, uint64_t stream);
+uint64_t rng_next(rng *r);
+/* Uniform in [0, 1) with 24 random bits, so exactly representable in float. */
+float rng_uniform(rng *r);
+/* Uniform integer in [0, n), unbiased; n >= 1. */
+uint32_t rng_below(rng *r, uint32_t n);
+/* Standard normal (Box-Muller in double). */
+double rng_normal(rng *r);
+/* Fisher-Yates shuffle of idx[0..n-1]. */
+void rng_shuffle(rng *r, int *idx, int n);
+
+enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DATA = 3, RNG_STREAM_SPLIT = 4, RNG_STREAM_KFOLD = 5 };
+
+/* strdup that reports failure through err. */
+char *descent_strdup(const char *s);
+
+#endif

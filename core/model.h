@@ -1,0 +1,83 @@
+/* model.h - the model's layout, shared by the core's model, optimizer, fit
+ * and file code. Not part of the public API. */
+#ifndef DESCENT_MODEL_H
+#define DESCENT_MODEL_H
+
+#include "internal.h"
+#include "kernels.h"
+
+#include <stddef.h>
+
+typedef struct layer {
+    descent_layer_spec spec;
+    int in, out;
+    size_t w_off;                   /* kernel [in][out] in params */
+    size_t b_off;                   /* bias [out] in params; unused with no_bias */
+} layer;
+
+#define OPT_SLOTS 3                 /* the most state arrays an optimizer needs (centered RMSprop) */
+
+struct descent_model {
+    int inputs, outputs, n_layers, max_units;
+    descent_loss loss;
+    layer *layers;
+    size_t n_params;
+
+    /* One allocation: params | grads | state[0] | state[1] | state[2], each n_params long. */
+    float *block;
+    float *params, *grads, *state[OPT_SLOTS];
+
+    descent_optimizer_spec opt;
+    long t;                         /* optimizer updates so far */
+    float beta1_pow, beta2_pow;     /* Adam's float32 running products β^t, as TF.js keeps them */
+
+    uint32_t seed;
+    rng shuffle;                    /* the stream fit draws epoch permutations from */
+    const kernel_table *k;
+
+    float *in_mean, *in_std;        /* inputs entries each, or NULL */
+    float *out_mean, *out_std;      /* outputs entries each, or NULL */
+    char **feature_names;           /* inputs entries, or NULL */
+    char *target_name;
+    int n_classes;
+    char **class_names;
+
+    /* Workspace for up to ws_rows rows, grown on demand and then reused, so a
+     * warmed-up training step allocates nothing. */
+    int ws_rows;
+    float *ws;
+    float **act;                    /* act[0] = scaled input, act[l + 1] = layer l's output */
+    float *delta[2];                /* backward ping-pong buffers, rows × max_units */
+    float *yb;                      /* scaled targets, rows × outputs */
+};
+
+descent_status model_ensure_rows(descent_model *m, int rows, descent_error *err);
+/* Copies rows (idx[i] if idx, else start + i) of x (and y if given) into the
+ * workspace, applying the scalers. */
+void model_load_rows(descent_model *m, const float *x, const float *y, const int *idx, int start, int count);
+void model_forward(descent_model *m, int rows);
+/* Mean data loss of the loaded batch plus the penalties; with grad, also
+ * leaves ∂L/∂output in delta[0]. */
+double model_objective(descent_model *m, int rows, int grad);
+/* Forward, loss and backward on the loaded rows: fills grads, returns the objective. */
+double model_gradient(descent_model *m, int rows);
+/* Forward, loss, backward and one update on the loaded rows. */
+descent_status model_step_loaded(descent_model *m, int rows, float *loss, descent_error *err);
+/* Correct predictions in the loaded batch (for the running accuracy); -1 for MSE. */
+int model_batch_correct(const descent_model *m, int rows);
+/* The objective over rows (idx[i] if idx, else 0..n-1) in workspace-sized
+ * chunks; correct receives the count of right predictions (-1 for MSE). */
+descent_status model_evaluate_rows(descent_model *m, const float *x, const float *y, const int *idx, int n,
+                                   double *loss, int *correct, descent_error *err);
+/* Checks n rows of x (and y) are finite, naming the first bad cell. */
+descent_status model_check_data(const descent_model *m, const float *x, const float *y, int n, const char *xname,
+                                const char *yname, descent_error *err);
+
+/* optimizer.c */
+descent_status optimizer_validate(const descent_optimizer_spec *spec, descent_error *err);
+void optimizer_reset(descent_model *m);
+/* Applies one update from m->grads; returns the count of weights kept because they would be non-finite. */
+int optimizer_apply(descent_model *m);
+int optimizer_slots(descent_optimizer_kind kind);
+
+#endif
