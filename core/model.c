@@ -700,6 +700,12 @@ descent_status model_step_loaded(descent_model *m, int rows, float *loss, descen
                             "try a smaller learning rate",
                             obj, m->t + 1);
     int bad = optimizer_apply(m);
+    if (bad && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
+        return descent_fail(err, DESCENT_ERR_NONFINITE,
+                            "the update at step %ld would make %d weight%s NaN: centered rmsprop takes the square "
+                            "root of S - (G² + epsilon), as TF.js does, which is negative for a near-zero gradient; "
+                            "use a smaller epsilon (now %g) or centered off. The weights keep their last finite values",
+                            m->t, bad, bad == 1 ? "" : "s", m->opt.epsilon);
     if (bad)
         return descent_fail(err, DESCENT_ERR_NONFINITE,
                             "the update at step %ld would make %d weight%s non-finite (%s): they keep their last "

@@ -1,0 +1,267 @@
+/* test_fit.c - fit's batching, shuffling, validation, early stopping,
+ * callbacks and non-finite handling, checked against explicit step loops. */
+#include "check.h"
+#include "model.h"
+
+#include <stdlib.h>
+
+static descent_model *net(uint32_t seed, descent_optimizer_kind opt)
+{
+    descent_layer_spec layers[2] = {descent_layer(6, DESCENT_ACT_TANH), descent_layer(1, DESCENT_ACT_LINEAR)};
+    descent_optimizer_spec o = descent_optimizer_defaults(opt);
+    descent_model_spec spec = {2, 2, layers, DESCENT_LOSS_MSE, o, seed};
+    return descent_model_create(&spec, NULL);
+}
+
+static void data(float *x, float *y, int n, uint32_t seed, float sign)
+{
+    rng r;
+    rng_seed(&r, seed, 77);
+    for (int i = 0; i < n; i++) {
+        x[2 * i] = 2 * rng_uniform(&r) - 1;
+        x[2 * i + 1] = 2 * rng_uniform(&r) - 1;
+        y[i] = sign * (x[2 * i] - 0.5f * x[2 * i + 1]);
+    }
+}
+
+static void test_unshuffled_fit_equals_step_loop(void)
+{
+    float x[20], y[10];
+    data(x, y, 10, 1, 1);
+    descent_model *a = net(3, DESCENT_OPT_ADAM), *b = net(3, DESCENT_OPT_ADAM);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 3;
+    o.batch_size = 4;
+    o.no_shuffle = 1;
+    descent_history h;
+    descent_error err;
+    CHECK(descent_model_fit(a, x, y, 10, &o, &h, &err) == DESCENT_OK);
+    CHECK(h.epochs == 3 && h.steps == 9);
+    for (int e = 0; e < 3; e++) {
+        double sum = 0.0;
+        for (int start = 0; start < 10; start += 4) {
+            int rows = start + 4 <= 10 ? 4 : 10 - start; /* 4, 4, then the partial batch of 2 */
+            float loss;
+            CHECK(descent_model_train_step(b, x + 2 * start, y + start, rows, &loss, &err) == DESCENT_OK);
+            sum += (double)loss * rows;
+        }
+        CHECK_NEAR(h.loss[e], sum / 10, 1e-7);
+        CHECK(isnan(h.val_loss[e]) && isnan(h.metric[e]));
+    }
+    CHECK(memcmp(a->params, b->params, sizeof(float) * a->n_params) == 0);
+    descent_history_free(&h);
+    descent_model_free(a);
+    descent_model_free(b);
+}
+
+static void test_shuffling_is_seeded(void)
+{
+    float x[64], y[32];
+    data(x, y, 32, 2, 1);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 2;
+    o.batch_size = 5;
+    o.shuffle_seed = 11;
+    descent_model *a = net(1, DESCENT_OPT_SGD), *b = net(1, DESCENT_OPT_SGD), *c = net(1, DESCENT_OPT_SGD),
+                  *d = net(1, DESCENT_OPT_SGD);
+    CHECK(descent_model_fit(a, x, y, 32, &o, NULL, NULL) == DESCENT_OK);
+    CHECK(descent_model_fit(b, x, y, 32, &o, NULL, NULL) == DESCENT_OK);
+    CHECK(memcmp(a->params, b->params, sizeof(float) * a->n_params) == 0);
+    o.shuffle_seed = 12;
+    CHECK(descent_model_fit(c, x, y, 32, &o, NULL, NULL) == DESCENT_OK);
+    CHECK(memcmp(a->params, c->params, sizeof(float) * a->n_params) != 0);
+    /* two fits of one epoch continue the model's stream: the same as one fit of two */
+    o.shuffle_seed = 11;
+    o.epochs = 1;
+    CHECK(descent_model_fit(d, x, y, 32, &o, NULL, NULL) == DESCENT_OK);
+    o.shuffle_seed = 0;
+    CHECK(descent_model_fit(d, x, y, 32, &o, NULL, NULL) == DESCENT_OK);
+    CHECK(memcmp(a->params, d->params, sizeof(float) * a->n_params) == 0);
+    descent_model_free(a);
+    descent_model_free(b);
+    descent_model_free(c);
+    descent_model_free(d);
+}
+
+static void test_validation_split_takes_the_last_rows(void)
+{
+    float x[16], y[8];
+    data(x, y, 8, 3, 1);
+    descent_model *a = net(5, DESCENT_OPT_SGD), *b = net(5, DESCENT_OPT_SGD);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 2;
+    o.no_shuffle = 1;
+    o.validation_split = 0.25f;
+    descent_history h;
+    CHECK(descent_model_fit(a, x, y, 8, &o, &h, NULL) == DESCENT_OK);
+    float val;
+    CHECK(descent_model_evaluate(a, x + 12, y + 6, 2, &val, NULL) == DESCENT_OK);
+    CHECK(h.val_loss[1] == val);
+    /* the same as training on the first 6 rows with the last 2 as separate validation data */
+    o.validation_split = 0;
+    o.val_x = x + 12;
+    o.val_y = y + 6;
+    o.val_n = 2;
+    descent_history h2;
+    CHECK(descent_model_fit(b, x, y, 6, &o, &h2, NULL) == DESCENT_OK);
+    CHECK(memcmp(a->params, b->params, sizeof(float) * a->n_params) == 0);
+    CHECK(h2.val_loss[1] == val);
+    descent_history_free(&h);
+    descent_history_free(&h2);
+    descent_model_free(a);
+    descent_model_free(b);
+}
+
+/* Validation targets of the opposite sign: the better the fit, the worse the
+ * validation loss, so the best epoch is the first. */
+static void test_early_stopping_restores_best(void)
+{
+    float x[64], y[32], vx[32], vy[16];
+    data(x, y, 32, 4, 1);
+    data(vx, vy, 16, 5, -1);
+    descent_model *a = net(6, DESCENT_OPT_ADAM), *first = net(6, DESCENT_OPT_ADAM);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 50;
+    o.batch_size = 8;
+    o.shuffle_seed = 3;
+    o.val_x = vx;
+    o.val_y = vy;
+    o.val_n = 16;
+    o.patience = 3;
+    o.restore_best = 1;
+    descent_history h;
+    CHECK(descent_model_fit(a, x, y, 32, &o, &h, NULL) == DESCENT_OK);
+    CHECK(h.stopped_early == 1);
+    CHECK(h.best_epoch == 0);
+    CHECK(h.epochs == 4);
+    o.epochs = 1;
+    o.patience = 0;
+    CHECK(descent_model_fit(first, x, y, 32, &o, NULL, NULL) == DESCENT_OK);
+    CHECK(memcmp(a->params, first->params, sizeof(float) * a->n_params) == 0);
+    descent_history_free(&h);
+    descent_model_free(a);
+    descent_model_free(first);
+}
+
+static int stop_at_epoch_2(const descent_history *h, void *user)
+{
+    (*(int *)user)++;
+    return h->epochs == 3;
+}
+
+static int stop_at_batch_3(int epoch, int batch, float loss, void *user)
+{
+    (void)loss;
+    return epoch == 1 && batch == 3;
+}
+
+static void test_callbacks_cancel(void)
+{
+    float x[64], y[32];
+    data(x, y, 32, 6, 1);
+    descent_model *a = net(7, DESCENT_OPT_SGD);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 10;
+    o.batch_size = 4;
+    int calls = 0;
+    o.on_epoch = stop_at_epoch_2;
+    o.user = &calls;
+    descent_history h;
+    CHECK(descent_model_fit(a, x, y, 32, &o, &h, NULL) == DESCENT_CANCELLED);
+    CHECK(h.epochs == 3 && calls == 3);
+    descent_history_free(&h);
+    o.on_epoch = NULL;
+    o.on_batch = stop_at_batch_3;
+    CHECK(descent_model_fit(a, x, y, 32, &o, &h, NULL) == DESCENT_CANCELLED);
+    CHECK(h.epochs == 1);
+    CHECK(h.steps == 8 + 4); /* epoch 0 whole, then batches 0..3 of epoch 1 */
+    descent_history_free(&h);
+    descent_model_free(a);
+}
+
+static void test_nonfinite_stops_with_finite_weights(void)
+{
+    float x[64], y[32];
+    data(x, y, 32, 7, 1000);
+    descent_model *a = net(8, DESCENT_OPT_SGD);
+    descent_model_set_learning_rate(a, 50.0, NULL);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 1000;
+    o.batch_size = 32;
+    descent_history h;
+    descent_error err;
+    CHECK(descent_model_fit(a, x, y, 32, &o, &h, &err) == DESCENT_ERR_NONFINITE);
+    CHECK(h.epochs < 1000);
+    CHECK_HAS(err.message, "not finite");
+    for (size_t i = 0; i < a->n_params; i++) CHECK(isfinite(a->params[i]));
+    for (int e = 0; e < h.epochs; e++) CHECK(isfinite(h.loss[e]));
+    descent_history_free(&h);
+    descent_model_free(a);
+}
+
+static void test_option_errors(void)
+{
+    float x[4] = {0, 0, 1, 1}, y[2] = {0, 1};
+    descent_model *a = net(1, DESCENT_OPT_SGD);
+    descent_fit_options o = descent_fit_defaults();
+    descent_error err;
+    o.epochs = 0;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "epochs must be in 1..");
+    o = descent_fit_defaults();
+    o.batch_size = 0;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "batch_size must be >= 1 (got 0)");
+    o = descent_fit_defaults();
+    o.validation_split = 1.0f;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "validation_split must be in [0, 1) (got 1)");
+    o.validation_split = 0.6f; /* floor(2 · 0.4) = 0 rows left to train on */
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "both need at least 1");
+    o = descent_fit_defaults();
+    o.patience = -1;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "patience must be >= 0");
+    o = descent_fit_defaults();
+    o.val_n = 3;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "validation data needs val_x, val_y");
+    o = descent_fit_defaults();
+    x[3] = INFINITY;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "x[1][1] is infinite");
+    descent_model_free(a);
+}
+
+static void test_accuracy_in_history(void)
+{
+    descent_layer_spec layers[2] = {descent_layer(8, DESCENT_ACT_TANH), descent_layer(1, DESCENT_ACT_SIGMOID)};
+    descent_model_spec spec = {2, 2, layers, DESCENT_LOSS_BINARY_CROSSENTROPY,
+                               descent_optimizer_defaults(DESCENT_OPT_ADAM), 2};
+    spec.optimizer.learning_rate = 0.05;
+    descent_model *m = descent_model_create(&spec, NULL);
+    float x[200], y[100];
+    rng r;
+    rng_seed(&r, 1, 1);
+    for (int i = 0; i < 100; i++) {
+        x[2 * i] = 2 * rng_uniform(&r) - 1;
+        x[2 * i + 1] = 2 * rng_uniform(&r) - 1;
+        y[i] = x[2 * i] + x[2 * i + 1] > 0 ? 1.0f : 0.0f;
+    }
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 60;
+    o.batch_size = 10;
+    o.validation_split = 0.2f;
+    descent_history h;
+    CHECK(descent_model_fit(m, x, y, 100, &o, &h, NULL) == DESCENT_OK);
+    CHECK(h.metric[59] > 0.95f && h.val_metric[59] > 0.9f);
+    CHECK(h.loss[59] < h.loss[0]);
+    descent_history_free(&h);
+    descent_model_free(m);
+}
+
+CHECK_MAIN(TEST(test_unshuffled_fit_equals_step_loop), TEST(test_shuffling_is_seeded),
+           TEST(test_validation_split_takes_the_last_rows), TEST(test_early_stopping_restores_best),
+           TEST(test_callbacks_cancel), TEST(test_nonfinite_stops_with_finite_weights), TEST(test_option_errors),
+           TEST(test_accuracy_in_history))
