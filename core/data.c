@@ -1,0 +1,1176 @@
+/* data.c - getting rows into a descent_dataset (CSV, synthetic generators) and
+ * preparing them for training (standardization, train/test split, k folds). */
+#include "internal.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PI 3.14159265358979323846
+#define AUTO_MAX_CLASSES 20
+#define MAX_CLASSES 1000
+#define GENERATE_MAX_N 10000000
+
+/* ------------------------------------------------------------- datasets */
+
+descent_dataset *descent_dataset_create(int n, int features, int outputs, int classes, descent_error *err)
+{
+    if (n < 0) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 0, got %d", n);
+        return NULL;
+    }
+    if (features < 1) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "features must be >= 1, got %d", features);
+        return NULL;
+    }
+    if (outputs < 0) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "outputs must be >= 0, got %d", outputs);
+        return NULL;
+    }
+    if (classes < 0 || classes == 1) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "classes must be 0 (regression) or >= 2, got %d", classes);
+        return NULL;
+    }
+    size_t rows = (size_t)n;
+    if ((size_t)features > SIZE_MAX / sizeof(float) / (rows ? rows : 1) ||
+        (size_t)outputs > SIZE_MAX / sizeof(float) / (rows ? rows : 1)) {
+        descent_fail(err, DESCENT_ERR_MEMORY, "a dataset of %d x %d is too large", n, features);
+        return NULL;
+    }
+    descent_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds) goto oom;
+    ds->n = n;
+    ds->features = features;
+    ds->outputs = outputs;
+    ds->classes = classes;
+    /* At least one element, so an empty dataset still has non-NULL arrays. */
+    ds->x = calloc(rows * (size_t)features + 1, sizeof(float));
+    if (!ds->x) goto oom;
+    if (outputs > 0) {
+        ds->y = calloc(rows * (size_t)outputs + 1, sizeof(float));
+        if (!ds->y) goto oom;
+    }
+    if (classes >= 2) {
+        ds->labels = calloc(rows + 1, sizeof(int));
+        if (!ds->labels) goto oom;
+    }
+    return ds;
+oom:
+    descent_dataset_free(ds);
+    descent_fail(err, DESCENT_ERR_MEMORY, "out of memory allocating a dataset of %d x %d", n, features);
+    return NULL;
+}
+
+void descent_dataset_free(descent_dataset *ds)
+{
+    if (!ds) return;
+    if (ds->feature_names) {
+        for (int j = 0; j < ds->features; j++) free(ds->feature_names[j]);
+        free(ds->feature_names);
+    }
+    if (ds->class_names) {
+        for (int c = 0; c < ds->classes; c++) free(ds->class_names[c]);
+        free(ds->class_names);
+    }
+    free(ds->target_name);
+    free(ds->x);
+    free(ds->y);
+    free(ds->labels);
+    free(ds);
+}
+
+/* Copies count strings (NULL entries stay NULL); NULL only when out of memory. */
+static char **copy_names(char *const *names, int count)
+{
+    char **out = calloc((size_t)count + 1, sizeof *out);
+    if (!out) return NULL;
+    for (int i = 0; i < count; i++) {
+        if (names[i] && !(out[i] = descent_strdup(names[i]))) {
+            for (int k = 0; k < i; k++) free(out[k]);
+            free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+descent_dataset *descent_dataset_subset(const descent_dataset *ds, const int *idx, int m, descent_error *err)
+{
+    if (!ds) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "dataset is NULL");
+        return NULL;
+    }
+    if (m < 0 || (m > 0 && !idx)) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "subset needs m >= 0 row indices, got m = %d%s", m,
+                     idx ? "" : " and idx NULL");
+        return NULL;
+    }
+    for (int i = 0; i < m; i++) {
+        if (idx[i] < 0 || idx[i] >= ds->n) {
+            descent_fail(err, DESCENT_ERR_ARGUMENT, "idx[%d] = %d is outside the dataset's rows [0, %d)", i, idx[i],
+                         ds->n);
+            return NULL;
+        }
+    }
+    descent_dataset *out = descent_dataset_create(m, ds->features, ds->outputs, ds->classes, err);
+    if (!out) return NULL;
+    size_t f = (size_t)ds->features, o = (size_t)ds->outputs;
+    for (int i = 0; i < m; i++) {
+        size_t src = (size_t)idx[i];
+        memcpy(out->x + (size_t)i * f, ds->x + src * f, f * sizeof(float));
+        if (o && ds->y) memcpy(out->y + (size_t)i * o, ds->y + src * o, o * sizeof(float));
+        if (out->labels && ds->labels) out->labels[i] = ds->labels[src];
+    }
+    if ((ds->feature_names && !(out->feature_names = copy_names(ds->feature_names, ds->features))) ||
+        (ds->class_names && !(out->class_names = copy_names(ds->class_names, ds->classes))) ||
+        (ds->target_name && !(out->target_name = descent_strdup(ds->target_name)))) {
+        descent_dataset_free(out);
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory copying dataset names");
+        return NULL;
+    }
+    return out;
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+descent_csv_options descent_csv_defaults(void)
+{
+    descent_csv_options o;
+    memset(&o, 0, sizeof o);
+    o.target = NULL;
+    o.target_index = -1;
+    o.task = DESCENT_TASK_AUTO;
+    o.delimiter = ',';
+    o.no_target = 0;
+    return o;
+}
+
+typedef struct csv_field {
+    size_t off, len;                /* into csv_table.buf, which NUL-terminates each field */
+    size_t line;                    /* physical line where the field starts */
+    int quoted;
+} csv_field;
+
+typedef struct csv_record {
+    size_t first;                   /* index of its first field */
+    int count;
+    size_t line;
+} csv_record;
+
+typedef struct csv_table {
+    char *buf;                      /* unescaped field text */
+    csv_field *fields;
+    size_t n_fields, cap_fields;
+    csv_record *records;
+    size_t n_records, cap_records;
+} csv_table;
+
+static void table_free(csv_table *t)
+{
+    free(t->buf);
+    free(t->fields);
+    free(t->records);
+}
+
+/* realloc to hold need elements, doubling; NULL (old block kept) on failure. */
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return p;
+    size_t c = *cap ? *cap : 256;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem) return NULL;
+        c *= 2;
+    }
+    void *q = realloc(p, c * elem);
+    if (q) *cap = c;
+    return q;
+}
+
+/* Text from the input shown in a message: bounded, control bytes as '?',
+ * never cut inside a UTF-8 sequence. */
+static const char *show(char *dst, size_t size, const char *s, size_t len)
+{
+    size_t max = size - 4;
+    size_t n = len <= max ? len : max;
+    if (n < len)
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        dst[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    }
+    if (n < len) {
+        memcpy(dst + n, "...", 4);
+    } else {
+        dst[n] = '\0';
+    }
+    return dst;
+}
+
+static int is_blank(char c, char delimiter)
+{
+    return (c == ' ' || c == '\t') && c != delimiter;
+}
+
+/* Splits text into records of unescaped fields; blank lines are dropped. */
+static descent_status tokenize(const char *text, size_t length, char delimiter, csv_table *t, descent_error *err)
+{
+    /* Each field's text plus its NUL fits in the bytes that produced it plus
+     * its terminator (a delimiter, a line end or the end of input). */
+    if (length > (SIZE_MAX - 2) / 2) return descent_fail(err, DESCENT_ERR_MEMORY, "input of %zu bytes is too large", length);
+    t->buf = malloc(2 * length + 2);
+    if (!t->buf) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading %zu bytes of CSV", length);
+
+    size_t i = 0, o = 0, line = 1;
+    if (length >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+        (unsigned char)text[2] == 0xBF)
+        i = 3;
+
+    while (i < length) {
+        csv_record rec = {t->n_fields, 0, line};
+        size_t rec_out = o;
+        for (;;) {
+            if (rec.count == 0x7FFFFFFF)
+                return descent_fail(err, DESCENT_ERR_PARSE, "line %zu: too many fields", rec.line);
+            while (i < length && is_blank(text[i], delimiter)) i++;
+            csv_field f = {o, 0, line, 0};
+            if (i < length && text[i] == '"') {
+                f.quoted = 1;
+                i++;
+                for (;;) {
+                    if (i >= length)
+                        return descent_fail(err, DESCENT_ERR_PARSE, "line %zu, column %d: unterminated quoted field",
+                                            f.line, rec.count + 1);
+                    char c = text[i];
+                    if (c == '"') {
+                        if (i + 1 < length && text[i + 1] == '"') {
+                            t->buf[o++] = '"';
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    if (c == '\n' || (c == '\r' && !(i + 1 < length && text[i + 1] == '\n'))) line++;
+                    t->buf[o++] = c;
+                    i++;
+                }
+                while (i < length && is_blank(text[i], delimiter)) i++;
+                if (i < length && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
+                    char shown[16];
+                    return descent_fail(err, DESCENT_ERR_PARSE,
+                                        "line %zu, column %d: '%s' after a closing quote, expected a delimiter or "
+                                        "the end of the line",
+                                        line, rec.count + 1, show(shown, sizeof shown, text + i, 1));
+                }
+            } else {
+                size_t s = i;
+                while (i < length && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') i++;
+                size_t e = i;
+                while (e > s && is_blank(text[e - 1], delimiter)) e--;
+                memcpy(t->buf + o, text + s, e - s);
+                o += e - s;
+            }
+            f.len = o - f.off;
+            t->buf[o++] = '\0';
+            csv_field *nf = grow(t->fields, &t->cap_fields, t->n_fields + 1, sizeof *nf);
+            if (!nf) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory at line %zu", line);
+            t->fields = nf;
+            t->fields[t->n_fields++] = f;
+            rec.count++;
+            if (i >= length) break;
+            if (text[i] == delimiter) {
+                i++;
+                continue;
+            }
+            if (text[i] == '\r' && i + 1 < length && text[i + 1] == '\n') i++;
+            i++;
+            line++;
+            break;
+        }
+        const csv_field *first = &t->fields[rec.first];
+        if (rec.count == 1 && !first->quoted && first->len == 0) {
+            t->n_fields = rec.first;
+            o = rec_out;
+            continue;
+        }
+        csv_record *nr = grow(t->records, &t->cap_records, t->n_records + 1, sizeof *nr);
+        if (!nr) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory at line %zu", line);
+        t->records = nr;
+        t->records[t->n_records++] = rec;
+    }
+    return DESCENT_OK;
+}
+
+enum { NUM_OK = 0, NUM_EMPTY, NUM_TEXT, NUM_RANGE };
+
+/* The whole field (blanks around it aside) as a finite double. */
+static int parse_double(const char *s, size_t len, double *out)
+{
+    while (len > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    if (len == 0) return NUM_EMPTY;
+    /* strtod would skip other white space and accept "inf"/"nan" spellings. */
+    char c = s[0];
+    if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return NUM_TEXT;
+    char *end;
+    double v = strtod(s, &end);
+    /* The field may hold a NUL byte: it must end exactly where the text does. */
+    if (end != s + len) return NUM_TEXT;
+    if (!isfinite(v)) return NUM_TEXT;
+    *out = v;
+    return NUM_OK;
+}
+
+/* A feature value: also finite once stored as float. */
+static int parse_float(const char *s, size_t len, double *out)
+{
+    int r = parse_double(s, len, out);
+    if (r == NUM_OK && fabs(*out) > FLT_MAX) return NUM_RANGE;
+    return r;
+}
+
+static const csv_field *cell(const csv_table *t, size_t record, int column)
+{
+    return &t->fields[t->records[record].first + (size_t)column];
+}
+
+/* "line L, column C ('name'): " + the formatted rest. */
+static descent_status cell_fail(const csv_table *t, size_t record, int column, descent_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+static descent_status cell_fail(const csv_table *t, size_t record, int column, descent_error *err, const char *fmt, ...)
+{
+    char rest[DESCENT_MESSAGE_MAX], name[48];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rest, sizeof rest, fmt, ap);
+    va_end(ap);
+    const csv_field *h = cell(t, 0, column);
+    return descent_fail(err, DESCENT_ERR_PARSE, "line %zu, column %d ('%s'): %s", cell(t, record, column)->line,
+                        column + 1, show(name, sizeof name, t->buf + h->off, h->len), rest);
+}
+
+static descent_status number_fail(const csv_table *t, size_t record, int column, int why, const char *suffix,
+                                  descent_error *err)
+{
+    const csv_field *f = cell(t, record, column);
+    char v[48];
+    show(v, sizeof v, t->buf + f->off, f->len);
+    if (why == NUM_EMPTY) return cell_fail(t, record, column, err, "empty cell, expected a number%s", suffix);
+    if (why == NUM_RANGE) return cell_fail(t, record, column, err, "'%s' is outside the float range%s", v, suffix);
+    return cell_fail(t, record, column, err, "'%s' is not a number%s", v, suffix);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorts and deduplicates in place; returns the distinct count. */
+static size_t unique_doubles(double *v, size_t n)
+{
+    if (n == 0) return 0;
+    qsort(v, n, sizeof *v, cmp_double);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[k - 1]) v[k++] = v[i];
+    return k;
+}
+
+static size_t unique_strings(const char **v, size_t n)
+{
+    if (n == 0) return 0;
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[i], v[k - 1]) != 0) v[k++] = v[i];
+    return k;
+}
+
+/* Builds "a, b, c" for a message, cut short with the total when long. */
+static void column_list(const csv_table *t, int cols, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int c = 0; c < cols; c++) {
+        char name[40];
+        const csv_field *h = cell(t, 0, c);
+        show(name, sizeof name, t->buf + h->off, h->len);
+        size_t need = strlen(name) + 2;
+        if (used + need + 24 >= size) {
+            snprintf(out + used, size - used, "... (%d columns)", cols);
+            return;
+        }
+        used += (size_t)snprintf(out + used, size - used, "%s%s", name, c + 1 < cols ? ", " : "");
+    }
+}
+
+typedef struct target_cells {
+    double *value;                  /* per row, valid where numeric */
+    unsigned char *numeric;
+} target_cells;
+
+static descent_dataset *build_dataset(const char *text, size_t length, const descent_csv_options *options,
+                                      descent_error *err)
+{
+    descent_csv_options opt = options ? *options : descent_csv_defaults();
+    char delimiter = opt.delimiter ? opt.delimiter : ',';
+    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "the delimiter cannot be a quote or a line break");
+        return NULL;
+    }
+    if (opt.task != DESCENT_TASK_AUTO && opt.task != DESCENT_TASK_CLASSIFICATION &&
+        opt.task != DESCENT_TASK_REGRESSION) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "unknown task %d: expected auto, classification or regression",
+                     (int)opt.task);
+        return NULL;
+    }
+    if (!text && length > 0) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "text is NULL but length is %zu", length);
+        return NULL;
+    }
+
+    /* Callers passing strlen + 1 should not get a stray one-field last row. */
+    while (length > 0 && text[length - 1] == '\0') length--;
+
+    csv_table t;
+    memset(&t, 0, sizeof t);
+    descent_dataset *ds = NULL;
+    target_cells tc = {NULL, NULL};
+    double *distinct = NULL;
+    const char **names = NULL;
+    char shown[64];
+
+    if (tokenize(text ? text : "", length, delimiter, &t, err) != DESCENT_OK) goto fail;
+    if (t.n_records == 0) {
+        descent_fail(err, DESCENT_ERR_PARSE, "empty input: expected a header row");
+        goto fail;
+    }
+    int cols = t.records[0].count;
+    if (cols < 1) {
+        descent_fail(err, DESCENT_ERR_PARSE, "line %zu: the header has no columns", t.records[0].line);
+        goto fail;
+    }
+    if (t.n_records == 1) {
+        descent_fail(err, DESCENT_ERR_PARSE, "no data rows after the header (line %zu)", t.records[0].line);
+        goto fail;
+    }
+    if (t.n_records - 1 > 0x7FFFFFFF) {
+        descent_fail(err, DESCENT_ERR_PARSE, "%zu data rows: at most 2147483647 are supported", t.n_records - 1);
+        goto fail;
+    }
+    int n = (int)(t.n_records - 1);
+
+    int target = -1;
+    if (!opt.no_target) {
+        if (opt.target) {
+            for (int c = 0; c < cols && target < 0; c++) {
+                const csv_field *h = cell(&t, 0, c);
+                if (strlen(t.buf + h->off) == h->len && strcmp(t.buf + h->off, opt.target) == 0) target = c;
+            }
+            if (target < 0) {
+                char list[320];
+                column_list(&t, cols, list, sizeof list);
+                descent_fail(err, DESCENT_ERR_PARSE, "unknown target column '%s': columns are %s",
+                             show(shown, sizeof shown, opt.target, strlen(opt.target)), list);
+                goto fail;
+            }
+        } else if (opt.target_index == -1) {
+            target = cols - 1;
+        } else if (opt.target_index >= 0 && opt.target_index < cols) {
+            target = opt.target_index;
+        } else {
+            descent_fail(err, DESCENT_ERR_PARSE, "target index %d out of range: the header has %d column%s",
+                         opt.target_index, cols, cols == 1 ? "" : "s");
+            goto fail;
+        }
+    }
+    int features = target >= 0 ? cols - 1 : cols;
+    if (features < 1) {
+        const csv_field *h = cell(&t, 0, 0);
+        descent_fail(err, DESCENT_ERR_PARSE,
+                     "the header has 1 column, the target '%s': a dataset needs at least one feature column "
+                     "(is the delimiter '%c'?)",
+                     show(shown, sizeof shown, t.buf + h->off, h->len), delimiter);
+        goto fail;
+    }
+
+    /* The task decides outputs, so the numbers go to a plain buffer first. */
+    float *x = malloc((size_t)n * (size_t)features * sizeof(float));
+    ds = calloc(1, sizeof *ds);
+    if (!x || !ds) {
+        free(x);
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for %d rows of %d features", n, features);
+        goto fail;
+    }
+    ds->x = x;
+    ds->n = n;
+    ds->features = features;
+    if (target >= 0) {
+        tc.value = malloc((size_t)n * sizeof *tc.value);
+        tc.numeric = malloc((size_t)n);
+        if (!tc.value || !tc.numeric) {
+            descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for %d targets", n);
+            goto fail;
+        }
+    }
+
+    int any_text = 0, all_integer = 1;
+    for (int r = 0; r < n; r++) {
+        size_t rec = (size_t)r + 1;
+        const csv_record *R = &t.records[rec];
+        if (R->count != cols) {
+            descent_fail(err, DESCENT_ERR_PARSE, "line %zu: %d field%s, expected %d as in the header", R->line,
+                         R->count, R->count == 1 ? "" : "s", cols);
+            goto fail;
+        }
+        float *row = x + (size_t)r * (size_t)features;
+        for (int c = 0; c < cols; c++) {
+            const csv_field *f = cell(&t, rec, c);
+            double v = 0;
+            if (c == target) {
+                int why = parse_double(t.buf + f->off, f->len, &v);
+                if (why == NUM_EMPTY) {
+                    cell_fail(&t, rec, c, err, "empty target cell");
+                    goto fail;
+                }
+                if (why != NUM_OK && opt.task == DESCENT_TASK_REGRESSION) {
+                    number_fail(&t, rec, c, why, ", and the task is regression", err);
+                    goto fail;
+                }
+                tc.numeric[r] = why == NUM_OK;
+                tc.value[r] = v;
+                if (why != NUM_OK) any_text = 1;
+                else if (v != floor(v)) all_integer = 0;
+                continue;
+            }
+            int why = parse_float(t.buf + f->off, f->len, &v);
+            if (why != NUM_OK) {
+                number_fail(&t, rec, c, why, "", err);
+                goto fail;
+            }
+            *row++ = (float)v;
+        }
+    }
+
+    if (!(ds->feature_names = calloc((size_t)features, sizeof(char *)))) goto oom;
+    for (int c = 0, j = 0; c < cols; c++) {
+        if (c == target) continue;
+        if (!(ds->feature_names[j++] = descent_strdup(t.buf + cell(&t, 0, c)->off))) goto oom;
+    }
+    if (target < 0) goto done;
+    if (!(ds->target_name = descent_strdup(t.buf + cell(&t, 0, target)->off))) goto oom;
+    const char *tname = show(shown, sizeof shown, ds->target_name, strlen(ds->target_name));
+
+    int classify;
+    size_t k = 0;
+    if (opt.task == DESCENT_TASK_REGRESSION) {
+        classify = 0;
+    } else if (any_text) {
+        classify = 1;
+        if (!(names = malloc((size_t)n * sizeof *names))) goto oom;
+        for (int r = 0; r < n; r++) names[r] = t.buf + cell(&t, (size_t)r + 1, target)->off;
+        k = unique_strings(names, (size_t)n);
+    } else {
+        if (!(distinct = malloc((size_t)n * sizeof *distinct))) goto oom;
+        memcpy(distinct, tc.value, (size_t)n * sizeof *distinct);
+        k = unique_doubles(distinct, (size_t)n);
+        classify = opt.task == DESCENT_TASK_CLASSIFICATION || (all_integer && k <= AUTO_MAX_CLASSES);
+    }
+
+    if (!classify) {
+        ds->outputs = 1;
+        if (!(ds->y = malloc((size_t)n * sizeof(float)))) goto oom;
+        for (int r = 0; r < n; r++) {
+            if (fabs(tc.value[r]) > FLT_MAX) {
+                number_fail(&t, (size_t)r + 1, target, NUM_RANGE, "", err);
+                goto fail;
+            }
+            ds->y[r] = (float)tc.value[r];
+        }
+        goto done;
+    }
+
+    if (k > MAX_CLASSES) {
+        descent_fail(err, DESCENT_ERR_PARSE, "target '%s' has %zu distinct values: at most %d classes are supported",
+                     tname, k, MAX_CLASSES);
+        goto fail;
+    }
+    if (k < 2) {
+        char only[48];
+        if (names) {
+            show(only, sizeof only, names[0], strlen(names[0]));
+        } else {
+            snprintf(only, sizeof only, "%g", distinct[0]);
+        }
+        descent_fail(err, DESCENT_ERR_PARSE, "target '%s' has only one class ('%s')", tname, only);
+        goto fail;
+    }
+    int classes = (int)k;
+    ds->classes = classes;
+    ds->outputs = classes == 2 ? 1 : classes;
+    if (!(ds->class_names = calloc((size_t)classes, sizeof(char *)))) goto oom;
+    for (int c = 0; c < classes; c++) {
+        char num[40];
+        const char *name = num;
+        if (names) {
+            name = names[c];
+        } else {
+            snprintf(num, sizeof num, "%g", distinct[c]);
+            /* Distinct values can print alike at 6 digits; keep names distinct. */
+            if (c > 0 && strcmp(num, ds->class_names[c - 1]) == 0) snprintf(num, sizeof num, "%.17g", distinct[c]);
+        }
+        if (!(ds->class_names[c] = descent_strdup(name))) goto oom;
+    }
+    ds->labels = malloc((size_t)n * sizeof(int));
+    ds->y = calloc((size_t)n * (size_t)ds->outputs, sizeof(float));
+    if (!ds->labels || !ds->y) goto oom;
+    for (int r = 0; r < n; r++) {
+        int label;
+        if (names) {
+            const char *s = t.buf + cell(&t, (size_t)r + 1, target)->off;
+            const char **hit = bsearch(&s, names, k, sizeof *names, cmp_str);
+            label = (int)(hit - names);
+        } else {
+            const double *hit = bsearch(&tc.value[r], distinct, k, sizeof *distinct, cmp_double);
+            label = (int)(hit - distinct);
+        }
+        ds->labels[r] = label;
+        if (classes == 2)
+            ds->y[r] = (float)label;
+        else
+            ds->y[(size_t)r * (size_t)classes + (size_t)label] = 1.0f;
+    }
+
+done:
+    free(tc.value);
+    free(tc.numeric);
+    free(distinct);
+    free(names);
+    table_free(&t);
+    return ds;
+oom:
+    descent_fail(err, DESCENT_ERR_MEMORY, "out of memory building the dataset");
+fail:
+    free(tc.value);
+    free(tc.numeric);
+    free(distinct);
+    free(names);
+    table_free(&t);
+    descent_dataset_free(ds);
+    return NULL;
+}
+
+descent_dataset *descent_csv_parse(const char *text, size_t length, const descent_csv_options *options,
+                                   descent_error *err)
+{
+    return build_dataset(text, length, options, err);
+}
+
+descent_dataset *descent_csv_read_file(const char *path, const descent_csv_options *options, descent_error *err)
+{
+    if (!path) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "path is NULL");
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
+        return NULL;
+    }
+    for (;;) {
+        if (len == cap) {
+            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        fclose(f);
+        descent_fail(err, DESCENT_ERR_IO, "cannot read '%s': %s", path, strerror(e));
+        return NULL;
+    }
+    fclose(f);
+
+    descent_error local;
+    descent_dataset *ds = build_dataset(buf, len, options, &local);
+    free(buf);
+    if (!ds) {
+        const char *base = path;
+        for (const char *p = path; *p; p++)
+            if (*p == '/' || *p == '\\') base = p + 1;
+        if (!*base) base = path;
+        descent_fail(err, local.code, "%s: %s", base, local.message);
+    }
+    return ds;
+}
+
+/* ----------------------------------------------------------- generators */
+
+static const char *const generator_names[] = {"circle",     "xor",     "gaussian", "spiral", "plane",
+                                              "multigauss", "linear4", "line",     "curve"};
+#define GENERATOR_COUNT ((int)(sizeof generator_names / sizeof generator_names[0]))
+
+const char *descent_generator_name(descent_generator g)
+{
+    return (int)g >= 0 && (int)g < GENERATOR_COUNT ? generator_names[g] : NULL;
+}
+
+descent_status descent_generator_parse(const char *name, descent_generator *out, descent_error *err)
+{
+    if (name) {
+        for (int i = 0; i < GENERATOR_COUNT; i++) {
+            if (strcmp(name, generator_names[i]) == 0) {
+                if (out) *out = (descent_generator)i;
+                return DESCENT_OK;
+            }
+        }
+    }
+    char allowed[160] = "";
+    for (int i = 0; i < GENERATOR_COUNT; i++) {
+        strncat(allowed, generator_names[i], sizeof allowed - strlen(allowed) - 1);
+        if (i + 1 < GENERATOR_COUNT) strncat(allowed, ", ", sizeof allowed - strlen(allowed) - 1);
+    }
+    char shown[64];
+    return descent_fail(err, DESCENT_ERR_ARGUMENT, "unknown generator '%s': expected one of %s",
+                        name ? show(shown, sizeof shown, name, strlen(name)) : "(null)", allowed);
+}
+
+static double uniform(rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * (double)rng_uniform(r);
+}
+
+static int set_generated_names(descent_dataset *ds, int two_d, const char *target)
+{
+    static const char *const xy[] = {"x1", "x2"};
+    static const char *const x1[] = {"x"};
+    const char *const *f = two_d ? xy : x1;
+    if (!(ds->feature_names = calloc((size_t)ds->features, sizeof(char *)))) return 0;
+    for (int j = 0; j < ds->features; j++)
+        if (!(ds->feature_names[j] = descent_strdup(f[j]))) return 0;
+    if (!(ds->target_name = descent_strdup(target))) return 0;
+    if (ds->classes == 2) {
+        if (!(ds->class_names = calloc(2, sizeof(char *)))) return 0;
+        if (!(ds->class_names[0] = descent_strdup("0")) || !(ds->class_names[1] = descent_strdup("1"))) return 0;
+    }
+    return 1;
+}
+
+/* Sum of signed Gaussian bumps (sd 1.2) on a 3 x 2 grid with alternating
+ * signs; neighbours are 4 apart, so the value stays within about [-1, 1]. */
+static double bumps(double x1, double x2)
+{
+    static const double b[6][3] = {{-4, 2.5, 1}, {0, 2.5, -1}, {4, 2.5, 1}, {-4, -2.5, -1}, {0, -2.5, 1}, {4, -2.5, -1}};
+    double s = 0;
+    for (int i = 0; i < 6; i++) {
+        double dx = x1 - b[i][0], dy = x2 - b[i][1];
+        s += b[i][2] * exp(-(dx * dx + dy * dy) / (2 * 1.2 * 1.2));
+    }
+    return s;
+}
+
+/* The 2-D sets follow the TensorFlow playground's, with noise 1 here being
+ * the playground's maximum (50%). Binary sets alternate labels row by row
+ * (row i has label i % 2), so any prefix or suffix is balanced too.
+ *
+ *   circle      R = 5; label 1: radius U(0, R/2), label 0: radius U(0.7R, R),
+ *               angle U(0, 2pi); each coordinate += U(-R, R)·noise/2.
+ *   xor         x1 ~ U(-5, 5), |x2| ~ U(0, 5), both pushed 0.3 from the axes,
+ *               the sign of x2 chosen so that label = [x1·x2 >= 0];
+ *               then each coordinate += U(-5, 5)·noise/2.
+ *   gaussian    label 1 ~ N((2, 2), sd²I), label 0 ~ N((-2, -2), sd²I),
+ *               sd = 0.5 + 3.5·noise.
+ *   spiral      class with m points, j-th point: r = 5j/m,
+ *               t = 1.75·2pi·j/m + (label 1 ? 0 : pi),
+ *               (r sin t, r cos t) + U(-1, 1)·noise/2 per coordinate.
+ *   plane       x1, x2 ~ U(-6, 6); y = (x1 + e1 + x2 + e2) / 12, e ~ U(-6, 6)·noise.
+ *   multigauss  x1, x2 ~ U(-6, 6); y = bumps(x1 + e1, x2 + e2), e as for plane.
+ *   linear4     X = [[1,1],[1,-1],[-1,1],[-1,-1]], y = x2 (n and noise ignored).
+ *   line        x ~ U(-1, 1); y = 3x + noise·N(0, 1).
+ *   curve       x ~ U(-1, 1); y = 0.8 sin(3x) + 0.3x + noise·N(0, 1), within about [-1, 1]. */
+descent_dataset *descent_dataset_generate(descent_generator kind, int n, float noise, uint32_t seed,
+                                          descent_error *err)
+{
+    if ((int)kind < 0 || (int)kind >= GENERATOR_COUNT) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "unknown generator %d", (int)kind);
+        return NULL;
+    }
+    if (kind == DESCENT_DATA_LINEAR4) {
+        n = 4;
+        noise = 0;
+    }
+    if (n < 1 || n > GENERATE_MAX_N) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be in [1, %d], got %d", GENERATE_MAX_N, n);
+        return NULL;
+    }
+    if (!(noise >= 0 && noise <= 1)) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "noise must be a finite number in [0, 1], got %g", (double)noise);
+        return NULL;
+    }
+    int binary = kind <= DESCENT_DATA_SPIRAL;
+    int two_d = kind != DESCENT_DATA_LINE && kind != DESCENT_DATA_CURVE;
+    descent_dataset *ds = descent_dataset_create(n, two_d ? 2 : 1, 1, binary ? 2 : 0, err);
+    if (!ds) return NULL;
+    if (!set_generated_names(ds, two_d, binary ? "label" : "y")) {
+        descent_dataset_free(ds);
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory naming the generated dataset");
+        return NULL;
+    }
+
+    rng r;
+    rng_seed(&r, seed, RNG_STREAM_DATA);
+    double nz = noise;
+    for (int i = 0; i < n; i++) {
+        int label = i % 2;
+        double a = 0, b = 0, y = 0;
+        switch (kind) {
+        case DESCENT_DATA_CIRCLE: {
+            const double R = 5;
+            double radius = label ? uniform(&r, 0, 0.5 * R) : uniform(&r, 0.7 * R, R);
+            double angle = uniform(&r, 0, 2 * PI);
+            a = radius * sin(angle) + uniform(&r, -R, R) * nz * 0.5;
+            b = radius * cos(angle) + uniform(&r, -R, R) * nz * 0.5;
+            break;
+        }
+        case DESCENT_DATA_XOR: {
+            a = uniform(&r, -5, 5);
+            a += a >= 0 ? 0.3 : -0.3;
+            double m = uniform(&r, 0, 5) + 0.3;
+            b = (a >= 0) == (label == 1) ? m : -m;
+            a += uniform(&r, -5, 5) * nz * 0.5;
+            b += uniform(&r, -5, 5) * nz * 0.5;
+            break;
+        }
+        case DESCENT_DATA_GAUSSIAN: {
+            double sd = 0.5 + 3.5 * nz, c = label ? 2 : -2;
+            a = c + sd * rng_normal(&r);
+            b = c + sd * rng_normal(&r);
+            break;
+        }
+        case DESCENT_DATA_SPIRAL: {
+            int m = (n - label + 1) / 2, j = i / 2;
+            double rad = 5.0 * j / m;
+            double t = 1.75 * 2 * PI * j / m + (label ? 0 : PI);
+            a = rad * sin(t) + uniform(&r, -1, 1) * nz * 0.5;
+            b = rad * cos(t) + uniform(&r, -1, 1) * nz * 0.5;
+            break;
+        }
+        case DESCENT_DATA_PLANE:
+        case DESCENT_DATA_MULTIGAUSS: {
+            a = uniform(&r, -6, 6);
+            b = uniform(&r, -6, 6);
+            double pa = a + uniform(&r, -6, 6) * nz, pb = b + uniform(&r, -6, 6) * nz;
+            y = kind == DESCENT_DATA_PLANE ? (pa + pb) / 12 : bumps(pa, pb);
+            break;
+        }
+        case DESCENT_DATA_LINEAR4:
+            a = i < 2 ? 1 : -1;
+            b = i % 2 ? -1 : 1;
+            y = b;
+            break;
+        case DESCENT_DATA_LINE:
+            a = uniform(&r, -1, 1);
+            y = 3 * a + nz * rng_normal(&r);
+            break;
+        case DESCENT_DATA_CURVE:
+            a = uniform(&r, -1, 1);
+            y = 0.8 * sin(3 * a) + 0.3 * a + nz * rng_normal(&r);
+            break;
+        }
+        if (two_d) {
+            ds->x[2 * (size_t)i] = (float)a;
+            ds->x[2 * (size_t)i + 1] = (float)b;
+        } else {
+            ds->x[i] = (float)a;
+        }
+        if (binary) {
+            ds->labels[i] = label;
+            ds->y[i] = (float)label;
+        } else {
+            ds->y[i] = (float)y;
+        }
+    }
+    return ds;
+}
+
+/* ------------------------------------------------------- standardization */
+
+descent_status descent_standardize_fit(const float *x, int n, int columns, float *mean, float *std, descent_error *err)
+{
+    if (!x || !mean || !std) return descent_fail(err, DESCENT_ERR_ARGUMENT, "x, mean and std must not be NULL");
+    if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 1, got %d", n);
+    if (columns < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "columns must be >= 1, got %d", columns);
+    size_t cols = (size_t)columns;
+    for (size_t j = 0; j < cols; j++) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[(size_t)i * cols + j];
+            if (!isfinite(v))
+                return descent_fail(err, DESCENT_ERR_ARGUMENT,
+                                    "row %d, column %zu (0-based) is %g: cannot standardize a non-finite value", i, j,
+                                    (double)v);
+            sum += v;
+        }
+        double m = sum / n;
+        /* Deviations from the mean, not E[x²] - m², which cancels badly. */
+        double ss = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[(size_t)i * cols + j] - m;
+            ss += d * d;
+        }
+        double sd = sqrt(ss / n);
+        if (!(sd >= 1e-12 * fmax(1.0, fabs(m))) || (float)sd == 0) sd = 1;
+        mean[j] = (float)m;
+        std[j] = (float)sd;
+    }
+    return DESCENT_OK;
+}
+
+void descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std)
+{
+    if (!x || !mean || !std || n < 1 || columns < 1) return;
+    size_t cols = (size_t)columns;
+    for (int i = 0; i < n; i++) {
+        float *row = x + (size_t)i * cols;
+        for (size_t j = 0; j < cols; j++) row[j] = (row[j] - mean[j]) / std[j];
+    }
+}
+
+/* ------------------------------------------------------ split and k folds */
+
+typedef struct labelled_row {
+    int label, row;
+} labelled_row;
+
+static int cmp_labelled(const void *a, const void *b)
+{
+    const labelled_row *p = a, *q = b;
+    if (p->label != q->label) return (p->label > q->label) - (p->label < q->label);
+    return (p->row > q->row) - (p->row < q->row);
+}
+
+static descent_status check_labels(const int *labels, int n, int classes, descent_error *err)
+{
+    if (classes < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "classes must be >= 1 with labels, got %d", classes);
+    for (int i = 0; i < n; i++)
+        if (labels[i] < 0 || labels[i] >= classes)
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "row %d: label %d is outside [0, %d)", i, labels[i],
+                                classes);
+    return DESCENT_OK;
+}
+
+/* Rows grouped by class (sorted by label, then row), so stratification does
+ * not need an array as large as classes, which may be far above n. */
+static labelled_row *group_by_label(const int *labels, int n)
+{
+    labelled_row *g = malloc((size_t)n * sizeof *g);
+    if (!g) return NULL;
+    for (int i = 0; i < n; i++) {
+        g[i].label = labels[i];
+        g[i].row = i;
+    }
+    qsort(g, (size_t)n, sizeof *g, cmp_labelled);
+    return g;
+}
+
+/* Fisher-Yates over the row field of a group. */
+static void shuffle_rows(rng *r, labelled_row *g, int n)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)rng_below(r, (uint32_t)i + 1);
+        int t = g[i].row;
+        g[i].row = g[j].row;
+        g[j].row = t;
+    }
+}
+
+/* Train and test indices come back in ascending order: the seed decides
+ * which rows are held out, not the order in which they are listed. With
+ * labels, class c sends floor(c_count·test_fraction) or one more row to test,
+ * the extra rows going to the largest remainders so the total is n_test. */
+descent_status descent_split(int n, const int *labels, int classes, float test_fraction, uint32_t seed, int *train_idx,
+                             int *n_train, int *test_idx, int *n_test, descent_error *err)
+{
+    if (!train_idx || !n_train || !test_idx || !n_test)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "train_idx, n_train, test_idx and n_test must not be NULL");
+    if (!(test_fraction >= 0 && test_fraction < 1))
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "test_fraction must be in [0, 1), got %g", (double)test_fraction);
+    if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 1, got %d", n);
+    if (test_fraction > 0 && n < 2)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "cannot split 1 row: a test set needs n >= 2");
+    if (labels) {
+        descent_status s = check_labels(labels, n, classes, err);
+        if (s != DESCENT_OK) return s;
+    }
+
+    double want = (double)n * test_fraction;
+    int nt = (int)floor(want + 0.5);
+    if (test_fraction > 0 && nt < 1) nt = 1;
+    if (nt > n - 1) nt = n - 1;
+    if (test_fraction == 0) nt = 0;
+
+    unsigned char *in_test = calloc((size_t)n, 1);
+    labelled_row *g = NULL;
+    if (!in_test) goto oom;
+    rng r;
+    rng_seed(&r, seed, RNG_STREAM_SPLIT);
+    if (!labels) {
+        int *perm = malloc((size_t)n * sizeof *perm);
+        if (!perm) goto oom;
+        for (int i = 0; i < n; i++) perm[i] = i;
+        rng_shuffle(&r, perm, n);
+        for (int i = 0; i < nt; i++) in_test[perm[i]] = 1;
+        free(perm);
+    } else {
+        if (!(g = group_by_label(labels, n))) goto oom;
+        /* Per class run: start, size, quota and remainder of size·test_fraction. */
+        int runs = 0;
+        int *start = malloc(((size_t)n + 1) * sizeof *start);
+        int *quota = malloc((size_t)n * sizeof *quota);
+        double *frac = malloc((size_t)n * sizeof *frac);
+        if (!start || !quota || !frac) {
+            free(start);
+            free(quota);
+            free(frac);
+            goto oom;
+        }
+        for (int i = 0; i < n; i++)
+            if (i == 0 || g[i].label != g[i - 1].label) start[runs++] = i;
+        start[runs] = n;
+        int assigned = 0;
+        for (int c = 0; c < runs; c++) {
+            int size = start[c + 1] - start[c];
+            double q = size * (double)test_fraction;
+            quota[c] = (int)floor(q);
+            if (quota[c] > size) quota[c] = size;
+            frac[c] = q - quota[c];
+            assigned += quota[c];
+        }
+        /* Hand out the rest one row at a time to the largest remainders
+         * (lowest class first on ties); a class is never bumped twice while
+         * another can take a row, which keeps each within 1 of its share. */
+        unsigned char *bumped = calloc((size_t)runs, 1);
+        if (!bumped) {
+            free(start);
+            free(quota);
+            free(frac);
+            goto oom;
+        }
+        while (assigned < nt) {
+            int best = -1;
+            for (int pass = 0; pass < 2 && best < 0; pass++)
+                for (int c = 0; c < runs; c++) {
+                    int size = start[c + 1] - start[c];
+                    if (quota[c] >= size || (pass == 0 && bumped[c])) continue;
+                    if (best < 0 || frac[c] > frac[best]) best = c;
+                }
+            quota[best]++;
+            bumped[best] = 1;
+            frac[best] -= 1;
+            assigned++;
+        }
+        while (assigned > nt) {
+            int best = -1;
+            for (int c = 0; c < runs; c++)
+                if (quota[c] > 0 && (best < 0 || frac[c] < frac[best])) best = c;
+            quota[best]--;
+            frac[best] += 1;
+            assigned--;
+        }
+        for (int c = 0; c < runs; c++) {
+            labelled_row *run = g + start[c];
+            shuffle_rows(&r, run, start[c + 1] - start[c]);
+            for (int i = 0; i < quota[c]; i++) in_test[run[i].row] = 1;
+        }
+        free(bumped);
+        free(start);
+        free(quota);
+        free(frac);
+    }
+    int a = 0, b = 0;
+    for (int i = 0; i < n; i++) {
+        if (in_test[i])
+            test_idx[b++] = i;
+        else
+            train_idx[a++] = i;
+    }
+    *n_train = a;
+    *n_test = b;
+    free(in_test);
+    free(g);
+    return DESCENT_OK;
+oom:
+    free(in_test);
+    free(g);
+    return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory splitting %d rows", n);
+}
+
+/* Rows are shuffled (within each class, classes one after another when
+ * stratified) and dealt to folds by position mod k; a class then fills a
+ * contiguous run of positions, so its count per fold differs by at most one. */
+descent_status descent_kfold(int n, int k, const int *labels, int classes, uint32_t seed, int *fold, descent_error *err)
+{
+    if (!fold) return descent_fail(err, DESCENT_ERR_ARGUMENT, "fold must not be NULL");
+    if (n < 2) return descent_fail(err, DESCENT_ERR_ARGUMENT, "k-fold needs n >= 2 rows, got %d", n);
+    if (k < 2 || k > n) return descent_fail(err, DESCENT_ERR_ARGUMENT, "k must be in [2, n] = [2, %d], got %d", n, k);
+    if (labels) {
+        descent_status s = check_labels(labels, n, classes, err);
+        if (s != DESCENT_OK) return s;
+    }
+    rng r;
+    rng_seed(&r, seed, RNG_STREAM_KFOLD);
+    if (!labels) {
+        int *perm = malloc((size_t)n * sizeof *perm);
+        if (!perm) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory assigning %d rows to folds", n);
+        for (int i = 0; i < n; i++) perm[i] = i;
+        rng_shuffle(&r, perm, n);
+        for (int p = 0; p < n; p++) fold[perm[p]] = p % k;
+        free(perm);
+        return DESCENT_OK;
+    }
+    labelled_row *g = group_by_label(labels, n);
+    if (!g) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory assigning %d rows to folds", n);
+    for (int s = 0, e; s < n; s = e) {
+        for (e = s + 1; e < n && g[e].label == g[s].label; e++) {
+        }
+        shuffle_rows(&r, g + s, e - s);
+    }
+    for (int p = 0; p < n; p++) fold[g[p].row] = p % k;
+    free(g);
+    return DESCENT_OK;
+}
