@@ -1,0 +1,41 @@
+# scripts/lib.sh - what scripts/test, scripts/demo and scripts/bench share:
+# installing what a fresh Debian/Ubuntu machine lacks, and the native build.
+# Sourced, not run.
+
+DESCENT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_packages "check-command-or-/path:debian-package" ...
+# Installs the Debian packages whose check fails, with one apt-get update.
+ensure_packages() {
+  local missing=() spec check pkg
+  for spec in "$@"; do
+    check=${spec%%:*}
+    pkg=${spec#*:}
+    if [ "${check#/}" != "$check" ]; then
+      [ -e "$check" ] || missing+=("$pkg")
+    else
+      command -v "$check" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_native_toolchain() {
+  ensure_packages cc:gcc make:make cmake:cmake /usr/include/simde/wasm/simd128.h:libsimde-dev
+}
+
+# build_native DIR [cmake options...]: configure and build the library, CLI and C tests.
+build_native() {
+  local dir=$1
+  shift
+  cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  cmake --build "$DESCENT_ROOT/$dir" -j "$JOBS" >/dev/null
+}
