@@ -1,0 +1,1408 @@
+/* cli.c - the `descent` command-line tool: train a network on a CSV file, then
+ * predict, evaluate, inspect it, or generate toy data sets. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "descent.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Usage errors (bad or missing flags) exit 2, failures while running exit 1,
+ * the convention of most Unix tools, so scripts can tell them apart. */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* ------------------------------------------------------------ messages */
+
+/* Every error is exactly one line, so a script can show or match it whole. */
+static void vsay(const char *fmt, va_list ap)
+{
+    char line[2048];
+    vsnprintf(line, sizeof line, fmt, ap);
+    for (char *p = line; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+    fprintf(stderr, "descent: %s\n", line);
+}
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static int runtime_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+    return EXIT_RUNTIME;
+}
+
+/* Library messages about a file usually name it; when one does not, the
+ * user still needs to know which of the files given was at fault. */
+static int file_error(const char *path, const descent_error *err)
+{
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (strstr(err->message, *base ? base : path)) return runtime_error("%s", err->message);
+    return runtime_error("%s: %s", path, err->message);
+}
+
+/* ------------------------------------------------------------- options */
+
+typedef struct option {
+    const char *name;               /* "--lr" */
+    const char *arg;                /* "X", or NULL for a switch */
+    const char *help;               /* what it does, allowed values, default */
+} option;
+
+typedef struct command command;
+
+#define MAX_OPTIONS 64
+
+typedef struct args {
+    const command *cmd;
+    const char *value[MAX_OPTIONS]; /* by option index; "" for a switch that is on */
+} args;
+
+struct command {
+    const char *name;
+    const char *synopsis;
+    const char *summary;
+    const option *options;
+    int n_options;
+    int (*run)(const args *a);
+};
+
+static const option train_options[] = {
+    {"--data", "FILE", "CSV file with a header row (required)"},
+    {"--target", "NAME|INDEX", "target column: a name, or a 0-based index when all digits (default: the last column)"},
+    {"--task", "MODE", "auto|classification|regression (default: auto: text targets, or integers with at most 20 "
+                       "distinct values, are classes)"},
+    {"--layers", "LIST", "hidden layer sizes, comma-separated, each 1..100000, or 'none' for no hidden layer "
+                         "(default: 16,16)"},
+    {"--activation", "NAME", "hidden activation: linear|relu|leaky_relu|sigmoid|tanh|softmax (default: relu)"},
+    {"--alpha", "X", "leaky_relu slope below 0, >= 0 (default: 0.2)"},
+    {"--output-activation", "NAME", "auto|linear|relu|leaky_relu|sigmoid|tanh|softmax (default: auto: sigmoid for "
+                                    "2 classes, softmax for more, linear for regression)"},
+    {"--loss", "NAME", "auto|mse|binary_crossentropy|categorical_crossentropy (default: auto: binary_crossentropy for "
+                       "2 classes, categorical_crossentropy for more, mse for regression)"},
+    {"--init", "NAME", "kernel initializer: glorot_uniform|glorot_normal|he_uniform|he_normal|uniform|zeros "
+                       "(default: glorot_uniform)"},
+    {"--init-limit", "X", "a for --init uniform, weights in U(-a, a), > 0 (default: 0.05)"},
+    {"--l1", "X", "L1 penalty on every layer's kernel, >= 0 (default: 0)"},
+    {"--l2", "X", "L2 penalty on every layer's kernel, >= 0 (default: 0)"},
+    {"--no-bias", NULL, "layers without a bias (default: with)"},
+    {"--optimizer", "NAME", "sgd|momentum|nesterov|adagrad|rmsprop|adam (default: adam)"},
+    {"--lr", "X", "learning rate, > 0 (default: 0.01 for sgd, momentum, nesterov, adagrad; 0.001 for rmsprop, adam)"},
+    {"--momentum", "X", "momentum, nesterov, rmsprop: [0, 1) (default: 0.9 for momentum, nesterov; 0 for rmsprop)"},
+    {"--rho", "X", "rmsprop decay, [0, 1) (default: 0.9)"},
+    {"--epsilon", "X", "rmsprop, adam: > 0 (default: 1e-07)"},
+    {"--beta1", "X", "adam, [0, 1) (default: 0.9)"},
+    {"--beta2", "X", "adam, [0, 1) (default: 0.999)"},
+    {"--initial-accumulator", "X", "adagrad, > 0 (default: 0.1)"},
+    {"--centered", NULL, "centered rmsprop (default: off)"},
+    {"--batch", "N|full", "rows per step, 1..2147483647, or 'full' for all training rows (default: 32)"},
+    {"--epochs", "N", "passes over the training rows, 1..1000000 (default: 100)"},
+    {"--test-split", "X", "fraction of rows held out for testing, chosen by a seeded shuffle (stratified for "
+                          "classification), [0, 1); 0 trains on every row in file order (default: 0.2)"},
+    {"--val-split", "X", "fraction of the training rows held out, by a seeded (stratified) draw, to validate on "
+                         "after each epoch, [0, 1) (default: 0)"},
+    {"--patience", "N", "stop after N epochs without a better validation loss (training loss without --val-split), "
+                        "0..1000000; 0 = never (default: 0)"},
+    {"--restore-best", NULL, "with --patience, end with the best epoch's weights (default: off)"},
+    {"--no-shuffle", NULL, "visit the training rows in the same order every epoch (default: shuffle)"},
+    {"--no-standardize", NULL, "do not scale the inputs to mean 0, std 1 (default: scale, fitted on the training "
+                               "rows)"},
+    {"--no-scale-target", NULL, "regression: do not standardize the target (default: scale)"},
+    {"--seed", "N", "seed for the split, initialization and shuffling, 0..4294967295 (default: 1)"},
+    {"--save", "FILE", "write the trained model to FILE (default: not saved)"},
+    {"--save-optimizer", NULL, "with --save, also store the optimizer state to resume training (default: off)"},
+    {"--quiet", NULL, "no progress on stderr (default: a progress bar on a terminal, else a line per epoch)"},
+    {"--print-weights", NULL, "print each layer's kernel and bias after training (default: off)"},
+    {"--help", NULL, "show this help"},
+};
+
+static const option predict_options[] = {
+    {"--model", "FILE", "model file written by train --save (required)"},
+    {"--data", "FILE", "CSV file with a header row; columns are matched to the model's features by name when the "
+                       "model has names, else by position; a target column is ignored (required)"},
+    {"--out", "FILE", "write the predictions there (default: standard output)"},
+    {"--help", NULL, "show this help"},
+};
+
+static const option evaluate_options[] = {
+    {"--model", "FILE", "model file written by train --save (required)"},
+    {"--data", "FILE", "CSV file with a header row and the target column (required)"},
+    {"--target", "NAME", "target column (default: the model's target name, else the last column)"},
+    {"--help", NULL, "show this help"},
+};
+
+static const option generate_options[] = {
+    {"--set", "NAME", "circle|xor|gaussian|spiral|plane|multigauss|linear4|line|curve (required)"},
+    {"--n", "N", "rows, 1..10000000; linear4 always has 4 (default: 200)"},
+    {"--noise", "X", "noise as a fraction of the set's scale, [0, 1] (default: 0.1)"},
+    {"--seed", "N", "0..4294967295 (default: 1)"},
+    {"--out", "FILE", "write the CSV there (default: standard output)"},
+    {"--help", NULL, "show this help"},
+};
+
+static const option info_options[] = {
+    {"--model", "FILE", "model file (required)"},
+    {"--weights", NULL, "also print every layer's kernel [inputs][units] and bias (default: off)"},
+    {"--help", NULL, "show this help"},
+};
+
+_Static_assert(sizeof train_options / sizeof train_options[0] <= MAX_OPTIONS, "raise MAX_OPTIONS");
+
+static int cmd_train(const args *a);
+static int cmd_predict(const args *a);
+static int cmd_evaluate(const args *a);
+static int cmd_generate(const args *a);
+static int cmd_info(const args *a);
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const command commands[] = {
+    {"train", "descent train --data FILE [options]", "train a network on a CSV file and report its scores",
+     train_options, COUNT(train_options), cmd_train},
+    {"predict", "descent predict --model FILE --data FILE [--out FILE]", "write a model's predictions as CSV",
+     predict_options, COUNT(predict_options), cmd_predict},
+    {"evaluate", "descent evaluate --model FILE --data FILE [--target NAME]",
+     "print a model's loss and scores on a CSV", evaluate_options, COUNT(evaluate_options), cmd_evaluate},
+    {"generate", "descent generate --set NAME [--n N] [--noise X] [--seed N] [--out FILE]",
+     "write a toy data set as CSV", generate_options, COUNT(generate_options), cmd_generate},
+    {"info", "descent info --model FILE [--weights]", "describe a saved model", info_options, COUNT(info_options),
+     cmd_info},
+};
+
+/* Prints text from column `indent`, wrapping at 79 columns. */
+static void print_wrapped(FILE *f, const char *text, int column, int indent)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ') p++;
+        size_t len = strcspn(p, " ");
+        if (column > indent && column + 1 + (int)len > 79) {
+            fprintf(f, "\n%*s", indent, "");
+            column = indent;
+        }
+        if (column > indent) {
+            fputc(' ', f);
+            column++;
+        }
+        fwrite(p, 1, len, f);
+        column += (int)len;
+        p += len;
+    }
+    fputc('\n', f);
+}
+
+static void print_command_help(FILE *f, const command *c)
+{
+    fprintf(f, "usage: %s\n\n%s.\n\noptions:\n", c->synopsis, c->summary);
+    for (int i = 0; i < c->n_options; i++) {
+        const option *o = &c->options[i];
+        char head[64];
+        snprintf(head, sizeof head, "  %s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        int column = fprintf(f, "%s", head);
+        const int indent = 30;
+        if (column >= indent) {
+            fprintf(f, "\n%*s", indent, "");
+        } else {
+            fprintf(f, "%*s", indent - column, "");
+        }
+        print_wrapped(f, o->help, indent, indent);
+    }
+}
+
+/* An overview, then every command's help in turn. */
+static void print_main_help(FILE *f)
+{
+    fprintf(f, "descent %s - dense neural networks trained by gradient descent\n\n"
+               "usage: descent COMMAND [options]\n       descent --help | --version\n"
+               "       descent COMMAND --help\n\ncommands:\n",
+            DESCENT_VERSION);
+    for (int i = 0; i < COUNT(commands); i++) fprintf(f, "  %-10s%s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nExit status: 0 on success, 1 when a file or the training fails, 2 for a bad command line.\n");
+    for (int i = 0; i < COUNT(commands); i++) {
+        fprintf(f, "\n");
+        print_command_help(f, &commands[i]);
+    }
+}
+
+static int option_index(const command *c, const char *name)
+{
+    for (int i = 0; i < c->n_options; i++)
+        if (strcmp(c->options[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* Accepts "--flag value" and "--flag=value"; the last of repeated flags wins. */
+static int parse_args(const command *c, int argc, char **argv, args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cmd = c;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+            return usage_error("unexpected argument '%s' for '%s' (see descent %s --help)", arg, c->name, c->name);
+        const char *eq = strchr(arg, '=');
+        char name[64];
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        int k = -1;
+        if (len < sizeof name) {
+            memcpy(name, arg, len);
+            name[len] = '\0';
+            k = option_index(c, name);
+        }
+        if (k < 0)
+            return usage_error("unknown option '%.*s' for '%s' (see descent %s --help)", (int)(len < 200 ? len : 200),
+                               arg, c->name, c->name);
+        const option *o = &c->options[k];
+        if (!o->arg) {
+            if (eq) return usage_error("%s takes no value (got '%s')", o->name, eq + 1);
+            a->value[k] = "";
+        } else if (eq) {
+            a->value[k] = eq + 1;
+        } else if (i + 1 < argc && !(strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2] != '\0')) {
+            a->value[k] = argv[++i];
+        } else {
+            return usage_error("%s needs a value: %s", o->name, o->help);
+        }
+    }
+    return EXIT_OK;
+}
+
+static const char *get(const args *a, const char *name)
+{
+    int k = option_index(a->cmd, name);
+    return k >= 0 ? a->value[k] : NULL;
+}
+
+static int has(const args *a, const char *name)
+{
+    return get(a, name) != NULL;
+}
+
+static int require(const args *a, const char *name, const char **out)
+{
+    *out = get(a, name);
+    if (!*out || !**out)
+        return usage_error("%s %s is required for '%s' (see descent %s --help)", name,
+                           a->cmd->options[option_index(a->cmd, name)].arg, a->cmd->name, a->cmd->name);
+    return EXIT_OK;
+}
+
+/* ------------------------------------------------------ value parsing */
+
+typedef enum range {
+    POSITIVE,                       /* > 0 */
+    NON_NEGATIVE,                   /* >= 0 */
+    UNIT_OPEN,                      /* [0, 1) */
+    UNIT_CLOSED                     /* [0, 1] */
+} range;
+
+static const char *range_text(range r)
+{
+    switch (r) {
+    case POSITIVE: return "a number > 0";
+    case NON_NEGATIVE: return "a number >= 0";
+    case UNIT_OPEN: return "a number in [0, 1)";
+    case UNIT_CLOSED: return "a number in [0, 1]";
+    }
+    return "a number";
+}
+
+/* The whole string must be a finite number that also fits a float, since
+ * most of these end up in float fields. */
+static int get_number(const args *a, const char *name, double fallback, range r, double *out)
+{
+    const char *s = get(a, name);
+    if (!s) {
+        *out = fallback;
+        return EXIT_OK;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    int ok = *s && !isspace((unsigned char)*s) && *end == '\0' && errno != ERANGE && isfinite(v) && fabs(v) <= FLT_MAX;
+    if (ok) {
+        switch (r) {
+        case POSITIVE: ok = v > 0; break;
+        case NON_NEGATIVE: ok = v >= 0; break;
+        case UNIT_OPEN: ok = v >= 0 && v < 1; break;
+        case UNIT_CLOSED: ok = v >= 0 && v <= 1; break;
+        }
+    }
+    if (!ok) return usage_error("%s must be %s (got '%s')", name, range_text(r), s);
+    *out = v;
+    return EXIT_OK;
+}
+
+/* Digits only: "1e3", " 5" or "+5" are refused rather than half-read. */
+static int parse_integer(const char *s, long long lo, long long hi, long long *out)
+{
+    const char *p = s;
+    if (*p == '-') p++;
+    if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 18) return 0;
+    long long v = strtoll(s, NULL, 10);
+    if (v < lo || v > hi) return 0;
+    *out = v;
+    return 1;
+}
+
+static int get_integer(const args *a, const char *name, long long fallback, long long lo, long long hi,
+                       long long *out)
+{
+    const char *s = get(a, name);
+    if (!s) {
+        *out = fallback;
+        return EXIT_OK;
+    }
+    if (!parse_integer(s, lo, hi, out))
+        return usage_error("%s must be an integer in %lld..%lld (got '%s')", name, lo, hi, s);
+    return EXIT_OK;
+}
+
+/* Matches a value against an enum's names, so the message lists exactly
+ * what the library accepts; `extra` is a CLI-only choice such as "auto". */
+static int get_choice(const args *a, const char *name, const char *(*name_of)(int), const char *extra, int fallback,
+                      int *out)
+{
+    const char *s = get(a, name);
+    *out = fallback;
+    if (!s) return EXIT_OK;
+    if (extra && strcmp(s, extra) == 0) {
+        *out = -1;
+        return EXIT_OK;
+    }
+    for (int i = 0; name_of(i); i++) {
+        if (strcmp(s, name_of(i)) == 0) {
+            *out = i;
+            return EXIT_OK;
+        }
+    }
+    char allowed[512] = "";
+    if (extra) snprintf(allowed, sizeof allowed, "%s", extra);
+    for (int i = 0; name_of(i); i++) {
+        size_t used = strlen(allowed);
+        snprintf(allowed + used, sizeof allowed - used, "%s%s", used ? ", " : "", name_of(i));
+    }
+    return usage_error("%s must be one of %s (got '%s')", name, allowed, s);
+}
+
+/* Adapters from the typed name functions to get_choice's int signature. */
+static const char *activation_name(int i) { return descent_activation_name((descent_activation)i); }
+static const char *init_name(int i) { return descent_init_name((descent_init)i); }
+static const char *loss_name(int i) { return descent_loss_name((descent_loss)i); }
+static const char *optimizer_name(int i) { return descent_optimizer_name((descent_optimizer_kind)i); }
+static const char *task_name(int i) { return descent_task_name((descent_task)i); }
+static const char *generator_name(int i) { return descent_generator_name((descent_generator)i); }
+
+/* --layers: unit counts of the hidden layers. */
+static int parse_layers(const char *s, int **units, int *count)
+{
+    *units = NULL;
+    *count = 0;
+    if (!s || strcmp(s, "none") == 0 || *s == '\0') return EXIT_OK;
+    int n = 1;
+    for (const char *p = s; *p; p++) n += *p == ',';
+    int *u = malloc(sizeof(int) * (size_t)n);
+    if (!u) return runtime_error("out of memory for %d layers", n);
+    const char *p = s;
+    for (int i = 0; i < n; i++) {
+        size_t len = strcspn(p, ",");
+        char item[32];
+        long long v;
+        if (len == 0 || len >= sizeof item) goto bad;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (!parse_integer(item, 1, 100000, &v)) goto bad;
+        u[i] = (int)v;
+        p += len + 1;
+    }
+    *units = u;
+    *count = n;
+    return EXIT_OK;
+bad:
+    free(u);
+    return usage_error("--layers must be comma-separated unit counts, each 1..100000, or 'none' (got '%s')", s);
+}
+
+/* ------------------------------------------------------- CSV and data */
+
+/* Whether a CSV header row names a column (exactly, as the reader matches
+ * names), decided before reading the file so predict can set a target column
+ * aside. Unreadable files answer no; the real read reports them. */
+static int csv_header_has(const char *path, const char *column)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char field[1024];
+    size_t len = 0;
+    int c, quoted = 0, at_start = 1, found = 0, done = 0, blank = 1;
+    c = getc(f);
+    if (c == 0xEF) {                /* a UTF-8 byte order mark */
+        if (getc(f) == 0xBB && getc(f) == 0xBF) c = getc(f);
+        else c = EOF;
+    }
+    for (; !done; c = getc(f)) {
+        if (quoted) {
+            if (c == EOF) break;
+            if (c == '"') {
+                int next = getc(f);
+                if (next != '"') {
+                    quoted = 0;
+                    ungetc(next, f);
+                    continue;
+                }
+            }
+            if (len + 1 < sizeof field) field[len++] = (char)c;
+            continue;
+        }
+        if (c == '"' && at_start) {
+            quoted = 1;
+            at_start = 0;
+            blank = 0;
+            continue;
+        }
+        if (c == ',' || c == '\n' || c == EOF) {
+            if ((c == '\n' || c == EOF) && blank) {   /* blank lines before the header */
+                if (c == EOF) break;
+                len = 0;
+                at_start = 1;
+                continue;
+            }
+            field[len] = '\0';
+            if (strcmp(field, column) == 0) found = 1;
+            len = 0;
+            at_start = 1;
+            if (c != ',') done = 1;
+            continue;
+        }
+        if (c == '\r') continue;   /* CRLF line ends */
+        at_start = 0;
+        blank = 0;
+        if (len + 1 < sizeof field) field[len++] = (char)c;
+    }
+    fclose(f);
+    return found;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Whether a loaded model classifies: it has class names or a
+ * classification loss (a model built through the API may lack names). */
+static int model_classes(const descent_model *m)
+{
+    if (descent_model_class_count(m) < 2 && descent_model_loss(m) == DESCENT_LOSS_MSE) return 0;
+    /* As many as the metrics' confusion matrix has, whatever the names say. */
+    int outputs = descent_model_outputs(m);
+    return outputs < 2 ? 2 : outputs;
+}
+
+/* Class i's name, or its index when the model carries no names. */
+static const char *class_label(const descent_model *m, int i, char *buf, size_t size)
+{
+    if (descent_model_class_count(m) == model_classes(m)) {
+        const char *name = descent_model_class_name(m, i);
+        if (name) return name;
+    }
+    snprintf(buf, size, "%d", i);
+    return buf;
+}
+
+/* The model's inputs, gathered from the data set's columns: by name when
+ * the model knows its features' names, else by position. */
+static int gather_features(const descent_model *m, const descent_dataset *ds, const char *path, float **x_out)
+{
+    int inputs = descent_model_inputs(m);
+    int *col = malloc(sizeof(int) * (size_t)inputs);
+    if (!col) return runtime_error("out of memory");
+    int by_name = descent_model_feature_name(m, 0) != NULL;
+    if (by_name) {
+        for (int i = 0; i < inputs; i++) {
+            const char *want = descent_model_feature_name(m, i);
+            col[i] = -1;
+            for (int j = 0; j < ds->features && want; j++)
+                if (ds->feature_names && ds->feature_names[j] && strcmp(ds->feature_names[j], want) == 0) col[i] = j;
+            if (col[i] < 0) {
+                free(col);
+                return runtime_error("%s has no column '%s', which the model takes as feature %d of %d", path,
+                                     want ? want : "?", i + 1, inputs);
+            }
+        }
+    } else {
+        if (ds->features != inputs) {
+            free(col);
+            return runtime_error("%s has %d feature columns but the model takes %d (and has no feature names to "
+                                 "match by)",
+                                 path, ds->features, inputs);
+        }
+        for (int i = 0; i < inputs; i++) col[i] = i;
+    }
+    float *x = malloc(sizeof(float) * (size_t)ds->n * (size_t)inputs + 1);
+    if (!x) {
+        free(col);
+        return runtime_error("out of memory for %d rows", ds->n);
+    }
+    for (size_t r = 0; r < (size_t)ds->n; r++)
+        for (int i = 0; i < inputs; i++) x[r * inputs + i] = ds->x[r * ds->features + col[i]];
+    free(col);
+    *x_out = x;
+    return EXIT_OK;
+}
+
+/* ------------------------------------------------------------- reports */
+
+static void print_confusion(FILE *f, const descent_model *m, const int *cm, int k)
+{
+    char buf[32];
+    int width = 4;
+    for (int i = 0; i < k; i++) {
+        int len = (int)strlen(class_label(m, i, buf, sizeof buf));
+        if (len > width) width = len;
+    }
+    for (int i = 0; i < k * k; i++) {
+        int len = snprintf(buf, sizeof buf, "%d", cm[i]);
+        if (len > width) width = len;
+    }
+    fprintf(f, "  confusion (rows: actual, columns: predicted)\n    %*s", width, "");
+    for (int j = 0; j < k; j++) fprintf(f, "  %*s", width, class_label(m, j, buf, sizeof buf));
+    fputc('\n', f);
+    for (int i = 0; i < k; i++) {
+        fprintf(f, "    %-*s", width, class_label(m, i, buf, sizeof buf));
+        for (int j = 0; j < k; j++) fprintf(f, "  %*d", width, cm[(size_t)i * k + j]);
+        fputc('\n', f);
+    }
+}
+
+/* Loss and scores on n rows; x and y raw, y in the model's label convention.
+ * Regression scores are in target units since predict undoes the scaling. */
+static int report(descent_model *m, const char *title, const float *x, const float *y, int n)
+{
+    descent_error err;
+    int outputs = descent_model_outputs(m), k = model_classes(m);
+    float loss;
+    float *pred = malloc(sizeof(float) * (size_t)n * (size_t)outputs);
+    int *cm = k ? calloc((size_t)k * (size_t)k, sizeof(int)) : NULL;
+    descent_metrics met;
+    int rc = EXIT_OK;
+    if (!pred || (k && !cm)) {
+        rc = runtime_error("out of memory for %d predictions", n);
+        goto done;
+    }
+    if (descent_model_evaluate(m, x, y, n, &loss, &err) != DESCENT_OK ||
+        descent_model_predict(m, x, n, pred, &err) != DESCENT_OK) {
+        rc = runtime_error("%s", err.message);
+        goto done;
+    }
+    descent_status s = k ? descent_metrics_classification(pred, y, n, outputs, cm, &met, &err)
+                         : descent_metrics_regression(pred, y, n, outputs, &met, &err);
+    if (s != DESCENT_OK) {
+        rc = runtime_error("%s", err.message);
+        goto done;
+    }
+    printf("%s: %d row%s\n  loss       %.6f\n", title, n, n == 1 ? "" : "s", (double)loss);
+    if (k) {
+        char buf[32];
+        printf("  accuracy   %.4f\n", met.accuracy);
+        if (k == 2) {
+            const char *positive = class_label(m, 1, buf, sizeof buf);
+            printf("  precision  %.4f  (class '%s')\n", met.precision, positive);
+            printf("  recall     %.4f  (class '%s')\n", met.recall, positive);
+            printf("  f1         %.4f  (class '%s')\n", met.f1, positive);
+        } else {
+            printf("  precision  %.4f  (macro)\n  recall     %.4f  (macro)\n  f1         %.4f  (macro)\n",
+                   met.precision, met.recall, met.f1);
+        }
+        print_confusion(stdout, m, cm, k);
+    } else {
+        printf("  mse        %.6g\n  rmse       %.6g\n  mae        %.6g\n  r2         %.4f\n", met.mse, met.rmse,
+               met.mae, met.r2);
+    }
+done:
+    free(pred);
+    free(cm);
+    return rc;
+}
+
+/* Kernels print one input per row, as Keras' get_weights() lays them out. */
+static int print_weights(const descent_model *m)
+{
+    descent_error err;
+    int in = descent_model_inputs(m);
+    if (descent_model_input_mean(m)) printf("weights (on standardized inputs)\n");
+    for (int l = 0; l < descent_model_layer_count(m); l++) {
+        descent_layer_spec spec = descent_model_layer(m, l);
+        int out = spec.units;
+        float *kernel = malloc(sizeof(float) * (size_t)in * (size_t)out);
+        float *bias = malloc(sizeof(float) * (size_t)out);
+        if (!kernel || !bias) {
+            free(kernel);
+            free(bias);
+            return runtime_error("out of memory");
+        }
+        if (descent_model_get_weights(m, l, kernel, spec.no_bias ? NULL : bias, &err) != DESCENT_OK) {
+            free(kernel);
+            free(bias);
+            return runtime_error("%s", err.message);
+        }
+        printf("layer %d kernel [%d][%d]\n", l + 1, in, out);
+        for (int i = 0; i < in; i++) {
+            for (int j = 0; j < out; j++) printf("%s%.6f", j ? " " : "  ", (double)kernel[(size_t)i * out + j]);
+            putchar('\n');
+        }
+        if (spec.no_bias) {
+            printf("layer %d bias none\n", l + 1);
+        } else {
+            printf("layer %d bias [%d]\n", l + 1, out);
+            for (int j = 0; j < out; j++) printf("%s%.6f", j ? " " : "  ", (double)bias[j]);
+            putchar('\n');
+        }
+        free(kernel);
+        free(bias);
+        in = out;
+    }
+    return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- train */
+
+typedef struct progress {
+    int total;
+    int tty;
+} progress;
+
+static int on_epoch(const descent_history *h, void *user)
+{
+    const progress *p = user;
+    int e = h->epochs;
+    float loss = h->loss[e - 1];
+    float val = h->val_loss ? h->val_loss[e - 1] : NAN;
+    float acc = h->metric ? h->metric[e - 1] : NAN;
+    float val_acc = h->val_metric ? h->val_metric[e - 1] : NAN;
+    if (p->tty) {
+        enum { WIDTH = 20 };
+        char bar[WIDTH + 1];
+        int filled = (int)((long long)e * WIDTH / p->total);
+        for (int i = 0; i < WIDTH; i++) bar[i] = i < filled ? '#' : '.';
+        bar[WIDTH] = '\0';
+        fprintf(stderr, "\repoch %d/%d [%s] loss %.4f", e, p->total, bar, (double)loss);
+        if (!isnan(val)) fprintf(stderr, " val %.4f", (double)val);
+        if (!isnan(acc)) fprintf(stderr, " acc %.4f", (double)acc);
+        fputs("\033[K", stderr);    /* clear what a longer earlier line left */
+    } else {
+        fprintf(stderr, "epoch %d/%d loss %.6f", e, p->total, (double)loss);
+        if (!isnan(val)) fprintf(stderr, " val_loss %.6f", (double)val);
+        if (!isnan(acc)) fprintf(stderr, " acc %.4f", (double)acc);
+        if (!isnan(val_acc)) fprintf(stderr, " val_acc %.4f", (double)val_acc);
+        fputc('\n', stderr);
+    }
+    fflush(stderr);
+    return 0;
+}
+
+typedef struct train_config {
+    const char *data, *target, *save;
+    int task;
+    int *units, n_hidden;
+    int activation, output_activation, loss, init;
+    double alpha, init_limit, l1, l2;
+    descent_optimizer_spec opt;
+    long long batch;                /* 0: full */
+    long long epochs, patience, seed;
+    double test_split, val_split;
+} train_config;
+
+/* Reads and checks every flag before any file is touched, so a typo costs
+ * nothing and is reported as a usage error. */
+static int read_train_config(const args *a, train_config *c)
+{
+    memset(c, 0, sizeof *c);
+    int rc, kind;
+    if ((rc = require(a, "--data", &c->data))) return rc;
+    c->target = get(a, "--target");
+    c->save = get(a, "--save");
+    if (c->target && !*c->target) return usage_error("--target must be a column name or 0-based index (got '')");
+    if (c->save && !*c->save) return usage_error("--save needs a file name (got '')");
+    if ((rc = get_choice(a, "--task", task_name, NULL, DESCENT_TASK_AUTO, &c->task))) return rc;
+    if ((rc = get_choice(a, "--activation", activation_name, NULL, DESCENT_ACT_RELU, &c->activation))) return rc;
+    if ((rc = get_choice(a, "--output-activation", activation_name, "auto", -1, &c->output_activation))) return rc;
+    if ((rc = get_choice(a, "--loss", loss_name, "auto", -1, &c->loss))) return rc;
+    if ((rc = get_choice(a, "--init", init_name, NULL, DESCENT_INIT_GLOROT_UNIFORM, &c->init))) return rc;
+    if ((rc = get_choice(a, "--optimizer", optimizer_name, NULL, DESCENT_OPT_ADAM, &kind))) return rc;
+    if ((rc = get_number(a, "--alpha", 0.2, NON_NEGATIVE, &c->alpha))) return rc;
+    if ((rc = get_number(a, "--init-limit", 0.05, POSITIVE, &c->init_limit))) return rc;
+    if ((rc = get_number(a, "--l1", 0, NON_NEGATIVE, &c->l1))) return rc;
+    if ((rc = get_number(a, "--l2", 0, NON_NEGATIVE, &c->l2))) return rc;
+
+    c->opt = descent_optimizer_defaults((descent_optimizer_kind)kind);
+    if ((rc = get_number(a, "--lr", c->opt.learning_rate, POSITIVE, &c->opt.learning_rate))) return rc;
+    if ((rc = get_number(a, "--momentum", c->opt.momentum, UNIT_OPEN, &c->opt.momentum))) return rc;
+    if ((rc = get_number(a, "--rho", c->opt.rho, UNIT_OPEN, &c->opt.rho))) return rc;
+    if ((rc = get_number(a, "--epsilon", c->opt.epsilon, POSITIVE, &c->opt.epsilon))) return rc;
+    if ((rc = get_number(a, "--beta1", c->opt.beta1, UNIT_OPEN, &c->opt.beta1))) return rc;
+    if ((rc = get_number(a, "--beta2", c->opt.beta2, UNIT_OPEN, &c->opt.beta2))) return rc;
+    if ((rc = get_number(a, "--initial-accumulator", c->opt.initial_accumulator, POSITIVE,
+                         &c->opt.initial_accumulator)))
+        return rc;
+    if (has(a, "--centered")) c->opt.centered = 1;
+
+    const char *batch = get(a, "--batch");
+    if (batch && strcmp(batch, "full") == 0) {
+        c->batch = 0;
+    } else if (!batch) {
+        c->batch = 32;
+    } else if (!parse_integer(batch, 1, INT_MAX, &c->batch)) {
+        return usage_error("--batch must be an integer in 1..%d or 'full' (got '%s')", INT_MAX, batch);
+    }
+    if ((rc = get_integer(a, "--epochs", 100, 1, 1000000, &c->epochs))) return rc;
+    if ((rc = get_integer(a, "--patience", 0, 0, 1000000, &c->patience))) return rc;
+    if ((rc = get_integer(a, "--seed", 1, 0, 4294967295LL, &c->seed))) return rc;
+    if ((rc = get_number(a, "--test-split", 0.2, UNIT_OPEN, &c->test_split))) return rc;
+    if ((rc = get_number(a, "--val-split", 0, UNIT_OPEN, &c->val_split))) return rc;
+    /* Last: the only allocation, so the early returns above leak nothing. */
+    return parse_layers(get(a, "--layers") ? get(a, "--layers") : "16,16", &c->units, &c->n_hidden);
+}
+
+static int all_digits(const char *s)
+{
+    return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+static int cmd_train(const args *a)
+{
+    train_config c;
+    int rc = read_train_config(a, &c);
+    if (rc) return rc;
+
+    descent_error err;
+    descent_dataset *ds = NULL, *train = NULL, *test = NULL, *fit_rows = NULL, *val = NULL;
+    descent_model *model = NULL;
+    descent_layer_spec *layers = NULL;
+    int *train_idx = NULL, *test_idx = NULL, *fit_idx = NULL, *val_idx = NULL;
+    float *in_mean = NULL, *in_std = NULL, *out_mean = NULL, *out_std = NULL;
+    descent_history history;
+    memset(&history, 0, sizeof history);
+    int quiet = has(a, "--quiet");
+
+    descent_csv_options csv = descent_csv_defaults();
+    csv.task = (descent_task)c.task;
+    if (c.target && all_digits(c.target)) {
+        long long index;
+        if (!parse_integer(c.target, 0, INT_MAX, &index)) {
+            rc = usage_error("--target index must be in 0..%d (got '%s')", INT_MAX, c.target);
+            goto done;
+        }
+        csv.target_index = (int)index;
+    } else if (c.target) {
+        csv.target = c.target;
+    }
+    ds = descent_csv_read_file(c.data, &csv, &err);
+    if (!ds) {
+        rc = file_error(c.data, &err);
+        goto done;
+    }
+    int classify = ds->classes >= 2;
+
+    /* Split first, so the scalers see the training rows only. */
+    train_idx = malloc(sizeof(int) * (size_t)ds->n);
+    test_idx = malloc(sizeof(int) * (size_t)ds->n);
+    if (!train_idx || !test_idx) {
+        rc = runtime_error("out of memory for %d rows", ds->n);
+        goto done;
+    }
+    int n_train = ds->n, n_test = 0;
+    if (c.test_split > 0) {
+        if (descent_split(ds->n, classify ? ds->labels : NULL, classify ? ds->classes : 0, (float)c.test_split,
+                          (uint32_t)c.seed, train_idx, &n_train, test_idx, &n_test, &err) != DESCENT_OK) {
+            rc = runtime_error("%s", err.message);
+            goto done;
+        }
+    } else {
+        /* No split: keep the file's order, so --no-shuffle replays it as Keras would. */
+        for (int i = 0; i < ds->n; i++) train_idx[i] = i;
+    }
+    if (n_train < 1) {
+        rc = runtime_error("--test-split %g leaves no training rows out of %d", c.test_split, ds->n);
+        goto done;
+    }
+    train = descent_dataset_subset(ds, train_idx, n_train, &err);
+    if (train && n_test > 0) test = descent_dataset_subset(ds, test_idx, n_test, &err);
+    if (!train || (n_test > 0 && !test)) {
+        rc = runtime_error("%s", err.message);
+        goto done;
+    }
+
+    /* Validation rows are drawn like the test rows rather than taken from
+     * the end as Keras' validationSplit does: the split keeps file order, and
+     * on a file sorted by class the last rows would all be of one class. */
+    if (c.val_split > 0) {
+        int n_fit, n_val;
+        fit_idx = malloc(sizeof(int) * (size_t)train->n);
+        val_idx = malloc(sizeof(int) * (size_t)train->n);
+        if (!fit_idx || !val_idx) {
+            rc = runtime_error("out of memory for %d rows", train->n);
+            goto done;
+        }
+        if (descent_split(train->n, classify ? train->labels : NULL, classify ? train->classes : 0,
+                          (float)c.val_split, (uint32_t)c.seed, fit_idx, &n_fit, val_idx, &n_val, &err) != DESCENT_OK) {
+            rc = runtime_error("--val-split %g of %d training rows: %s", c.val_split, train->n, err.message);
+            goto done;
+        }
+        fit_rows = descent_dataset_subset(train, fit_idx, n_fit, &err);
+        if (fit_rows) val = descent_dataset_subset(train, val_idx, n_val, &err);
+        if (!fit_rows || !val) {
+            rc = runtime_error("%s", err.message);
+            goto done;
+        }
+    }
+    /* The rows the network learns from; the scalers see only these. */
+    const descent_dataset *fit_set = fit_rows ? fit_rows : train;
+
+    int outputs = ds->outputs;
+    descent_activation out_act = classify ? (outputs == 1 ? DESCENT_ACT_SIGMOID : DESCENT_ACT_SOFTMAX)
+                                          : DESCENT_ACT_LINEAR;
+    descent_loss loss = classify ? (outputs == 1 ? DESCENT_LOSS_BINARY_CROSSENTROPY
+                                                 : DESCENT_LOSS_CATEGORICAL_CROSSENTROPY)
+                                 : DESCENT_LOSS_MSE;
+    if (c.output_activation >= 0) out_act = (descent_activation)c.output_activation;
+    if (c.loss >= 0) loss = (descent_loss)c.loss;
+
+    layers = malloc(sizeof *layers * (size_t)(c.n_hidden + 1));
+    if (!layers) {
+        rc = runtime_error("out of memory");
+        goto done;
+    }
+    for (int i = 0; i <= c.n_hidden; i++) {
+        int last = i == c.n_hidden;
+        layers[i] = descent_layer(last ? outputs : c.units[i],
+                                  last ? out_act : (descent_activation)c.activation);
+        layers[i].alpha = (float)c.alpha;
+        layers[i].init = (descent_init)c.init;
+        layers[i].init_limit = (float)c.init_limit;
+        layers[i].l1 = (float)c.l1;
+        layers[i].l2 = (float)c.l2;
+        layers[i].no_bias = has(a, "--no-bias");
+    }
+    descent_model_spec spec = {
+        .inputs = ds->features,
+        .n_layers = c.n_hidden + 1,
+        .layers = layers,
+        .loss = loss,
+        .optimizer = c.opt,
+        .seed = (uint32_t)c.seed,
+    };
+    model = descent_model_create(&spec, &err);
+    if (!model) {
+        /* Everything in the spec came from flags, so a rejection is theirs. */
+        rc = err.code == DESCENT_ERR_ARGUMENT ? usage_error("%s", err.message) : runtime_error("%s", err.message);
+        goto done;
+    }
+
+    if (!has(a, "--no-standardize")) {
+        in_mean = malloc(sizeof(float) * (size_t)ds->features);
+        in_std = malloc(sizeof(float) * (size_t)ds->features);
+        if (!in_mean || !in_std) {
+            rc = runtime_error("out of memory");
+            goto done;
+        }
+        if (descent_standardize_fit(fit_set->x, fit_set->n, fit_set->features, in_mean, in_std, &err) != DESCENT_OK ||
+            descent_model_set_input_scaler(model, in_mean, in_std, &err) != DESCENT_OK) {
+            rc = runtime_error("%s", err.message);
+            goto done;
+        }
+    }
+    if (!classify && !has(a, "--no-scale-target")) {
+        out_mean = malloc(sizeof(float) * (size_t)outputs);
+        out_std = malloc(sizeof(float) * (size_t)outputs);
+        if (!out_mean || !out_std) {
+            rc = runtime_error("out of memory");
+            goto done;
+        }
+        if (descent_standardize_fit(fit_set->y, fit_set->n, outputs, out_mean, out_std, &err) != DESCENT_OK ||
+            descent_model_set_target_scaler(model, out_mean, out_std, &err) != DESCENT_OK) {
+            rc = runtime_error("%s", err.message);
+            goto done;
+        }
+    }
+    if (descent_model_set_names(model, (const char *const *)ds->feature_names, ds->target_name,
+                                classify ? ds->classes : 0, classify ? (const char *const *)ds->class_names : NULL,
+                                &err) != DESCENT_OK) {
+        rc = runtime_error("%s", err.message);
+        goto done;
+    }
+
+    descent_fit_options fit = descent_fit_defaults();
+    fit.epochs = (int)c.epochs;
+    fit.batch_size = c.batch ? (int)c.batch : fit_set->n;
+    fit.no_shuffle = has(a, "--no-shuffle");
+    fit.shuffle_seed = (uint32_t)c.seed;
+    if (val) {
+        fit.val_x = val->x;
+        fit.val_y = val->y;
+        fit.val_n = val->n;
+    }
+    fit.patience = (int)c.patience;
+    fit.restore_best = has(a, "--restore-best");
+    progress prog = {(int)c.epochs, isatty(fileno(stderr))};
+    if (!quiet) {
+        fit.on_epoch = on_epoch;
+        fit.user = &prog;
+    }
+    descent_status s = descent_model_fit(model, fit_set->x, fit_set->y, fit_set->n, &fit, &history, &err);
+    if (!quiet && prog.tty && history.epochs > 0) fputc('\n', stderr);
+    if (s != DESCENT_OK) {
+        rc = runtime_error("training stopped in epoch %d of %d: %s", history.epochs + 1, fit.epochs, err.message);
+        goto done;
+    }
+    if (!quiet && history.stopped_early)
+        fprintf(stderr, "stopped early after epoch %d; best epoch %d%s\n", history.epochs, history.best_epoch + 1,
+                fit.restore_best ? " (weights restored)" : "");
+
+    if ((rc = report(model, "train", fit_set->x, fit_set->y, fit_set->n))) goto done;
+    if (val && (rc = report(model, "validation", val->x, val->y, val->n))) goto done;
+    if (test && (rc = report(model, "test", test->x, test->y, test->n))) goto done;
+    if (has(a, "--print-weights") && (rc = print_weights(model))) goto done;
+    fflush(stdout);
+    if (c.save) {
+        if (descent_model_save_file(model, has(a, "--save-optimizer"), c.save, &err) != DESCENT_OK) {
+            rc = file_error(c.save, &err);
+            goto done;
+        }
+        if (!quiet) fprintf(stderr, "saved model to %s\n", c.save);
+    }
+done:
+    descent_history_free(&history);
+    free(in_mean);
+    free(in_std);
+    free(out_mean);
+    free(out_std);
+    free(layers);
+    free(train_idx);
+    free(test_idx);
+    free(fit_idx);
+    free(val_idx);
+    descent_model_free(model);
+    descent_dataset_free(val);
+    descent_dataset_free(fit_rows);
+    descent_dataset_free(test);
+    descent_dataset_free(train);
+    descent_dataset_free(ds);
+    free(c.units);
+    return rc;
+}
+
+/* -------------------------------------------------- predict, evaluate */
+
+static int write_predictions(FILE *f, const descent_model *m, const float *pred, int n)
+{
+    char buf[32];
+    int outputs = descent_model_outputs(m), k = model_classes(m);
+    if (k) {
+        fputs("predicted", f);
+        for (int c = 0; c < k; c++) {
+            char head[256];
+            snprintf(head, sizeof head, "p_%s", class_label(m, c, buf, sizeof buf));
+            fputc(',', f);
+            csv_field(f, head);
+        }
+    } else {
+        const char *name = descent_model_target_name(m) ? descent_model_target_name(m) : "y";
+        for (int j = 0; j < outputs; j++) {
+            char head[256];
+            if (outputs == 1) snprintf(head, sizeof head, "%s", name);
+            else snprintf(head, sizeof head, "%s_%d", name, j);
+            if (j) fputc(',', f);
+            csv_field(f, head);
+        }
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < (size_t)n; i++) {
+        const float *p = pred + i * outputs;
+        if (k && outputs == 1) {
+            csv_field(f, class_label(m, p[0] >= 0.5f, buf, sizeof buf));
+            fprintf(f, ",%.9g,%.9g\n", 1.0 - (double)p[0], (double)p[0]);
+        } else if (k) {
+            int best = 0;
+            for (int j = 1; j < outputs; j++)
+                if (p[j] > p[best]) best = j;
+            csv_field(f, class_label(m, best, buf, sizeof buf));
+            for (int j = 0; j < outputs; j++) fprintf(f, ",%.9g", (double)p[j]);
+            fputc('\n', f);
+        } else {
+            for (int j = 0; j < outputs; j++) fprintf(f, "%s%.9g", j ? "," : "", (double)p[j]);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static int cmd_predict(const args *a)
+{
+    const char *model_path, *data_path, *out_path = get(a, "--out");
+    int rc;
+    if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
+    if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+
+    descent_error err;
+    descent_dataset *ds = NULL;
+    float *x = NULL, *pred = NULL;
+    descent_model *m = descent_model_load_file(model_path, &err);
+    if (!m) return file_error(model_path, &err);
+
+    /* A target column would otherwise be taken for a feature (or, as text,
+     * fail to parse); read it as the target and ignore it. */
+    descent_csv_options csv = descent_csv_defaults();
+    const char *target = descent_model_target_name(m);
+    if (target && csv_header_has(data_path, target)) {
+        csv.target = target;
+        csv.task = model_classes(m) ? DESCENT_TASK_CLASSIFICATION : DESCENT_TASK_REGRESSION;
+    } else {
+        csv.no_target = 1;
+    }
+    ds = descent_csv_read_file(data_path, &csv, &err);
+    if (!ds && !csv.no_target && descent_model_feature_name(m, 0)) {
+        /* The reader refuses a target it cannot use (a single class, say),
+         * but predict ignores it: a numeric one can pass as an unused feature. */
+        descent_error retry;
+        csv.no_target = 1;
+        csv.target = NULL;
+        ds = descent_csv_read_file(data_path, &csv, &retry);
+    }
+    if (!ds) {
+        rc = file_error(data_path, &err);
+        goto done;
+    }
+    if ((rc = gather_features(m, ds, data_path, &x))) goto done;
+    pred = malloc(sizeof(float) * (size_t)ds->n * (size_t)descent_model_outputs(m) + 1);
+    if (!pred) {
+        rc = runtime_error("out of memory for %d predictions", ds->n);
+        goto done;
+    }
+    if (descent_model_predict(m, x, ds->n, pred, &err) != DESCENT_OK) {
+        rc = runtime_error("%s: %s", data_path, err.message);
+        goto done;
+    }
+    if (out_path) {
+        FILE *f = fopen(out_path, "w");
+        if (!f) {
+            rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
+            goto done;
+        }
+        int bad = write_predictions(f, m, pred, ds->n);
+        if (fclose(f) != 0 || bad) rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
+    } else if (write_predictions(stdout, m, pred, ds->n) != 0 || fflush(stdout) != 0) {
+        rc = runtime_error("cannot write to standard output: %s", strerror(errno));
+    }
+done:
+    free(pred);
+    free(x);
+    descent_dataset_free(ds);
+    descent_model_free(m);
+    return rc;
+}
+
+/* Targets in the model's convention. The file's classes are only those it
+ * happens to contain, in its own sorted order, so they are mapped by name. */
+static int model_targets(const descent_model *m, const descent_dataset *ds, const char *path, float **y_out)
+{
+    int outputs = descent_model_outputs(m), k = model_classes(m);
+    float *y = calloc((size_t)ds->n * (size_t)outputs + 1, sizeof(float));
+    if (!y) return runtime_error("out of memory for %d rows", ds->n);
+    if (!k) {
+        if (ds->outputs != outputs) {
+            free(y);
+            return runtime_error("%s has %d target columns but the model predicts %d", path, ds->outputs, outputs);
+        }
+        memcpy(y, ds->y, sizeof(float) * (size_t)ds->n * (size_t)outputs);
+        *y_out = y;
+        return EXIT_OK;
+    }
+    int *map = malloc(sizeof(int) * (size_t)ds->classes + 1);
+    if (!map) {
+        free(y);
+        return runtime_error("out of memory");
+    }
+    for (int c = 0; c < ds->classes; c++) {
+        char buf[32];
+        map[c] = -1;
+        for (int j = 0; j < k; j++)
+            if (strcmp(ds->class_names[c], class_label(m, j, buf, sizeof buf)) == 0) map[c] = j;
+        if (map[c] < 0) {
+            char known[512] = "";
+            for (int j = 0; j < k; j++) {
+                size_t used = strlen(known);
+                snprintf(known + used, sizeof known - used, "%s%s", j ? ", " : "", class_label(m, j, buf, sizeof buf));
+            }
+            int rc = runtime_error("%s has class '%s', which the model does not know (its classes: %s)", path,
+                                   ds->class_names[c], known);
+            free(map);
+            free(y);
+            return rc;
+        }
+    }
+    for (size_t i = 0; i < (size_t)ds->n; i++) {
+        int c = map[ds->labels[i]];
+        if (outputs == 1) y[i] = (float)c;
+        else y[i * outputs + c] = 1.0f;
+    }
+    free(map);
+    *y_out = y;
+    return EXIT_OK;
+}
+
+static int cmd_evaluate(const args *a)
+{
+    const char *model_path, *data_path, *target = get(a, "--target");
+    int rc;
+    if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
+    if (target && !*target) return usage_error("--target must be a column name (got '')");
+
+    descent_error err;
+    descent_dataset *ds = NULL;
+    float *x = NULL, *y = NULL;
+    descent_model *m = descent_model_load_file(model_path, &err);
+    if (!m) return file_error(model_path, &err);
+
+    descent_csv_options csv = descent_csv_defaults();
+    csv.target = target ? target : descent_model_target_name(m);
+    csv.task = model_classes(m) ? DESCENT_TASK_CLASSIFICATION : DESCENT_TASK_REGRESSION;
+    ds = descent_csv_read_file(data_path, &csv, &err);
+    if (!ds) {
+        rc = file_error(data_path, &err);
+        goto done;
+    }
+    if ((rc = gather_features(m, ds, data_path, &x))) goto done;
+    if ((rc = model_targets(m, ds, data_path, &y))) goto done;
+    rc = report(m, "evaluate", x, y, ds->n);
+done:
+    free(x);
+    free(y);
+    descent_dataset_free(ds);
+    descent_model_free(m);
+    return rc;
+}
+
+/* ------------------------------------------------------ generate, info */
+
+static int write_dataset(FILE *f, const descent_dataset *ds)
+{
+    char buf[32];
+    for (int j = 0; j < ds->features; j++) {
+        if (j) fputc(',', f);
+        if (ds->feature_names && ds->feature_names[j]) {
+            csv_field(f, ds->feature_names[j]);
+        } else {
+            fprintf(f, "x%d", j + 1);
+        }
+    }
+    const char *target = ds->target_name ? ds->target_name : "y";
+    int columns = ds->classes >= 2 ? 1 : ds->outputs;
+    for (int j = 0; j < columns; j++) {
+        fputc(',', f);
+        if (columns == 1) {
+            csv_field(f, target);
+        } else {
+            char head[256];
+            snprintf(head, sizeof head, "%s_%d", target, j);
+            csv_field(f, head);
+        }
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < (size_t)ds->n; i++) {
+        for (int j = 0; j < ds->features; j++) fprintf(f, "%s%.9g", j ? "," : "", (double)ds->x[i * ds->features + j]);
+        if (ds->classes >= 2) {
+            int c = ds->labels[i];
+            const char *name = ds->class_names && ds->class_names[c] ? ds->class_names[c] : NULL;
+            if (!name) {
+                snprintf(buf, sizeof buf, "%d", c);
+                name = buf;
+            }
+            fputc(',', f);
+            csv_field(f, name);
+        } else {
+            for (int j = 0; j < ds->outputs; j++) fprintf(f, ",%.9g", (double)ds->y[i * ds->outputs + j]);
+        }
+        fputc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static int cmd_generate(const args *a)
+{
+    const char *set, *out_path = get(a, "--out");
+    int rc, kind;
+    long long n, seed;
+    double noise;
+    if ((rc = require(a, "--set", &set))) return rc;
+    if ((rc = get_choice(a, "--set", generator_name, NULL, 0, &kind))) return rc;
+    if ((rc = get_integer(a, "--n", 200, 1, 10000000, &n))) return rc;
+    if ((rc = get_number(a, "--noise", 0.1, UNIT_CLOSED, &noise))) return rc;
+    if ((rc = get_integer(a, "--seed", 1, 0, 4294967295LL, &seed))) return rc;
+    if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+
+    descent_error err;
+    descent_dataset *ds = descent_dataset_generate((descent_generator)kind, (int)n, (float)noise, (uint32_t)seed, &err);
+    if (!ds) return runtime_error("%s", err.message);
+    if (out_path) {
+        FILE *f = fopen(out_path, "w");
+        if (!f) {
+            rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
+        } else {
+            int bad = write_dataset(f, ds);
+            if (fclose(f) != 0 || bad) rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
+        }
+    } else if (write_dataset(stdout, ds) != 0 || fflush(stdout) != 0) {
+        rc = runtime_error("cannot write to standard output: %s", strerror(errno));
+    }
+    descent_dataset_free(ds);
+    return rc;
+}
+
+static void print_floats(const char *label, const float *v, int n)
+{
+    printf("%s", label);
+    for (int i = 0; i < n; i++) printf(" %.6g", (double)v[i]);
+    putchar('\n');
+}
+
+static int cmd_info(const args *a)
+{
+    const char *path;
+    int rc;
+    if ((rc = require(a, "--model", &path))) return rc;
+    descent_error err;
+    descent_model *m = descent_model_load_file(path, &err);
+    if (!m) return file_error(path, &err);
+
+    int inputs = descent_model_inputs(m), k = model_classes(m), outputs = descent_model_outputs(m);
+    printf("model: %s\n", path);
+    printf("task: %s\n", k ? "classification" : "regression");
+    printf("inputs: %d", inputs);
+    if (descent_model_feature_name(m, 0)) {
+        for (int i = 0; i < inputs; i++) printf("%s%s", i ? ", " : " (", descent_model_feature_name(m, i));
+        putchar(')');
+    }
+    putchar('\n');
+    const char *target = descent_model_target_name(m);
+    printf("target: %s, %d output%s\n", target ? target : "(unnamed)", outputs, outputs == 1 ? "" : "s");
+    if (k) {
+        char buf[32];
+        printf("classes: %d (", k);
+        for (int i = 0; i < k; i++) printf("%s%s", i ? ", " : "", class_label(m, i, buf, sizeof buf));
+        printf(")\n");
+    }
+    printf("layers: %d\n", descent_model_layer_count(m));
+    int in = inputs;
+    for (int l = 0; l < descent_model_layer_count(m); l++) {
+        descent_layer_spec s = descent_model_layer(m, l);
+        printf("  %d: dense %d -> %d, %s", l + 1, in, s.units, descent_activation_name(s.activation));
+        if (s.activation == DESCENT_ACT_LEAKY_RELU) printf(" (alpha %g)", (double)s.alpha);
+        printf(", init %s", descent_init_name(s.init));
+        if (s.init == DESCENT_INIT_UNIFORM) printf(" (limit %g)", (double)s.init_limit);
+        printf(", %s", s.no_bias ? "no bias" : "bias");
+        if (s.l1 > 0 || s.l2 > 0) printf(", l1 %g, l2 %g", (double)s.l1, (double)s.l2);
+        putchar('\n');
+        in = s.units;
+    }
+    printf("parameters: %d\n", descent_model_param_count(m));
+    printf("loss: %s\n", descent_loss_name(descent_model_loss(m)));
+
+    descent_optimizer_spec o = descent_model_optimizer(m);
+    printf("optimizer: %s, lr %g", descent_optimizer_name(o.kind), o.learning_rate);
+    switch (o.kind) {
+    case DESCENT_OPT_SGD: break;
+    case DESCENT_OPT_MOMENTUM:
+    case DESCENT_OPT_NESTEROV: printf(", momentum %g", o.momentum); break;
+    case DESCENT_OPT_ADAGRAD: printf(", initial_accumulator %g", o.initial_accumulator); break;
+    case DESCENT_OPT_RMSPROP:
+        printf(", rho %g, momentum %g, epsilon %g%s", o.rho, o.momentum, o.epsilon, o.centered ? ", centered" : "");
+        break;
+    case DESCENT_OPT_ADAM: printf(", beta1 %g, beta2 %g, epsilon %g", o.beta1, o.beta2, o.epsilon); break;
+    }
+    /* Only a file saved with its optimizer state remembers the steps taken. */
+    if (descent_model_step_count(m) > 0) printf(", %ld steps taken", descent_model_step_count(m));
+    putchar('\n');
+    printf("seed: %lu\n", (unsigned long)descent_model_seed(m));
+
+    if (descent_model_input_mean(m)) {
+        print_floats("input mean:", descent_model_input_mean(m), inputs);
+        print_floats("input std:", descent_model_input_std(m), inputs);
+    } else {
+        printf("input scaler: none\n");
+    }
+    if (descent_model_target_mean(m)) {
+        print_floats("target mean:", descent_model_target_mean(m), outputs);
+        print_floats("target std:", descent_model_target_std(m), outputs);
+    } else if (!k) {
+        printf("target scaler: none\n");
+    }
+    if (has(a, "--weights")) rc = print_weights(m);
+    descent_model_free(m);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("missing command: expected train, predict, evaluate, generate or info (see descent "
+                           "--help)");
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_main_help(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("descent %s\n", DESCENT_VERSION);
+        return EXIT_OK;
+    }
+    const command *c = NULL;
+    for (int i = 0; i < COUNT(commands); i++)
+        if (strcmp(name, commands[i].name) == 0) c = &commands[i];
+    if (!c) {
+        if (name[0] == '-') return usage_error("unknown option '%s' (see descent --help)", name);
+        return usage_error("unknown command '%s': expected train, predict, evaluate, generate or info (see descent "
+                           "--help)",
+                           name);
+    }
+    /* --help wins over anything else on the line, even a bad flag. */
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            print_command_help(stdout, c);
+            return EXIT_OK;
+        }
+    }
+    args a;
+    int rc = parse_args(c, argc - 2, argv + 2, &a);
+    if (rc) return rc;
+    rc = c->run(&a);
+    if (fflush(stdout) != 0 && rc == EXIT_OK) rc = runtime_error("cannot write to standard output");
+    return rc;
+}

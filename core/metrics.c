@@ -1,0 +1,158 @@
+/* metrics.c - scores of predictions against targets: accuracy, precision,
+ * recall, F1 and a confusion matrix for classification; MSE, RMSE, MAE, R². */
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Checked before any work so a bad call never leaves half-written outputs. */
+static descent_status check_common(const float *pred, const float *y, int n, int outputs, const descent_metrics *out,
+                                   descent_error *err)
+{
+    if (!pred) return descent_fail(err, DESCENT_ERR_ARGUMENT, "pred must not be NULL");
+    if (!y) return descent_fail(err, DESCENT_ERR_ARGUMENT, "y must not be NULL");
+    if (!out) return descent_fail(err, DESCENT_ERR_ARGUMENT, "out must not be NULL");
+    if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 1 (got %d)", n);
+    if (outputs < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "outputs must be >= 1 (got %d)", outputs);
+    size_t total = (size_t)n * (size_t)outputs;
+    for (size_t i = 0; i < total; i++) {
+        if (!isfinite(pred[i]))
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "pred[%zu] is %s (row %zu, output %zu)", i,
+                                isnan(pred[i]) ? "NaN" : "infinite", i / (size_t)outputs, i % (size_t)outputs);
+        if (!isfinite(y[i]))
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "y[%zu] is %s (row %zu, output %zu)", i,
+                                isnan(y[i]) ? "NaN" : "infinite", i / (size_t)outputs, i % (size_t)outputs);
+    }
+    return DESCENT_OK;
+}
+
+static void set_all_nan(descent_metrics *m)
+{
+    m->accuracy = m->precision = m->recall = m->f1 = NAN;
+    m->mse = m->rmse = m->mae = m->r2 = NAN;
+}
+
+/* 0/0 scores as 0, as scikit-learn does with zero_division=0. */
+static double ratio(long num, long den)
+{
+    return den > 0 ? (double)num / (double)den : 0.0;
+}
+
+static int argmax(const float *v, int count)
+{
+    int best = 0;
+    for (int j = 1; j < count; j++)
+        if (v[j] > v[best]) best = j;   /* strict: the first maximum wins ties */
+    return best;
+}
+
+descent_status descent_metrics_classification(const float *pred, const float *y, int n, int outputs, int *confusion,
+                                              descent_metrics *out, descent_error *err)
+{
+    descent_status s = check_common(pred, y, n, outputs, out, err);
+    if (s != DESCENT_OK) return s;
+    if (outputs == 1) {
+        for (int i = 0; i < n; i++)
+            if (y[i] != 0.0f && y[i] != 1.0f)
+                return descent_fail(err, DESCENT_ERR_ARGUMENT,
+                                    "y[%d] is %g (row %d): binary labels (outputs == 1) must be 0 or 1", i,
+                                    (double)y[i], i);
+    }
+
+    int k = outputs < 2 ? 2 : outputs;
+    /* The caller's matrix may be NULL, so count in our own and copy out. */
+    long *cm = calloc((size_t)k * (size_t)k, sizeof *cm);
+    if (!cm) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for a %dx%d confusion matrix", k, k);
+
+    long correct = 0;
+    for (int i = 0; i < n; i++) {
+        int actual, predicted;
+        if (outputs == 1) {
+            actual = y[i] == 1.0f;
+            predicted = pred[i] >= 0.5f;
+        } else {
+            actual = argmax(y + (size_t)i * outputs, outputs);
+            predicted = argmax(pred + (size_t)i * outputs, outputs);
+        }
+        cm[(size_t)actual * k + predicted]++;
+        correct += actual == predicted;
+    }
+
+    descent_metrics m;
+    set_all_nan(&m);
+    m.n = n;
+    m.classes = k;
+    m.accuracy = (double)correct / (double)n;
+
+    if (outputs == 1) {
+        long tp = cm[1 * 2 + 1], fp = cm[0 * 2 + 1], fn = cm[1 * 2 + 0];
+        m.precision = ratio(tp, tp + fp);
+        m.recall = ratio(tp, tp + fn);
+        m.f1 = ratio(2 * tp, 2 * tp + fp + fn);
+    } else {
+        /* Macro average over the classes that occur as actual or predicted,
+         * as scikit-learn's default labels do: a class absent from both says
+         * nothing about the model and would only drag the mean towards 0. */
+        double sp = 0, sr = 0, sf = 0;
+        int counted = 0;
+        for (int c = 0; c < k; c++) {
+            long tp = cm[(size_t)c * k + c], actual = 0, predicted = 0;
+            for (int j = 0; j < k; j++) {
+                actual += cm[(size_t)c * k + j];
+                predicted += cm[(size_t)j * k + c];
+            }
+            if (actual == 0 && predicted == 0) continue;
+            counted++;
+            sp += ratio(tp, predicted);
+            sr += ratio(tp, actual);
+            sf += ratio(2 * tp, actual + predicted);
+        }
+        /* n >= 1 guarantees at least one class occurs. */
+        m.precision = sp / counted;
+        m.recall = sr / counted;
+        m.f1 = sf / counted;
+    }
+
+    if (confusion)
+        for (size_t i = 0; i < (size_t)k * (size_t)k; i++) confusion[i] = (int)cm[i];
+    free(cm);
+    *out = m;
+    return DESCENT_OK;
+}
+
+descent_status descent_metrics_regression(const float *pred, const float *y, int n, int outputs, descent_metrics *out,
+                                          descent_error *err)
+{
+    descent_status s = check_common(pred, y, n, outputs, out, err);
+    if (s != DESCENT_OK) return s;
+
+    double sse = 0, sae = 0, sst = 0;
+    for (int j = 0; j < outputs; j++) {
+        /* Two passes per column: the mean first, so SS_tot does not lose
+         * precision to cancellation as sum(y²) - n·mean² would. */
+        double mean = 0;
+        for (int i = 0; i < n; i++) mean += y[(size_t)i * outputs + j];
+        mean /= n;
+        for (int i = 0; i < n; i++) {
+            double t = y[(size_t)i * outputs + j], e = (double)pred[(size_t)i * outputs + j] - t;
+            sse += e * e;
+            sae += fabs(e);
+            sst += (t - mean) * (t - mean);
+        }
+    }
+
+    double count = (double)n * (double)outputs;
+    descent_metrics m;
+    set_all_nan(&m);
+    m.n = n;
+    m.classes = 0;
+    m.mse = sse / count;
+    m.rmse = sqrt(m.mse);
+    m.mae = sae / count;
+    /* Constant targets leave R² undefined; like scikit-learn (force_finite)
+     * a perfect fit scores 1 and anything else 0, rather than NaN or -inf. */
+    m.r2 = sst > 0 ? 1.0 - sse / sst : (sse == 0 ? 1.0 : 0.0);
+    *out = m;
+    return DESCENT_OK;
+}

@@ -1,0 +1,244 @@
+#!/bin/sh
+# cli.sh - runs the `descent` command-line tool for real in a scratch directory
+# and checks its output, files, messages and exit codes.
+# usage: sh tests/cli.sh path/to/descent path/to/data-dir
+# shellcheck disable=SC2016 # checks are strings for eval, expanded when they run
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: sh tests/cli.sh path/to/descent path/to/data-dir" >&2
+    exit 2
+fi
+# Absolute paths, since the checks run from inside the scratch directory.
+case $1 in /*) BIN=$1 ;; *) BIN=$(pwd)/$1 ;; esac
+case $2 in /*) DATA=$2 ;; *) DATA=$(pwd)/$2 ;; esac
+if [ ! -x "$BIN" ]; then
+    echo "not ok - $BIN is not an executable"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+TMP=$(mktemp -d) || exit 1
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' HUP INT TERM
+cd "$TMP" || exit 1
+
+passed=0
+failed=0
+
+# run ARGS...: the tool's stdout in out.txt, stderr in err.txt, status in $rc.
+run() {
+    "$BIN" "$@" >out.txt 2>err.txt
+    rc=$?
+}
+
+# check NAME COMMAND...: one "ok"/"not ok" line; on failure, what was seen.
+check() {
+    name=$1
+    shift
+    if "$@" 2>/dev/null; then
+        passed=$((passed + 1))
+        echo "ok - $name"
+    else
+        failed=$((failed + 1))
+        echo "not ok - $name"
+        echo "#   exit status $rc; stderr:"
+        sed 's/^/#     /' err.txt | head -n 5
+        echo "#   stdout:"
+        sed 's/^/#     /' out.txt | head -n 5
+    fi
+}
+
+lines() {
+    wc -l <"$1" | tr -d ' '
+}
+
+# exits STATUS: the last run ended with that status.
+exits() {
+    [ "$rc" -eq "$1" ]
+}
+
+# error_msg STATUS NEEDLE...: failed with STATUS and exactly one stderr line
+# "descent: ..." containing every needle.
+error_msg() {
+    want=$1
+    shift
+    [ "$rc" -eq "$want" ] || return 1
+    [ "$(lines err.txt)" -eq 1 ] || return 1
+    grep -q '^descent: ' err.txt || return 1
+    for needle in "$@"; do
+        grep -q -F -e "$needle" err.txt || return 1
+    done
+}
+
+# mentions FILE WORD...: every word occurs in the file.
+mentions() {
+    file=$1
+    shift
+    for word in "$@"; do
+        grep -q -F -e "$word" "$file" || return 1
+    done
+}
+
+# near VALUE TARGET TOLERANCE
+near() {
+    awk -v v="$1" -v t="$2" -v tol="$3" 'BEGIN { d = v - t; if (d < 0) d = -d; exit !(v != "" && d <= tol) }'
+}
+
+train_flags="--data --target --task --layers --activation --alpha --output-activation --loss --init --init-limit
+--l1 --l2 --no-bias --optimizer --lr --momentum --rho --epsilon --beta1 --beta2 --initial-accumulator --centered
+--batch --epochs --test-split --val-split --patience --restore-best --no-shuffle --no-standardize --no-scale-target
+--seed --save --save-optimizer --quiet --print-weights"
+
+# ------------------------------------------------------------------ help
+
+run --help
+check "--help exits 0" exits 0
+check "--help lists the commands" mentions out.txt train predict evaluate generate info
+# shellcheck disable=SC2086
+check "--help lists every train flag" mentions out.txt $train_flags
+
+run --version
+check "--version exits 0 and prints the version" eval '[ "$rc" -eq 0 ] && grep -q "^descent [0-9]" out.txt'
+
+run train --help
+check "train --help exits 0" exits 0
+# shellcheck disable=SC2086
+check "train --help lists every flag" mentions out.txt $train_flags
+check "train --help gives defaults and ranges" mentions out.txt "default: 100" "1..1000000" "[0, 1)" "> 0" full
+run predict --help
+check "predict --help lists its flags" eval '[ "$rc" -eq 0 ] && mentions out.txt --model --data --out'
+run evaluate --help
+check "evaluate --help lists its flags" eval '[ "$rc" -eq 0 ] && mentions out.txt --model --data --target'
+run generate --help
+check "generate --help lists its flags and sets" eval '[ "$rc" -eq 0 ] &&
+    mentions out.txt --set --n --noise --seed --out circle xor gaussian spiral plane multigauss linear4 line curve'
+run info --help
+check "info --help lists its flags" eval '[ "$rc" -eq 0 ] && mentions out.txt --model --weights'
+run train --bogus --help
+check "--help wins over a bad flag" exits 0
+
+# ------------------------------------------------------------ usage errors
+
+run
+check "no command exits 2" exits 2
+run frobnicate
+check "unknown command exits 2 naming it" error_msg 2 "'frobnicate'"
+run train --data "$DATA/iris.csv" --foo
+check "unknown flag exits 2 naming it" error_msg 2 "unknown option '--foo'" "train --help"
+run train --data "$DATA/iris.csv" --lr -1
+check "--lr -1 exits 2 naming the flag and range" error_msg 2 "--lr" "> 0" "'-1'"
+run train --data "$DATA/iris.csv" --epochs 0
+check "--epochs 0 exits 2 naming the flag and range" error_msg 2 "--epochs" "1..1000000"
+run train --data "$DATA/iris.csv" --test-split 1.5
+check "--test-split 1.5 exits 2 naming the flag and range" error_msg 2 "--test-split" "[0, 1)"
+run train --data "$DATA/iris.csv" --epochs 10x
+check "a number with trailing junk is refused" error_msg 2 "--epochs" "'10x'"
+run train --data "$DATA/iris.csv" --momentum 1
+check "--momentum 1 is out of [0, 1)" error_msg 2 "--momentum"
+run train --data "$DATA/iris.csv" --layers 16,0
+check "--layers with a 0 exits 2" error_msg 2 "--layers" "1..100000"
+run train --data "$DATA/iris.csv" --optimizer adamw
+check "an unknown optimizer lists the allowed ones" error_msg 2 "--optimizer" "sgd" "adam" "'adamw'"
+run train --data "$DATA/iris.csv" --lr
+check "a flag without its value exits 2" error_msg 2 "--lr"
+run train --target species
+check "a missing required flag exits 2 naming it" error_msg 2 "--data"
+run generate --set spiral --noise 2
+check "--noise 2 exits 2" error_msg 2 "--noise" "[0, 1]"
+run generate --set spiral --n 0
+check "--n 0 exits 2" error_msg 2 "--n"
+run train --data "$DATA/iris.csv" --seed 4294967296
+check "--seed beyond 32 bits exits 2" error_msg 2 "--seed" "4294967295"
+
+# ----------------------------------------------------------- file errors
+
+run train --data no_such_file.csv
+check "a missing file exits 1 naming it" error_msg 1 "no_such_file.csv"
+printf 'a,b,label\n1,2,x\n3,oops,y\n' >bad.csv
+run train --data bad.csv
+check "a bad cell is reported with line and column" error_msg 1 "bad.csv" "line 3" "column 2" "oops"
+run train --data "$DATA/iris.csv" --target no_such_column
+check "an unknown target column exits 1 naming it" error_msg 1 "no_such_column"
+printf 'not a model' >junk.bin
+run info --model junk.bin
+check "a file that is not a model exits 1" error_msg 1 "junk.bin"
+run predict --model missing.bin --data "$DATA/iris.csv"
+check "predict with a missing model exits 1 naming it" error_msg 1 "missing.bin"
+
+# -------------------------------------------------------------- the work
+
+run train --data "$DATA/iris.csv" --target species --layers 16 --epochs 30 --quiet --save m.bin
+check "train iris succeeds" exits 0
+check "train iris prints train and test accuracy" eval 'grep -q "^train: 120 rows" out.txt &&
+    grep -q "^test: 30 rows" out.txt && [ "$(grep -c "accuracy" out.txt)" -eq 2 ]'
+check "train iris prints a confusion matrix with class names" mentions out.txt confusion setosa versicolor virginica
+check "train --quiet prints no progress" eval '[ "$rc" -eq 0 ] && [ ! -s err.txt ]'
+check "train --save writes the model" test -s m.bin
+
+run train --data "$DATA/iris.csv" --target 4 --layers none --epochs 2
+check "train by column index, with per-epoch progress on stderr" eval '[ "$rc" -eq 0 ] &&
+    grep -q "^epoch 1/2 loss [0-9.]* acc [0-9.]*$" err.txt && grep -q "^epoch 2/2 " err.txt'
+
+run predict --model m.bin --data "$DATA/iris.csv" --out p.csv
+check "predict writes 151 lines to --out" eval '[ "$rc" -eq 0 ] && [ "$(lines p.csv)" -eq 151 ]'
+check "predict writes the class and its probabilities" eval \
+    'head -n 1 p.csv | grep -q "^predicted,p_setosa,p_versicolor,p_virginica$" &&
+     sed -n 2p p.csv | grep -q "^[a-z]*,[0-9.e-]*,[0-9.e-]*,[0-9.e-]*$"'
+run predict --model m.bin --data "$DATA/iris.csv"
+check "predict writes to stdout without --out" eval '[ "$rc" -eq 0 ] && [ "$(lines out.txt)" -eq 151 ]'
+cut -d, -f1-4 "$DATA/iris.csv" >features.csv
+run predict --model m.bin --data features.csv
+check "predict works without the target column" eval '[ "$rc" -eq 0 ] && [ "$(lines out.txt)" -eq 151 ]'
+cut -d, -f1,2,3,5 "$DATA/iris.csv" >three.csv
+run predict --model m.bin --data three.csv
+check "predict names a missing feature column" error_msg 1 "petal_width_cm"
+
+run evaluate --model m.bin --data "$DATA/iris.csv"
+check "evaluate prints loss and metrics" eval '[ "$rc" -eq 0 ] && grep -q "^evaluate: 150 rows" out.txt &&
+    mentions out.txt loss accuracy precision recall f1 confusion'
+grep -v virginica "$DATA/iris.csv" >two.csv
+run evaluate --model m.bin --data two.csv
+check "evaluate maps a subset of the classes by name" eval '[ "$rc" -eq 0 ] && grep -q "^evaluate: 100 rows" out.txt'
+sed 's/setosa/rose/' "$DATA/iris.csv" >rose.csv
+run evaluate --model m.bin --data rose.csv
+check "evaluate names a class the model does not know" error_msg 1 "'rose'"
+
+run info --model m.bin
+check "info prints the layers" eval '[ "$rc" -eq 0 ] &&
+    mentions out.txt "dense 4 -> 16, relu" "dense 16 -> 3, softmax" categorical_crossentropy adam setosa'
+run info --model m.bin --weights
+check "info --weights prints kernels and biases" mentions out.txt "layer 1 kernel [4][16]" "layer 2 bias [3]"
+
+run generate --set spiral --n 50 --seed 7 --out spiral.csv
+check "generate spiral writes n + 1 lines" eval '[ "$rc" -eq 0 ] && [ "$(lines spiral.csv)" -eq 51 ]'
+run generate --set spiral --n 50 --seed 7
+check "generate is deterministic and writes to stdout" cmp -s out.txt spiral.csv
+run train --data spiral.csv --epochs 3 --quiet --test-split 0.2
+check "train reads a generated set" eval '[ "$rc" -eq 0 ] && grep -q accuracy out.txt'
+
+run generate --set line --n 100 --out line.csv
+run train --data line.csv --layers none --optimizer sgd --lr 0.1 --epochs 100 --quiet --save line.bin
+check "train a regression prints mse, rmse, mae and r2" eval '[ "$rc" -eq 0 ] && mentions out.txt mse rmse mae r2'
+run predict --model line.bin --data line.csv
+check "predict a regression writes the target column" eval '[ "$rc" -eq 0 ] && [ "$(lines out.txt)" -eq 101 ] &&
+    head -n 1 out.txt | grep -q "^y$"'
+
+# y = x2 on four points: plain gradient descent finds theta = (0, 1). The
+# targets are -1 and 1, which auto would read as two classes.
+run generate --set linear4 --out linear4.csv
+check "generate linear4 writes 4 rows" eval '[ "$rc" -eq 0 ] && [ "$(lines linear4.csv)" -eq 5 ]'
+run train --data linear4.csv --task regression --test-split 0 --layers none --no-bias --optimizer sgd --lr 0.01 \
+    --epochs 1000 --batch 4 --no-standardize --no-scale-target --no-shuffle --print-weights --quiet
+w0=$(awk '/^layer 1 kernel/ { getline; print $1; exit }' out.txt)
+w1=$(awk '/^layer 1 kernel/ { getline; getline; print $1; exit }' out.txt)
+check "linear4 by SGD prints weights close to 0 and 1 (got '$w0' '$w1')" eval \
+    '[ "$rc" -eq 0 ] && near "$w0" 0 0.001 && near "$w1" 1 0.001 && grep -q "^layer 1 bias none" out.txt'
+
+run train --data "$DATA/diabetes.csv" --layers none --optimizer sgd --lr 1e30 --no-standardize --no-scale-target \
+    --epochs 5 --quiet --save diverged.bin
+check "a diverging run exits 1 with one line and saves nothing" eval \
+    'error_msg 1 "epoch 1 of 5" && [ ! -e diverged.bin ]'
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
