@@ -86,7 +86,7 @@ const char *descent_task_name(descent_task t) { return name_of(task_names, COUNT
 #define PARSER(fn, type, table, what)                                                         \
     descent_status fn(const char *name, type *out, descent_error *err)                        \
     {                                                                                         \
-        int v;                                                                                \
+        int v = 0;                                                                            \
         descent_status s = parse_name(table, COUNT(table), what, name, &v, err);              \
         if (s == DESCENT_OK) *out = (type)v;                                                  \
         return s;                                                                             \

@@ -1,6 +1,7 @@
 /* test_io.c - the model file: a save/load round trip predicts bit for bit,
  * saved optimizer state resumes training exactly, and every damaged file
  * (truncated anywhere, a flipped byte, wrong magic or version) fails cleanly. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
 #include "check.h"
 #include "model.h"
 
