@@ -272,7 +272,7 @@ typedef struct descent_history {
     int epochs;                     /* epochs completed */
     int capacity;                   /* allocated length of the arrays */
     float *loss;                    /* training objective per epoch (batch-size-weighted mean) */
-    float *val_loss;                /* validation objective, NaN without validation */
+    float *val_loss;                /* validation data loss (no penalties, as TF.js), NaN without validation */
     float *metric;                  /* accuracy (classification losses) or NaN */
     float *val_metric;
     int best_epoch;                 /* 0-based epoch of the best monitored loss, -1 if none */
@@ -317,7 +317,9 @@ descent_status descent_model_fit(descent_model *model, const float *x, const flo
 
 /* out receives n·outputs predictions in target units. */
 descent_status descent_model_predict(descent_model *model, const float *x, int n, float *out, descent_error *err);
-/* The objective (mean data loss + penalties) on n rows, without training. */
+/* The mean data loss on n rows, without training. As in TF.js (whose
+ * evaluate and validation loss leave them out), the L1/L2 penalties are not
+ * included; the training loss includes them. */
 descent_status descent_model_evaluate(descent_model *model, const float *x, const float *y, int n, float *loss,
                                       descent_error *err);
 

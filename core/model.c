@@ -782,8 +782,8 @@ descent_status descent_model_predict(descent_model *m, const float *x, int n, fl
     return DESCENT_OK;
 }
 
-/* The mean data loss over all rows plus the penalties once, which equals
- * Keras' evaluate for a single batch of every row. */
+/* The mean data loss over all rows. Like TF.js's evaluate and validation
+ * loss (its test function), this leaves out the penalties. */
 descent_status model_evaluate_rows(descent_model *m, const float *x, const float *y, const int *idx, int n,
                                    double *loss, int *correct, descent_error *err)
 {
@@ -799,7 +799,7 @@ descent_status model_evaluate_rows(descent_model *m, const float *x, const float
         total += loss_forward_backward(m->loss, m->act[m->n_layers], m->yb, rows, m->outputs, NULL) * rows;
         right += model_batch_correct(m, rows);
     }
-    *loss = (double)((float)(total / n) + penalty(m));
+    *loss = total / n;
     if (correct) *correct = m->loss == DESCENT_LOSS_MSE ? -1 : right;
     return DESCENT_OK;
 }

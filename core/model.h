@@ -65,8 +65,8 @@ double model_gradient(descent_model *m, int rows);
 descent_status model_step_loaded(descent_model *m, int rows, float *loss, descent_error *err);
 /* Correct predictions in the loaded batch (for the running accuracy); -1 for MSE. */
 int model_batch_correct(const descent_model *m, int rows);
-/* The objective over rows (idx[i] if idx, else 0..n-1) in workspace-sized
- * chunks; correct receives the count of right predictions (-1 for MSE). */
+/* The mean data loss (no penalties, as TF.js evaluates) over rows (idx[i]
+ * if idx, else 0..n-1) in workspace-sized chunks; correct receives the count of right predictions (-1 for MSE). */
 descent_status model_evaluate_rows(descent_model *m, const float *x, const float *y, const int *idx, int n,
                                    double *loss, int *correct, descent_error *err);
 /* Checks n rows of x (and y) are finite, naming the first bad cell. */

@@ -386,6 +386,24 @@ static void test_train_step_reports_loss_before_update(void)
     descent_model_free(m);
 }
 
+/* Training reports data loss + penalties; evaluate, like TF.js, the data loss alone. */
+static void test_evaluate_leaves_out_penalties(void)
+{
+    descent_layer_spec l = descent_layer(1, DESCENT_ACT_LINEAR);
+    l.l1 = 0.1f;
+    l.l2 = 0.2f;
+    descent_model_spec spec = {2, 1, &l, DESCENT_LOSS_MSE, descent_optimizer_defaults(DESCENT_OPT_SGD), 1};
+    descent_model *m = descent_model_create(&spec, NULL);
+    float k[2] = {0.5f, -2.0f}, b[1] = {0.0f}, x[2] = {1.0f, 1.0f}, y[1] = {0.0f};
+    descent_model_set_weights(m, 0, k, b, NULL);
+    float ev, tr;
+    CHECK(descent_model_evaluate(m, x, y, 1, &ev, NULL) == DESCENT_OK);
+    CHECK(descent_model_train_step(m, x, y, 1, &tr, NULL) == DESCENT_OK);
+    CHECK_NEAR(ev, 2.25, 1e-6);                               /* (0.5 - 2)² */
+    CHECK_NEAR(tr, 2.25 + 0.1 * 2.5 + 0.2 * 4.25, 1e-6);      /* + l1·Σ|w| + l2·Σw² */
+    descent_model_free(m);
+}
+
 static void test_nonfinite_loss_keeps_last_finite_weights(void)
 {
     descent_layer_spec l = descent_layer(1, DESCENT_ACT_LINEAR);
@@ -433,5 +451,5 @@ static void test_clone_and_reinit(void)
 
 CHECK_MAIN(TEST(test_gradients_all_pairings), TEST(test_gradients_with_penalties), TEST(test_relu_slopes_at_zero),
            TEST(test_bce_clipping_stops_gradient), TEST(test_validation_messages), TEST(test_initializers),
-           TEST(test_weights_layout), TEST(test_scalers_and_predict), TEST(test_train_step_reports_loss_before_update),
+           TEST(test_weights_layout), TEST(test_scalers_and_predict), TEST(test_train_step_reports_loss_before_update), TEST(test_evaluate_leaves_out_penalties),
            TEST(test_nonfinite_loss_keeps_last_finite_weights), TEST(test_clone_and_reinit))
