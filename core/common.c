@@ -136,10 +136,15 @@ uint32_t rng_below(rng *r, uint32_t n)
 
 double rng_normal(rng *r)
 {
-    /* u1 in (0, 1] so the log is finite. */
-    double u1 = ((double)(rng_next(r) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
-    double u2 = (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    /* Marsaglia's polar method: no trigonometry, so no large argument
+     * reduction in the wasm build. The second value is dropped to keep the
+     * generator stateless beyond its integer state. */
+    for (;;) {
+        double u = (double)(rng_next(r) >> 11) * (2.0 / 9007199254740992.0) - 1.0;
+        double v = (double)(rng_next(r) >> 11) * (2.0 / 9007199254740992.0) - 1.0;
+        double s = u * u + v * v;
+        if (s > 0.0 && s < 1.0) return u * sqrt(-2.0 * log(s) / s);
+    }
 }
 
 void rng_shuffle(rng *r, int *idx, int n)

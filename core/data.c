@@ -307,7 +307,30 @@ static descent_status tokenize(const char *text, size_t length, char delimiter, 
 
 enum { NUM_OK = 0, NUM_EMPTY, NUM_TEXT, NUM_RANGE };
 
-/* The whole field (blanks around it aside) as a finite double. */
+/* 10^e for |e| <= 22: each exactly representable in a double. */
+static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+static double scale10(double v, int e)
+{
+    /* In steps of 10^22 so no intermediate overflows before the result does. */
+    while (e > 22 && isfinite(v)) {
+        v *= 1e22;
+        e -= 22;
+    }
+    while (e < -22 && v != 0.0) {
+        v /= 1e22;
+        e += 22;
+    }
+    return e >= 0 ? v * exact_pow10[e] : v / exact_pow10[-e];
+}
+
+/* The whole field (blanks around it aside) as a finite double. Only plain
+ * decimals: [+-] digits [. digits] [e [+-] digits]. Up to 19 significant
+ * digits are kept exactly; with at most 15 of them and a power of ten within
+ * 10^±22 the result is exact (Clinger's fast path), otherwise it is within a
+ * few units in the last place of a double, far below float precision. This
+ * avoids strtod, whose long-double machinery would double the wasm build. */
 static int parse_double(const char *s, size_t len, double *out)
 {
     while (len > 0 && (*s == ' ' || *s == '\t')) {
@@ -316,15 +339,48 @@ static int parse_double(const char *s, size_t len, double *out)
     }
     while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
     if (len == 0) return NUM_EMPTY;
-    /* strtod would skip other white space and accept "inf"/"nan" spellings. */
-    char c = s[0];
-    if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) return NUM_TEXT;
-    char *end;
-    double v = strtod(s, &end);
-    /* The field may hold a NUL byte: it must end exactly where the text does. */
-    if (end != s + len) return NUM_TEXT;
+    size_t i = 0;
+    int negative = 0;
+    if (s[i] == '+' || s[i] == '-') negative = s[i++] == '-';
+    uint64_t mant = 0;
+    int digits = 0, significant = 0, exp10 = 0, seen_point = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '.' && !seen_point) {
+            seen_point = 1;
+            continue;
+        }
+        if (c < '0' || c > '9') break;
+        digits++;
+        if (mant == 0 && c == '0') {
+            if (seen_point) exp10--;
+            continue;
+        }
+        if (significant < 19) {
+            mant = mant * 10 + (uint64_t)(c - '0');
+            significant++;
+            if (seen_point) exp10--;
+        } else if (!seen_point) {
+            exp10++;
+        }
+    }
+    if (digits == 0) return NUM_TEXT;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        int eneg = 0;
+        if (i < len && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        size_t start = i;
+        long e = 0;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 100000) e = e * 10 + (s[i] - '0');
+        if (i == start) return NUM_TEXT;
+        exp10 += (int)(eneg ? -e : e);
+    }
+    /* The field may hold a NUL byte or trailing text: it must end exactly here. */
+    if (i != len) return NUM_TEXT;
+    double v = mant == 0 ? 0.0 : scale10((double)mant, exp10);
     if (!isfinite(v)) return NUM_TEXT;
-    *out = v;
+    *out = negative ? -v : v;
     return NUM_OK;
 }
 
@@ -799,7 +855,7 @@ static double bumps(double x1, double x2)
     double s = 0;
     for (int i = 0; i < 6; i++) {
         double dx = x1 - b[i][0], dy = x2 - b[i][1];
-        s += b[i][2] * exp(-(dx * dx + dy * dy) / (2 * 1.2 * 1.2));
+        s += b[i][2] * (double)expf((float)(-(dx * dx + dy * dy) / (2 * 1.2 * 1.2)));
     }
     return s;
 }
@@ -863,8 +919,8 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
             const double R = 5;
             double radius = label ? uniform(&r, 0, 0.5 * R) : uniform(&r, 0.7 * R, R);
             double angle = uniform(&r, 0, 2 * PI);
-            a = radius * sin(angle) + uniform(&r, -R, R) * nz * 0.5;
-            b = radius * cos(angle) + uniform(&r, -R, R) * nz * 0.5;
+            a = radius * (double)sinf((float)angle) + uniform(&r, -R, R) * nz * 0.5;
+            b = radius * (double)cosf((float)angle) + uniform(&r, -R, R) * nz * 0.5;
             break;
         }
         case DESCENT_DATA_XOR: {
@@ -886,8 +942,8 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
             int m = (n - label + 1) / 2, j = i / 2;
             double rad = 5.0 * j / m;
             double t = 1.75 * 2 * PI * j / m + (label ? 0 : PI);
-            a = rad * sin(t) + uniform(&r, -1, 1) * nz * 0.5;
-            b = rad * cos(t) + uniform(&r, -1, 1) * nz * 0.5;
+            a = rad * (double)sinf((float)t) + uniform(&r, -1, 1) * nz * 0.5;
+            b = rad * (double)cosf((float)t) + uniform(&r, -1, 1) * nz * 0.5;
             break;
         }
         case DESCENT_DATA_PLANE:
@@ -909,7 +965,7 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
             break;
         case DESCENT_DATA_CURVE:
             a = uniform(&r, -1, 1);
-            y = 0.8 * sin(3 * a) + 0.3 * a + nz * rng_normal(&r);
+            y = 0.8 * (double)sinf((float)(3 * a)) + 0.3 * a + nz * rng_normal(&r);
             break;
         }
         if (two_d) {

@@ -26,7 +26,7 @@ uint64_t rng_next(rng *r);
 float rng_uniform(rng *r);
 /* Uniform integer in [0, n), unbiased; n >= 1. */
 uint32_t rng_below(rng *r, uint32_t n);
-/* Standard normal (Box-Muller in double). */
+/* Standard normal (Marsaglia polar method in double). */
 double rng_normal(rng *r);
 /* Fisher-Yates shuffle of idx[0..n-1]. */
 void rng_shuffle(rng *r, int *idx, int n);

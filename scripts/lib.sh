@@ -39,3 +39,16 @@ build_native() {
   cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   cmake --build "$DESCENT_ROOT/$dir" -j "$JOBS" >/dev/null
 }
+
+ensure_emscripten() {
+  ensure_packages emcc:emscripten node:nodejs
+}
+
+# build_wasm: the ES module (descent.mjs + descent.wasm + descent-scalar.wasm)
+# and the C tests compiled to wasm, in build-wasm/.
+build_wasm() {
+  # Debian's emcc finds acorn for its JS optimizer only through NODE_PATH.
+  export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
+  emcmake cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/build-wasm" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$DESCENT_ROOT/build-wasm" -j "$JOBS" >/dev/null
+}

@@ -1,0 +1,253 @@
+// descent.d.ts - types for descent's ES module (descent.mjs), its worker
+// client (client.mjs) and worker entry (worker.mjs).
+
+/** Anything accepted where a matrix is expected: a flat Float32Array (row-major),
+ *  any numeric array-like, or an array of rows. */
+export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+export type Activation = 'linear' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh' | 'softmax';
+export type Initializer = 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'uniform' | 'zeros';
+export type LossName = 'mse' | 'binary_crossentropy' | 'categorical_crossentropy';
+export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
+export type GeneratorName =
+  | 'circle' | 'xor' | 'gaussian' | 'spiral' | 'plane' | 'multigauss' | 'linear4' | 'line' | 'curve';
+export type Task = 'auto' | 'classification' | 'regression';
+
+export interface LoadOptions {
+  /** 'auto' (default) picks the SIMD build when the runtime validates WebAssembly SIMD. */
+  simd?: 'auto' | boolean;
+  /** Where descent.wasm / descent-scalar.wasm are; default: beside descent.mjs. */
+  baseUrl?: string | URL;
+  /** The .wasm bytes to use instead of loading them. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+export interface LayerConfig {
+  units: number;
+  /** default 'linear' */
+  activation?: Activation;
+  /** leaky_relu slope below 0, >= 0; default 0.2 */
+  alpha?: number;
+  /** kernel penalties, >= 0; default 0 */
+  l1?: number;
+  l2?: number;
+  /** kernel initializer; default the model's init */
+  init?: Initializer;
+  /** a for init 'uniform': U(-a, a); default 0.05 */
+  initLimit?: number;
+  /** default true */
+  useBias?: boolean;
+}
+
+export interface OptimizerConfig {
+  name: OptimizerName;
+  learningRate?: number;
+  /** momentum, nesterov, rmsprop */
+  momentum?: number;
+  /** with name 'momentum': the same as name 'nesterov' */
+  useNesterov?: boolean;
+  /** rmsprop decay */
+  rho?: number;
+  /** rmsprop, adam */
+  epsilon?: number;
+  centered?: boolean;
+  beta1?: number;
+  beta2?: number;
+  /** adagrad */
+  initialAccumulatorValue?: number;
+}
+
+/** Every field filled in, as a model reports it. */
+export interface FullOptimizerConfig extends Required<Omit<OptimizerConfig, 'useNesterov'>> {}
+
+export interface ModelConfig {
+  inputs: number;
+  layers: LayerConfig[];
+  /** default 'mse' */
+  loss?: LossName;
+  /** a name for that optimizer's defaults, or a config; default 'adam' */
+  optimizer?: OptimizerName | OptimizerConfig;
+  /** default kernel initializer for every layer; default 'glorot_uniform' */
+  init?: Initializer;
+  /** 0..2^32-1; default 0 */
+  seed?: number;
+}
+
+export interface Weights {
+  /** [inputs][units] row-major, the Keras layout */
+  kernel: Float32Array;
+  /** [units]; null for a layer with useBias: false */
+  bias: Float32Array | null;
+}
+
+export interface Scaler {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+export interface EpochLogs {
+  loss: number;
+  val_loss?: number;
+  acc?: number;
+  val_acc?: number;
+}
+
+export interface EarlyStoppingConfig {
+  /** epochs without improvement before stopping, >= 1 */
+  patience: number;
+  /** default 0 */
+  minDelta?: number;
+  /** default false */
+  restoreBestWeights?: boolean;
+}
+
+export interface FitOptions {
+  /** default 1 */
+  epochs?: number;
+  /** 1 .. n; default 32 */
+  batchSize?: number;
+  /** default true */
+  shuffle?: boolean;
+  /** nonzero: restart the model's shuffle stream from this seed */
+  seed?: number;
+  /** [0, 1): the last fraction of rows, as Keras */
+  validationSplit?: number;
+  validationData?: [Matrix, Matrix];
+  earlyStopping?: EarlyStoppingConfig | false;
+  /** return false (or set model.stopTraining = true) to stop after this epoch */
+  onEpochEnd?: (epoch: number, logs: EpochLogs) => boolean | void;
+  /** return false (or set model.stopTraining = true) to stop after this batch */
+  onBatchEnd?: (batch: number, logs: { loss: number; epoch: number }) => boolean | void;
+}
+
+export interface History {
+  epoch: number[];
+  history: { loss: number[]; val_loss?: number[]; acc?: number[]; val_acc?: number[] };
+  /** 'completed' | 'early-stopped' | 'cancelled' */
+  stopped: 'completed' | 'early-stopped' | 'cancelled';
+  /** 0-based epoch of the best monitored loss, -1 if none */
+  bestEpoch: number;
+  steps: number;
+}
+
+export interface Names {
+  featureNames?: string[] | null;
+  targetName?: string | null;
+  classNames?: string[] | null;
+}
+
+export interface Model {
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly layers: Required<LayerConfig>[];
+  readonly loss: LossName;
+  readonly seed: number;
+  readonly paramCount: number;
+  /** optimizer updates since creation or the last reset */
+  readonly stepCount: number;
+  readonly disposed: boolean;
+  /** set true inside a fit callback to stop training */
+  stopTraining: boolean;
+
+  getWeights(): Weights[];
+  /** one entry per layer; wrong lengths throw */
+  setWeights(weights: Array<{ kernel: Matrix; bias?: Matrix | null }>): void;
+  /** the batch's loss before the update, as Keras's trainOnBatch */
+  trainOnBatch(x: Matrix, y: Matrix): number;
+  fit(x: Matrix, y: Matrix, options?: FitOptions): History;
+  predict(x: Matrix): Float32Array;
+  evaluate(x: Matrix, y: Matrix): number;
+  setLearningRate(learningRate: number): void;
+  getOptimizer(): FullOptimizerConfig;
+  /** same name keeps the optimizer state; another name resets it */
+  setOptimizer(optimizer: OptimizerName | OptimizerConfig): void;
+  resetOptimizer(): void;
+  setRegularization(layer: number, penalties: { l1?: number; l2?: number }): void;
+  /** fresh weights from a seed; resets the optimizer and the shuffle stream */
+  reinit(seed: number): void;
+  setInputScaler(scaler: Scaler | null): void;
+  setTargetScaler(scaler: Scaler | null): void;
+  getInputScaler(): Scaler | null;
+  getTargetScaler(): Scaler | null;
+  setNames(names: Names): void;
+  getNames(): { featureNames: string[] | null; targetName: string | null; classNames: string[] | null };
+  setKernels(kernels: 'simd' | 'scalar'): void;
+  clone(): Model;
+  /** the model file format (core/FORMAT.md), the same bytes the CLI writes */
+  save(options?: { withOptimizer?: boolean }): Uint8Array;
+  /** safe to call twice; any other call afterwards throws */
+  dispose(): void;
+}
+
+export interface Dataset {
+  n: number;
+  features: number;
+  /** 1 for regression or 2 classes; k for k > 2 classes (one-hot y) */
+  outputs: number;
+  /** n × features */
+  x: Float32Array;
+  /** n × outputs; null when read with noTarget */
+  y: Float32Array | null;
+  /** 0 for regression */
+  classes: number;
+  labels: Int32Array | null;
+  featureNames: string[];
+  targetName: string | null;
+  classNames: string[];
+}
+
+export interface CSVOptions {
+  /** target column by name, or by 0-based index; default the last column */
+  target?: string | number;
+  task?: Task;
+  delimiter?: string;
+  noTarget?: boolean;
+}
+
+export interface ClassificationMetrics {
+  n: number;
+  classes: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** classes × classes, row = actual, column = predicted */
+  confusion: number[][];
+}
+
+export interface RegressionMetrics {
+  n: number;
+  mse: number;
+  rmse: number;
+  mae: number;
+  r2: number;
+}
+
+export interface Descent {
+  /** true when the SIMD build is running */
+  readonly simd: boolean;
+  readonly version: string;
+  createModel(config: ModelConfig): Model;
+  loadModel(bytes: Uint8Array | ArrayBuffer): Model;
+  optimizerDefaults(name: OptimizerName): FullOptimizerConfig;
+
+  parseCSV(text: string, options?: CSVOptions): Dataset;
+  generate(name: GeneratorName, options?: { n?: number; noise?: number; seed?: number }): Dataset;
+  /** rows of a dataset, in the given order */
+  subset(dataset: Dataset, indices: ArrayLike<number>): Dataset;
+  /** per-column mean and population standard deviation (1 for a constant column) */
+  fitScaler(x: Matrix, columns: number): Scaler;
+  /** a standardized copy of x */
+  applyScaler(x: Matrix, scaler: Scaler): Float32Array;
+  /** seeded; stratified when labels are given */
+  trainTestSplit(
+    n: number,
+    options: { testFraction: number; labels?: ArrayLike<number> | null; seed?: number },
+  ): { train: Int32Array; test: Int32Array };
+  /** the fold (0..k-1) of each row; stratified when labels are given */
+  kFold(n: number, options: { k: number; labels?: ArrayLike<number> | null; seed?: number }): Int32Array;
+  classificationMetrics(pred: Matrix, y: Matrix, outputs: number): ClassificationMetrics;
+  regressionMetrics(pred: Matrix, y: Matrix, outputs: number): RegressionMetrics;
+}
+
+export function loadDescent(options?: LoadOptions): Promise<Descent>;

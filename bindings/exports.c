@@ -1,0 +1,392 @@
+/* exports.c - the plain C ABI the ES module calls: flat arguments (numbers and
+ * heap pointers) instead of structs, one error slot whose message the JS side
+ * reads after any non-zero status, and JS callbacks for fit. */
+#include "descent.h"
+
+#include <emscripten.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define API EMSCRIPTEN_KEEPALIVE
+
+static descent_error last_error;
+
+API const char *dj_error_message(void) { return last_error.message; }
+API int dj_error_code(void) { return (int)last_error.code; }
+API const char *dj_version(void) { return DESCENT_VERSION; }
+API int dj_simd_available(void) { return descent_simd_available(); }
+
+/* ------------------------------------------------------------------ model */
+
+/* Per layer, 8 doubles: units, activation, alpha, l1, l2, init, init_limit, no_bias. */
+#define LAYER_FIELDS 8
+/* The optimizer, 9 doubles: kind, learning_rate, momentum, rho, epsilon, beta1, beta2, initial_accumulator, centered. */
+#define OPT_FIELDS 9
+
+static descent_optimizer_spec unpack_optimizer(const double *o)
+{
+    descent_optimizer_spec s;
+    memset(&s, 0, sizeof s);
+    s.kind = (descent_optimizer_kind)(int)o[0];
+    s.learning_rate = o[1];
+    s.momentum = o[2];
+    s.rho = o[3];
+    s.epsilon = o[4];
+    s.beta1 = o[5];
+    s.beta2 = o[6];
+    s.initial_accumulator = o[7];
+    s.centered = (int)o[8];
+    return s;
+}
+
+static void pack_optimizer(const descent_optimizer_spec *s, double *o)
+{
+    o[0] = (double)s->kind;
+    o[1] = s->learning_rate;
+    o[2] = s->momentum;
+    o[3] = s->rho;
+    o[4] = s->epsilon;
+    o[5] = s->beta1;
+    o[6] = s->beta2;
+    o[7] = s->initial_accumulator;
+    o[8] = s->centered;
+}
+
+API void dj_optimizer_defaults(int kind, double *out)
+{
+    descent_optimizer_spec s = descent_optimizer_defaults((descent_optimizer_kind)kind);
+    pack_optimizer(&s, out);
+}
+
+API descent_model *dj_model_create(int inputs, int n_layers, const double *layers, int loss, const double *opt,
+                                   uint32_t seed)
+{
+    if (n_layers < 1 || n_layers > 1000) {
+        descent_model_spec none = {inputs, n_layers, NULL, DESCENT_LOSS_MSE, descent_optimizer_defaults(0), 0};
+        return descent_model_create(&none, &last_error);
+    }
+    descent_layer_spec *specs = calloc((size_t)n_layers, sizeof *specs);
+    if (!specs) return NULL;
+    for (int l = 0; l < n_layers; l++) {
+        const double *f = layers + (size_t)l * LAYER_FIELDS;
+        specs[l].units = (int)f[0];
+        specs[l].activation = (descent_activation)(int)f[1];
+        specs[l].alpha = (float)f[2];
+        specs[l].l1 = (float)f[3];
+        specs[l].l2 = (float)f[4];
+        specs[l].init = (descent_init)(int)f[5];
+        specs[l].init_limit = (float)f[6];
+        specs[l].no_bias = (int)f[7];
+    }
+    descent_model_spec spec = {inputs, n_layers, specs, (descent_loss)loss, unpack_optimizer(opt), seed};
+    descent_model *m = descent_model_create(&spec, &last_error);
+    free(specs);
+    return m;
+}
+
+API void dj_model_free(descent_model *m) { descent_model_free(m); }
+API descent_model *dj_model_clone(descent_model *m) { return descent_model_clone(m, &last_error); }
+API int dj_model_inputs(descent_model *m) { return descent_model_inputs(m); }
+API int dj_model_outputs(descent_model *m) { return descent_model_outputs(m); }
+API int dj_model_layer_count(descent_model *m) { return descent_model_layer_count(m); }
+API int dj_model_loss(descent_model *m) { return (int)descent_model_loss(m); }
+API uint32_t dj_model_seed(descent_model *m) { return descent_model_seed(m); }
+API int dj_model_param_count(descent_model *m) { return descent_model_param_count(m); }
+API double dj_model_step_count(descent_model *m) { return (double)descent_model_step_count(m); }
+API float *dj_model_params(descent_model *m) { return descent_model_params(m); }
+
+API void dj_model_layer(descent_model *m, int l, double *out)
+{
+    descent_layer_spec s = descent_model_layer(m, l);
+    out[0] = s.units;
+    out[1] = s.activation;
+    out[2] = s.alpha;
+    out[3] = s.l1;
+    out[4] = s.l2;
+    out[5] = s.init;
+    out[6] = s.init_limit;
+    out[7] = s.no_bias;
+}
+
+API int dj_model_get_weights(descent_model *m, int l, float *kernel, float *bias)
+{
+    return descent_model_get_weights(m, l, kernel, bias, &last_error);
+}
+
+API int dj_model_set_weights(descent_model *m, int l, const float *kernel, const float *bias)
+{
+    return descent_model_set_weights(m, l, kernel, bias, &last_error);
+}
+
+API int dj_model_train_step(descent_model *m, const float *x, const float *y, int n, float *loss)
+{
+    return descent_model_train_step(m, x, y, n, loss, &last_error);
+}
+
+API int dj_model_predict(descent_model *m, const float *x, int n, float *out)
+{
+    return descent_model_predict(m, x, n, out, &last_error);
+}
+
+API int dj_model_evaluate(descent_model *m, const float *x, const float *y, int n, float *loss)
+{
+    return descent_model_evaluate(m, x, y, n, loss, &last_error);
+}
+
+API int dj_model_set_learning_rate(descent_model *m, double lr)
+{
+    return descent_model_set_learning_rate(m, lr, &last_error);
+}
+
+API void dj_model_get_optimizer(descent_model *m, double *out)
+{
+    descent_optimizer_spec s = descent_model_optimizer(m);
+    pack_optimizer(&s, out);
+}
+
+API int dj_model_set_optimizer(descent_model *m, const double *opt)
+{
+    descent_optimizer_spec s = unpack_optimizer(opt);
+    return descent_model_set_optimizer(m, &s, &last_error);
+}
+
+API void dj_model_reset_optimizer(descent_model *m) { descent_model_reset_optimizer(m); }
+
+API int dj_model_set_regularization(descent_model *m, int l, float l1, float l2)
+{
+    return descent_model_set_regularization(m, l, l1, l2, &last_error);
+}
+
+API int dj_model_reinit(descent_model *m, uint32_t seed) { return descent_model_reinit(m, seed, &last_error); }
+
+API int dj_model_set_kernels(descent_model *m, int which)
+{
+    return descent_model_set_kernels(m, (descent_kernels)which, &last_error);
+}
+
+API int dj_model_set_input_scaler(descent_model *m, const float *mean, const float *std)
+{
+    return descent_model_set_input_scaler(m, mean, std, &last_error);
+}
+
+API int dj_model_set_target_scaler(descent_model *m, const float *mean, const float *std)
+{
+    return descent_model_set_target_scaler(m, mean, std, &last_error);
+}
+
+API const float *dj_model_input_mean(descent_model *m) { return descent_model_input_mean(m); }
+API const float *dj_model_input_std(descent_model *m) { return descent_model_input_std(m); }
+API const float *dj_model_target_mean(descent_model *m) { return descent_model_target_mean(m); }
+API const float *dj_model_target_std(descent_model *m) { return descent_model_target_std(m); }
+
+/* names: n_features (0 or inputs) strings, then the target if has_target,
+ * then n_classes strings, each NUL-terminated, one after another. */
+API int dj_model_set_names(descent_model *m, const char *buf, int n_features, int has_target, int n_classes)
+{
+    int total = n_features + has_target + n_classes;
+    const char **v = calloc((size_t)(total ? total : 1), sizeof *v);
+    if (!v) return DESCENT_ERR_MEMORY;
+    const char *p = buf;
+    for (int i = 0; i < total; i++) {
+        v[i] = p;
+        p += strlen(p) + 1;
+    }
+    int s = descent_model_set_names(m, n_features ? v : NULL, has_target ? v[n_features] : NULL, n_classes,
+                                    n_classes ? v + n_features + has_target : NULL, &last_error);
+    free(v);
+    return s;
+}
+
+API const char *dj_model_feature_name(descent_model *m, int i) { return descent_model_feature_name(m, i); }
+API const char *dj_model_target_name(descent_model *m) { return descent_model_target_name(m); }
+API int dj_model_class_count(descent_model *m) { return descent_model_class_count(m); }
+API const char *dj_model_class_name(descent_model *m, int i) { return descent_model_class_name(m, i); }
+
+/* Returns the bytes (free with dj_free) and writes their length to *length. */
+API unsigned char *dj_model_save(descent_model *m, int with_optimizer, double *length)
+{
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    if (descent_model_save(m, with_optimizer, &bytes, &len, &last_error) != DESCENT_OK) return NULL;
+    *length = (double)len;
+    return bytes;
+}
+
+API descent_model *dj_model_load(const unsigned char *bytes, int length)
+{
+    return descent_model_load(bytes, (size_t)length, &last_error);
+}
+
+API void dj_free(void *p) { free(p); }
+
+/* -------------------------------------------------------------------- fit */
+
+/* The ES module installs Module.descentOnEpoch / descentOnBatch for the
+ * duration of a fit; a nonzero return stops training. */
+EM_JS(int, js_on_epoch, (int epoch, double loss, double val_loss, double acc, double val_acc), {
+    return Module.descentOnEpoch ? (Module.descentOnEpoch(epoch, loss, val_loss, acc, val_acc) ? 1 : 0) : 0;
+});
+
+EM_JS(int, js_on_batch, (int epoch, int batch, double loss), {
+    return Module.descentOnBatch ? (Module.descentOnBatch(epoch, batch, loss) ? 1 : 0) : 0;
+});
+
+static int on_epoch(const descent_history *h, void *user)
+{
+    (void)user;
+    int e = h->epochs - 1;
+    return js_on_epoch(e, h->loss[e], h->val_loss[e], h->metric[e], h->val_metric[e]);
+}
+
+static int on_batch(int epoch, int batch, float loss, void *user)
+{
+    (void)user;
+    return js_on_batch(epoch, batch, loss);
+}
+
+static descent_history history;
+
+/* options, 9 doubles: epochs, batch_size, no_shuffle, shuffle_seed, validation_split, patience, min_delta,
+ * restore_best, callbacks (bit 0 epoch, bit 1 batch). The history stays until the next fit. */
+API int dj_model_fit(descent_model *m, const float *x, const float *y, int n, const double *o, const float *val_x,
+                     const float *val_y, int val_n)
+{
+    descent_history_free(&history);
+    descent_fit_options f = descent_fit_defaults();
+    f.epochs = (int)o[0];
+    f.batch_size = (int)o[1];
+    f.no_shuffle = (int)o[2];
+    f.shuffle_seed = (uint32_t)o[3];
+    f.validation_split = (float)o[4];
+    f.patience = (int)o[5];
+    f.min_delta = (float)o[6];
+    f.restore_best = (int)o[7];
+    int callbacks = (int)o[8];
+    if (callbacks & 1) f.on_epoch = on_epoch;
+    if (callbacks & 2) f.on_batch = on_batch;
+    f.val_x = val_x;
+    f.val_y = val_y;
+    f.val_n = val_n;
+    return descent_model_fit(m, x, y, n, &f, &history, &last_error);
+}
+
+API int dj_history_epochs(void) { return history.epochs; }
+API int dj_history_best_epoch(void) { return history.best_epoch; }
+API int dj_history_stopped_early(void) { return history.stopped_early; }
+API double dj_history_steps(void) { return (double)history.steps; }
+API const float *dj_history_array(int which)
+{
+    switch (which) {
+    case 0: return history.loss;
+    case 1: return history.val_loss;
+    case 2: return history.metric;
+    default: return history.val_metric;
+    }
+}
+
+/* ------------------------------------------------------------------- data */
+
+API descent_dataset *dj_csv_parse(const char *text, int length, const char *target, int target_index, int task,
+                                  int delimiter, int no_target)
+{
+    descent_csv_options o = descent_csv_defaults();
+    o.target = target;
+    o.target_index = target_index;
+    o.task = (descent_task)task;
+    o.delimiter = (char)delimiter;
+    o.no_target = no_target;
+    return descent_csv_parse(text, (size_t)length, &o, &last_error);
+}
+
+API descent_dataset *dj_generate(int kind, int n, float noise, uint32_t seed)
+{
+    return descent_dataset_generate((descent_generator)kind, n, noise, seed, &last_error);
+}
+
+API descent_dataset *dj_dataset_subset(const descent_dataset *ds, const int *idx, int m)
+{
+    return descent_dataset_subset(ds, idx, m, &last_error);
+}
+
+API descent_dataset *dj_dataset_create(int n, int features, int outputs, int classes)
+{
+    return descent_dataset_create(n, features, outputs, classes, &last_error);
+}
+
+API void dj_dataset_free(descent_dataset *ds) { descent_dataset_free(ds); }
+
+/* n, features, outputs, classes, then pointers x, y, labels. */
+API void dj_dataset_info(const descent_dataset *ds, double *out)
+{
+    out[0] = ds->n;
+    out[1] = ds->features;
+    out[2] = ds->outputs;
+    out[3] = ds->classes;
+    out[4] = (double)(uintptr_t)ds->x;
+    out[5] = (double)(uintptr_t)ds->y;
+    out[6] = (double)(uintptr_t)ds->labels;
+}
+
+API const char *dj_dataset_feature_name(const descent_dataset *ds, int i)
+{
+    return ds->feature_names ? ds->feature_names[i] : NULL;
+}
+API const char *dj_dataset_target_name(const descent_dataset *ds) { return ds->target_name; }
+API const char *dj_dataset_class_name(const descent_dataset *ds, int i)
+{
+    return ds->class_names ? ds->class_names[i] : NULL;
+}
+
+API int dj_standardize_fit(const float *x, int n, int columns, float *mean, float *std)
+{
+    return descent_standardize_fit(x, n, columns, mean, std, &last_error);
+}
+
+API void dj_standardize_apply(float *x, int n, int columns, const float *mean, const float *std)
+{
+    descent_standardize_apply(x, n, columns, mean, std);
+}
+
+API int dj_split(int n, const int *labels, int classes, float test_fraction, uint32_t seed, int *train, int *test,
+                 int *counts)
+{
+    return descent_split(n, labels, classes, test_fraction, seed, train, &counts[0], test, &counts[1], &last_error);
+}
+
+API int dj_kfold(int n, int k, const int *labels, int classes, uint32_t seed, int *fold)
+{
+    return descent_kfold(n, k, labels, classes, seed, fold, &last_error);
+}
+
+/* ---------------------------------------------------------------- metrics */
+
+/* out: n, classes, accuracy, precision, recall, f1, mse, rmse, mae, r2 */
+static void pack_metrics(const descent_metrics *mt, double *out)
+{
+    out[0] = mt->n;
+    out[1] = mt->classes;
+    out[2] = mt->accuracy;
+    out[3] = mt->precision;
+    out[4] = mt->recall;
+    out[5] = mt->f1;
+    out[6] = mt->mse;
+    out[7] = mt->rmse;
+    out[8] = mt->mae;
+    out[9] = mt->r2;
+}
+
+API int dj_metrics_classification(const float *pred, const float *y, int n, int outputs, int *confusion, double *out)
+{
+    descent_metrics mt;
+    int s = descent_metrics_classification(pred, y, n, outputs, confusion, &mt, &last_error);
+    if (s == DESCENT_OK) pack_metrics(&mt, out);
+    return s;
+}
+
+API int dj_metrics_regression(const float *pred, const float *y, int n, int outputs, double *out)
+{
+    descent_metrics mt;
+    int s = descent_metrics_regression(pred, y, n, outputs, &mt, &last_error);
+    if (s == DESCENT_OK) pack_metrics(&mt, out);
+    return s;
+}
