@@ -227,6 +227,8 @@ export interface Descent {
   /** true when the SIMD build is running */
   readonly simd: boolean;
   readonly version: string;
+  /** bytes of WebAssembly memory this instance holds (grows, never shrinks) */
+  readonly memoryBytes: number;
   createModel(config: ModelConfig): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   optimizerDefaults(name: OptimizerName): FullOptimizerConfig;

@@ -164,8 +164,9 @@ export async function loadDescent(options = {}) {
   const loadFailed = new Promise((_, reject) => { rejectLoad = reject; });
   const factory = glue.default({
     instantiateWasm(imports, receive) {
-      instantiate(bytes, url, imports).then((r) => receive(r.instance, r.module), (e) => {
-        rejectLoad(fail(where, `cannot instantiate ${url.pathname.split('/').pop()}: ${e.message}`));
+      const name = url.pathname.split('/').pop();
+      instantiate(bytes, url, imports).then((r) => receive(r.instance, r.module)).catch((e) => {
+        rejectLoad(fail(where, `cannot instantiate ${name}: ${e.message}`));
       });
       return {};
     },
@@ -190,6 +191,11 @@ class Descent {
       ? new FinalizationRegistry((ptr) => M._dj_model_free(ptr))
       : null;
     Object.freeze(this);
+  }
+
+  /** Bytes of WebAssembly memory in use by this instance (it grows, never shrinks). */
+  get memoryBytes() {
+    return this.#M.HEAPU8.length;
   }
 
   /** Runs fn with a scope whose heap allocations are freed afterwards. */

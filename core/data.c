@@ -322,6 +322,7 @@ static double scale10(double v, int e)
         v /= 1e22;
         e += 22;
     }
+    if (e > 22 || e < -22) return v; /* overflowed to infinity, or underflowed to 0 */
     return e >= 0 ? v * exact_pow10[e] : v / exact_pow10[-e];
 }
 

@@ -52,3 +52,15 @@ build_wasm() {
   emcmake cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/build-wasm" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$DESCENT_ROOT/build-wasm" -j "$JOBS" >/dev/null
 }
+
+# ensure_node_modules: the pinned devDependencies (TF.js for the conformance
+# tests, TypeScript, ...) from package-lock.json, installed only when missing or stale.
+ensure_node_modules() {
+  ensure_packages node:nodejs npm:npm
+  local stamp="$DESCENT_ROOT/node_modules/.descent-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$DESCENT_ROOT/package-lock.json" "$stamp"; then
+    echo "==> installing npm packages (npm ci)"
+    (cd "$DESCENT_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$DESCENT_ROOT/package-lock.json" "$stamp"
+  fi
+}

@@ -1063,7 +1063,24 @@ static void test_long_lines(void)
     free(text);
 }
 
-CHECK_MAIN(TEST(test_iris), TEST(test_breast_cancer), TEST(test_diabetes), TEST(test_digits), TEST(test_target_choice),
+/* Exponents far outside double range: an error (overflow) or 0 (underflow), never a crash. */
+static void test_extreme_exponents(void)
+{
+    descent_error err;
+    descent_dataset *ds = descent_csv_parse("a,b\n1e-400,1\n2,3\n", 18, NULL, &err);
+    CHECK_MSG(ds != NULL, "%s", err.message);
+    if (ds) CHECK(ds->x[0] == 0.0f);
+    descent_dataset_free(ds);
+    ds = descent_csv_parse("a,b\n1e999,1\n2,3\n", 17, NULL, &err);
+    CHECK(ds == NULL);
+    CHECK_HAS(err.message, "line 2, column 1");
+    ds = descent_csv_parse("a,b\n12345678901234567890123e-3,1\n2,3\n", 37, NULL, &err);
+    CHECK_MSG(ds != NULL, "%s", err.message);
+    if (ds) CHECK_NEAR(ds->x[0], 12345678901234567890.123, 1e13);
+    descent_dataset_free(ds);
+}
+
+CHECK_MAIN(TEST(test_extreme_exponents), TEST(test_iris), TEST(test_breast_cancer), TEST(test_diabetes), TEST(test_digits), TEST(test_target_choice),
            TEST(test_csv_syntax), TEST(test_csv_errors), TEST(test_csv_file_errors), TEST(test_task),
            TEST(test_no_target), TEST(test_create_subset), TEST(test_generator_names), TEST(test_generators),
            TEST(test_generator_shapes), TEST(test_standardize), TEST(test_split), TEST(test_split_stratified),
