@@ -64,3 +64,7 @@ ensure_node_modules() {
     cp "$DESCENT_ROOT/package-lock.json" "$stamp"
   fi
 }
+
+ensure_browser() {
+  ensure_packages /usr/bin/chromium:chromium
+}
