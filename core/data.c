@@ -1076,9 +1076,8 @@ static void shuffle_rows(rng *r, labelled_row *g, int n)
     }
 }
 
-/* Train and test indices come back in ascending order: the seed decides
- * which rows are held out, not the order in which they are listed. With
- * labels, class c sends floor(c_count·test_fraction) or one more row to test,
+/* Train and test indices come back in a seeded random order (see
+ * descent.h for why). With labels, class c sends floor(c_count·test_fraction) or one more row to test,
  * the extra rows going to the largest remainders so the total is n_test. */
 descent_status descent_split(int n, const int *labels, int classes, float test_fraction, uint32_t seed, int *train_idx,
                              int *n_train, int *test_idx, int *n_test, descent_error *err)
@@ -1185,6 +1184,13 @@ descent_status descent_split(int n, const int *labels, int classes, float test_f
             test_idx[b++] = i;
         else
             train_idx[a++] = i;
+    }
+    /* Random order within each part, so rows taken from the end of the
+     * training part (Keras' validation_split) are a random sample too. With
+     * no test rows the order is left as it was. */
+    if (b > 0) {
+        rng_shuffle(&r, train_idx, a);
+        rng_shuffle(&r, test_idx, b);
     }
     *n_train = a;
     *n_test = b;

@@ -419,8 +419,9 @@ descent_status descent_standardize_fit(const float *x, int n, int columns, float
 void descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std);
 
 /* A seeded shuffle of 0..n-1 into n_test test rows (round(n·test_fraction),
- * at least 1 when test_fraction > 0) and the rest for training. With labels
- * (n class indices in [0, classes)), the split is stratified: each class
+ * at least 1 when test_fraction > 0) and the rest for training, each part in
+ * random order (test_fraction 0 leaves all rows in order). With labels (n
+ * class indices in [0, classes)), the split is stratified: each class
  * contributes in proportion. train_idx and test_idx must hold n entries each. */
 descent_status descent_split(int n, const int *labels, int classes, float test_fraction, uint32_t seed, int *train_idx,
                              int *n_train, int *test_idx, int *n_test, descent_error *err);

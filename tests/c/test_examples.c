@@ -66,6 +66,7 @@ typedef struct real_run {
     descent_optimizer_kind opt;
     double lr;
     int epochs, batch;
+    uint32_t split_seed;
 } real_run;
 
 /* Loads, splits 80/20 (stratified for classes), standardizes on the training
@@ -81,7 +82,7 @@ static double run_real(const real_run *r)
     CHECK_MSG(ds != NULL, "%s", err.message);
     if (!ds) return 0.0;
     int n = ds->n, *tr = malloc(sizeof(int) * n), *te = malloc(sizeof(int) * n), ntr, nte;
-    CHECK(descent_split(n, ds->labels, ds->classes, 0.2f, 1, tr, &ntr, te, &nte, &err) == DESCENT_OK);
+    CHECK(descent_split(n, ds->labels, ds->classes, 0.2f, r->split_seed, tr, &ntr, te, &nte, &err) == DESCENT_OK);
     descent_dataset *train = descent_dataset_subset(ds, tr, ntr, &err), *test = descent_dataset_subset(ds, te, nte, &err);
     int classify = ds->classes > 0;
 
@@ -117,7 +118,7 @@ static double run_real(const real_run *r)
     if (classify) {
         CHECK(descent_metrics_classification(pred, test->y, test->n, test->outputs, NULL, &mt, &err) == DESCENT_OK);
         score = mt.accuracy;
-        printf("  %s: test accuracy %.4f (%d test rows)\n", r->file, score, test->n);
+        printf("  %s: test accuracy %.4f (%d test rows, split seed %u)\n", r->file, score, test->n, r->split_seed);
     } else {
         CHECK(descent_metrics_regression(pred, test->y, test->n, test->outputs, &mt, &err) == DESCENT_OK);
         score = mt.r2;
@@ -137,25 +138,34 @@ static double run_real(const real_run *r)
 
 static void test_breast_cancer(void)
 {
-    real_run r = {"breast_cancer.csv", "diagnosis", {10, 10}, 2, DESCENT_ACT_RELU, DESCENT_OPT_ADAM, 0.001, 100, 32};
+    real_run r = {"breast_cancer.csv", "diagnosis", {10, 10}, 2, DESCENT_ACT_RELU, DESCENT_OPT_ADAM, 0.001, 100, 32, 1};
     CHECK(run_real(&r) >= 0.95);
 }
 
+/* 30 test rows make one split's accuracy move in steps of 0.033, so iris is
+ * judged on the mean over five seeded splits. */
 static void test_iris(void)
 {
-    real_run r = {"iris.csv", "species", {16}, 1, DESCENT_ACT_RELU, DESCENT_OPT_ADAM, 0.01, 150, 16};
-    CHECK(run_real(&r) >= 0.93);
+    double sum = 0.0;
+    for (uint32_t seed = 1; seed <= 5; seed++) {
+        real_run r = {"iris.csv", "species", {8}, 1, DESCENT_ACT_TANH, DESCENT_OPT_ADAM, 0.01, 100, 16, seed};
+        double a = run_real(&r);
+        CHECK(a >= 0.86);
+        sum += a;
+    }
+    printf("  iris.csv: mean test accuracy %.4f over 5 splits\n", sum / 5);
+    CHECK(sum / 5 >= 0.93);
 }
 
 static void test_digits(void)
 {
-    real_run r = {"digits.csv", "digit", {32}, 1, DESCENT_ACT_RELU, DESCENT_OPT_ADAM, 0.001, 60, 32};
+    real_run r = {"digits.csv", "digit", {32}, 1, DESCENT_ACT_RELU, DESCENT_OPT_ADAM, 0.001, 60, 32, 1};
     CHECK(run_real(&r) >= 0.93);
 }
 
 static void test_diabetes(void)
 {
-    real_run r = {"diabetes.csv", "progression", {10, 10}, 2, DESCENT_ACT_RELU, DESCENT_OPT_SGD, 0.01, 100, 32};
+    real_run r = {"diabetes.csv", "progression", {10, 10}, 2, DESCENT_ACT_RELU, DESCENT_OPT_SGD, 0.01, 100, 32, 1};
     CHECK(run_real(&r) >= 0.35);
 }
 
