@@ -1,0 +1,217 @@
+/* bench.c - the benchmark program scripts/bench runs: the BENCHMARKS.md
+ * workloads W1-W4 trained through the public API, and the three gemm shapes
+ * at n = 64, 256, 512. Built natively and, under emcmake, to wasm for Node, so
+ * the same code measures every build. Prints one JSON object.
+ *   descent_bench [--kernels simd|scalar] [--reps N] [--quick] */
+#define _POSIX_C_SOURCE 200809L
+#include "descent.h"
+#include "internal.h"
+#include "kernels.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+static double now(void)
+{
+#ifdef __EMSCRIPTEN__
+    return emscripten_get_now() / 1000.0;
+#else
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+#endif
+}
+
+typedef struct workload {
+    const char *id;
+    int inputs, n_layers, units[3];
+    descent_activation hidden, out;
+    descent_loss loss;
+    descent_optimizer_kind opt;
+    double lr;
+    int batch, samples, epochs;
+} workload;
+
+static const workload workloads[] = {
+    {"W1", 2, 3, {8, 8, 1}, DESCENT_ACT_TANH, DESCENT_ACT_SIGMOID, DESCENT_LOSS_BINARY_CROSSENTROPY, DESCENT_OPT_SGD,
+     0.03, 10, 500, 20},
+    {"W2", 10, 3, {10, 10, 1}, DESCENT_ACT_RELU, DESCENT_ACT_LINEAR, DESCENT_LOSS_MSE, DESCENT_OPT_SGD, 0.01, 32, 1000,
+     20},
+    {"W3", 784, 2, {128, 10}, DESCENT_ACT_RELU, DESCENT_ACT_SOFTMAX, DESCENT_LOSS_CATEGORICAL_CROSSENTROPY,
+     DESCENT_OPT_ADAM, 1e-3, 64, 4096, 2},
+    {"W4", 256, 3, {512, 512, 10}, DESCENT_ACT_RELU, DESCENT_ACT_SOFTMAX, DESCENT_LOSS_CATEGORICAL_CROSSENTROPY,
+     DESCENT_OPT_ADAM, 1e-3, 128, 4096, 2},
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Fixed-seed inputs in [-1, 1) and targets that suit the loss. */
+static void make_data(const workload *w, float *x, float *y)
+{
+    rng r;
+    rng_seed(&r, 42, 9);
+    int k = w->units[w->n_layers - 1];
+    for (long i = 0; i < (long)w->samples * w->inputs; i++) x[i] = 2.0f * rng_uniform(&r) - 1.0f;
+    for (int i = 0; i < w->samples; i++) {
+        if (w->loss == DESCENT_LOSS_MSE) {
+            y[i] = x[(long)i * w->inputs] - 0.5f * x[(long)i * w->inputs + 1];
+        } else if (k == 1) {
+            y[i] = x[(long)i * w->inputs] * x[(long)i * w->inputs + 1] > 0 ? 1.0f : 0.0f;
+        } else {
+            int c = (int)rng_below(&r, (uint32_t)k);
+            for (int j = 0; j < k; j++) y[(long)i * k + j] = j == c ? 1.0f : 0.0f;
+        }
+    }
+}
+
+static int run_workload(const workload *w, descent_kernels kernels, int reps, int quick, FILE *out)
+{
+    int k = w->units[w->n_layers - 1];
+    float *x = malloc(sizeof(float) * (size_t)w->samples * w->inputs);
+    float *y = malloc(sizeof(float) * (size_t)w->samples * k);
+    if (!x || !y) return 1;
+    make_data(w, x, y);
+    descent_layer_spec layers[3];
+    for (int l = 0; l < w->n_layers; l++) layers[l] = descent_layer(w->units[l], l + 1 < w->n_layers ? w->hidden : w->out);
+    descent_optimizer_spec o = descent_optimizer_defaults(w->opt);
+    o.learning_rate = w->lr;
+    descent_model_spec spec = {w->inputs, w->n_layers, layers, w->loss, o, 1};
+    descent_error err;
+    descent_model *m = descent_model_create(&spec, &err);
+    if (!m || descent_model_set_kernels(m, kernels, &err) != DESCENT_OK) {
+        fprintf(stderr, "bench: %s\n", err.message);
+        return 1;
+    }
+    descent_fit_options fo = descent_fit_defaults();
+    fo.batch_size = w->batch;
+    fo.epochs = 1;
+    descent_model_fit(m, x, y, w->samples, &fo, NULL, &err); /* warm-up: workspace, caches */
+    fo.epochs = quick ? 1 : w->epochs;
+    double times[32];
+    long steps_per_run = (long)fo.epochs * ((w->samples + w->batch - 1) / w->batch);
+    for (int r = 0; r < reps; r++) {
+        double t0 = now();
+        if (descent_model_fit(m, x, y, w->samples, &fo, NULL, &err) != DESCENT_OK) {
+            fprintf(stderr, "bench: %s: %s\n", w->id, err.message);
+            return 1;
+        }
+        times[r] = now() - t0;
+    }
+    double t = median(times, reps);
+    double flops_per_step = 0.0;
+    int fan_in = w->inputs;
+    for (int l = 0; l < w->n_layers; l++) {
+        flops_per_step += 6.0 * w->batch * fan_in * w->units[l];
+        fan_in = w->units[l];
+    }
+    fprintf(out, "\"%s\":{\"samples_per_s\":%.1f,\"us_per_step\":%.3f,\"gflops\":%.3f}", w->id,
+            (double)w->samples * fo.epochs / t, t / (double)steps_per_run * 1e6,
+            flops_per_step * (double)steps_per_run / t * 1e-9);
+    descent_model_free(m);
+    free(x);
+    free(y);
+    return 0;
+}
+
+/* GFLOP/s of one gemm shape on n×n matrices (2n³ flops a call). */
+static double time_gemm(const kernel_table *kt, int shape, int n, int quick)
+{
+    size_t nn = (size_t)n * n;
+    float *a = malloc(sizeof(float) * nn), *b = malloc(sizeof(float) * nn), *c = malloc(sizeof(float) * nn);
+    rng r;
+    rng_seed(&r, 1, 1);
+    for (size_t i = 0; i < nn; i++) {
+        a[i] = rng_uniform(&r) - 0.5f;
+        b[i] = rng_uniform(&r) - 0.5f;
+    }
+    void (*fn)(float *, int, const float *, int, const float *, int, int, int, int, int) =
+        shape == 0 ? kt->gemm_nn : shape == 1 ? kt->gemm_nt : kt->gemm_tn;
+    fn(c, n, a, n, b, n, n, n, n, 0);
+    /* Repeat until ~0.1 s (0.02 s quick) per sample; median of five samples. */
+    double target = quick ? 0.02 : 0.1, samples[5];
+    int calls = 1;
+    double t0 = now();
+    fn(c, n, a, n, b, n, n, n, n, 0);
+    double one = now() - t0;
+    if (one > 0) calls = (int)(target / one) + 1;
+    for (int s = 0; s < 5; s++) {
+        t0 = now();
+        for (int i = 0; i < calls; i++) fn(c, n, a, n, b, n, n, n, n, 0);
+        samples[s] = (now() - t0) / calls;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return 2.0 * n * (double)n * n / median(samples, 5) * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+    descent_kernels kernels = descent_simd_available() ? DESCENT_KERNELS_SIMD : DESCENT_KERNELS_SCALAR;
+    int reps = 5, quick = 0;
+    const char *only = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--kernels") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "scalar") == 0) kernels = DESCENT_KERNELS_SCALAR;
+            else if (strcmp(v, "simd") == 0) kernels = DESCENT_KERNELS_SIMD;
+            else {
+                fprintf(stderr, "bench: --kernels must be simd or scalar (got '%s')\n", v);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+            reps = atoi(argv[++i]);
+            if (reps < 1 || reps > 32) {
+                fprintf(stderr, "bench: --reps must be in 1..32\n");
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
+        } else if (strcmp(argv[i], "--quick") == 0) {
+            quick = 1;
+        } else {
+            fprintf(stderr, "usage: descent_bench [--kernels simd|scalar] [--reps N] [--only W1|gemm] [--quick]\n");
+            return 2;
+        }
+    }
+    if (kernels == DESCENT_KERNELS_SIMD && !descent_simd_available()) {
+        fprintf(stderr, "bench: this build has no SIMD kernels\n");
+        return 2;
+    }
+    const kernel_table *kt = kernels == DESCENT_KERNELS_SIMD ? kernels_simd() : &kernels_scalar;
+    FILE *out = stdout;
+    fprintf(out, "{\"kernels\":\"%s\",\"workloads\":{", kt->name);
+    int first = 1;
+    for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++) {
+        if (only && strcmp(only, workloads[i].id) != 0) continue;
+        if (!first) fputc(',', out);
+        first = 0;
+        if (run_workload(&workloads[i], kernels, reps, quick, out)) return 1;
+    }
+    fprintf(out, "},\"gemm\":{");
+    first = 1;
+    static const int sizes[] = {64, 256, 512};
+    for (int s = 0; s < 3 && (!only || strcmp(only, "gemm") == 0); s++) {
+        if (!first) fputc(',', out);
+        first = 0;
+        fprintf(out, "\"%d\":{\"nn\":%.3f,\"nt\":%.3f,\"tn\":%.3f}", sizes[s], time_gemm(kt, 0, sizes[s], quick),
+                time_gemm(kt, 1, sizes[s], quick), time_gemm(kt, 2, sizes[s], quick));
+    }
+    fprintf(out, "}}\n");
+    return 0;
+}

@@ -1,0 +1,258 @@
+// bench.mjs - runs the BENCHMARKS.md workloads with every descent build
+// (native SIMDe and scalar, wasm SIMD and scalar under Node) and TensorFlow.js
+// 4.22's WebAssembly backend (XNNPACK, SIMD, one thread) in the same run:
+// warm-up, interleaved repetitions, medians. Prints a table of samples/s,
+// µs per step, GFLOP/s and ratios to tfjs-wasm, the gemm kernels next to
+// tf.matMul, and one JSON line with everything.
+//   node scripts/bench.mjs [--quick] [--reps N]
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const repsArg = args.indexOf('--reps');
+const reps = repsArg >= 0 ? Number(args[repsArg + 1]) : quick ? 1 : 3;
+if (!Number.isInteger(reps) || reps < 1 || reps > 20) {
+  console.error('bench: --reps must be an integer in 1..20');
+  process.exit(2);
+}
+for (const a of args) {
+  if (!['--quick', '--reps', String(reps)].includes(a)) {
+    console.error(`bench: unknown argument '${a}' (usage: scripts/bench [--quick] [--reps N])`);
+    process.exit(2);
+  }
+}
+
+const WORKLOADS = [
+  { id: 'W1', inputs: 2, units: [8, 8, 1], hidden: 'tanh', out: 'sigmoid', loss: 'binaryCrossentropy', opt: 'sgd', lr: 0.03, batch: 10, samples: 500, epochs: 20 },
+  { id: 'W2', inputs: 10, units: [10, 10, 1], hidden: 'relu', out: 'linear', loss: 'meanSquaredError', opt: 'sgd', lr: 0.01, batch: 32, samples: 1000, epochs: 20 },
+  { id: 'W3', inputs: 784, units: [128, 10], hidden: 'relu', out: 'softmax', loss: 'categoricalCrossentropy', opt: 'adam', lr: 1e-3, batch: 64, samples: 4096, epochs: 2 },
+  { id: 'W4', inputs: 256, units: [512, 512, 10], hidden: 'relu', out: 'softmax', loss: 'categoricalCrossentropy', opt: 'adam', lr: 1e-3, batch: 128, samples: 4096, epochs: 2 },
+];
+const GEMM_SIZES = [64, 256, 512];
+
+const flopsPerStep = (w) => {
+  let f = 0;
+  let fanIn = w.inputs;
+  for (const u of w.units) {
+    f += 6 * w.batch * fanIn * u;
+    fanIn = u;
+  }
+  return f;
+};
+
+// ------------------------------------------------------------------ engines
+
+const nativeBench = join(root, 'build', 'descent_bench');
+const wasmBench = join(root, 'build-wasm', 'descent_bench.cjs');
+const wasmScalarBench = join(root, 'build-wasm', 'descent_bench_scalar.cjs');
+for (const f of [nativeBench, wasmBench, wasmScalarBench]) {
+  if (!existsSync(f)) {
+    console.error(`bench: ${f} is missing: run scripts/bench (it builds everything) rather than this file alone`);
+    process.exit(1);
+  }
+}
+
+// Emscripten 3.1.6's Node glue would fetch() the .wasm path; without fetch it reads the file.
+const NODE_WASM = ['--no-experimental-fetch'];
+
+function runC(command, extra) {
+  const cmd = command.endsWith('.cjs') ? [process.execPath, [...NODE_WASM, command, ...extra]] : [command, extra];
+  return JSON.parse(execFileSync(cmd[0], [...cmd[1], '--reps', '1', ...(quick ? ['--quick'] : [])], { encoding: 'utf8' }));
+}
+
+const nativeHasSimd = (() => {
+  try {
+    runC(nativeBench, ['--kernels', 'simd', '--only', 'none']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const wasmHasSimd = runC(wasmBench, ['--only', 'none']).kernels === 'simd';
+
+const engines = [
+  ...(wasmHasSimd ? [{ name: 'descent wasm simd', run: () => runC(wasmBench, []) }] : []),
+  { name: 'descent wasm scalar', run: () => runC(wasmScalarBench, []) },
+  ...(nativeHasSimd ? [{ name: 'descent native simde', run: () => runC(nativeBench, ['--kernels', 'simd']) }] : []),
+  { name: 'descent native scalar', run: () => runC(nativeBench, ['--kernels', 'scalar']) },
+];
+
+// TF.js with its WebAssembly backend, one thread, on data of the same shapes.
+const require = createRequire(import.meta.url);
+const tf = await import('@tensorflow/tfjs');
+const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
+tfwasm.setWasmPaths(require.resolve('@tensorflow/tfjs-backend-wasm').replace(/[^/]+$/, ''));
+tfwasm.setThreadsCount(1);
+await tf.setBackend('wasm');
+const tfSimd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const tfModels = new Map();
+function tfSetup(w) {
+  if (tfModels.has(w.id)) return tfModels.get(w.id);
+  // Quick runs keep the big workloads short: the rate is what is measured.
+  const samples = quick && w.samples > 1000 ? 512 : w.samples;
+  const r = rng(42);
+  const k = w.units.at(-1);
+  const x = Float32Array.from({ length: samples * w.inputs }, () => r() * 2 - 1);
+  const y = new Float32Array(samples * k);
+  for (let i = 0; i < samples; i++) {
+    if (k === 1) y[i] = w.loss === 'meanSquaredError' ? x[i * w.inputs] : Number(r() > 0.5);
+    else y[i * k + Math.floor(r() * k)] = 1;
+  }
+  const model = tf.sequential();
+  w.units.forEach((units, l) => model.add(tf.layers.dense({
+    units, activation: l + 1 < w.units.length ? w.hidden : w.out, ...(l === 0 ? { inputShape: [w.inputs] } : {}),
+  })));
+  model.compile({ optimizer: w.opt === 'sgd' ? tf.train.sgd(w.lr) : tf.train.adam(w.lr), loss: w.loss });
+  const entry = { model, xs: tf.tensor2d(x, [samples, w.inputs]), ys: tf.tensor2d(y, [samples, k]), samples };
+  tfModels.set(w.id, entry);
+  return entry;
+}
+
+async function tfWorkload(w, warm) {
+  const { model, xs, ys, samples } = tfSetup(w);
+  const epochs = quick ? 1 : w.epochs;
+  if (warm) await model.fit(xs, ys, { epochs: 1, batchSize: w.batch, shuffle: true, verbose: 0 });
+  const t0 = performance.now();
+  await model.fit(xs, ys, { epochs, batchSize: w.batch, shuffle: true, verbose: 0 });
+  const t = (performance.now() - t0) / 1000;
+  const steps = epochs * Math.ceil(samples / w.batch);
+  return { samples_per_s: (samples * epochs) / t, us_per_step: (t / steps) * 1e6, gflops: (flopsPerStep(w) * steps) / t / 1e9 };
+}
+
+// One product, read back, freed. (Wrapping this in tf.tidy costs ~10x at these sizes.)
+function matMulOnce(a, b) {
+  const c = tf.matMul(a, b);
+  c.dataSync();
+  c.dispose();
+}
+
+function tfMatMul(n) {
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  matMulOnce(a, b);
+  const target = quick ? 0.02 : 0.1;
+  let calls = 1;
+  let t0 = performance.now();
+  matMulOnce(a, b);
+  const one = (performance.now() - t0) / 1000;
+  calls = Math.max(1, Math.ceil(target / Math.max(one, 1e-6)));
+  const samples = [];
+  for (let s = 0; s < 5; s++) {
+    t0 = performance.now();
+    for (let i = 0; i < calls; i++) matMulOnce(a, b);
+    samples.push((performance.now() - t0) / 1000 / calls);
+  }
+  a.dispose();
+  b.dispose();
+  return (2 * n ** 3) / median(samples) / 1e9;
+}
+
+function median(v) {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+// ------------------------------------------------------------ measurement
+
+const TF = 'tfjs-wasm';
+const samples = {}; // engine -> workload -> [results]
+const gemmSamples = {}; // engine -> size -> shape -> [GFLOP/s]
+const push = (engine, id, value) => ((samples[engine] ??= {})[id] ??= []).push(value);
+
+for (let rep = 0; rep < reps; rep++) {
+  process.stderr.write(`bench: repetition ${rep + 1}/${reps}\r`);
+  for (const e of engines) {
+    const r = e.run();
+    for (const [id, v] of Object.entries(r.workloads)) push(e.name, id, v);
+    for (const [n, shapes] of Object.entries(r.gemm)) {
+      for (const [shape, g] of Object.entries(shapes)) (((gemmSamples[e.name] ??= {})[n] ??= {})[shape] ??= []).push(g);
+    }
+  }
+  for (const w of WORKLOADS) push(TF, w.id, await tfWorkload(w, rep === 0));
+  for (const n of GEMM_SIZES) (((gemmSamples[TF] ??= {})[n] ??= {}).nn ??= []).push(tfMatMul(n));
+}
+process.stderr.write('\n');
+
+const names = [...engines.map((e) => e.name), TF];
+const result = { reps, quick, tfjs: { version: tf.version.tfjs, backend: 'wasm', simd: tfSimd, threads: 1 }, workloads: {}, gemm: {} };
+for (const w of WORKLOADS) {
+  result.workloads[w.id] = {};
+  const base = median(samples[TF][w.id].map((v) => v.samples_per_s));
+  for (const name of names) {
+    const runs = samples[name][w.id];
+    const sps = median(runs.map((v) => v.samples_per_s));
+    result.workloads[w.id][name] = {
+      samples_per_s: sps,
+      us_per_step: median(runs.map((v) => v.us_per_step)),
+      gflops: median(runs.map((v) => v.gflops)),
+      vs_tfjs: sps / base,
+    };
+  }
+}
+for (const n of GEMM_SIZES) {
+  result.gemm[n] = {};
+  for (const name of names) {
+    const g = gemmSamples[name][n];
+    result.gemm[n][name] = Object.fromEntries(Object.entries(g).map(([shape, v]) => [shape, median(v)]));
+  }
+}
+
+// ------------------------------------------------------------------ report
+
+const fmt = (v, d = 1) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(d));
+const pad = (s, n) => String(s).padStart(n);
+console.log(`descent benchmark: ${reps} repetition${reps > 1 ? 's' : ''}${quick ? ' (quick: 1 epoch, smaller TF.js data for W3/W4)' : ''}, medians; tfjs-wasm ${tf.version.tfjs}, SIMD ${tfSimd}, 1 thread`);
+for (const w of WORKLOADS) {
+  console.log(`\n${w.id}  ${w.inputs} -> ${w.units.join(' -> ')}  ${w.loss}  ${w.opt} lr ${w.lr}  batch ${w.batch}  ${w.samples} x ${w.epochs}`);
+  console.log(`  ${'engine'.padEnd(24)}${pad('samples/s', 12)}${pad('us/step', 11)}${pad('GFLOP/s', 9)}${pad('x tfjs', 9)}`);
+  for (const name of names) {
+    const r = result.workloads[w.id][name];
+    console.log(`  ${name.padEnd(24)}${pad(fmt(r.samples_per_s), 12)}${pad(r.us_per_step.toFixed(1), 11)}${pad(r.gflops.toFixed(2), 9)}${pad(r.vs_tfjs.toFixed(1), 9)}`);
+  }
+}
+console.log('\ngemm GFLOP/s (n x n x n; nn = X·W forward, tn = Xᵀ·dZ, nt = dZ·Wᵀ backward; tfjs: tf.matMul)');
+console.log(`  ${'engine'.padEnd(24)}${GEMM_SIZES.map((n) => `${pad(`nn ${n}`, 9)}${pad(`tn ${n}`, 9)}${pad(`nt ${n}`, 9)}`).join('')}`);
+for (const name of names) {
+  const cells = GEMM_SIZES.map((n) => {
+    const g = result.gemm[n][name];
+    return ['nn', 'tn', 'nt'].map((s) => pad(g[s] === undefined ? '-' : g[s].toFixed(1), 9)).join('');
+  });
+  console.log(`  ${name.padEnd(24)}${cells.join('')}`);
+}
+
+// The targets of the SIMD issue, read off this run (information, not a test).
+const best = wasmHasSimd ? 'descent wasm simd' : 'descent wasm scalar';
+const checks = [];
+for (const id of ['W1', 'W2']) checks.push([`${id}: ${best} >= 100x tfjs-wasm`, result.workloads[id][best].vs_tfjs, 100]);
+for (const id of ['W3', 'W4']) {
+  checks.push([`${id}: ${best} >= 6x tfjs-wasm`, result.workloads[id][best].vs_tfjs, 6]);
+  checks.push([`${id}: training GFLOP/s >= 60% of ${best}'s gemm nn at 256`, result.workloads[id][best].gflops / result.gemm[256][best].nn, 0.6]);
+  if (nativeHasSimd && wasmHasSimd) {
+    checks.push([`${id}: wasm simd within 1.3x of native simde`, result.workloads[id]['descent native simde'].samples_per_s / result.workloads[id][best].samples_per_s, 1.3, true]);
+  }
+}
+checks.push([`gemm nn 256: ${best} >= tf.matMul`, result.gemm[256][best].nn / result.gemm[256][TF].nn, 1]);
+checks.push([`gemm nn 256: ${best} >= 2x wasm scalar`, result.gemm[256][best].nn / result.gemm[256]['descent wasm scalar'].nn, 2]);
+console.log('\ntargets (this run)');
+result.targets = checks.map(([what, value, bar, atMost]) => {
+  const met = atMost ? value <= bar : value >= bar;
+  console.log(`  ${met ? 'met    ' : 'NOT MET'}  ${what}: ${value.toFixed(2)}`);
+  return { what, value, bar, met };
+});
+console.log(JSON.stringify(result));
