@@ -253,3 +253,256 @@ export interface Descent {
 }
 
 export function loadDescent(options?: LoadOptions): Promise<Descent>;
+
+// ---------------------------------------------------------------------------
+// The worker protocol: protocol.mjs (MessageType, ErrorCode), client.mjs
+// (DescentClient, which re-exports both) and worker.mjs (the worker entry).
+// Declared here with the rest of the API; the values live in those modules.
+
+/** The only values an envelope's type takes. */
+export declare const MessageType: Readonly<{
+  INIT: 'init';
+  CREATE: 'create';
+  LOAD: 'load';
+  DISPOSE: 'dispose';
+  SET_DATA: 'setData';
+  TRAIN: 'train';
+  STEP: 'step';
+  PAUSE: 'pause';
+  RESUME: 'resume';
+  STOP: 'stop';
+  SET_LEARNING_RATE: 'setLearningRate';
+  SET_OPTIMIZER: 'setOptimizer';
+  PREDICT: 'predict';
+  EVALUATE: 'evaluate';
+  GET_WEIGHTS: 'getWeights';
+  SET_WEIGHTS: 'setWeights';
+  SAVE: 'save';
+  RESULT: 'result';
+  ERROR: 'error';
+  PROGRESS: 'progress';
+}>;
+export type MessageTypeName = (typeof MessageType)[keyof typeof MessageType];
+/** What a client sends; 'result', 'error' and 'progress' come only from the worker. */
+export type RequestType = Exclude<MessageTypeName, 'result' | 'error' | 'progress'>;
+
+/** data.code of an 'error' reply, and .code of the Error a client rejects with. */
+export declare const ErrorCode: Readonly<{
+  UNKNOWN_TYPE: 'unknown-type';
+  UNKNOWN_MODEL: 'unknown-model';
+  NOT_INITIALIZED: 'not-initialized';
+  BUSY: 'busy';
+  NOT_TRAINING: 'not-training';
+  FAILED: 'failed';
+}>;
+export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Every message, both ways. Replies and progress carry the request's id. */
+export interface Envelope<T extends MessageTypeName = MessageTypeName, D = unknown> {
+  id: number;
+  type: T;
+  data: D;
+}
+
+export interface ErrorData {
+  code: ErrorCodeName;
+  /** the Error's message: descent's own text for bad options, data or model files */
+  message: string;
+}
+
+/** Training rows kept in the worker; validation is split off as model.fit splits it. */
+export interface TrainingData {
+  x?: Matrix;
+  y?: Matrix;
+  validationSplit?: number;
+  validationData?: [Matrix, Matrix];
+}
+
+/** progress messages: every ms milliseconds (0: after every slice of batches) and/or every N epochs. */
+export interface ProgressEvery {
+  ms?: number;
+  epochs?: number;
+}
+
+export interface TrainRequest extends TrainingData {
+  modelId: number;
+  /** default 1 */
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  /** nonzero: restart the model's shuffle stream from this seed, as model.fit does */
+  seed?: number;
+  earlyStopping?: EarlyStoppingConfig | false;
+  /** a number is ms; absent: no progress messages */
+  progressEvery?: number | ProgressEvery;
+}
+
+export interface StepRequest extends TrainingData {
+  modelId: number;
+  /** true: the rest of the current epoch; default one batch */
+  epoch?: boolean;
+  batchSize?: number;
+  shuffle?: boolean;
+  seed?: number;
+}
+
+/** The data of a 'progress' message. loss and acc are the epoch in progress so far
+ *  (the last finished epoch's at an epoch boundary); val_* the last finished epoch's. */
+export interface TrainProgress {
+  /** epochs finished in this run */
+  epoch: number;
+  /** batches finished in the epoch in progress */
+  batch: number;
+  steps: number;
+  loss?: number;
+  val_loss?: number;
+  acc?: number;
+  val_acc?: number;
+  stepsPerSecond: number;
+  samplesPerSecond: number;
+  /** on the last progress message of a run */
+  final?: true;
+}
+
+/** model.fit's History, plus the count of finished epochs. */
+export interface TrainResult extends Omit<History, 'stopped'> {
+  epochs: number;
+  /** 'stopped': by stop() or dispose() */
+  stopped: 'completed' | 'early-stopped' | 'stopped';
+}
+
+/** Where a run is, as pause / resume / stop report it. */
+export interface RunState {
+  epoch: number;
+  batch: number;
+  steps: number;
+  paused: boolean;
+}
+
+export interface StepResult extends RunState {
+  stepsDone: number;
+  /** the batch's loss; with epoch: true, the epoch's */
+  loss: number;
+  /** when an epoch finished in this step */
+  logs?: EpochLogs;
+}
+
+export interface ModelInfo {
+  modelId: number;
+  inputs: number;
+  outputs: number;
+  loss: LossName;
+  paramCount: number;
+}
+
+/** data of each request type, and of its 'result' reply. */
+export interface RequestData {
+  init: { simd?: 'auto' | boolean; baseUrl?: string };
+  create: { config: ModelConfig };
+  load: { bytes: Uint8Array | ArrayBuffer };
+  dispose: { modelId: number };
+  setData: TrainingData & { modelId: number };
+  train: TrainRequest;
+  step: StepRequest;
+  pause: { modelId: number };
+  resume: { modelId: number };
+  stop: { modelId: number };
+  setLearningRate: { modelId: number; learningRate: number };
+  setOptimizer: { modelId: number; optimizer: OptimizerName | OptimizerConfig };
+  predict: { modelId: number; x: Matrix };
+  evaluate: { modelId: number; x: Matrix; y: Matrix };
+  getWeights: { modelId: number };
+  setWeights: { modelId: number; weights: Array<{ kernel: Matrix; bias?: Matrix | null }> };
+  save: { modelId: number; withOptimizer?: boolean };
+}
+
+export interface ResultData {
+  init: { simd: boolean; version: string };
+  create: ModelInfo;
+  load: ModelInfo;
+  dispose: { modelId: number };
+  setData: { rows: number; trainRows: number; validationRows: number };
+  train: TrainResult;
+  step: StepResult;
+  pause: RunState;
+  resume: RunState;
+  stop: RunState;
+  setLearningRate: FullOptimizerConfig;
+  setOptimizer: FullOptimizerConfig;
+  predict: Float32Array;
+  evaluate: { loss: number };
+  getWeights: Weights[];
+  setWeights: { modelId: number };
+  save: Uint8Array;
+}
+
+export type RequestMessage = { [T in RequestType]: Envelope<T, RequestData[T]> }[RequestType];
+export type ResultMessage = Envelope<'result', ResultData[RequestType] | null>;
+export type ErrorMessage = Envelope<'error', ErrorData>;
+export type ProgressMessage = Envelope<'progress', TrainProgress>;
+export type WorkerMessage = ResultMessage | ErrorMessage | ProgressMessage;
+
+/** Typed arrays in a request are transferred (the caller's become empty) unless copy is true. */
+export interface CopyOption {
+  copy?: boolean;
+}
+
+export interface TrainOptions extends Omit<TrainRequest, 'modelId'>, CopyOption {
+  /** this train's progress messages; progressEvery defaults to 100 ms when given */
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+export interface StepOptions extends Omit<StepRequest, 'modelId'>, CopyOption {}
+
+/** The worker as either runtime has it. */
+export type AnyWorker =
+  | {
+      postMessage(message: unknown, transfer?: readonly unknown[]): void;
+      addEventListener(type: string, listener: (event: any) => void): void;
+      terminate(): void;
+    }
+  | {
+      postMessage(message: unknown, transfer?: readonly unknown[]): void;
+      on(event: string, listener: (...args: any[]) => void): unknown;
+      terminate(): unknown;
+    };
+
+/** An Error from a worker 'error' reply. */
+export interface DescentWorkerError extends Error {
+  code?: ErrorCodeName;
+}
+
+/**
+ * Promises over worker.mjs. Every method rejects with an Error carrying the
+ * worker's message (and .code); terminate(), or the worker failing or
+ * exiting, rejects everything pending.
+ */
+export declare class DescentClient {
+  constructor(worker: AnyWorker, options?: CopyOption);
+  /** starts worker.mjs (default: beside client.mjs) in a module Worker or a worker_threads Worker, then init */
+  static create(options?: { url?: string | URL; simd?: 'auto' | boolean; baseUrl?: string; copy?: boolean }): Promise<DescentClient>;
+  request<T extends RequestType>(
+    type: T,
+    data?: RequestData[T],
+    options?: CopyOption & { onProgress?: (progress: TrainProgress) => void },
+  ): Promise<ResultData[T]>;
+  init(options?: { simd?: 'auto' | boolean; baseUrl?: string }): Promise<{ simd: boolean; version: string }>;
+  createModel(config: ModelConfig): Promise<number>;
+  load(bytes: Uint8Array | ArrayBuffer, options?: CopyOption): Promise<number>;
+  dispose(modelId: number): Promise<void>;
+  setData(modelId: number, data: TrainingData & CopyOption): Promise<{ rows: number; trainRows: number; validationRows: number }>;
+  train(modelId: number, options?: TrainOptions): Promise<TrainResult>;
+  step(modelId: number, options?: StepOptions): Promise<StepResult>;
+  pause(modelId: number): Promise<RunState>;
+  resume(modelId: number): Promise<RunState>;
+  stop(modelId: number): Promise<RunState>;
+  setLearningRate(modelId: number, learningRate: number): Promise<FullOptimizerConfig>;
+  setOptimizer(modelId: number, optimizer: OptimizerName | OptimizerConfig): Promise<FullOptimizerConfig>;
+  predict(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array>;
+  evaluate(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<number>;
+  getWeights(modelId: number): Promise<Weights[]>;
+  setWeights(modelId: number, weights: Array<{ kernel: Matrix; bias?: Matrix | null }>, options?: CopyOption): Promise<void>;
+  save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;
+  /** safe to call twice */
+  terminate(): Promise<void>;
+}

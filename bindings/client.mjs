@@ -1,0 +1,222 @@
+// client.mjs - DescentClient: promises over the worker protocol of worker.mjs,
+// from a page (a module Web Worker) or from Node (a worker_threads Worker).
+// Typed arrays in requests are transferred unless asked to copy.
+
+import { ErrorCode, MessageType, transferList } from './protocol.mjs';
+
+export { ErrorCode, MessageType };
+
+const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
+
+const TERMINATED = 'descent worker terminated';
+
+/** Drops the keys whose value is undefined, so the worker sees only what was given. */
+function defined(object) {
+  const out = {};
+  for (const [key, value] of Object.entries(object)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+export class DescentClient {
+  #worker;
+  #next = 1;
+  #pending = new Map();
+  #closed = null;
+  #copy;
+
+  /**
+   * worker: a Worker running worker.mjs ({type: 'module'}), or a Node
+   * worker_threads Worker. options.copy: true copies typed arrays into the
+   * worker instead of transferring them (transferring empties the caller's).
+   */
+  constructor(worker, options = {}) {
+    if (!worker || typeof worker.postMessage !== 'function') {
+      throw new Error('DescentClient: worker must be a Worker or a worker_threads Worker');
+    }
+    this.#worker = worker;
+    this.#copy = options.copy === true;
+    if (typeof worker.on === 'function') {
+      worker.on('message', (message) => this.#receive(message));
+      worker.on('error', (e) => this.#fail(`descent worker failed: ${e && e.message ? e.message : String(e)}`));
+      worker.on('messageerror', () => this.#fail('descent worker sent a message that could not be read'));
+      worker.on('exit', (code) => this.#fail(`descent worker exited with code ${code}`));
+    } else {
+      worker.addEventListener('message', (event) => this.#receive(event.data));
+      worker.addEventListener('error', (event) => {
+        this.#fail(`descent worker failed: ${event && event.message ? event.message : 'it could not start or threw'}`);
+      });
+      worker.addEventListener('messageerror', () => this.#fail('descent worker sent a message that could not be read'));
+    }
+  }
+
+  /**
+   * Starts worker.mjs in a new Worker (a module Web Worker in a browser, a
+   * worker_threads Worker in Node) and loads descent in it.
+   */
+  static async create(options = {}) {
+    const url = options.url ? new URL(options.url, import.meta.url) : new URL('./worker.mjs', import.meta.url);
+    let worker;
+    if (isNode) {
+      const { Worker } = await import('node:worker_threads');
+      worker = new Worker(url);
+    } else {
+      worker = new Worker(url, { type: 'module' });
+    }
+    const client = new DescentClient(worker, { copy: options.copy });
+    try {
+      await client.init(defined({ simd: options.simd, baseUrl: options.baseUrl }));
+    } catch (e) {
+      await client.terminate();
+      throw e;
+    }
+    return client;
+  }
+
+  /** Sends one request; resolves with the reply's data. onProgress receives this request's progress messages. */
+  request(type, data = {}, options = {}) {
+    if (this.#closed) return Promise.reject(new Error(this.#closed));
+    const id = this.#next++;
+    const copy = options.copy === undefined ? this.#copy : options.copy === true;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, onProgress: options.onProgress, modelId: data && data.modelId });
+      try {
+        this.#worker.postMessage({ id, type, data }, copy ? [] : transferList(data));
+      } catch (e) {
+        this.#pending.delete(id);
+        reject(e);
+      }
+    });
+  }
+
+  #receive(message) {
+    if (!message || typeof message !== 'object') return;
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    switch (message.type) {
+      case MessageType.PROGRESS:
+        if (!pending.onProgress) return;
+        try {
+          pending.onProgress(message.data);
+        } catch (e) {
+          // As a throwing fit callback ends fit: the train rejects and the worker stops.
+          this.#pending.delete(message.id);
+          pending.reject(e);
+          this.request(MessageType.STOP, { modelId: pending.modelId }).catch(() => {});
+        }
+        return;
+      case MessageType.RESULT:
+        this.#pending.delete(message.id);
+        pending.resolve(message.data);
+        return;
+      case MessageType.ERROR: {
+        this.#pending.delete(message.id);
+        const data = message.data || {};
+        const error = new Error(typeof data.message === 'string' ? data.message : 'descent worker error');
+        error.code = data.code;
+        pending.reject(error);
+        return;
+      }
+      default:
+    }
+  }
+
+  #fail(text) {
+    if (this.#closed) return;
+    this.#closed = text;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(new Error(text));
+  }
+
+  /** Ends the worker; every pending promise rejects with Error('descent worker terminated'). Safe to call twice. */
+  async terminate() {
+    this.#fail(TERMINATED);
+    await this.#worker.terminate();
+  }
+
+  /** Loads descent in the worker; resolves with {simd, version}. */
+  init(options = {}) {
+    return this.request(MessageType.INIT, defined({ simd: options.simd, baseUrl: options.baseUrl }));
+  }
+
+  /** Resolves with the new model's id. */
+  async createModel(config) {
+    return (await this.request(MessageType.CREATE, { config })).modelId;
+  }
+
+  /** A model from model-file bytes; resolves with its id. */
+  async load(bytes, options = {}) {
+    return (await this.request(MessageType.LOAD, { bytes }, options)).modelId;
+  }
+
+  /** Frees the model (a training run on it stops first). */
+  async dispose(modelId) {
+    await this.request(MessageType.DISPOSE, { modelId });
+  }
+
+  /** Keeps training data in the worker for later train and step requests. */
+  setData(modelId, { x, y, validationSplit, validationData, copy } = {}) {
+    return this.request(MessageType.SET_DATA, defined({ modelId, x, y, validationSplit, validationData }), { copy });
+  }
+
+  /**
+   * Trains as model.fit would, in the worker; resolves with the history when
+   * the epochs are done, early stopping ends it, or stop() is called.
+   */
+  train(modelId, options = {}) {
+    const { onProgress, copy, progressEvery, ...rest } = options;
+    const data = defined({
+      modelId, ...rest, progressEvery: progressEvery === undefined && onProgress ? 100 : progressEvery,
+    });
+    return this.request(MessageType.TRAIN, data, { onProgress, copy });
+  }
+
+  /** One batch (or with {epoch: true} the rest of the epoch) of the paused run, or of a run kept for stepping. */
+  step(modelId, options = {}) {
+    const { copy, ...rest } = options;
+    return this.request(MessageType.STEP, defined({ modelId, ...rest }), { copy });
+  }
+
+  pause(modelId) {
+    return this.request(MessageType.PAUSE, { modelId });
+  }
+
+  resume(modelId) {
+    return this.request(MessageType.RESUME, { modelId });
+  }
+
+  /** The run stops before its next batch; its train promise resolves with stopped: 'stopped'. */
+  stop(modelId) {
+    return this.request(MessageType.STOP, { modelId });
+  }
+
+  /** Resolves with the optimizer as the model now reports it. */
+  setLearningRate(modelId, learningRate) {
+    return this.request(MessageType.SET_LEARNING_RATE, { modelId, learningRate });
+  }
+
+  setOptimizer(modelId, optimizer) {
+    return this.request(MessageType.SET_OPTIMIZER, { modelId, optimizer });
+  }
+
+  predict(modelId, x, options = {}) {
+    return this.request(MessageType.PREDICT, { modelId, x }, options);
+  }
+
+  async evaluate(modelId, x, y, options = {}) {
+    return (await this.request(MessageType.EVALUATE, { modelId, x, y }, options)).loss;
+  }
+
+  getWeights(modelId) {
+    return this.request(MessageType.GET_WEIGHTS, { modelId });
+  }
+
+  async setWeights(modelId, weights, options = {}) {
+    await this.request(MessageType.SET_WEIGHTS, { modelId, weights }, options);
+  }
+
+  /** The model file's bytes (core/FORMAT.md). */
+  save(modelId, options = {}) {
+    return this.request(MessageType.SAVE, defined({ modelId, withOptimizer: options.withOptimizer }));
+  }
+}

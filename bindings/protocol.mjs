@@ -1,0 +1,69 @@
+// protocol.mjs - the message vocabulary shared by worker.mjs and client.mjs.
+// Every message is one envelope {id, type, data}; replies carry the request's id.
+
+/** The only values `type` may take, in requests and in replies. */
+export const MessageType = Object.freeze({
+  INIT: 'init',
+  CREATE: 'create',
+  LOAD: 'load',
+  DISPOSE: 'dispose',
+  SET_DATA: 'setData',
+  TRAIN: 'train',
+  STEP: 'step',
+  PAUSE: 'pause',
+  RESUME: 'resume',
+  STOP: 'stop',
+  SET_LEARNING_RATE: 'setLearningRate',
+  SET_OPTIMIZER: 'setOptimizer',
+  PREDICT: 'predict',
+  EVALUATE: 'evaluate',
+  GET_WEIGHTS: 'getWeights',
+  SET_WEIGHTS: 'setWeights',
+  SAVE: 'save',
+  // Worker to client only.
+  RESULT: 'result',
+  ERROR: 'error',
+  PROGRESS: 'progress',
+});
+
+/** data.code of an 'error' reply. */
+export const ErrorCode = Object.freeze({
+  /** the request's type is not a MessageType a client may send */
+  UNKNOWN_TYPE: 'unknown-type',
+  /** no model has the request's modelId */
+  UNKNOWN_MODEL: 'unknown-model',
+  /** a request other than init before init */
+  NOT_INITIALIZED: 'not-initialized',
+  /** the model is training, and the request needs it idle or paused */
+  BUSY: 'busy',
+  /** pause, resume or stop for a model that is not training */
+  NOT_TRAINING: 'not-training',
+  /** anything descent or the worker rejected: bad options, bad data, C errors */
+  FAILED: 'failed',
+});
+
+/** The ArrayBuffers under every typed array in value (arrays and plain objects searched), once each. */
+export function transferList(value) {
+  const buffers = new Set();
+  const visit = (v, depth) => {
+    if (v === null || typeof v !== 'object' || depth > 8) return;
+    if (ArrayBuffer.isView(v)) {
+      // A SharedArrayBuffer is shared, never transferred; a detached one cannot be.
+      if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) buffers.add(v.buffer);
+      return;
+    }
+    if (v instanceof ArrayBuffer) {
+      if (v.byteLength > 0) buffers.add(v);
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (const item of v) visit(item, depth + 1);
+      return;
+    }
+    if (Object.getPrototypeOf(v) === Object.prototype) {
+      for (const key of Object.keys(v)) visit(v[key], depth + 1);
+    }
+  };
+  visit(value, 0);
+  return [...buffers];
+}

@@ -1,0 +1,434 @@
+// worker.test.mjs - the worker protocol end to end: DescentClient driving
+// worker.mjs in a real worker_threads Worker. Training there must match
+// model.fit in this thread bit for bit (the same wasm, the same shuffle
+// stream), and pause / step / setLearningRate mid-run must not change that.
+//
+// Run: node --test --test-reporter=tap tests/js/
+// DESCENT_DIST may name another directory (or file: URL) holding the build.
+
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { dist } from './dist.mjs';
+
+const { loadDescent, simdSupported } = await import(new URL('descent.mjs', dist));
+const { DescentClient, MessageType, ErrorCode } = await import(new URL('client.mjs', dist));
+const workerUrl = new URL('worker.mjs', dist);
+
+let descent;
+
+before(async () => {
+  descent = await loadDescent();
+});
+
+/** A client on a fresh worker, terminated when the test ends. */
+async function start(t, options = {}) {
+  const client = await DescentClient.create({ url: workerUrl, ...options });
+  t.after(() => client.terminate());
+  return client;
+}
+
+/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n rows of 4 features in three noisy blobs, one-hot targets. */
+function blobs(n, seed) {
+  const r = prng(seed);
+  const x = new Float32Array(n * 4);
+  const y = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === c ? 1.5 : 0) + (r() - 0.5) * 2;
+    y[i * 3 + c] = 1;
+  }
+  return { x, y };
+}
+
+/** n rows of 3 features and 2 regression targets. */
+function regression(n, seed) {
+  const r = prng(seed);
+  const x = new Float32Array(n * 3);
+  const y = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const a = r() * 2 - 1;
+    const b = r() * 2 - 1;
+    const c = r() * 2 - 1;
+    x.set([a, b, c], i * 3);
+    y.set([a * b + 0.5 * c, Math.sin(2 * a) - b], i * 2);
+  }
+  return { x, y };
+}
+
+const CIRCLE_NET = {
+  inputs: 2,
+  layers: [{ units: 64, activation: 'relu' }, { units: 64, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
+  loss: 'binary_crossentropy',
+  seed: 5,
+};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Both models hold the same bits: weights, optimizer state and shuffle stream. */
+async function assertSameModel(client, id, model) {
+  assert.deepStrictEqual(await client.getWeights(id), model.getWeights());
+  assert.deepStrictEqual(await client.save(id, { withOptimizer: true }), model.save({ withOptimizer: true }));
+}
+
+describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
+  it('init reports the build it loaded; init again is harmless', async (t) => {
+    const client = await start(t);
+    const info = await client.init();
+    assert.equal(info.simd, simdSupported());
+    assert.match(info.version, /^\d+\.\d+\.\d+$/);
+    if (info.simd) {
+      await assert.rejects(client.init({ simd: false }), /init: descent is already loaded with simd: true/);
+    }
+    const scalar = await start(t, { simd: false });
+    assert.equal((await scalar.init()).simd, false);
+  });
+
+  it('train posts progress at the chosen rate and resolves with the history', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 2000, seed: 3 });
+    const id = await client.createModel({ ...CIRCLE_NET, layers: [{ units: 8, activation: 'relu' }, { units: 1, activation: 'sigmoid' }] });
+    const progress = [];
+    const result = await client.train(id, {
+      x: data.x, y: data.y, epochs: 12, batchSize: 16, progressEvery: { epochs: 3 }, onProgress: (p) => progress.push(p),
+    });
+    // Every third epoch, then the final one.
+    assert.deepEqual(progress.map((p) => p.epoch), [3, 6, 9, 12, 12]);
+    assert.deepEqual(progress.map((p) => p.steps), [375, 750, 1125, 1500, 1500]);
+    assert.equal(progress.at(-1).final, true);
+    for (const p of progress) {
+      assert.ok(Number.isFinite(p.loss) && p.loss > 0, `loss ${p.loss}`);
+      assert.ok(p.acc >= 0 && p.acc <= 1);
+      assert.ok(p.stepsPerSecond > 0 && Math.abs(p.samplesPerSecond - 16 * p.stepsPerSecond) < 1e-6 * p.samplesPerSecond);
+      assert.equal(p.val_loss, undefined);
+    }
+    assert.equal(progress[3].loss, result.history.loss[11]);
+    assert.equal(result.epochs, 12);
+    assert.deepEqual(result.epoch, [...Array(12).keys()]);
+    assert.equal(result.history.loss.length, 12);
+    assert.equal(result.history.acc.length, 12);
+    assert.equal(result.stopped, 'completed');
+    assert.equal(result.steps, 1500);
+    assert.ok(result.history.loss[11] < result.history.loss[0]);
+
+    // By time: ms 0 reports after every slice of batches, so at least once before the final.
+    const timed = [];
+    await client.train(id, { epochs: 60, batchSize: 4, progressEvery: 0, onProgress: (p) => timed.push(p) });
+    assert.ok(timed.length >= 2, `${timed.length} progress messages`);
+    for (let i = 1; i < timed.length; i++) assert.ok(timed[i].steps >= timed[i - 1].steps);
+    assert.equal(timed.at(-1).final, true);
+    assert.equal(timed.at(-1).epoch, 60);
+
+    // A throwing onProgress ends the train as a throwing fit callback ends fit; the worker stops the run.
+    await assert.rejects(client.train(id, {
+      epochs: 1000, batchSize: 1, progressEvery: 0, onProgress: () => { throw new Error('enough'); },
+    }), /^Error: enough$/);
+    assert.equal((await client.train(id, { epochs: 1, batchSize: 2000 })).steps, 1);
+  });
+
+  it('training in the worker gives model.fit\'s numbers bit for bit', async (t) => {
+    const client = await start(t);
+    const cases = [
+      {
+        what: 'softmax, adam, shuffled from a seed, partial last batch, validationSplit',
+        config: { inputs: 4, layers: [{ units: 10, activation: 'tanh' }, { units: 3, activation: 'softmax' }],
+          loss: 'categorical_crossentropy', seed: 9 },
+        data: blobs(500, 1),
+        fits: [{ epochs: 5, batchSize: 13, seed: 7, validationSplit: 0.2 }, { epochs: 3, batchSize: 13 }],
+      },
+      {
+        what: 'mse, rmsprop, l2, no shuffle, validationData',
+        config: { inputs: 3, layers: [{ units: 12, activation: 'leaky_relu', l2: 0.01 }, { units: 2 }],
+          optimizer: { name: 'rmsprop', learningRate: 0.01 }, seed: 4 },
+        data: regression(300, 2),
+        validation: regression(60, 3),
+        fits: [{ epochs: 4, batchSize: 32, shuffle: false }],
+      },
+      {
+        what: 'sigmoid, nesterov, the model\'s own shuffle stream, early stopping restoring the best weights',
+        config: { ...CIRCLE_NET, layers: [{ units: 6, activation: 'relu' }, { units: 1, activation: 'sigmoid' }],
+          optimizer: { name: 'nesterov', learningRate: 0.5 }, seed: 21 },
+        data: descent.generate('xor', { n: 200, seed: 8, noise: 0.3 }),
+        fits: [{ epochs: 30, batchSize: 50, validationSplit: 0.25,
+          earlyStopping: { patience: 2, minDelta: 0.001, restoreBestWeights: true } }],
+      },
+    ];
+    for (const c of cases) {
+      const model = descent.createModel(c.config);
+      t.after(() => model.dispose());
+      const id = await client.createModel(c.config);
+      for (const options of c.fits) {
+        const o = c.validation ? { ...options, validationData: [c.validation.x, c.validation.y] } : options;
+        const expected = model.fit(c.data.x, c.data.y, o);
+        const got = await client.train(id, { x: c.data.x, y: c.data.y, ...o, copy: true });
+        const { epochs, ...rest } = got;
+        assert.equal(epochs, expected.epoch.length, c.what);
+        assert.deepStrictEqual(rest, expected, c.what);
+      }
+      await assertSameModel(client, id, model);
+    }
+  });
+
+  it('stop takes effect before the next batch and resolves the train as stopped', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 50000, seed: 4 });
+    const id = await client.createModel(CIRCLE_NET);
+    let stopped = null;
+    const began = performance.now();
+    const result = await client.train(id, {
+      x: data.x, y: data.y, epochs: 100, batchSize: 1, progressEvery: 0,
+      onProgress: () => { stopped ??= client.stop(id); },
+    });
+    const state = await stopped;
+    assert.equal(result.stopped, 'stopped');
+    assert.equal(result.epochs, 0);
+    assert.deepEqual(result.history.loss, []);
+    // Not one batch after the stop was read; far from the 5,000,000 asked for.
+    assert.equal(result.steps, state.steps);
+    assert.ok(result.steps > 0 && result.steps < 50000, `${result.steps} steps`);
+    assert.ok(performance.now() - began < 5000);
+    // The model is idle again: stop now has nothing to stop, and training can start over.
+    await assert.rejects(client.stop(id), (e) => e.code === ErrorCode.NOT_TRAINING && /stop: model \d+ is not training/.test(e.message));
+    const again = await client.train(id, { epochs: 1, batchSize: 50000 });
+    assert.equal(again.steps, 1);
+  });
+
+  it('pause, step and resume continue the same run: the history is model.fit\'s', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 3000, seed: 6 });
+    const options = { epochs: 8, batchSize: 4, seed: 3, validationSplit: 0.1 };
+    const id = await client.createModel(CIRCLE_NET);
+    const progress = [];
+    let paused = null;
+    const training = client.train(id, {
+      x: data.x, y: data.y, ...options, copy: true, progressEvery: 0,
+      onProgress: (p) => {
+        progress.push(p);
+        paused ??= client.pause(id);
+      },
+    });
+    while (!paused) await sleep(1);
+    const at = await paused;
+    assert.equal(at.paused, true);
+    const seen = progress.length;
+    await sleep(40);
+    assert.deepEqual(await client.pause(id), at, 'nothing trains while paused');
+    assert.equal(progress.length, seen);
+
+    const one = await client.step(id);
+    assert.equal(one.steps, at.steps + 1);
+    assert.equal(one.stepsDone, 1);
+    assert.ok(Number.isFinite(one.loss));
+    const epoch = await client.step(id, { epoch: true });
+    assert.equal(epoch.epoch, one.epoch + 1);
+    assert.equal(epoch.batch, 0);
+    assert.equal(epoch.loss, epoch.logs.loss);
+    assert.ok(epoch.logs.val_loss > 0);
+    await assert.rejects(client.step(id, { batchSize: 8 }), /step: a paused training run keeps its own data and options/);
+
+    assert.equal((await client.resume(id)).paused, false);
+    const result = await training;
+    assert.equal(result.stopped, 'completed');
+    assert.equal(result.epochs, 8);
+    for (let i = 1; i < progress.length; i++) assert.ok(progress[i].epoch >= progress[i - 1].epoch, 'the epoch counter never resets');
+    assert.equal(progress.at(-1).epoch, 8);
+
+    const model = descent.createModel(CIRCLE_NET);
+    t.after(() => model.dispose());
+    const { epochs, ...history } = result;
+    assert.deepStrictEqual(history, model.fit(data.x, data.y, options));
+    await assertSameModel(client, id, model);
+  });
+
+  it('setLearningRate mid-run applies from the next batch, keeping the optimizer state', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 3000, seed: 7 });
+    const options = { epochs: 6, batchSize: 4, seed: 11 };
+    const id = await client.createModel(CIRCLE_NET);
+    let paused = null;
+    const training = client.train(id, {
+      x: data.x, y: data.y, ...options, copy: true, progressEvery: 0,
+      onProgress: () => { paused ??= client.pause(id); },
+    });
+    while (!paused) await sleep(1);
+    const at = await paused;
+    const optimizer = await client.setLearningRate(id, 0.0003);
+    assert.equal(optimizer.learningRate, 0.0003);
+    assert.equal(optimizer.name, 'adam');
+    await client.resume(id);
+    const result = await training;
+    assert.equal(result.epochs, 6);
+    assert.ok(at.steps < result.steps);
+
+    // The same change in model.fit, after the same batch.
+    const model = descent.createModel(CIRCLE_NET);
+    t.after(() => model.dispose());
+    let batches = 0;
+    const expected = model.fit(data.x, data.y, {
+      ...options,
+      onBatchEnd: () => {
+        if (++batches === at.steps) model.setLearningRate(0.0003);
+      },
+    });
+    assert.deepStrictEqual(result.history, expected.history);
+    await assertSameModel(client, id, model);
+
+    // setOptimizer between runs, the same name keeping Adam's moments.
+    const next = { name: 'adam', learningRate: 0.001, beta1: 0.8 };
+    model.setOptimizer(next);
+    assert.deepStrictEqual(await client.setOptimizer(id, next), model.getOptimizer());
+    const more = await client.train(id, { epochs: 1, batchSize: 64 });
+    assert.deepStrictEqual(more.history, model.fit(data.x, data.y, { epochs: 1, batchSize: 64 }).history);
+  });
+
+  it('errors come back as rejections carrying the message', async (t) => {
+    const client = await start(t);
+    const id = await client.createModel(CIRCLE_NET);
+    const rejects = (promise, code, pattern) => assert.rejects(promise, (e) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.code, code);
+      assert.match(e.message, pattern);
+      return true;
+    });
+    await rejects(client.predict(999, new Float32Array(2)), ErrorCode.UNKNOWN_MODEL, /unknown model id 999/);
+    await rejects(client.train('m1', { epochs: 1 }), ErrorCode.UNKNOWN_MODEL, /unknown model id "m1"/);
+    await rejects(client.createModel({ inputs: 2, layers: [{ units: 0 }] }), ErrorCode.FAILED,
+      /^createModel: layers\[0\]: units must be an integer in 1\.\.1000000, got 0$/);
+    await rejects(client.createModel({ inputs: 2, layers: [{ units: 1, activation: 'swish' }] }), ErrorCode.FAILED,
+      /activation "swish" is not one of linear, relu/);
+    const corrupted = await client.save(id);
+    corrupted[40] ^= 1;
+    await rejects(client.load(corrupted), ErrorCode.FAILED, /^loadModel: model file is corrupted: its checksum does not match/);
+    await rejects(client.request('frobnicate', {}), ErrorCode.UNKNOWN_TYPE, /unknown message type "frobnicate" \(known: init, create/);
+    await rejects(client.request(MessageType.RESULT, {}), ErrorCode.UNKNOWN_TYPE, /unknown message type "result"/);
+    await rejects(client.train(id, { epochs: 1 }), ErrorCode.FAILED, /train: model \d+ has no training data/);
+    const x = new Float32Array([0, 0, 1, 1, 2, NaN]);
+    await rejects(client.train(id, { x, y: new Float32Array(3) }), ErrorCode.FAILED, /^train: x\[2\]\[1\] is NaN: inputs must be finite$/);
+    const data = descent.generate('circle', { n: 10, seed: 1 });
+    await rejects(client.train(id, { x: data.x, y: data.y, validationSplit: 0.99, copy: true }), ErrorCode.FAILED,
+      /validationSplit 0.99 of 10 rows leaves 0 for training and 10 for validation/);
+    await rejects(client.train(id, { x: data.x, y: data.y, epochs: 0, copy: true }), ErrorCode.FAILED, /epochs must be an integer in 1\.\./);
+    await rejects(client.train(id, { x: data.x, y: data.y, batchSize: 2, learningRate: 1, copy: true }), ErrorCode.FAILED,
+      /train: unknown option 'learningRate'/);
+    await rejects(client.predict(id, new Float32Array(3)), ErrorCode.FAILED, /^predict: x has 3 values: expected a positive multiple of 2/);
+    await rejects(client.setLearningRate(id, 'fast'), ErrorCode.FAILED, /setLearningRate: learningRate must be a number/);
+    await rejects(client.pause(id), ErrorCode.NOT_TRAINING, /pause: model \d+ is not training/);
+
+    // One run per model at a time.
+    const big = descent.generate('circle', { n: 20000, seed: 2 });
+    const first = client.train(id, { x: big.x, y: big.y, epochs: 50, batchSize: 1 });
+    await rejects(client.train(id, { epochs: 1 }), ErrorCode.BUSY, /train: model \d+ is training \(request \d+\); stop it first/);
+    await rejects(client.step(id), ErrorCode.BUSY, /pause it first/);
+    await client.stop(id);
+    assert.equal((await first).stopped, 'stopped');
+
+    // The worker is still fine, and a fresh worker refuses work before init.
+    assert.equal((await client.predict(id, new Float32Array(4))).length, 2);
+    const raw = new DescentClient(new Worker(workerUrl));
+    t.after(() => raw.terminate());
+    await rejects(raw.createModel(CIRCLE_NET), ErrorCode.NOT_INITIALIZED, /send 'init' first/);
+  });
+
+  it('predict, evaluate, save and load round-trip between the worker and this thread', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('spiral', { n: 400, seed: 5 });
+    const id = await client.createModel(CIRCLE_NET);
+    await client.setData(id, { x: data.x, y: data.y, copy: true });
+    await client.train(id, { epochs: 3, batchSize: 32 });
+
+    const bytes = await client.save(id);
+    assert.ok(bytes instanceof Uint8Array);
+    const here = descent.loadModel(bytes);
+    t.after(() => here.dispose());
+    const expected = here.predict(data.x);
+    assert.deepStrictEqual(await client.predict(id, data.x, { copy: true }), expected);
+    assert.equal(await client.evaluate(id, data.x, data.y, { copy: true }), here.evaluate(data.x, data.y));
+
+    const id2 = await client.load(bytes);
+    assert.notEqual(id2, id);
+    assert.deepStrictEqual(await client.predict(id2, data.x, { copy: true }), expected);
+    const weights = await client.getWeights(id2);
+    assert.deepStrictEqual(weights, here.getWeights());
+    weights[2].bias[0] += 1;
+    await client.setWeights(id2, weights);
+    assert.equal((await client.getWeights(id2))[2].bias[0], Math.fround(here.getWeights()[2].bias[0] + 1));
+    await client.dispose(id2);
+    await assert.rejects(client.predict(id2, data.x), /unknown model id/);
+    await client.dispose(id);
+    await assert.rejects(client.save(id), /unknown model id/);
+  });
+
+  it('typed arrays are transferred (the caller\'s empties) unless copy is asked', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 64, seed: 9 });
+    const id = await client.createModel(CIRCLE_NET);
+    const x = data.x.slice();
+    const y = data.y.slice();
+    const training = client.train(id, { x, y, epochs: 1 });
+    assert.equal(x.byteLength, 0);
+    assert.equal(y.byteLength, 0);
+    await training;
+
+    const input = data.x.slice();
+    const out = await client.predict(id, input);
+    assert.equal(input.byteLength, 0);
+    assert.ok(out instanceof Float32Array && out.length === 64);
+
+    const kept = data.x.slice();
+    await client.predict(id, kept, { copy: true });
+    assert.equal(kept.byteLength, 64 * 2 * 4);
+    const x2 = data.x.slice();
+    const y2 = data.y.slice();
+    await client.setData(id, { x: x2, y: y2, copy: true });
+    assert.equal(x2.length, 128);
+
+    const copying = new DescentClient(new Worker(workerUrl), { copy: true });
+    t.after(() => copying.terminate());
+    await copying.init();
+    const id2 = await copying.createModel(CIRCLE_NET);
+    const x3 = data.x.slice();
+    await copying.predict(id2, x3);
+    assert.equal(x3.length, 128);
+  });
+
+  it('dispose during training ends the run first', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 20000, seed: 3 });
+    const id = await client.createModel(CIRCLE_NET);
+    const training = client.train(id, { x: data.x, y: data.y, epochs: 50, batchSize: 1 });
+    await client.dispose(id);
+    assert.equal((await training).stopped, 'stopped');
+    await assert.rejects(client.predict(id, new Float32Array(2)), /unknown model id/);
+  });
+
+  it('terminate() rejects every pending promise; so does the worker dying', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 20000, seed: 3 });
+    const id = await client.createModel(CIRCLE_NET);
+    const training = client.train(id, { x: data.x, y: data.y, epochs: 50, batchSize: 1 });
+    const predicting = client.predict(id, new Float32Array(2));
+    const ended = client.terminate();
+    await assert.rejects(training, /^Error: descent worker terminated$/);
+    await assert.rejects(predicting, /^Error: descent worker terminated$/);
+    await ended;
+    await assert.rejects(client.createModel(CIRCLE_NET), /descent worker terminated/);
+    await client.terminate();
+
+    const dying = new DescentClient(new Worker('setTimeout(() => { throw new Error("boom"); }, 20);', { eval: true }));
+    t.after(() => dying.terminate());
+    await assert.rejects(dying.init(), /descent worker failed: boom/);
+    await assert.rejects(dying.init(), /descent worker failed: boom/);
+  });
+});
