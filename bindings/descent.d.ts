@@ -155,6 +155,8 @@ export interface Model {
   /** the batch's loss before the update, as Keras's trainOnBatch */
   trainOnBatch(x: Matrix, y: Matrix): number;
   fit(x: Matrix, y: Matrix, options?: FitOptions): History;
+  /** fit in pieces (trainer.run(batches)): the same options, minus callbacks, and the same results */
+  trainer(x: Matrix, y: Matrix, options?: Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd'>): Trainer;
   predict(x: Matrix): Float32Array;
   evaluate(x: Matrix, y: Matrix): number;
   setLearningRate(learningRate: number): void;
@@ -176,6 +178,29 @@ export interface Model {
   /** the model file format (core/FORMAT.md), the same bytes the CLI writes */
   save(options?: { withOptimizer?: boolean }): Uint8Array;
   /** safe to call twice; any other call afterwards throws */
+  dispose(): void;
+}
+
+export interface TrainerState {
+  /** the epoch the next batch belongs to (= epochs completed) */
+  epoch: number;
+  /** the next batch's index within its epoch */
+  batch: number;
+  batchesPerEpoch: number;
+  steps: number;
+  done: boolean;
+  stoppedEarly: boolean;
+  bestEpoch: number;
+}
+
+export interface Trainer {
+  readonly state: TrainerState;
+  /** the completed epochs */
+  readonly history: Pick<History, 'epoch' | 'history'>;
+  /** runs up to maxBatches batches (default: to the end) */
+  run(maxBatches?: number): TrainerState;
+  /** ends the run, restoring the best weights when early stopping asks for it */
+  stop(): TrainerState;
   dispose(): void;
 }
 

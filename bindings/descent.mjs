@@ -186,11 +186,12 @@ class Descent {
     this.#M = M;
     this.simd = simd;
     this.version = VERSION;
+    this._fitting = false;
     // A model dropped without dispose() still gets its C memory back eventually.
     this.#registry = typeof FinalizationRegistry === 'function'
       ? new FinalizationRegistry((ptr) => M._dj_model_free(ptr))
       : null;
-    Object.freeze(this);
+    Object.seal(this);
   }
 
   /** Bytes of WebAssembly memory in use by this instance (it grows, never shrinks). */
@@ -571,6 +572,7 @@ class Model {
   #M;
   #ptr;
   #busy = false;
+  #trainers = new Set();
 
   constructor(d, M, ptr) {
     this.#d = d;
@@ -720,10 +722,9 @@ class Model {
     });
   }
 
-  fit(x, y, options = {}) {
-    const where = 'fit';
-    const p = this.#idle(where);
-    checkKeys(where, options, FIT_KEYS);
+  /** Checks fit/trainer options; returns the data and the C ABI's 9 option doubles. */
+  #fitArgs(where, x, y, options, callbacks) {
+    checkKeys(where, options, callbacks ? FIT_KEYS : FIT_KEYS.filter((k) => !k.startsWith('on')));
     const [xs, ys, n] = this.#xy(where, x, y);
     const epochs = int(where, 'epochs', options.epochs, 1, 1, 1e7);
     const batchSize = int(where, 'batchSize', options.batchSize, 32, 1, 2 ** 31 - 1);
@@ -752,10 +753,36 @@ class Model {
     for (const cb of ['onEpochEnd', 'onBatchEnd']) {
       if (options[cb] !== undefined && typeof options[cb] !== 'function') throw fail(where, `${cb} must be a function`);
     }
+    const flags = (options.onEpochEnd ? 1 : 0) | (options.onBatchEnd ? 2 : 0);
+    const opts = new Float64Array([epochs, batchSize, shuffle ? 0 : 1, seed, validationSplit, patience, minDelta,
+      restore ? 1 : 0, flags]);
+    return { xs, ys, n, opts, vx, vy, vn, hasVal: vn > 0 || validationSplit > 0 };
+  }
+
+  /** Keras's History from the C history arrays at ptrOf(which) (0 loss, 1 val_loss, 2 acc, 3 val_acc). */
+  #history(count, hasVal, ptrOf) {
+    const M = this.#M;
+    const array = (which) => {
+      const q = ptrOf(which) >> 2;
+      return Array.from(M.HEAPF32.subarray(q, q + count));
+    };
+    const history = { loss: array(0) };
+    if (hasVal) history.val_loss = array(1);
+    if (this.loss !== 'mse') {
+      history.acc = array(2);
+      if (hasVal) history.val_acc = array(3);
+    }
+    return { epoch: Array.from({ length: count }, (_, i) => i), history };
+  }
+
+  fit(x, y, options = {}) {
+    const where = 'fit';
+    const p = this.#idle(where);
+    if (this.#d._fitting) throw fail(where, 'another fit is running in this descent instance (called from a fit callback)');
+    const a = this.#fitArgs(where, x, y, options, true);
     const M = this.#M;
     let thrown = null;
     const stop = (result) => result === false || this.stopTraining;
-    const callbacks = (options.onEpochEnd ? 1 : 0) | (options.onBatchEnd ? 2 : 0);
     M.descentOnEpoch = (epoch, loss, valLoss, acc, valAcc) => {
       try {
         const logs = { loss };
@@ -778,29 +805,15 @@ class Model {
     };
     this.stopTraining = false;
     this.#busy = true;
+    this.#d._fitting = true;
     try {
       return this.#d._scoped((s) => {
-        const opts = new Float64Array([epochs, batchSize, shuffle ? 0 : 1, seed, validationSplit, patience, minDelta,
-          restore ? 1 : 0, callbacks]);
-        const status = M._dj_model_fit(p, s.f32(xs), s.f32(ys), n, s.f64(opts), vx ? s.f32(vx) : 0,
-          vy ? s.f32(vy) : 0, vn);
+        const status = M._dj_model_fit(p, s.f32(a.xs), s.f32(a.ys), a.n, s.f64(a.opts), a.vx ? s.f32(a.vx) : 0,
+          a.vy ? s.f32(a.vy) : 0, a.vn);
         if (thrown) throw thrown;
         this.#d._check(where, status);
-        const count = M._dj_history_epochs();
-        const array = (which) => {
-          const q = M._dj_history_array(which) >> 2;
-          return Array.from(M.HEAPF32.subarray(q, q + count));
-        };
-        const history = { loss: array(0) };
-        const hasVal = vn > 0 || validationSplit > 0;
-        if (hasVal) history.val_loss = array(1);
-        if (this.loss !== 'mse') {
-          history.acc = array(2);
-          if (hasVal) history.val_acc = array(3);
-        }
         return {
-          epoch: Array.from({ length: count }, (_, i) => i),
-          history,
+          ...this.#history(M._dj_history_epochs(), a.hasVal, (which) => M._dj_history_array(which)),
           stopped: status === STATUS_CANCELLED ? 'cancelled' : M._dj_history_stopped_early() ? 'early-stopped' : 'completed',
           bestEpoch: M._dj_history_best_epoch(),
           steps: M._dj_history_steps(),
@@ -808,9 +821,52 @@ class Model {
       });
     } finally {
       this.#busy = false;
+      this.#d._fitting = false;
       M.descentOnEpoch = null;
       M.descentOnBatch = null;
     }
+  }
+
+  /**
+   * A fit that runs in pieces (trainer.run(batches)), for pages and workers
+   * that train between frames or step one batch at a time: the same options
+   * and the same results as fit, whatever the pieces.
+   */
+  trainer(x, y, options = {}) {
+    const where = 'trainer';
+    const p = this.#idle(where);
+    const a = this.#fitArgs(where, x, y, options, false);
+    const M = this.#M;
+    const d = this.#d;
+    // The data stays in the heap for the trainer's life: the C side reads it on every run.
+    const buffers = [];
+    const keep = (array) => {
+      const q = M._malloc(array.length * 4);
+      if (!q) throw new Error(`descent: out of WebAssembly memory (asked for ${array.length * 4} bytes)`);
+      M.HEAPF32.set(array, q >> 2);
+      buffers.push(q);
+      return q;
+    };
+    let ptr = 0;
+    try {
+      const xp = keep(a.xs);
+      const yp = keep(a.ys);
+      const vxp = a.vx ? keep(a.vx) : 0;
+      const vyp = a.vy ? keep(a.vy) : 0;
+      ptr = d._scoped((s) => M._dj_trainer_create(p, xp, yp, a.n, s.f64(a.opts), vxp, vyp, a.vn));
+      if (!ptr) throw fail(where, d._message());
+    } catch (e) {
+      for (const q of buffers) M._free(q);
+      throw e;
+    }
+    const trainer = new Trainer(d, M, ptr, buffers, this,
+      (count) => this.#history(count, a.hasVal, (which) => M._dj_trainer_history(ptr, which)));
+    this.#trainers.add(trainer);
+    return trainer;
+  }
+
+  _forgetTrainer(trainer) {
+    this.#trainers.delete(trainer);
   }
 
   setLearningRate(learningRate) {
@@ -964,8 +1020,73 @@ class Model {
   dispose() {
     if (!this.#ptr) return;
     if (this.#busy) throw fail('dispose', 'not allowed while this model is training (inside a fit callback); set model.stopTraining = true instead');
+    for (const t of this.#trainers) t.dispose();
     this.#d._untrack(this);
     this.#M._dj_model_free(this.#ptr);
     this.#ptr = 0;
+  }
+}
+
+/** A fit in pieces, from model.trainer(). dispose() frees it (and its copy of the data). */
+class Trainer {
+  #d;
+  #M;
+  #ptr;
+  #buffers;
+  #model;
+  #history;
+
+  constructor(d, M, ptr, buffers, model, history) {
+    this.#d = d;
+    this.#M = M;
+    this.#ptr = ptr;
+    this.#buffers = buffers;
+    this.#model = model;
+    this.#history = history;
+  }
+
+  #p(where) {
+    if (!this.#ptr) throw fail(`trainer.${where}`, 'this trainer has been disposed');
+    return this.#ptr;
+  }
+
+  /** Where the run is, and whether it has finished (and why). */
+  get state() {
+    const p = this.#p('state');
+    return this.#d._scoped((s, M) => {
+      const out = s.alloc(7 * 8);
+      M._dj_trainer_info(p, out);
+      const [epoch, batch, batchesPerEpoch, steps, done, stoppedEarly, bestEpoch] = M.HEAPF64.slice(out >> 3, (out >> 3) + 7);
+      return { epoch, batch, batchesPerEpoch, steps, done: done !== 0, stoppedEarly: stoppedEarly !== 0, bestEpoch };
+    });
+  }
+
+  /** The completed epochs, as fit's History (without the run's end state). */
+  get history() {
+    this.#p('history');
+    return this.#history(this.state.epoch);
+  }
+
+  /** Runs up to maxBatches batches (default: to the end); returns the state. */
+  run(maxBatches = Infinity) {
+    const where = 'trainer.run';
+    const p = this.#p('run');
+    if (maxBatches !== Infinity) int(where, 'maxBatches', maxBatches, undefined, 0, 2 ** 53);
+    this.#d._check(where, this.#M._dj_trainer_run(p, maxBatches === Infinity ? -1 : maxBatches));
+    return this.state;
+  }
+
+  /** Ends the run now (restoring the best weights when early stopping asked for that). */
+  stop() {
+    this.#M._dj_trainer_stop(this.#p('stop'));
+    return this.state;
+  }
+
+  dispose() {
+    if (!this.#ptr) return;
+    this.#M._dj_trainer_free(this.#ptr);
+    for (const q of this.#buffers) this.#M._free(q);
+    this.#ptr = 0;
+    this.#model._forgetTrainer(this);
   }
 }

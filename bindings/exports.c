@@ -247,11 +247,9 @@ static int on_batch(int epoch, int batch, float loss, void *user)
 static descent_history history;
 
 /* options, 9 doubles: epochs, batch_size, no_shuffle, shuffle_seed, validation_split, patience, min_delta,
- * restore_best, callbacks (bit 0 epoch, bit 1 batch). The history stays until the next fit. */
-API int dj_model_fit(descent_model *m, const float *x, const float *y, int n, const double *o, const float *val_x,
-                     const float *val_y, int val_n)
+ * restore_best, callbacks (bit 0 epoch, bit 1 batch). */
+static descent_fit_options unpack_fit(const double *o, const float *val_x, const float *val_y, int val_n)
 {
-    descent_history_free(&history);
     descent_fit_options f = descent_fit_defaults();
     f.epochs = (int)o[0];
     f.batch_size = (int)o[1];
@@ -267,7 +265,52 @@ API int dj_model_fit(descent_model *m, const float *x, const float *y, int n, co
     f.val_x = val_x;
     f.val_y = val_y;
     f.val_n = val_n;
+    return f;
+}
+
+/* The history stays until the next fit. */
+API int dj_model_fit(descent_model *m, const float *x, const float *y, int n, const double *o, const float *val_x,
+                     const float *val_y, int val_n)
+{
+    descent_history_free(&history);
+    descent_fit_options f = unpack_fit(o, val_x, val_y, val_n);
     return descent_model_fit(m, x, y, n, &f, &history, &last_error);
+}
+
+API descent_trainer *dj_trainer_create(descent_model *m, const float *x, const float *y, int n, const double *o,
+                                       const float *val_x, const float *val_y, int val_n)
+{
+    descent_fit_options f = unpack_fit(o, val_x, val_y, val_n);
+    return descent_trainer_create(m, x, y, n, &f, &last_error);
+}
+
+API int dj_trainer_run(descent_trainer *t, double max_batches)
+{
+    return descent_trainer_run(t, max_batches < 0 ? -1 : (long)max_batches, &last_error);
+}
+
+API void dj_trainer_stop(descent_trainer *t) { descent_trainer_stop(t); }
+API void dj_trainer_free(descent_trainer *t) { descent_trainer_free(t); }
+
+/* out: epoch, batch, batches_per_epoch, steps, done, stopped_early, best_epoch */
+API void dj_trainer_info(const descent_trainer *t, double *out)
+{
+    int epoch, batch, per;
+    descent_trainer_position(t, &epoch, &batch, &per);
+    const descent_history *h = descent_trainer_history(t);
+    out[0] = epoch;
+    out[1] = batch;
+    out[2] = per;
+    out[3] = (double)h->steps;
+    out[4] = descent_trainer_done(t);
+    out[5] = h->stopped_early;
+    out[6] = h->best_epoch;
+}
+
+API const float *dj_trainer_history(const descent_trainer *t, int which)
+{
+    const descent_history *h = descent_trainer_history(t);
+    return which == 0 ? h->loss : which == 1 ? h->val_loss : which == 2 ? h->metric : h->val_metric;
 }
 
 API int dj_history_epochs(void) { return history.epochs; }

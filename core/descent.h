@@ -315,6 +315,27 @@ descent_fit_options descent_fit_defaults(void);
 descent_status descent_model_fit(descent_model *model, const float *x, const float *y, int n,
                                  const descent_fit_options *options, descent_history *history, descent_error *err);
 
+/* A fit that runs in pieces, for interactive use (a page that trains between
+ * frames, pauses, steps one batch or one epoch): exactly descent_model_fit's
+ * semantics and results, whatever the pieces. The trainer reads x, y and the
+ * validation arrays on every run, so they must outlive it; the model must
+ * too. The learning rate and optimizer may change between runs. */
+typedef struct descent_trainer descent_trainer;
+descent_trainer *descent_trainer_create(descent_model *model, const float *x, const float *y, int n,
+                                        const descent_fit_options *options, descent_error *err);
+/* Runs up to max_batches batches (-1: to the end). DESCENT_OK also when it
+ * finished (see descent_trainer_done); DESCENT_CANCELLED when a callback
+ * stopped it; an error stops it for good. */
+descent_status descent_trainer_run(descent_trainer *trainer, long max_batches, descent_error *err);
+/* Ends the run now, restoring the best weights if the options ask for it. */
+void descent_trainer_stop(descent_trainer *trainer);
+int descent_trainer_done(const descent_trainer *trainer);
+/* The epochs completed so far; owned by the trainer. */
+const descent_history *descent_trainer_history(const descent_trainer *trainer);
+/* The next batch's epoch and index within it, and the batches in an epoch. */
+void descent_trainer_position(const descent_trainer *trainer, int *epoch, int *batch, int *batches_per_epoch);
+void descent_trainer_free(descent_trainer *trainer);
+
 /* out receives n·outputs predictions in target units. */
 descent_status descent_model_predict(descent_model *model, const float *x, int n, float *out, descent_error *err);
 /* The mean data loss on n rows, without training. As in TF.js (whose

@@ -70,109 +70,203 @@ static descent_status check_options(const descent_model *m, const descent_fit_op
     return DESCENT_OK;
 }
 
-descent_status descent_model_fit(descent_model *m, const float *x, const float *y, int n,
-                                 const descent_fit_options *o, descent_history *history, descent_error *err)
-{
-    descent_status s = check_options(m, o, n, err);
-    if (s == DESCENT_OK) s = model_check_data(m, x, y, n, "x", "y", err);
-    if (s != DESCENT_OK) return s;
+struct descent_trainer {
+    descent_model *m;
+    const float *x, *y, *vx, *vy;
+    int n_train, n_val, batch, batches_per_epoch;
+    descent_fit_options o;
+    int *idx;                       /* this epoch's row order */
+    float *best_params;             /* with restore_best: the best epoch's weights */
+    descent_history h;
+    float best;
+    int wait;
+    /* Where the run is: the next batch starts at row `start` of epoch h.epochs. */
+    int start, b;
+    double loss_sum;
+    long correct;
+    int done;
+};
 
+descent_trainer *descent_trainer_create(descent_model *m, const float *x, const float *y, int n,
+                                        const descent_fit_options *o, descent_error *err)
+{
+    if (check_options(m, o, n, err) != DESCENT_OK || model_check_data(m, x, y, n, "x", "y", err) != DESCENT_OK)
+        return NULL;
     /* Keras takes the validation rows from the end, before any shuffling. */
-    int n_train = n;
+    int n_train = n, n_val = 0;
     const float *vx = NULL, *vy = NULL;
-    int n_val = 0;
     if (o->val_x) {
-        s = model_check_data(m, o->val_x, o->val_y, o->val_n, "val_x", "val_y", err);
-        if (s != DESCENT_OK) return s;
+        if (model_check_data(m, o->val_x, o->val_y, o->val_n, "val_x", "val_y", err) != DESCENT_OK) return NULL;
         vx = o->val_x;
         vy = o->val_y;
         n_val = o->val_n;
     } else if (o->validation_split > 0.0f) {
         n_train = (int)floor((double)n * (1.0 - (double)o->validation_split));
         n_val = n - n_train;
-        if (n_train < 1 || n_val < 1)
-            return descent_fail(err, DESCENT_ERR_ARGUMENT,
-                                "validation_split %g of %d rows leaves %d for training and %d for validation: "
-                                "both need at least 1",
-                                (double)o->validation_split, n, n_train, n_val);
+        if (n_train < 1 || n_val < 1) {
+            descent_fail(err, DESCENT_ERR_ARGUMENT,
+                         "validation_split %g of %d rows leaves %d for training and %d for validation: "
+                         "both need at least 1",
+                         (double)o->validation_split, n, n_train, n_val);
+            return NULL;
+        }
         vx = x + (size_t)n_train * m->inputs;
         vy = y + (size_t)n_train * m->outputs;
     }
-    int batch = o->batch_size < n_train ? o->batch_size : n_train;
-
-    descent_history local, *h = history ? history : &local;
-    s = history_init(h, o->epochs, err);
-    if (s != DESCENT_OK) return s;
-    int *idx = malloc(sizeof(int) * (size_t)n_train);
-    int early = o->patience > 0;
-    float *best_params = early && o->restore_best ? malloc(sizeof(float) * m->n_params) : NULL;
-    if (!idx || (early && o->restore_best && !best_params)) {
+    descent_trainer *t = calloc(1, sizeof *t);
+    if (!t) {
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for a trainer");
+        return NULL;
+    }
+    t->m = m;
+    t->x = x;
+    t->y = y;
+    t->vx = vx;
+    t->vy = vy;
+    t->n_train = n_train;
+    t->n_val = n_val;
+    t->o = *o;
+    t->batch = o->batch_size < n_train ? o->batch_size : n_train;
+    t->batches_per_epoch = (n_train + t->batch - 1) / t->batch;
+    t->best = INFINITY;
+    t->idx = malloc(sizeof(int) * (size_t)n_train);
+    int restore = o->patience > 0 && o->restore_best;
+    t->best_params = restore ? malloc(sizeof(float) * m->n_params) : NULL;
+    descent_status s = history_init(&t->h, o->epochs, err);
+    if (s == DESCENT_OK && (!t->idx || (restore && !t->best_params)))
         s = descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for fitting %d rows", n_train);
-        goto done;
+    if (s == DESCENT_OK) s = model_ensure_rows(m, t->batch, err);
+    if (s != DESCENT_OK) {
+        descent_trainer_free(t);
+        return NULL;
     }
-    s = model_ensure_rows(m, batch, err);
-    if (s != DESCENT_OK) goto done;
     if (o->shuffle_seed) rng_seed(&m->shuffle, o->shuffle_seed, RNG_STREAM_SHUFFLE);
+    return t;
+}
 
-    float best = INFINITY;
-    int wait = 0;
-    for (int epoch = 0; epoch < o->epochs; epoch++) {
-        for (int i = 0; i < n_train; i++) idx[i] = i;
-        if (!o->no_shuffle) rng_shuffle(&m->shuffle, idx, n_train);
-        double loss_sum = 0.0;
-        long correct = 0;
-        int b = 0;
-        for (int start = 0; start < n_train; start += batch, b++) {
-            int rows = n_train - start < batch ? n_train - start : batch;
-            float loss;
-            model_load_rows(m, x, y, idx, start, rows);
-            s = model_step_loaded(m, rows, &loss, err);
-            if (s != DESCENT_OK) goto done;
-            h->steps++;
-            loss_sum += (double)loss * rows;
-            correct += model_batch_correct(m, rows);
-            if (o->on_batch && o->on_batch(epoch, b, loss, o->user)) {
-                s = DESCENT_CANCELLED;
-                goto done;
-            }
-        }
-        int e = h->epochs;
-        int classify = m->loss != DESCENT_LOSS_MSE;
-        h->loss[e] = (float)(loss_sum / n_train);
-        h->metric[e] = classify ? (float)((double)correct / n_train) : NAN;
-        h->val_loss[e] = h->val_metric[e] = NAN;
-        if (n_val) {
-            double vloss;
-            int vcorrect;
-            s = model_evaluate_rows(m, vx, vy, NULL, n_val, &vloss, &vcorrect, err);
-            if (s != DESCENT_OK) goto done;
-            h->val_loss[e] = (float)vloss;
-            h->val_metric[e] = classify ? (float)((double)vcorrect / n_val) : NAN;
-        }
-        h->epochs++;
+/* Restoring also covers a run that ended without stopping early, so the model
+ * always holds the best epoch's weights when asked to. */
+static void finish(descent_trainer *t)
+{
+    if (t->done) return;
+    t->done = 1;
+    if (t->best_params && t->h.best_epoch >= 0)
+        memcpy(t->m->params, t->best_params, sizeof(float) * t->m->n_params);
+}
 
-        float monitored = n_val ? h->val_loss[e] : h->loss[e];
-        if (monitored < best - o->min_delta) {
-            best = monitored;
-            h->best_epoch = e;
-            wait = 0;
-            if (best_params) memcpy(best_params, m->params, sizeof(float) * m->n_params);
-        } else if (early && ++wait >= o->patience) {
-            h->stopped_early = 1;
-        }
-        if (o->on_epoch && o->on_epoch(h, o->user)) {
-            s = DESCENT_CANCELLED;
-            goto done;
-        }
-        if (h->stopped_early) break;
+/* The bookkeeping at the end of an epoch: its logs, validation, early stopping. */
+static descent_status end_epoch(descent_trainer *t, descent_error *err)
+{
+    descent_model *m = t->m;
+    descent_history *h = &t->h;
+    int e = h->epochs;
+    int classify = m->loss != DESCENT_LOSS_MSE;
+    h->loss[e] = (float)(t->loss_sum / t->n_train);
+    h->metric[e] = classify ? (float)((double)t->correct / t->n_train) : NAN;
+    h->val_loss[e] = h->val_metric[e] = NAN;
+    if (t->n_val) {
+        double vloss;
+        int vcorrect;
+        descent_status s = model_evaluate_rows(m, t->vx, t->vy, NULL, t->n_val, &vloss, &vcorrect, err);
+        if (s != DESCENT_OK) return s;
+        h->val_loss[e] = (float)vloss;
+        h->val_metric[e] = classify ? (float)((double)vcorrect / t->n_val) : NAN;
     }
-done:
-    /* Restoring also covers a run that ended without stopping early, so the
-     * model always holds the best epoch's weights when asked to. */
-    if (best_params && h->best_epoch >= 0 && (s == DESCENT_OK || s == DESCENT_CANCELLED))
-        memcpy(m->params, best_params, sizeof(float) * m->n_params);
-    free(best_params);
-    free(idx);
-    if (h == &local) descent_history_free(&local);
+    h->epochs++;
+    t->start = 0;
+    float monitored = t->n_val ? h->val_loss[e] : h->loss[e];
+    if (monitored < t->best - t->o.min_delta) {
+        t->best = monitored;
+        h->best_epoch = e;
+        t->wait = 0;
+        if (t->best_params) memcpy(t->best_params, m->params, sizeof(float) * m->n_params);
+    } else if (t->o.patience > 0 && ++t->wait >= t->o.patience) {
+        h->stopped_early = 1;
+    }
+    return DESCENT_OK;
+}
+
+descent_status descent_trainer_run(descent_trainer *t, long max_batches, descent_error *err)
+{
+    if (!t) return descent_fail(err, DESCENT_ERR_ARGUMENT, "trainer must not be NULL");
+    descent_model *m = t->m;
+    const descent_fit_options *o = &t->o;
+    for (long ran = 0; !t->done && (max_batches < 0 || ran < max_batches); ran++) {
+        if (t->start == 0) {
+            for (int i = 0; i < t->n_train; i++) t->idx[i] = i;
+            if (!o->no_shuffle) rng_shuffle(&m->shuffle, t->idx, t->n_train);
+            t->loss_sum = 0.0;
+            t->correct = 0;
+            t->b = 0;
+        }
+        int rows = t->n_train - t->start < t->batch ? t->n_train - t->start : t->batch;
+        float loss;
+        model_load_rows(m, t->x, t->y, t->idx, t->start, rows);
+        descent_status s = model_step_loaded(m, rows, &loss, err);
+        if (s != DESCENT_OK) {
+            t->done = 1; /* the weights stay the last finite ones; nothing is restored */
+            return s;
+        }
+        t->h.steps++;
+        t->loss_sum += (double)loss * rows;
+        t->correct += model_batch_correct(m, rows);
+        t->start += rows;
+        int b = t->b++;
+        if (o->on_batch && o->on_batch(t->h.epochs, b, loss, o->user)) {
+            finish(t);
+            return DESCENT_CANCELLED;
+        }
+        if (t->start < t->n_train) continue;
+        s = end_epoch(t, err);
+        if (s != DESCENT_OK) {
+            t->done = 1;
+            return s;
+        }
+        if (o->on_epoch && o->on_epoch(&t->h, o->user)) {
+            finish(t);
+            return DESCENT_CANCELLED;
+        }
+        if (t->h.stopped_early || t->h.epochs == o->epochs) finish(t);
+    }
+    return DESCENT_OK;
+}
+
+void descent_trainer_stop(descent_trainer *t)
+{
+    if (t) finish(t);
+}
+
+int descent_trainer_done(const descent_trainer *t) { return t->done; }
+const descent_history *descent_trainer_history(const descent_trainer *t) { return &t->h; }
+
+void descent_trainer_position(const descent_trainer *t, int *epoch, int *batch, int *batches_per_epoch)
+{
+    if (epoch) *epoch = t->h.epochs;
+    if (batch) *batch = t->start == 0 ? 0 : t->b;
+    if (batches_per_epoch) *batches_per_epoch = t->batches_per_epoch;
+}
+
+void descent_trainer_free(descent_trainer *t)
+{
+    if (!t) return;
+    descent_history_free(&t->h);
+    free(t->idx);
+    free(t->best_params);
+    free(t);
+}
+
+descent_status descent_model_fit(descent_model *m, const float *x, const float *y, int n,
+                                 const descent_fit_options *o, descent_history *history, descent_error *err)
+{
+    descent_error local;
+    if (!err) err = &local; /* the status comes from it when creation fails */
+    descent_trainer *t = descent_trainer_create(m, x, y, n, o, err);
+    if (!t) return err->code;
+    descent_status s = descent_trainer_run(t, -1, err);
+    if (history) {
+        *history = t->h; /* the caller owns the arrays from here */
+        memset(&t->h, 0, sizeof t->h);
+    }
+    descent_trainer_free(t);
     return s;
 }

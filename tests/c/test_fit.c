@@ -261,7 +261,82 @@ static void test_accuracy_in_history(void)
     descent_model_free(m);
 }
 
-CHECK_MAIN(TEST(test_unshuffled_fit_equals_step_loop), TEST(test_shuffling_is_seeded),
+/* A trainer run in pieces of any size gives fit's history and weights exactly. */
+static void test_trainer_in_pieces_equals_fit(void)
+{
+    float x[74 * 2], y[74], vx[20], vy[10];
+    data(x, y, 74, 9, 1);
+    data(vx, vy, 10, 10, 1);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 6;
+    o.batch_size = 8; /* 74 rows: 9 full batches and one of 2 */
+    o.shuffle_seed = 5;
+    o.val_x = vx;
+    o.val_y = vy;
+    o.val_n = 10;
+    descent_model *a = net(4, DESCENT_OPT_ADAM), *b = net(4, DESCENT_OPT_ADAM);
+    descent_history h;
+    descent_error err;
+    CHECK(descent_model_fit(a, x, y, 74, &o, &h, &err) == DESCENT_OK);
+    descent_trainer *t = descent_trainer_create(b, x, y, 74, &o, &err);
+    CHECK(t != NULL);
+    int epoch, batch, per;
+    descent_trainer_position(t, &epoch, &batch, &per);
+    CHECK(epoch == 0 && batch == 0 && per == 10);
+    static const long pieces[] = {1, 3, 7, 10, 2, 19, 1, 1, 100};
+    for (size_t i = 0; !descent_trainer_done(t); i = (i + 1) % 9)
+        CHECK(descent_trainer_run(t, pieces[i], &err) == DESCENT_OK);
+    const descent_history *th = descent_trainer_history(t);
+    CHECK(th->epochs == 6 && th->steps == 60);
+    CHECK(memcmp(th->loss, h.loss, sizeof(float) * 6) == 0);
+    CHECK(memcmp(th->val_loss, h.val_loss, sizeof(float) * 6) == 0);
+    CHECK(memcmp(a->params, b->params, sizeof(float) * a->n_params) == 0);
+    descent_trainer_free(t);
+    descent_history_free(&h);
+    descent_model_free(a);
+    descent_model_free(b);
+}
+
+static void test_trainer_stop_and_position(void)
+{
+    float x[64], y[32], vx[32], vy[16];
+    data(x, y, 32, 4, 1);
+    data(vx, vy, 16, 5, -1);
+    descent_model *a = net(6, DESCENT_OPT_ADAM), *first = net(6, DESCENT_OPT_ADAM);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 50;
+    o.batch_size = 8;
+    o.shuffle_seed = 3;
+    o.val_x = vx;
+    o.val_y = vy;
+    o.val_n = 16;
+    o.patience = 10;
+    o.restore_best = 1;
+    descent_error err;
+    descent_trainer *t = descent_trainer_create(a, x, y, 32, &o, &err);
+    CHECK(descent_trainer_run(t, 6, &err) == DESCENT_OK); /* epoch 0 and half of epoch 1 */
+    int epoch, batch;
+    descent_trainer_position(t, &epoch, &batch, NULL);
+    CHECK(epoch == 1 && batch == 2);
+    CHECK(!descent_trainer_done(t));
+    descent_trainer_stop(t); /* the best epoch (the first) comes back */
+    CHECK(descent_trainer_done(t));
+    CHECK(descent_trainer_run(t, 5, &err) == DESCENT_OK);
+    CHECK(descent_trainer_history(t)->steps == 6);
+    o.epochs = 1;
+    o.patience = 0;
+    CHECK(descent_model_fit(first, x, y, 32, &o, NULL, NULL) == DESCENT_OK);
+    CHECK(memcmp(a->params, first->params, sizeof(float) * a->n_params) == 0);
+    descent_trainer_free(t);
+    o.epochs = 0;
+    CHECK(descent_trainer_create(a, x, y, 32, &o, &err) == NULL);
+    CHECK_HAS(err.message, "epochs must be in 1..");
+    CHECK(descent_model_fit(a, x, y, 32, &o, NULL, NULL) == DESCENT_ERR_ARGUMENT);
+    descent_model_free(a);
+    descent_model_free(first);
+}
+
+CHECK_MAIN(TEST(test_trainer_in_pieces_equals_fit), TEST(test_trainer_stop_and_position), TEST(test_unshuffled_fit_equals_step_loop), TEST(test_shuffling_is_seeded),
            TEST(test_validation_split_takes_the_last_rows), TEST(test_early_stopping_restores_best),
            TEST(test_callbacks_cancel), TEST(test_nonfinite_stops_with_finite_weights), TEST(test_option_errors),
            TEST(test_accuracy_in_history))

@@ -562,3 +562,32 @@ describe('memory', () => {
     kept.forEach((m) => m.dispose());
   });
 });
+
+describe('trainer', () => {
+  it('runs fit in pieces with the same results, and stops', () => {
+    const { x, y } = data(74, 3, 2, 21);
+    const options = { epochs: 5, batchSize: 8, seed: 3, validationSplit: 0.2 };
+    const a = d.createModel(net());
+    const b = d.createModel(net());
+    const h = a.fit(x, y, options);
+    const t = b.trainer(x, y, options);
+    assert.deepEqual(t.state, { epoch: 0, batch: 0, batchesPerEpoch: 8, steps: 0, done: false, stoppedEarly: false, bestEpoch: -1 });
+    let state;
+    for (const piece of [1, 5, 3, 9, 2, 100]) state = t.run(piece);
+    assert.equal(state.done, true);
+    assert.deepEqual(t.history.history, h.history);
+    assert.deepEqual(b.getWeights(), a.getWeights());
+    t.dispose();
+    t.dispose();
+    assert.throws(() => t.run(1), /trainer\.run: this trainer has been disposed/);
+    const u = b.trainer(x, y, { epochs: 3 });
+    assert.equal(u.run(2).batch, 2);
+    b.setLearningRate(0.001);
+    assert.equal(u.stop().done, true);
+    assert.throws(() => b.trainer(x, y, { onEpochEnd: () => {} }), /trainer: unknown option 'onEpochEnd'/);
+    assert.throws(() => u.run(-1), /trainer\.run: maxBatches must be an integer/);
+    b.dispose();
+    assert.throws(() => u.state, /trainer\.state: this trainer has been disposed/);
+    a.dispose();
+  });
+});
