@@ -1,6 +1,7 @@
 /* common.c - status strings, error formatting, names of enum values, the RNG. */
 #include "internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,47 @@ descent_status descent_fail(descent_error *err, descent_status code, const char 
         va_end(ap);
     }
     return code;
+}
+
+unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err)
+{
+    if (!path) {
+        descent_fail(err, DESCENT_ERR_ARGUMENT, "path must not be NULL");
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            unsigned char *q = cap <= SIZE_MAX / 2 ? realloc(buf, cap ? cap * 2 : 65536) : NULL;
+            if (!q) {
+                free(buf);
+                fclose(f);
+                descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
+                return NULL;
+            }
+            buf = q;
+            cap = cap ? cap * 2 : 65536;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        fclose(f);
+        descent_fail(err, DESCENT_ERR_IO, "cannot read '%s': %s", path, strerror(e));
+        return NULL;
+    }
+    fclose(f);
+    *length = len;
+    return buf;
 }
 
 char *descent_strdup(const char *s)

@@ -2,7 +2,6 @@
  * preparing them for training (standardization, train/test split, k folds). */
 #include "internal.h"
 
-#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -746,42 +745,9 @@ descent_dataset *descent_csv_read_file(const char *path, const descent_csv_optio
         descent_fail(err, DESCENT_ERR_ARGUMENT, "path is NULL");
         return NULL;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
-        return NULL;
-    }
-    for (;;) {
-        if (len == cap) {
-            char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
-                return NULL;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        descent_fail(err, DESCENT_ERR_IO, "cannot read '%s': %s", path, strerror(e));
-        return NULL;
-    }
-    fclose(f);
+    size_t len;
+    char *buf = (char *)descent_read_file(path, &len, err);
+    if (!buf) return NULL;
 
     descent_error local;
     descent_dataset *ds = build_dataset(buf, len, options, &local);

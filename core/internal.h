@@ -33,6 +33,9 @@ void rng_shuffle(rng *r, int *idx, int n);
 
 enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DATA = 3, RNG_STREAM_SPLIT = 4, RNG_STREAM_KFOLD = 5 };
 
+/* Reads a whole file into a new buffer (free() it), with located errors. */
+unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err);
+
 /* strdup that reports failure through err. */
 char *descent_strdup(const char *s);
 

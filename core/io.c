@@ -460,40 +460,9 @@ descent_status descent_model_save_file(const descent_model *m, int with_optimize
 
 descent_model *descent_model_load_file(const char *path, descent_error *err)
 {
-    if (!path) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "path must not be NULL");
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            unsigned char *q = realloc(buf, cap);
-            if (!q) {
-                free(buf);
-                fclose(f);
-                descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
-                return NULL;
-            }
-            buf = q;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        descent_fail(err, DESCENT_ERR_IO, "cannot read '%s'", path);
-        return NULL;
-    }
+    size_t len;
+    unsigned char *buf = descent_read_file(path, &len, err);
+    if (!buf) return NULL;
     descent_error inner;
     descent_model *m = descent_model_load(buf, len, &inner);
     free(buf);
