@@ -343,7 +343,8 @@ export interface TrainingData {
   validationData?: [Matrix, Matrix];
 }
 
-/** progress messages: every ms milliseconds (0: after every slice of batches) and/or every N epochs. */
+/** progress messages: every ms milliseconds (0: after every slice of batches, about 10 ms of training)
+ *  and/or every N epochs. */
 export interface ProgressEvery {
   ms?: number;
   epochs?: number;
@@ -362,17 +363,20 @@ export interface TrainRequest extends TrainingData {
   progressEvery?: number | ProgressEvery;
 }
 
+/** Steps the paused train run (which takes no data or options), or with no train running a
+ *  trainer kept for stepping: made from this request's data and options (else the held data
+ *  and the defaults), again when they change or after a train; it never stops on its own. */
 export interface StepRequest extends TrainingData {
   modelId: number;
-  /** true: the rest of the current epoch; default one batch */
+  /** true: the rest of the current epoch (a whole epoch at batch 0); default one batch */
   epoch?: boolean;
   batchSize?: number;
   shuffle?: boolean;
   seed?: number;
 }
 
-/** The data of a 'progress' message. loss and acc are the epoch in progress so far
- *  (the last finished epoch's at an epoch boundary); val_* the last finished epoch's. */
+/** The data of a 'progress' message: where the run is, and the last finished epoch's logs
+ *  (none until the run's first epoch ends). */
 export interface TrainProgress {
   /** epochs finished in this run */
   epoch: number;
@@ -383,7 +387,9 @@ export interface TrainProgress {
   val_loss?: number;
   acc?: number;
   val_acc?: number;
+  /** over the run's time training, pauses left out */
   stepsPerSecond: number;
+  /** stepsPerSecond × the batch size (an epoch's partial last batch counted as full) */
   samplesPerSecond: number;
   /** on the last progress message of a run */
   final?: true;
@@ -404,11 +410,10 @@ export interface RunState {
   paused: boolean;
 }
 
+/** For a trainer kept for stepping, epoch and steps count from its start; paused is false. */
 export interface StepResult extends RunState {
   stepsDone: number;
-  /** the batch's loss; with epoch: true, the epoch's */
-  loss: number;
-  /** when an epoch finished in this step */
+  /** the finished epoch's logs, when an epoch finished in this step */
   logs?: EpochLogs;
 }
 

@@ -1,19 +1,22 @@
 // worker.mjs - descent in a Web Worker (new Worker(url, {type: 'module'})) or a
 // Node worker_threads Worker: one loaded wasm instance, models by id, and
-// training that yields to the message loop between batches. client.mjs speaks
-// to it; the protocol (MessageType in protocol.mjs) is {id, type, data} both ways.
+// training through model.trainer in slices of batches, yielding to the message
+// loop between slices. client.mjs speaks to it; the protocol (MessageType in
+// protocol.mjs) is {id, type, data} both ways.
 
 import { loadDescent } from './descent.mjs';
 import { ErrorCode, MessageType, transferList } from './protocol.mjs';
 
-// How long one stretch of training runs before the worker reads its messages again.
+// How long one slice of training runs before the worker reads its messages again.
 const SLICE_MS = 10;
-// At most this many rows are gathered into the wasm heap for one fit call.
-const MAX_SEGMENT_ROWS = 1 << 16;
-const TRAIN_KEYS = ['modelId', 'x', 'y', 'validationSplit', 'validationData', 'epochs', 'batchSize', 'shuffle', 'seed',
-  'earlyStopping', 'progressEvery'];
-const STEP_KEYS = ['modelId', 'epoch', 'x', 'y', 'validationSplit', 'validationData', 'batchSize', 'shuffle', 'seed'];
-const DATA_KEYS = ['modelId', 'x', 'y', 'validationSplit', 'validationData'];
+// A trainer kept for step requests (no train running) is made for this many
+// epochs, then made again: the model carries the shuffle stream and optimizer on.
+const STEP_EPOCHS = 100000;
+const DATA_KEYS = ['x', 'y', 'validationSplit', 'validationData'];
+const TRAIN_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'earlyStopping'];
+const STEP_OPTIONS = ['batchSize', 'shuffle', 'seed'];
+const TRAIN_KEYS = ['modelId', ...DATA_KEYS, ...TRAIN_OPTIONS, 'progressEvery'];
+const STEP_KEYS = ['modelId', 'epoch', ...DATA_KEYS, ...STEP_OPTIONS];
 
 // ------------------------------------------------------------------ transport
 
@@ -58,11 +61,20 @@ class RequestError extends Error {
   }
 }
 
+const failed = (message) => new RequestError(ErrorCode.FAILED, message);
+
+/** descent's 'trainer: ...' and 'trainer.run: ...' errors, named after the request. */
+function renamed(where, e) {
+  if (e instanceof Error && !(e instanceof RequestError)) e.message = e.message.replace(/^trainer(\.run)?:/, `${where}:`);
+  return e;
+}
+
 // ------------------------------------------------------------------ state
 
 let descent = null;
 let loading = null;
 let nextModelId = 1;
+/** id -> {id, model, data (the rows train and step use by default), trainer (the model's latest), run (a train request's)} */
 const models = new Map();
 
 function needDescent() {
@@ -72,298 +84,67 @@ function needDescent() {
 
 function entryOf(data) {
   needDescent();
-  const id = data.modelId;
-  const entry = models.get(id);
-  if (!entry) throw new RequestError(ErrorCode.UNKNOWN_MODEL, `unknown model id ${JSON.stringify(id)}`);
+  const entry = models.get(data.modelId);
+  if (!entry) throw new RequestError(ErrorCode.UNKNOWN_MODEL, `unknown model id ${JSON.stringify(data.modelId)}`);
   return entry;
-}
-
-function asObject(data, where) {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new RequestError(ErrorCode.FAILED, `${where}: data must be an object, got ${data === null ? 'null' : typeof data}`);
-  }
-  return data;
 }
 
 function checkKeys(where, object, allowed) {
   for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) {
-      throw new RequestError(ErrorCode.FAILED, `${where}: unknown option '${key}' (allowed: ${allowed.join(', ')})`);
-    }
+    if (!allowed.includes(key)) throw failed(`${where}: unknown option '${key}' (allowed: ${allowed.join(', ')})`);
   }
 }
 
-function integer(where, what, value, fallback, min, max) {
-  const v = value === undefined ? fallback : value;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new RequestError(ErrorCode.FAILED, `${where}: ${what} must be an integer in ${min}..${max}, got ${String(v)}`);
-  }
-  return v;
-}
-
-// ------------------------------------------------------------------ shuffle stream
-
-// fit draws each epoch's permutation from the model's own generator (splitmix64
-// and Lemire's bounded draw in core/common.c). The worker trains through
-// fit(shuffle: false) over rows it permutes itself, so it keeps a copy of that
-// generator per model: the same stream model.fit would have used. The 64-bit
-// state is two uint32 halves, so a draw allocates nothing.
-const U64 = (1n << 64n) - 1n;
-const GOLDEN = 0x9e3779b97f4a7c15n;
-const RNG_STREAM_SHUFFLE = 2n;
-
-/** The high 32 bits of the 64-bit product of two uint32. */
-function mulHigh(a, b) {
-  const a0 = a & 0xffff;
-  const a1 = a >>> 16;
-  const b0 = b & 0xffff;
-  const b1 = b >>> 16;
-  const p00 = a0 * b0;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
-}
-
-class ShuffleStream {
-  constructor(state) {
-    this.state = state;
-  }
-
-  get state() {
-    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
-  }
-
-  set state(value) {
-    this.hi = Number(value >> 32n);
-    this.lo = Number(value & 0xffffffffn);
-  }
-
-  /** rng_seed: a fresh stream from a seed, its first draw discarded. */
-  seed(seed) {
-    this.state = ((BigInt(seed) << 32n) ^ ((RNG_STREAM_SHUFFLE * 0xd1b54a32d192ed03n) & U64) ^ GOLDEN) & U64;
-    this.nextHigh();
-  }
-
-  /** The high 32 bits of the next splitmix64 output. */
-  nextHigh() {
-    const lo = (this.lo + 0x7f4a7c15) >>> 0;
-    this.hi = (this.hi + 0x9e3779b9 + (lo < 0x7f4a7c15 ? 1 : 0)) >>> 0;
-    this.lo = lo;
-    let zh = this.hi;
-    let zl = lo;
-    zl = (zl ^ ((zl >>> 30) | (zh << 2))) >>> 0;
-    zh = (zh ^ (zh >>> 30)) >>> 0;
-    zh = (mulHigh(zl, 0x1ce4e5b9) + Math.imul(zh, 0x1ce4e5b9) + Math.imul(zl, 0xbf58476d)) >>> 0;
-    zl = Math.imul(zl, 0x1ce4e5b9) >>> 0;
-    zl = (zl ^ ((zl >>> 27) | (zh << 5))) >>> 0;
-    zh = (zh ^ (zh >>> 27)) >>> 0;
-    zh = (mulHigh(zl, 0x133111eb) + Math.imul(zh, 0x133111eb) + Math.imul(zl, 0x94d049bb)) >>> 0;
-    return (zh ^ (zh >>> 31)) >>> 0;
-  }
-
-  /** rng_below: uniform in 0..n-1. */
-  below(n) {
-    let r = this.nextHigh();
-    let low = Math.imul(r, n) >>> 0;
-    if (low < n) {
-      const threshold = (0x100000000 - n) % n;
-      while (low < threshold) {
-        r = this.nextHigh();
-        low = Math.imul(r, n) >>> 0;
-      }
-    }
-    return mulHigh(r, n);
-  }
-
-  /** rng_shuffle of 0..n-1. */
-  permutation(n) {
-    const idx = new Int32Array(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = this.below(i + 1);
-      const t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    return idx;
-  }
-}
-
-// The generator's state sits in a model file after the optimizer block's step
-// count and Adam's two f32 powers (core/FORMAT.md).
-function shuffleStateOffset(model) {
-  return model.save().length + 16;
-}
-
-function readShuffleState(model) {
-  const bytes = model.save({ withOptimizer: true });
-  return new DataView(bytes.buffer).getBigUint64(shuffleStateOffset(model), true);
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** model.save, with the shuffle state the worker has advanced in place of the model's own. */
-function saveModel(entry, withOptimizer) {
-  const bytes = entry.model.save({ withOptimizer });
-  if (withOptimizer) {
-    const view = new DataView(bytes.buffer);
-    view.setBigUint64(shuffleStateOffset(entry.model), entry.shuffle.state, true);
-    view.setUint32(12, crc32(bytes.subarray(16)), true);
-  }
-  return bytes;
-}
-
-// ------------------------------------------------------------------ data
-
-function matrix(where, what, value, columns) {
-  let flat;
-  if (value instanceof Float32Array) {
-    flat = value;
-  } else if (value !== null && typeof value === 'object' && typeof value.length === 'number') {
-    if (value.length > 0 && typeof value[0] === 'object' && value[0] !== null) {
-      flat = new Float32Array(value.length * columns);
-      for (let r = 0; r < value.length; r++) {
-        const row = value[r];
-        if (!row || row.length !== columns) {
-          throw new RequestError(ErrorCode.FAILED, `${where}: ${what}[${r}] has ${row && row.length} values, expected ${columns}`);
-        }
-        for (let c = 0; c < columns; c++) flat[r * columns + c] = row[c];
-      }
-    } else {
-      flat = Float32Array.from(value);
-    }
-  } else {
-    throw new RequestError(ErrorCode.FAILED, `${where}: ${what} must be a Float32Array, an array of numbers or an array of rows`);
-  }
-  if (flat.length === 0 || flat.length % columns !== 0) {
-    throw new RequestError(ErrorCode.FAILED,
-      `${where}: ${what} has ${flat.length} values: expected a positive multiple of ${columns} (one row per sample)`);
-  }
-  const bad = flat.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
-    throw new RequestError(ErrorCode.FAILED, `${where}: ${what}[${Math.floor(bad / columns)}][${bad % columns}] is ` +
-      `${Number.isNaN(flat[bad]) ? 'NaN' : 'infinite'}: ${what.endsWith('y') ? 'targets' : 'inputs'} must be finite`);
-  }
-  return flat;
-}
-
-function pair(where, model, x, y, prefix = '') {
-  const xs = matrix(where, `${prefix}x`, x, model.inputs);
-  const ys = matrix(where, `${prefix}y`, y, model.outputs);
-  const n = xs.length / model.inputs;
-  if (ys.length / model.outputs !== n) {
-    throw new RequestError(ErrorCode.FAILED, `${where}: ${prefix}x has ${n} rows but ${prefix}y has ${ys.length / model.outputs}`);
-  }
-  return [xs, ys, n];
-}
-
-/** Training rows and validation rows, split as Keras splits them: validation from the end, before shuffling. */
-function trainingData(where, model, d) {
-  const [x, y, n] = pair(where, model, d.x, d.y);
-  const split = d.validationSplit === undefined ? 0 : d.validationSplit;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
-    throw new RequestError(ErrorCode.FAILED, `${where}: validationSplit must be in [0, 1), got ${String(split)}`);
-  }
-  const out = { x, y, n, nTrain: n, vx: null, vy: null, nVal: 0, validationSplit: split };
-  if (d.validationData !== undefined) {
-    if (!Array.isArray(d.validationData) || d.validationData.length !== 2) {
-      throw new RequestError(ErrorCode.FAILED, `${where}: validationData must be [x, y]`);
-    }
-    [out.vx, out.vy, out.nVal] = pair(where, model, d.validationData[0], d.validationData[1], 'validationData ');
-  } else if (split > 0) {
-    const nTrain = Math.floor(n * (1 - Math.fround(split)));
-    if (nTrain < 1 || n - nTrain < 1) {
-      throw new RequestError(ErrorCode.FAILED, `${where}: validationSplit ${split} of ${n} rows leaves ${nTrain} for ` +
-        `training and ${n - nTrain} for validation: both need at least 1`);
-    }
-    out.nTrain = nTrain;
-    out.nVal = n - nTrain;
-    out.vx = x.subarray(nTrain * model.inputs);
-    out.vy = y.subarray(nTrain * model.outputs);
-  }
-  return out;
-}
-
-function hasData(d) {
-  return d.x !== undefined || d.y !== undefined || d.validationData !== undefined || d.validationSplit !== undefined;
-}
-
+/** The request's rows, else the model's held ones; validation options alone re-split the held rows. */
 function dataOf(where, entry, d) {
-  if (hasData(d)) {
-    if ((d.x === undefined) !== (d.y === undefined)) {
-      throw new RequestError(ErrorCode.FAILED, `${where}: x and y go together: give both or neither`);
-    }
-    if (d.x === undefined) {
-      // Validation options alone re-split the rows already held.
-      if (!entry.data) throw new RequestError(ErrorCode.FAILED, `${where}: x and y are required`);
-      const held = entry.data;
-      return trainingData(where, entry.model, {
-        x: held.x, y: held.y,
-        validationSplit: d.validationSplit,
-        validationData: d.validationData,
-      });
-    }
-    return trainingData(where, entry.model, d);
+  if ((d.x === undefined) !== (d.y === undefined)) throw failed(`${where}: x and y go together: give both or neither`);
+  const rows = d.x !== undefined ? d : entry.data;
+  if (!rows) {
+    throw failed(`${where}: model ${entry.id} has no training data: send x and y with this request or with setData`);
   }
-  if (!entry.data) {
-    throw new RequestError(ErrorCode.FAILED, `${where}: model ${entry.id} has no training data: send x and y with this request or with setData`);
+  const split = d.x !== undefined || d.validationSplit !== undefined || d.validationData !== undefined ? d : entry.data;
+  return { x: rows.x, y: rows.y, validationSplit: split.validationSplit, validationData: split.validationData };
+}
+
+/** A trainer over data in place of the model's previous one; data becomes the model's held rows. */
+function newTrainer(entry, where, data, options) {
+  if (entry.trainer) entry.trainer.dispose();
+  entry.trainer = null;
+  const { validationSplit, validationData } = data;
+  try {
+    entry.trainer = entry.model.trainer(data.x, data.y, { ...options, validationSplit, validationData });
+  } catch (e) {
+    throw renamed(where, e);
   }
-  return entry.data;
+  entry.data = data;
+  return entry.trainer;
+}
+
+const pick = (object, keys) => Object.fromEntries(keys.filter((k) => object[k] !== undefined).map((k) => [k, object[k]]));
+const rowsOf = (m, columns) => (m.length > 0 && typeof m[0] === 'object' ? m.length : m.length / columns);
+
+/** The last finished epoch's logs, or null. */
+function lastLogs(trainer, epochs) {
+  if (epochs === 0) return null;
+  const { history } = trainer.history;
+  const logs = {};
+  for (const key of Object.keys(history)) logs[key] = history[key][epochs - 1];
+  return logs;
 }
 
 // ------------------------------------------------------------------ training
 
-/**
- * Epochs of mini-batch training on one model, as model.fit runs them: the
- * model's shuffle stream, the partial last batch, validation and early
- * stopping, the same float arithmetic. It advances in segments of whole
- * batches, each one fit(shuffle: false) call over rows already permuted, so it
- * can stop between any two batches.
- */
+/** A train request's run: its trainer driven in slices, pause, stop and progress messages. */
 class Run {
-  constructor(entry, data, o) {
+  constructor(entry, trainId, progress, rowsPerBatch) {
     this.entry = entry;
-    this.data = data;
-    this.batchSize = Math.min(o.batchSize, data.nTrain);
-    this.shuffle = o.shuffle;
-    this.target = o.epochs;
-    this.patience = o.patience;
-    this.minDelta = o.minDelta;
-    this.restore = o.restore;
-    this.classify = entry.model.loss !== 'mse';
-    this.trainId = o.trainId;
-    this.progress = o.progress;
-    this.history = { loss: [], val_loss: [], acc: [], val_acc: [] };
-    this.epochs = 0;
-    this.steps = 0;
-    this.samples = 0;
-    this.pos = 0;
-    this.batch = 0;
-    this.perm = null;
-    this.lossSum = 0;
-    this.correct = 0;
-    this.lastLoss = NaN;
-    this.best = Infinity;
-    this.bestEpoch = -1;
-    this.wait = 0;
-    this.bestWeights = null;
-    this.stoppedEarly = false;
-    this.stopReason = null;
+    this.trainer = entry.trainer;
+    this.trainId = trainId;
+    this.progress = progress;
+    this.rowsPerBatch = rowsPerBatch;
+    this.batches = 1;
+    this.stopped = false;
+    this.error = null;
     this.paused = false;
     this.wake = null;
     this.started = performance.now();
@@ -372,109 +153,20 @@ class Run {
     this.lastProgress = this.started;
   }
 
-  get finished() {
-    return this.stopReason !== null || this.stoppedEarly || this.epochs >= this.target;
-  }
-
-  get batchesLeftInEpoch() {
-    return Math.ceil((this.data.nTrain - this.pos) / this.batchSize);
-  }
-
-  /** Trains up to `batches` batches, never past the end of the current epoch; returns that epoch's logs if it ended. */
-  segment(batches) {
-    const { model } = this.entry;
-    const d = this.data;
-    const B = this.batchSize;
-    const inputs = model.inputs;
-    const outputs = model.outputs;
-    if (this.pos === 0) {
-      this.perm = this.shuffle ? this.entry.shuffle.permutation(d.nTrain) : null;
-      this.lossSum = 0;
-      this.correct = 0;
-      this.batch = 0;
-    }
-    const rows = Math.min(batches * B, d.nTrain - this.pos);
-    let xs;
-    let ys;
-    if (this.perm) {
-      xs = new Float32Array(rows * inputs);
-      ys = new Float32Array(rows * outputs);
-      const { x, y } = d;
-      for (let i = 0; i < rows; i++) {
-        const r = this.perm[this.pos + i];
-        for (let c = 0, from = r * inputs, to = i * inputs; c < inputs; c++) xs[to + c] = x[from + c];
-        for (let c = 0, from = r * outputs, to = i * outputs; c < outputs; c++) ys[to + c] = y[from + c];
-      }
-    } else {
-      xs = d.x.subarray(this.pos * inputs, (this.pos + rows) * inputs);
-      ys = d.y.subarray(this.pos * outputs, (this.pos + rows) * outputs);
-    }
-    const endsEpoch = this.pos + rows === d.nTrain;
-    // Summed as fit sums them, in double, batch by batch, weighted by rows.
-    const options = {
-      epochs: 1,
-      batchSize: B,
-      shuffle: false,
-      onBatchEnd: (b, logs) => {
-        this.lossSum += logs.loss * Math.min(B, rows - b * B);
-        this.lastLoss = logs.loss;
-      },
-    };
-    if (endsEpoch && d.nVal) options.validationData = [d.vx, d.vy];
-    const h = model.fit(xs, ys, options);
-    const done = Math.ceil(rows / B);
-    // fit reports acc as float32(correct / rows); rows < 2^23 makes that exact to recover.
-    if (this.classify) this.correct += Math.round(h.history.acc[0] * rows);
-    this.pos += rows;
-    this.batch += done;
-    this.steps += done;
-    this.samples += rows;
-    if (!endsEpoch) return null;
-    this.pos = 0;
-    this.batch = 0;
-    this.perm = null;
-    return this.endEpoch(h);
-  }
-
-  endEpoch(h) {
-    const d = this.data;
-    const logs = { loss: Math.fround(this.lossSum / d.nTrain) };
-    if (d.nVal) logs.val_loss = h.history.val_loss[0];
-    if (this.classify) {
-      logs.acc = Math.fround(this.correct / d.nTrain);
-      if (d.nVal) logs.val_acc = h.history.val_acc[0];
-    }
-    for (const key of Object.keys(logs)) this.history[key].push(logs[key]);
-    const e = this.epochs++;
-    const monitored = d.nVal ? logs.val_loss : logs.loss;
-    if (monitored < Math.fround(this.best - this.minDelta)) {
-      this.best = monitored;
-      this.bestEpoch = e;
-      this.wait = 0;
-      if (this.restore) this.bestWeights = this.entry.model.getWeights();
-    } else if (this.patience > 0 && ++this.wait >= this.patience) {
-      this.stoppedEarly = true;
-    }
-    this.logs = logs;
-    if (this.progress && this.progress.epochs && this.epochs % this.progress.epochs === 0) this.report();
-    return logs;
-  }
-
-  /** Runs for about SLICE_MS, or `limit` batches, whichever is first. */
-  slice(limit = Infinity) {
+  /** One trainer.run of about SLICE_MS, ending at the next epoch a progress message is due. */
+  slice() {
+    const before = this.trainer.state;
+    let k = this.batches;
+    const every = this.progress && this.progress.epochs;
+    if (every) k = Math.min(k, (every - (before.epoch % every)) * before.batchesPerEpoch - before.batch);
     const t0 = performance.now();
-    let left = limit;
-    while (!this.finished && left > 0) {
-      const elapsed = performance.now() - t0;
-      if (elapsed >= SLICE_MS) break;
-      const perBatch = this.msPerBatch;
-      let n = perBatch > 0 ? Math.max(1, Math.floor((SLICE_MS - elapsed) / perBatch)) : 1;
-      n = Math.min(n, left, this.batchesLeftInEpoch, Math.max(1, Math.floor(MAX_SEGMENT_ROWS / this.batchSize)));
-      const ts = performance.now();
-      this.segment(n);
-      this.msPerBatch = (performance.now() - ts) / n;
-      left -= n;
-    }
+    const after = this.trainer.run(k);
+    const ms = performance.now() - t0;
+    const ran = after.steps - before.steps;
+    // The next slice's batches from this one's time per batch, growing at most 4x at a time.
+    this.batches = ms > 0 ? Math.max(1, Math.min(Math.floor((SLICE_MS * ran) / ms), 4 * this.batches)) : 4 * this.batches;
+    if (every && ran > 0 && after.batch === 0 && after.epoch % every === 0) this.report();
+    return after;
   }
 
   pause() {
@@ -492,8 +184,16 @@ class Run {
     this.poke();
   }
 
-  stop(reason) {
-    if (this.stopReason === null) this.stopReason = reason;
+  stop() {
+    if (!this.trainer.state.done) {
+      this.stopped = true;
+      this.trainer.stop();
+    }
+    this.poke();
+  }
+
+  fail(e) {
+    this.error = e;
     this.poke();
   }
 
@@ -506,119 +206,71 @@ class Run {
   }
 
   state() {
-    return { epoch: this.epochs, batch: this.batch, steps: this.steps, paused: this.paused };
-  }
-
-  snapshot() {
-    const d = this.data;
-    const out = { epoch: this.epochs, batch: this.batch, steps: this.steps };
-    const last = this.logs;
-    if (this.pos > 0) {
-      out.loss = Math.fround(this.lossSum / this.pos);
-      if (this.classify) out.acc = Math.fround(this.correct / this.pos);
-    } else if (last) {
-      out.loss = last.loss;
-      if (last.acc !== undefined) out.acc = last.acc;
-    }
-    if (last && d.nVal) {
-      out.val_loss = last.val_loss;
-      if (last.val_acc !== undefined) out.val_acc = last.val_acc;
-    }
-    const now = this.paused ? this.pausedAt : performance.now();
-    const seconds = Math.max(1e-6, (now - this.started - this.pausedMs) / 1000);
-    out.stepsPerSecond = this.steps / seconds;
-    out.samplesPerSecond = this.samples / seconds;
-    return out;
+    const { epoch, batch, steps } = this.trainer.state;
+    return { epoch, batch, steps, paused: this.paused };
   }
 
   report(final = false) {
-    this.lastProgress = performance.now();
-    const data = this.snapshot();
+    const { epoch, batch, steps } = this.trainer.state;
+    const now = this.paused ? this.pausedAt : performance.now();
+    const seconds = Math.max(1e-6, (now - this.started - this.pausedMs) / 1000);
+    const data = { epoch, batch, steps, ...lastLogs(this.trainer, epoch) };
+    data.stepsPerSecond = steps / seconds;
+    data.samplesPerSecond = data.stepsPerSecond * this.rowsPerBatch;
     if (final) data.final = true;
+    this.lastProgress = performance.now();
     post({ id: this.trainId, type: MessageType.PROGRESS, data });
   }
 
-  result() {
-    const count = this.epochs;
-    const history = { loss: this.history.loss };
-    if (this.data.nVal) history.val_loss = this.history.val_loss;
-    if (this.classify) {
-      history.acc = this.history.acc;
-      if (this.data.nVal) history.val_acc = this.history.val_acc;
-    }
-    return {
-      epoch: Array.from({ length: count }, (_, i) => i),
-      epochs: count,
-      history,
-      stopped: this.stopReason ?? (this.stoppedEarly ? 'early-stopped' : 'completed'),
-      bestEpoch: this.bestEpoch,
-      steps: this.steps,
-    };
-  }
-
-  /** The train request's loop: slices of batches with a macrotask between, parked while paused. */
+  /** The train request's loop: slices with a macrotask between, parked while paused. */
   async drive() {
     try {
-      while (!this.finished) {
+      while (!this.trainer.state.done) {
         if (this.paused) {
           await new Promise((resolve) => { this.wake = resolve; });
           continue;
         }
-        this.slice();
-        if (this.progress && this.progress.ms && performance.now() - this.lastProgress >= this.progress.ms) this.report();
+        const state = this.slice();
+        const { ms } = this.progress || {};
+        if (ms && !state.done && performance.now() - this.lastProgress >= ms) this.report();
         await macrotask();
       }
-      // Like fit, the best weights come back however the run ended.
-      if (this.bestWeights && this.bestEpoch >= 0) this.entry.model.setWeights(this.bestWeights);
+      if (this.error) throw this.error;
       if (this.progress) this.report(true);
-      return this.result();
+      const { epoch: epochs, steps, stoppedEarly, bestEpoch } = this.trainer.state;
+      return {
+        ...this.trainer.history,
+        stopped: this.stopped ? 'stopped' : stoppedEarly ? 'early-stopped' : 'completed',
+        bestEpoch,
+        steps,
+        epochs,
+      };
+    } catch (e) {
+      throw renamed('train', e);
     } finally {
       if (this.entry.run === this) this.entry.run = null;
     }
   }
 }
 
-function fitOptions(where, t) {
-  const o = {
-    batchSize: integer(where, 'batchSize', t.batchSize, 32, 1, 2 ** 31 - 1),
-    shuffle: t.shuffle === undefined ? true : t.shuffle,
-    seed: integer(where, 'seed', t.seed, 0, 0, 0xffffffff),
-    patience: 0,
-    minDelta: 0,
-    restore: false,
-  };
-  if (typeof o.shuffle !== 'boolean') throw new RequestError(ErrorCode.FAILED, `${where}: shuffle must be true or false`);
-  const es = t.earlyStopping;
-  if (es !== undefined && es !== false) {
-    const w = `${where}: earlyStopping`;
-    if (es === null || typeof es !== 'object') throw new RequestError(ErrorCode.FAILED, `${w} must be an object`);
-    checkKeys(w, es, ['patience', 'minDelta', 'restoreBestWeights']);
-    o.patience = integer(w, 'patience', es.patience, undefined, 1, 1e7);
-    const minDelta = es.minDelta === undefined ? 0 : es.minDelta;
-    if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) {
-      throw new RequestError(ErrorCode.FAILED, `${w}: minDelta must be a finite number >= 0`);
-    }
-    o.minDelta = Math.fround(minDelta);
-    o.restore = es.restoreBestWeights === true;
-  }
-  return o;
-}
-
 function progressOptions(where, p) {
   if (p === undefined || p === null || p === false) return null;
   if (typeof p === 'number') p = { ms: p };
-  if (typeof p !== 'object') throw new RequestError(ErrorCode.FAILED, `${where}: progressEvery must be a number of ms or {ms, epochs}`);
+  if (typeof p !== 'object') throw failed(`${where}: progressEvery must be a number of ms or {ms, epochs}`);
   checkKeys(`${where}: progressEvery`, p, ['ms', 'epochs']);
   const ms = p.ms === undefined ? 0 : p.ms;
-  if (typeof ms !== 'number' || !(ms >= 0)) throw new RequestError(ErrorCode.FAILED, `${where}: progressEvery.ms must be a number >= 0`);
-  const epochs = integer(`${where}: progressEvery`, 'epochs', p.epochs, 0, 0, 1e7);
+  if (typeof ms !== 'number' || !(ms >= 0)) throw failed(`${where}: progressEvery.ms must be a number >= 0`);
+  const epochs = p.epochs === undefined ? 0 : p.epochs;
+  if (!Number.isInteger(epochs) || epochs < 0 || epochs > 1e7) {
+    throw failed(`${where}: progressEvery.epochs must be an integer in 0..10000000, got ${String(epochs)}`);
+  }
   // ms 0 means after every slice of batches.
   return { ms: ms || (epochs ? 0 : Number.MIN_VALUE), epochs };
 }
 
 /** Waits out a run that was told to stop; a run still going is an error. */
 async function idle(entry, where) {
-  if (entry.run && entry.run.stopReason !== null) await entry.run.finishing.catch(() => {});
+  if (entry.run && entry.run.stopped) await entry.run.finishing.catch(() => {});
   if (entry.run) {
     throw new RequestError(ErrorCode.BUSY, `${where}: model ${entry.id} is training (request ${entry.run.trainId}); stop it first`);
   }
@@ -631,15 +283,10 @@ function activeRun(entry, where) {
 
 // ------------------------------------------------------------------ handlers
 
-function modelInfo(entry) {
-  const m = entry.model;
-  return { modelId: entry.id, inputs: m.inputs, outputs: m.outputs, loss: m.loss, paramCount: m.paramCount };
-}
-
 function addModel(model) {
-  const entry = { id: nextModelId++, model, shuffle: new ShuffleStream(readShuffleState(model)), data: null, run: null, manual: null };
+  const entry = { id: nextModelId++, model, data: null, trainer: null, run: null };
   models.set(entry.id, entry);
-  return modelInfo(entry);
+  return { modelId: entry.id, inputs: model.inputs, outputs: model.outputs, loss: model.loss, paramCount: model.paramCount };
 }
 
 const handlers = {
@@ -649,7 +296,7 @@ const handlers = {
       loading = loadDescent(data);
       loading.catch(() => { loading = null; });
     } else if (data.simd !== undefined && data.simd !== 'auto' && descent && data.simd !== descent.simd) {
-      throw new RequestError(ErrorCode.FAILED, `init: descent is already loaded with simd: ${descent.simd}`);
+      throw failed(`init: descent is already loaded with simd: ${descent.simd}`);
     }
     descent = await loading;
     return { simd: descent.simd, version: descent.version };
@@ -672,7 +319,7 @@ const handlers = {
     models.delete(entry.id);
     if (entry.run) {
       const run = entry.run;
-      run.stop('stopped');
+      run.stop();
       await run.finishing.catch(() => {});
     }
     entry.model.dispose();
@@ -681,26 +328,27 @@ const handlers = {
 
   async [MessageType.SET_DATA](data) {
     const entry = entryOf(data);
-    checkKeys('setData', data, DATA_KEYS);
+    checkKeys('setData', data, ['modelId', ...DATA_KEYS]);
     await idle(entry, 'setData');
-    entry.data = trainingData('setData', entry.model, data);
-    entry.manual = null;
-    return { rows: entry.data.n, trainRows: entry.data.nTrain, validationRows: entry.data.nVal };
+    const d = dataOf('setData', entry, data);
+    // A trainer checks the rows as train will; with batchSize 1 its batches per epoch are the training rows.
+    const trainRows = newTrainer(entry, 'setData', d, { batchSize: 1 }).state.batchesPerEpoch;
+    entry.trainer.dispose();
+    entry.trainer = null;
+    const rows = rowsOf(d.x, entry.model.inputs);
+    const validationRows = d.validationData ? rowsOf(d.validationData[0], entry.model.inputs) : rows - trainRows;
+    return { rows, trainRows, validationRows };
   },
 
   async [MessageType.TRAIN](data, id) {
     const entry = entryOf(data);
-    const where = 'train';
-    checkKeys(where, data, TRAIN_KEYS);
-    await idle(entry, where);
-    const o = fitOptions(where, data);
-    const epochs = integer(where, 'epochs', data.epochs, 1, 1, 1e7);
-    const progress = progressOptions(where, data.progressEvery);
-    const d = dataOf(where, entry, data);
-    entry.data = d;
-    entry.manual = null;
-    if (o.seed) entry.shuffle.seed(o.seed);
-    const run = new Run(entry, d, { ...o, epochs, trainId: id, progress });
+    checkKeys('train', data, TRAIN_KEYS);
+    await idle(entry, 'train');
+    const progress = progressOptions('train', data.progressEvery);
+    const d = dataOf('train', entry, data);
+    newTrainer(entry, 'train', d, pick(data, TRAIN_OPTIONS));
+    const batchSize = data.batchSize === undefined ? 32 : data.batchSize;
+    const run = new Run(entry, id, progress, Math.min(batchSize, rowsOf(d.x, entry.model.inputs)));
     entry.run = run;
     run.finishing = run.drive();
     return run.finishing;
@@ -708,41 +356,33 @@ const handlers = {
 
   async [MessageType.STEP](data) {
     const entry = entryOf(data);
-    const where = 'step';
-    checkKeys(where, data, STEP_KEYS);
-    if (entry.run && entry.run.stopReason !== null) await entry.run.finishing.catch(() => {});
-    let run = entry.run;
+    checkKeys('step', data, STEP_KEYS);
+    if (entry.run && entry.run.stopped) await entry.run.finishing.catch(() => {});
+    const { run } = entry;
     if (run && !run.paused) {
       throw new RequestError(ErrorCode.BUSY, `step: model ${entry.id} is training (request ${run.trainId}); pause it first`);
     }
-    const fresh = STEP_KEYS.some((k) => k !== 'modelId' && k !== 'epoch' && data[k] !== undefined);
-    if (run && fresh) throw new RequestError(ErrorCode.FAILED, 'step: a paused training run keeps its own data and options');
-    if (!run) {
-      if (fresh || !entry.manual) {
-        const o = fitOptions(where, data);
-        const d = dataOf(where, entry, data);
-        entry.data = d;
-        if (o.seed) entry.shuffle.seed(o.seed);
-        entry.manual = new Run(entry, d, { ...o, epochs: Infinity, trainId: null, progress: null });
-      }
-      run = entry.manual;
+    const fresh = [...DATA_KEYS, ...STEP_OPTIONS].some((key) => data[key] !== undefined);
+    if (run && fresh) throw failed('step: a paused training run keeps its own data and options');
+    let { trainer } = entry;
+    if (!run && (fresh || !trainer || trainer.state.done)) {
+      const d = dataOf('step', entry, data);
+      trainer = newTrainer(entry, 'step', d, { ...pick(data, STEP_OPTIONS), epochs: STEP_EPOCHS });
     }
-    const startEpochs = run.epochs;
-    const startSteps = run.steps;
-    if (data.epoch === true) {
-      while (run.epochs === startEpochs && !run.finished) {
-        run.slice(run.batchesLeftInEpoch);
-        if (run.epochs === startEpochs && !run.finished) await macrotask();
-      }
-    } else if (!run.finished) {
-      run.segment(1);
+    const before = trainer.state;
+    let after;
+    try {
+      after = trainer.run(data.epoch === true ? before.batchesPerEpoch - before.batch : 1);
+    } catch (e) {
+      // That ends the paused run too, with the same error.
+      if (run) run.fail(e);
+      throw renamed('step', e);
     }
-    if (run.progress) run.report();
-    run.poke();
-    const out = { ...run.state(), stepsDone: run.steps - startSteps, loss: run.lastLoss };
-    if (run.epochs > startEpochs) {
-      out.logs = run.logs;
-      if (data.epoch === true) out.loss = run.logs.loss;
+    const out = { epoch: after.epoch, batch: after.batch, steps: after.steps, paused: !!run, stepsDone: after.steps - before.steps };
+    if (after.epoch > before.epoch) out.logs = lastLogs(trainer, after.epoch);
+    if (run) {
+      if (run.progress) run.report();
+      run.poke();
     }
     return out;
   },
@@ -761,7 +401,7 @@ const handlers = {
 
   [MessageType.STOP](data) {
     const run = activeRun(entryOf(data), 'stop');
-    run.stop('stopped');
+    run.stop();
     return run.state();
   },
 
@@ -807,10 +447,7 @@ const handlers = {
   [MessageType.SAVE](data) {
     const entry = entryOf(data);
     checkKeys('save', data, ['modelId', 'withOptimizer']);
-    if (data.withOptimizer !== undefined && typeof data.withOptimizer !== 'boolean') {
-      throw new RequestError(ErrorCode.FAILED, 'save: withOptimizer must be true or false');
-    }
-    return saveModel(entry, data.withOptimizer === true);
+    return entry.model.save({ withOptimizer: data.withOptimizer });
   },
 };
 
@@ -821,14 +458,17 @@ async function receive(message) {
   const id = message !== null && typeof message === 'object' ? message.id : undefined;
   try {
     if (message === null || typeof message !== 'object' || Array.isArray(message)) {
-      throw new RequestError(ErrorCode.FAILED, 'a message must be an object {id, type, data}');
+      throw failed('a message must be an object {id, type, data}');
     }
     const { type } = message;
     if (!REQUEST_TYPES.includes(type)) {
       throw new RequestError(ErrorCode.UNKNOWN_TYPE,
         `unknown message type ${JSON.stringify(type)} (known: ${REQUEST_TYPES.join(', ')})`);
     }
-    const data = asObject(message.data === undefined ? {} : message.data, type);
+    const data = message.data === undefined ? {} : message.data;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw failed(`${type}: data must be an object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+    }
     const result = await handlers[type](data, id);
     post({ id, type: MessageType.RESULT, data: result === undefined ? null : result });
   } catch (e) {

@@ -114,7 +114,9 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
       assert.ok(p.stepsPerSecond > 0 && Math.abs(p.samplesPerSecond - 16 * p.stepsPerSecond) < 1e-6 * p.samplesPerSecond);
       assert.equal(p.val_loss, undefined);
     }
-    assert.equal(progress[3].loss, result.history.loss[11]);
+    // loss and acc are the last finished epoch's.
+    assert.deepEqual(progress.map((p) => p.loss), [2, 5, 8, 11, 11].map((e) => result.history.loss[e]));
+    assert.deepEqual(progress.map((p) => p.acc), [2, 5, 8, 11, 11].map((e) => result.history.acc[e]));
     assert.equal(result.epochs, 12);
     assert.deepEqual(result.epoch, [...Array(12).keys()]);
     assert.equal(result.history.loss.length, 12);
@@ -186,12 +188,22 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     const data = descent.generate('circle', { n: 50000, seed: 4 });
     const id = await client.createModel(CIRCLE_NET);
     let stopped = null;
+    let first = null;
     const began = performance.now();
     const result = await client.train(id, {
       x: data.x, y: data.y, epochs: 100, batchSize: 1, progressEvery: 0,
-      onProgress: () => { stopped ??= client.stop(id); },
+      onProgress: (p) => {
+        first ??= p;
+        stopped ??= client.stop(id);
+      },
     });
     const state = await stopped;
+    // Before the first epoch ends there are no logs to report.
+    assert.equal(first.epoch, 0);
+    assert.equal(first.batch, first.steps);
+    assert.equal(first.loss, undefined);
+    assert.equal(first.acc, undefined);
+    assert.equal(state.paused, false);
     assert.equal(result.stopped, 'stopped');
     assert.equal(result.epochs, 0);
     assert.deepEqual(result.history.loss, []);
@@ -230,12 +242,16 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     const one = await client.step(id);
     assert.equal(one.steps, at.steps + 1);
     assert.equal(one.stepsDone, 1);
-    assert.ok(Number.isFinite(one.loss));
+    assert.equal(one.paused, true);
     const epoch = await client.step(id, { epoch: true });
     assert.equal(epoch.epoch, one.epoch + 1);
     assert.equal(epoch.batch, 0);
-    assert.equal(epoch.loss, epoch.logs.loss);
+    // The rest of the epoch: 2700 training rows in batches of 4.
+    assert.equal(epoch.stepsDone, 675 - one.batch);
     assert.ok(epoch.logs.val_loss > 0);
+    const whole = await client.step(id, { epoch: true });
+    assert.equal(whole.stepsDone, 675);
+    assert.equal(whole.epoch, epoch.epoch + 1);
     await assert.rejects(client.step(id, { batchSize: 8 }), /step: a paused training run keeps its own data and options/);
 
     assert.equal((await client.resume(id)).paused, false);
@@ -249,6 +265,45 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     t.after(() => model.dispose());
     const { epochs, ...history } = result;
     assert.deepStrictEqual(history, model.fit(data.x, data.y, options));
+    const logsOf = (e) => Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[e]]));
+    assert.deepStrictEqual(epoch.logs, logsOf(epoch.epoch - 1));
+    assert.deepStrictEqual(whole.logs, logsOf(whole.epoch - 1));
+    await assertSameModel(client, id, model);
+  });
+
+  it('step with no train running keeps a trainer for stepping: its epochs are model.fit\'s', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 300, seed: 12 });
+    const id = await client.createModel(CIRCLE_NET);
+    await client.setData(id, { x: data.x, y: data.y, copy: true });
+    // 300 rows in batches of 32: 10 batches an epoch, the last one partial.
+    const first = await client.step(id, { batchSize: 32, seed: 5 });
+    assert.deepEqual(first, { epoch: 0, batch: 1, steps: 1, paused: false, stepsDone: 1 });
+    const rest = await client.step(id, { epoch: true });
+    assert.deepEqual({ ...rest, logs: undefined }, { epoch: 1, batch: 0, steps: 10, paused: false, stepsDone: 9, logs: undefined });
+    assert.ok(rest.logs.loss > 0 && rest.logs.acc >= 0);
+    const second = await client.step(id, { epoch: true });
+    assert.equal(second.epoch, 2);
+    assert.equal(second.stepsDone, 10);
+
+    const model = descent.createModel(CIRCLE_NET);
+    t.after(() => model.dispose());
+    const expected = model.fit(data.x, data.y, { epochs: 2, batchSize: 32, seed: 5 });
+    assert.deepStrictEqual([rest.logs, second.logs], [0, 1].map((e) => ({ loss: expected.history.loss[e], acc: expected.history.acc[e] })));
+    await assertSameModel(client, id, model);
+
+    // New options start a new trainer; train replaces it, continuing the model's shuffle stream.
+    assert.equal((await client.step(id, { batchSize: 100 })).steps, 1);
+    model.fit(data.x, data.y, { epochs: 1, batchSize: 100 });
+    await client.step(id, { epoch: true });
+    await assertSameModel(client, id, model);
+    const trained = await client.train(id, { epochs: 2, batchSize: 50 });
+    assert.deepStrictEqual(trained.history, model.fit(data.x, data.y, { epochs: 2, batchSize: 50 }).history);
+    // After a finished train, step starts a trainer with the default options.
+    assert.deepEqual(await client.step(id), { epoch: 0, batch: 1, steps: 1, paused: false, stepsDone: 1 });
+    const mirror = model.trainer(data.x, data.y);
+    mirror.run(1);
+    mirror.dispose();
     await assertSameModel(client, id, model);
   });
 
@@ -323,6 +378,11 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     await rejects(client.train(id, { x: data.x, y: data.y, batchSize: 2, learningRate: 1, copy: true }), ErrorCode.FAILED,
       /train: unknown option 'learningRate'/);
     await rejects(client.predict(id, new Float32Array(3)), ErrorCode.FAILED, /^predict: x has 3 values: expected a positive multiple of 2/);
+    await rejects(client.step(id, { x: data.x, y: data.y, batchSize: 0, copy: true }), ErrorCode.FAILED,
+      /^step: batchSize must be an integer in 1\.\./);
+    await rejects(client.train(id, { x: data.x, y: data.y, progressEvery: { epochs: -1 }, copy: true }), ErrorCode.FAILED,
+      /^train: progressEvery\.epochs must be an integer/);
+    await rejects(client.setData(id, { x: data.x }), ErrorCode.FAILED, /^setData: x and y go together/);
     await rejects(client.setLearningRate(id, 'fast'), ErrorCode.FAILED, /setLearningRate: learningRate must be a number/);
     await rejects(client.pause(id), ErrorCode.NOT_TRAINING, /pause: model \d+ is not training/);
 
@@ -333,6 +393,28 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     await rejects(client.step(id), ErrorCode.BUSY, /pause it first/);
     await client.stop(id);
     assert.equal((await first).stopped, 'stopped');
+
+    // A diverging run ends the train with descent's error, named after the request; the model is idle again.
+    const wild = await client.createModel({ inputs: 2, layers: [{ units: 8, activation: 'relu' }, { units: 1 }],
+      optimizer: { name: 'sgd', learningRate: 1e6 } });
+    const far = descent.generate('circle', { n: 64, seed: 1 });
+    await rejects(client.train(wild, { x: far.x, y: far.y.map((v) => v * 1e6), epochs: 100 }), ErrorCode.FAILED,
+      /^train: .*not finite/);
+    await rejects(client.stop(wild), ErrorCode.NOT_TRAINING, /stop: model \d+ is not training/);
+    // A step that diverges ends the paused run with the same error.
+    const calm = await client.createModel({ inputs: 2, layers: [{ units: 8, activation: 'relu' }, { units: 1 }],
+      optimizer: { name: 'sgd', learningRate: 1e-5 } });
+    const near = descent.generate('circle', { n: 64, seed: 2 });
+    let pausing = null;
+    let over = false;
+    const ended = client.train(calm, { x: near.x, y: near.y.map((v) => v * 100), epochs: 1000, batchSize: 4, progressEvery: 0,
+      onProgress: () => { pausing ??= client.pause(calm); } }).catch((e) => e).finally(() => { over = true; });
+    while (!pausing && !over) await sleep(1);
+    assert.equal((await pausing).paused, true);
+    await client.setLearningRate(calm, 1e6);
+    await rejects(client.step(calm, { epoch: true }), ErrorCode.FAILED, /^step: .*not finite/);
+    assert.match((await ended).message, /^step: .*not finite/);
+    await rejects(client.resume(calm), ErrorCode.NOT_TRAINING, /resume: model \d+ is not training/);
 
     // The worker is still fine, and a fresh worker refuses work before init.
     assert.equal((await client.predict(id, new Float32Array(4))).length, 2);
@@ -345,7 +427,13 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     const client = await start(t);
     const data = descent.generate('spiral', { n: 400, seed: 5 });
     const id = await client.createModel(CIRCLE_NET);
-    await client.setData(id, { x: data.x, y: data.y, copy: true });
+    assert.deepEqual(await client.setData(id, { x: data.x, y: data.y, validationSplit: 0.25, copy: true }),
+      { rows: 400, trainRows: 300, validationRows: 100 });
+    const validation = descent.generate('spiral', { n: 30, seed: 6 });
+    assert.deepEqual(await client.setData(id, { validationData: [validation.x, validation.y], copy: true }),
+      { rows: 400, trainRows: 400, validationRows: 30 });
+    assert.deepEqual(await client.setData(id, { x: data.x, y: data.y, copy: true }),
+      { rows: 400, trainRows: 400, validationRows: 0 });
     await client.train(id, { epochs: 3, batchSize: 32 });
 
     const bytes = await client.save(id);
