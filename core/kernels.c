@@ -214,11 +214,6 @@ const kernel_table kernels_scalar = {
     "scalar", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, sgd, momentum, adagrad, rmsprop, adam,
 };
 
-const kernel_table *kernels_simd(void)
-{
-    return NULL;
-}
-
 int descent_simd_available(void)
 {
     return kernels_simd() != NULL;

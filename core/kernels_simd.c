@@ -1,0 +1,477 @@
+/* kernels_simd.c - the kernel_table written once with wasm_* intrinsics: emcc
+ * compiles it to WebAssembly SIMD, native builds run it through SIMDe. */
+#include "kernels.h"
+
+#if !defined(DESCENT_SCALAR_ONLY) && defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define HAVE_SIMD 1
+#elif !defined(DESCENT_SCALAR_ONLY) && defined(DESCENT_HAVE_SIMDE)
+#define SIMDE_ENABLE_NATIVE_ALIASES
+#include <simde/wasm/simd128.h>
+#define HAVE_SIMD 1
+#endif
+
+#ifdef HAVE_SIMD
+
+#include <math.h>
+#include <string.h>
+
+/* Every kernel below performs, for each output element, the scalar
+ * reference's float32 operations in the scalar reference's order, so results
+ * are bit-identical to it; gemm sums over p in ascending order from 0 (or
+ * from c) exactly as the reference loops do. */
+
+/* ------------------------------------------------------------------- gemm */
+
+/* A 4×8 block of c is held in 8 registers while a panel of b streams by. The
+ * panel (KC rows of 8 columns, zero-padded) is packed contiguous so it stays
+ * in L1 for every row block of a, whatever b's shape and stride. */
+#define MR 4
+#define NR 8
+#define KC 256
+
+enum gemm_shape { GEMM_NN, GEMM_NT, GEMM_TN };
+
+/* c[0..3][0..7] ← (load ? c : 0) + Σ_p a_r[p·as] · panel[p][0..7], one p at a time. */
+static void tile_4x8(float *c, size_t ldc, const float *a0, const float *a1, const float *a2, const float *a3,
+                     size_t as, const float *panel, int kc, int load)
+{
+    float *c1 = c + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+    v128_t x00, x01, x10, x11, x20, x21, x30, x31;
+    if (load) {
+        x00 = wasm_v128_load(c);
+        x01 = wasm_v128_load(c + 4);
+        x10 = wasm_v128_load(c1);
+        x11 = wasm_v128_load(c1 + 4);
+        x20 = wasm_v128_load(c2);
+        x21 = wasm_v128_load(c2 + 4);
+        x30 = wasm_v128_load(c3);
+        x31 = wasm_v128_load(c3 + 4);
+    } else {
+        x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = wasm_f32x4_splat(0.0f);
+    }
+    size_t o = 0;
+    for (int p = 0; p < kc; p++, o += as, panel += NR) {
+        v128_t b0 = wasm_v128_load(panel), b1 = wasm_v128_load(panel + 4);
+        v128_t s = wasm_v128_load32_splat(a0 + o);
+        x00 = wasm_f32x4_add(x00, wasm_f32x4_mul(s, b0));
+        x01 = wasm_f32x4_add(x01, wasm_f32x4_mul(s, b1));
+        s = wasm_v128_load32_splat(a1 + o);
+        x10 = wasm_f32x4_add(x10, wasm_f32x4_mul(s, b0));
+        x11 = wasm_f32x4_add(x11, wasm_f32x4_mul(s, b1));
+        s = wasm_v128_load32_splat(a2 + o);
+        x20 = wasm_f32x4_add(x20, wasm_f32x4_mul(s, b0));
+        x21 = wasm_f32x4_add(x21, wasm_f32x4_mul(s, b1));
+        s = wasm_v128_load32_splat(a3 + o);
+        x30 = wasm_f32x4_add(x30, wasm_f32x4_mul(s, b0));
+        x31 = wasm_f32x4_add(x31, wasm_f32x4_mul(s, b1));
+    }
+    wasm_v128_store(c, x00);
+    wasm_v128_store(c + 4, x01);
+    wasm_v128_store(c1, x10);
+    wasm_v128_store(c1 + 4, x11);
+    wasm_v128_store(c2, x20);
+    wasm_v128_store(c2 + 4, x21);
+    wasm_v128_store(c3, x30);
+    wasm_v128_store(c3 + 4, x31);
+}
+
+/* panel[p][j] = b[p][j] for j < nr, 0 beyond. */
+static void pack_rows(float *panel, const float *b, size_t ldb, int kc, int nr)
+{
+    for (int p = 0; p < kc; p++, panel += NR, b += ldb) {
+        if (nr == NR) {
+            wasm_v128_store(panel, wasm_v128_load(b));
+            wasm_v128_store(panel + 4, wasm_v128_load(b + 4));
+        } else {
+            for (int j = 0; j < NR; j++) panel[j] = j < nr ? b[j] : 0.0f;
+        }
+    }
+}
+
+/* panel[p][j] = b[j][p] for j < nr, 0 beyond: 4×4 blocks transposed in registers. */
+static void pack_cols(float *panel, const float *b, size_t ldb, int kc, int nr)
+{
+    int p = 0;
+    if (nr == NR)
+        for (; p + 4 <= kc; p += 4)
+            for (int g = 0; g < NR; g += 4) {
+                const float *r = b + g * ldb + p;
+                v128_t r0 = wasm_v128_load(r), r1 = wasm_v128_load(r + ldb);
+                v128_t r2 = wasm_v128_load(r + 2 * ldb), r3 = wasm_v128_load(r + 3 * ldb);
+                v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+                v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+                float *d = panel + (size_t)p * NR + g;
+                wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+                wasm_v128_store(d + NR, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+                wasm_v128_store(d + 2 * NR, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+                wasm_v128_store(d + 3 * NR, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+            }
+    for (; p < kc; p++)
+        for (int j = 0; j < NR; j++) panel[(size_t)p * NR + j] = j < nr ? b[j * ldb + p] : 0.0f;
+}
+
+/* c (+)= op(a)·op(b) where op(a)[i][p] is a[i·ar + p·ap] and b is packed by
+ * rows (nn, tn) or by columns (nt). Between KC-deep panels the running sums
+ * wait in c, which keeps p ascending. Edge blocks go through a local 4×8
+ * block so nothing outside c is touched; the missing rows of a repeat its
+ * last row (read, never stored). */
+static void gemm_packed(enum gemm_shape shape, float *c, int ldc, const float *a, int lda, const float *b, int ldb,
+                        int m, int n, int k, int accumulate)
+{
+    _Alignas(16) float panel[KC * NR];
+    size_t ar = shape == GEMM_TN ? 1 : (size_t)lda, ap = shape == GEMM_TN ? (size_t)lda : 1;
+    if (k <= 0 && !accumulate)
+        for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, sizeof(float) * (size_t)n);
+    for (int j0 = 0; j0 < n; j0 += NR) {
+        int nr = n - j0 < NR ? n - j0 : NR;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = k - p0 < KC ? k - p0 : KC;
+            if (shape == GEMM_NT) pack_cols(panel, b + (size_t)j0 * ldb + p0, (size_t)ldb, kc, nr);
+            else pack_rows(panel, b + (size_t)p0 * ldb + j0, (size_t)ldb, kc, nr);
+            int load = accumulate || p0 > 0;
+            for (int i0 = 0; i0 < m; i0 += MR) {
+                int mr = m - i0 < MR ? m - i0 : MR;
+                const float *ai[MR];
+                for (int r = 0; r < MR; r++) ai[r] = a + (size_t)(i0 + (r < mr ? r : mr - 1)) * ar + (size_t)p0 * ap;
+                float *ci = c + (size_t)i0 * ldc + j0;
+                if (mr == MR && nr == NR) {
+                    tile_4x8(ci, (size_t)ldc, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
+                    continue;
+                }
+                _Alignas(16) float t[MR * NR] = {0};
+                if (load)
+                    for (int r = 0; r < mr; r++) memcpy(t + r * NR, ci + (size_t)r * ldc, sizeof(float) * (size_t)nr);
+                tile_4x8(t, NR, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
+                for (int r = 0; r < mr; r++) memcpy(ci + (size_t)r * ldc, t + r * NR, sizeof(float) * (size_t)nr);
+            }
+        }
+    }
+}
+
+static void gemm_nn(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int n, int k,
+                    int accumulate)
+{
+    gemm_packed(GEMM_NN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
+}
+
+static void gemm_tn(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int n, int k,
+                    int accumulate)
+{
+    gemm_packed(GEMM_TN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
+}
+
+/* The reference finishes each dot product before adding it to c, so when
+ * accumulating the sums are formed in a scratch block and then added. */
+#define NT_ROWS 16
+#define NT_COLS 64
+
+static void gemm_nt(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int n, int k,
+                    int accumulate)
+{
+    if (!accumulate) {
+        gemm_packed(GEMM_NT, c, ldc, a, lda, b, ldb, m, n, k, 0);
+        return;
+    }
+    _Alignas(16) float s[NT_ROWS * NT_COLS];
+    for (int i0 = 0; i0 < m; i0 += NT_ROWS)
+        for (int j0 = 0; j0 < n; j0 += NT_COLS) {
+            int mb = m - i0 < NT_ROWS ? m - i0 : NT_ROWS, nb = n - j0 < NT_COLS ? n - j0 : NT_COLS;
+            gemm_packed(GEMM_NT, s, NT_COLS, a + (size_t)i0 * lda, lda, b + (size_t)j0 * ldb, ldb, mb, nb, k, 0);
+            for (int i = 0; i < mb; i++) {
+                float *ci = c + (size_t)(i0 + i) * ldc + j0;
+                for (int j = 0; j < nb; j++) ci[j] += s[i * NT_COLS + j];
+            }
+        }
+}
+
+/* ------------------------------------------------------- vector helpers */
+
+/* The first n (< 4) floats at p, zeros after: a tail runs the same vector
+ * code as the body without touching memory past the end. */
+static v128_t load_part(const float *p, int n)
+{
+    _Alignas(16) float t[4] = {0};
+    memcpy(t, p, sizeof(float) * (size_t)n);
+    return wasm_v128_load(t);
+}
+
+static void store_part(float *p, v128_t v, int n)
+{
+    _Alignas(16) float t[4];
+    wasm_v128_store(t, v);
+    memcpy(p, t, sizeof(float) * (size_t)n);
+}
+
+static inline v128_t load_n(const float *p, int n)
+{
+    return n == 4 ? wasm_v128_load(p) : load_part(p, n);
+}
+
+static inline void store_n(float *p, v128_t v, int n)
+{
+    if (n == 4) wasm_v128_store(p, v);
+    else store_part(p, v, n);
+}
+
+/* ----------------------------------------------------- activations, sums */
+
+static void softmax_row(float *z, int cols)
+{
+    float max = z[0];
+    for (int j = 1; j < cols; j++) max = z[j] > max ? z[j] : max;
+    float sum = 0.0f;
+    for (int j = 0; j < cols; j++) {
+        z[j] = expf(z[j] - max);
+        sum += z[j];
+    }
+    v128_t vs = wasm_f32x4_splat(sum);
+    for (int j = 0; j < cols; j += 4) {
+        int n = cols - j < 4 ? cols - j : 4;
+        store_n(z + j, wasm_f32x4_div(load_n(z + j, n), vs), n);
+    }
+}
+
+/* z + bias, then relu / leaky relu, four at a time; n lanes are valid. */
+static inline void bias_act_x4(float *z, const float *bias, int n, descent_activation act, v128_t alpha)
+{
+    v128_t v = load_n(z, n);
+    if (bias) v = wasm_f32x4_add(v, load_n(bias, n));
+    v128_t pos = wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f));
+    if (act == DESCENT_ACT_RELU) v = wasm_v128_and(v, pos);
+    else if (act == DESCENT_ACT_LEAKY_RELU) v = wasm_v128_bitselect(v, wasm_f32x4_mul(alpha, v), pos);
+    store_n(z, v, n);
+}
+
+/* sigmoid, tanh and softmax call expf / tanhf per element as the reference does. */
+static void bias_act(float *z, const float *bias, int rows, int cols, descent_activation act, float alpha)
+{
+    v128_t va = wasm_f32x4_splat(alpha);
+    int simple = act == DESCENT_ACT_LINEAR || act == DESCENT_ACT_RELU || act == DESCENT_ACT_LEAKY_RELU;
+    for (int i = 0; i < rows; i++) {
+        float *zi = z + (size_t)i * cols;
+        int j = 0;
+        if (simple) {
+            for (; j + 4 <= cols; j += 4) bias_act_x4(zi + j, bias ? bias + j : NULL, 4, act, va);
+            if (j < cols) bias_act_x4(zi + j, bias ? bias + j : NULL, cols - j, act, va);
+            continue;
+        }
+        if (bias) {
+            for (; j + 4 <= cols; j += 4) bias_act_x4(zi + j, bias + j, 4, DESCENT_ACT_LINEAR, va);
+            if (j < cols) bias_act_x4(zi + j, bias + j, cols - j, DESCENT_ACT_LINEAR, va);
+        }
+        switch (act) {
+        case DESCENT_ACT_SIGMOID:
+            for (j = 0; j < cols; j++) zi[j] = 1.0f / (1.0f + expf(-zi[j]));
+            break;
+        case DESCENT_ACT_TANH:
+            for (j = 0; j < cols; j++) zi[j] = tanhf(zi[j]);
+            break;
+        case DESCENT_ACT_SOFTMAX: softmax_row(zi, cols); break;
+        default: break;
+        }
+    }
+}
+
+static inline void act_backward_x4(float *d, const float *a, int n, descent_activation act, v128_t alpha)
+{
+    v128_t vd = load_n(d, n), va = load_n(a, n), one = wasm_f32x4_splat(1.0f);
+    v128_t pos = wasm_f32x4_gt(va, wasm_f32x4_splat(0.0f));
+    switch (act) {
+    case DESCENT_ACT_RELU: vd = wasm_v128_and(vd, pos); break;
+    case DESCENT_ACT_LEAKY_RELU: vd = wasm_v128_bitselect(vd, wasm_f32x4_mul(alpha, vd), pos); break;
+    case DESCENT_ACT_SIGMOID: vd = wasm_f32x4_mul(vd, wasm_f32x4_mul(va, wasm_f32x4_sub(one, va))); break;
+    case DESCENT_ACT_TANH: vd = wasm_f32x4_mul(vd, wasm_f32x4_sub(one, wasm_f32x4_mul(va, va))); break;
+    default: break;
+    }
+    store_n(d, vd, n);
+}
+
+static void act_backward(float *d, const float *a, int count, descent_activation act, float alpha)
+{
+    if (act == DESCENT_ACT_LINEAR || act == DESCENT_ACT_SOFTMAX) return;
+    v128_t va = wasm_f32x4_splat(alpha);
+    int i = 0;
+    for (; i + 4 <= count; i += 4) act_backward_x4(d + i, a + i, 4, act, va);
+    if (i < count) act_backward_x4(d + i, a + i, count - i, act, va);
+}
+
+/* Each column's sum runs down the rows in order, as in the reference; four
+ * vectors (a 64-byte line) of columns per pass. */
+static void colsum(float *out, const float *d, int rows, int cols)
+{
+    size_t ld = (size_t)cols;
+    int j = 0;
+    for (; j + 16 <= cols; j += 16) {
+        v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0, s2 = s0, s3 = s0;
+        const float *p = d + j;
+        for (int i = 0; i < rows; i++, p += ld) {
+            s0 = wasm_f32x4_add(s0, wasm_v128_load(p));
+            s1 = wasm_f32x4_add(s1, wasm_v128_load(p + 4));
+            s2 = wasm_f32x4_add(s2, wasm_v128_load(p + 8));
+            s3 = wasm_f32x4_add(s3, wasm_v128_load(p + 12));
+        }
+        wasm_v128_store(out + j, s0);
+        wasm_v128_store(out + j + 4, s1);
+        wasm_v128_store(out + j + 8, s2);
+        wasm_v128_store(out + j + 12, s3);
+    }
+    for (; j < cols; j += 4) {
+        int n = cols - j < 4 ? cols - j : 4;
+        v128_t s = wasm_f32x4_splat(0.0f);
+        const float *p = d + j;
+        for (int i = 0; i < rows; i++, p += ld) s = wasm_f32x4_add(s, load_n(p, n));
+        store_n(out + j, s, n);
+    }
+}
+
+/* ------------------------------------------------------ optimizer updates */
+
+/* Stores nw where it is finite and w elsewhere (|nw| < inf is false for
+ * NaN too); returns how many of the n valid lanes were not finite. */
+static inline int keep_finite(float *w, v128_t old, v128_t nw, int n)
+{
+    v128_t ok = wasm_f32x4_lt(wasm_f32x4_abs(nw), wasm_f32x4_splat(INFINITY));
+    store_n(w, wasm_v128_bitselect(nw, old, ok), n);
+    return n - __builtin_popcount((unsigned)wasm_i32x4_bitmask(ok) & ((1u << n) - 1u));
+}
+
+static inline int sgd_x4(float *w, const float *g, int n, v128_t c)
+{
+    v128_t vw = load_n(w, n);
+    return keep_finite(w, vw, wasm_f32x4_add(vw, wasm_f32x4_mul(c, load_n(g, n))), n);
+}
+
+static int sgd(float *w, const float *g, int count, float lr)
+{
+    v128_t c = wasm_f32x4_splat(-lr);
+    int bad = 0, i = 0;
+    for (; i + 4 <= count; i += 4) bad += sgd_x4(w + i, g + i, 4, c);
+    if (i < count) bad += sgd_x4(w + i, g + i, count - i, c);
+    return bad;
+}
+
+static inline int momentum_x4(float *w, float *v, const float *g, int n, v128_t c, v128_t mu, int nesterov)
+{
+    v128_t vg = load_n(g, n), vw = load_n(w, n);
+    v128_t nv = wasm_f32x4_add(wasm_f32x4_mul(mu, load_n(v, n)), vg);
+    store_n(v, nv, n);
+    v128_t step = nesterov ? wasm_f32x4_add(vg, wasm_f32x4_mul(nv, mu)) : nv;
+    return keep_finite(w, vw, wasm_f32x4_add(wasm_f32x4_mul(c, step), vw), n);
+}
+
+static int momentum(float *w, float *v, const float *g, int count, float lr, float mu, int nesterov)
+{
+    v128_t c = wasm_f32x4_splat(-lr), vmu = wasm_f32x4_splat(mu);
+    int bad = 0, i = 0;
+    for (; i + 4 <= count; i += 4) bad += momentum_x4(w + i, v + i, g + i, 4, c, vmu, nesterov);
+    if (i < count) bad += momentum_x4(w + i, v + i, g + i, count - i, c, vmu, nesterov);
+    return bad;
+}
+
+static inline int adagrad_x4(float *w, float *acc, const float *g, int n, v128_t c, v128_t eps)
+{
+    v128_t vg = load_n(g, n), vw = load_n(w, n);
+    v128_t na = wasm_f32x4_add(load_n(acc, n), wasm_f32x4_mul(vg, vg));
+    store_n(acc, na, n);
+    v128_t step = wasm_f32x4_div(vg, wasm_f32x4_sqrt(wasm_f32x4_add(na, eps)));
+    return keep_finite(w, vw, wasm_f32x4_add(wasm_f32x4_mul(step, c), vw), n);
+}
+
+static int adagrad(float *w, float *acc, const float *g, int count, float lr, float eps)
+{
+    v128_t c = wasm_f32x4_splat(-lr), veps = wasm_f32x4_splat(eps);
+    int bad = 0, i = 0;
+    for (; i + 4 <= count; i += 4) bad += adagrad_x4(w + i, acc + i, g + i, 4, c, veps);
+    if (i < count) bad += adagrad_x4(w + i, acc + i, g + i, count - i, c, veps);
+    return bad;
+}
+
+typedef struct rmsprop_consts {
+    v128_t lr, rho, one_minus_rho, mu, eps;
+} rmsprop_consts;
+
+static inline int rmsprop_x4(float *w, float *ms, float *mom, float *mg, const float *g, int n,
+                             const rmsprop_consts *k, int centered)
+{
+    v128_t vg = load_n(g, n), vw = load_n(w, n);
+    v128_t nms = wasm_f32x4_add(wasm_f32x4_mul(load_n(ms, n), k->rho),
+                                wasm_f32x4_mul(wasm_f32x4_mul(vg, vg), k->one_minus_rho));
+    store_n(ms, nms, n);
+    v128_t denom;
+    if (centered) {
+        v128_t nmg = wasm_f32x4_add(wasm_f32x4_mul(load_n(mg, n), k->rho), wasm_f32x4_mul(vg, k->one_minus_rho));
+        store_n(mg, nmg, n);
+        denom = wasm_f32x4_sqrt(wasm_f32x4_sub(nms, wasm_f32x4_add(wasm_f32x4_mul(nmg, nmg), k->eps)));
+    } else {
+        denom = wasm_f32x4_sqrt(wasm_f32x4_add(nms, k->eps));
+    }
+    v128_t nmom = wasm_f32x4_add(wasm_f32x4_mul(load_n(mom, n), k->mu),
+                                 wasm_f32x4_div(wasm_f32x4_mul(vg, k->lr), denom));
+    store_n(mom, nmom, n);
+    return keep_finite(w, vw, wasm_f32x4_sub(vw, nmom), n);
+}
+
+static int rmsprop(float *w, float *ms, float *mom, float *mg, const float *g, int count, float lr, float rho,
+                   float one_minus_rho, float mu, float eps, int centered)
+{
+    rmsprop_consts k = {wasm_f32x4_splat(lr), wasm_f32x4_splat(rho), wasm_f32x4_splat(one_minus_rho),
+                        wasm_f32x4_splat(mu), wasm_f32x4_splat(eps)};
+    int bad = 0, i = 0;
+    for (; i + 4 <= count; i += 4) bad += rmsprop_x4(w + i, ms + i, mom + i, mg + i, g + i, 4, &k, centered);
+    if (i < count) bad += rmsprop_x4(w + i, ms + i, mom + i, mg + i, g + i, count - i, &k, centered);
+    return bad;
+}
+
+typedef struct adam_consts {
+    v128_t c, beta1, one_minus_beta1, beta2, one_minus_beta2, one_minus_beta1_pow, one_minus_beta2_pow, eps;
+} adam_consts;
+
+static inline int adam_x4(float *w, float *m, float *v, const float *g, int n, const adam_consts *k)
+{
+    v128_t vg = load_n(g, n), vw = load_n(w, n);
+    v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(load_n(m, n), k->beta1), wasm_f32x4_mul(vg, k->one_minus_beta1));
+    v128_t nv = wasm_f32x4_add(wasm_f32x4_mul(load_n(v, n), k->beta2),
+                               wasm_f32x4_mul(wasm_f32x4_mul(vg, vg), k->one_minus_beta2));
+    store_n(m, nm, n);
+    store_n(v, nv, n);
+    v128_t mhat = wasm_f32x4_div(nm, k->one_minus_beta1_pow);
+    v128_t vhat = wasm_f32x4_div(nv, k->one_minus_beta2_pow);
+    v128_t step = wasm_f32x4_div(mhat, wasm_f32x4_add(wasm_f32x4_sqrt(vhat), k->eps));
+    return keep_finite(w, vw, wasm_f32x4_add(wasm_f32x4_mul(step, k->c), vw), n);
+}
+
+static int adam(float *w, float *m, float *v, const float *g, int count, float lr, float beta1, float one_minus_beta1,
+                float beta2, float one_minus_beta2, float one_minus_beta1_pow, float one_minus_beta2_pow, float eps)
+{
+    adam_consts k = {wasm_f32x4_splat(-lr),
+                     wasm_f32x4_splat(beta1),
+                     wasm_f32x4_splat(one_minus_beta1),
+                     wasm_f32x4_splat(beta2),
+                     wasm_f32x4_splat(one_minus_beta2),
+                     wasm_f32x4_splat(one_minus_beta1_pow),
+                     wasm_f32x4_splat(one_minus_beta2_pow),
+                     wasm_f32x4_splat(eps)};
+    int bad = 0, i = 0;
+    for (; i + 4 <= count; i += 4) bad += adam_x4(w + i, m + i, v + i, g + i, 4, &k);
+    if (i < count) bad += adam_x4(w + i, m + i, v + i, g + i, count - i, &k);
+    return bad;
+}
+
+static const kernel_table table = {
+    "simd", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, sgd, momentum, adagrad, rmsprop, adam,
+};
+
+const kernel_table *kernels_simd(void)
+{
+    return &table;
+}
+
+#else
+
+const kernel_table *kernels_simd(void)
+{
+    return NULL;
+}
+
+#endif
