@@ -99,18 +99,26 @@ static int run_workload(const workload *w, descent_kernels kernels, int reps, in
     }
     descent_fit_options fo = descent_fit_defaults();
     fo.batch_size = w->batch;
-    fo.epochs = 1;
-    descent_model_fit(m, x, y, w->samples, &fo, NULL, &err); /* warm-up: workspace, caches */
     fo.epochs = quick ? 1 : w->epochs;
-    double times[32];
+    /* Warm up for a while, not one call: V8 first runs wasm through its
+     * baseline compiler and only later through the optimizing one. */
+    double warm = quick ? 0.05 : 0.3, t0 = now();
+    do descent_model_fit(m, x, y, w->samples, &fo, NULL, &err);
+    while (now() - t0 < warm);
+    /* Each timed sample repeats the workload until ~0.2 s have passed. */
+    double times[32], floor_s = quick ? 0.03 : 0.2;
     long steps_per_run = (long)fo.epochs * ((w->samples + w->batch - 1) / w->batch);
     for (int r = 0; r < reps; r++) {
-        double t0 = now();
-        if (descent_model_fit(m, x, y, w->samples, &fo, NULL, &err) != DESCENT_OK) {
-            fprintf(stderr, "bench: %s: %s\n", w->id, err.message);
-            return 1;
-        }
-        times[r] = now() - t0;
+        int runs = 0;
+        t0 = now();
+        do {
+            if (descent_model_fit(m, x, y, w->samples, &fo, NULL, &err) != DESCENT_OK) {
+                fprintf(stderr, "bench: %s: %s\n", w->id, err.message);
+                return 1;
+            }
+            runs++;
+        } while (now() - t0 < floor_s);
+        times[r] = (now() - t0) / runs;
     }
     double t = median(times, reps);
     double flops_per_step = 0.0;
