@@ -21,6 +21,46 @@
  * are bit-identical to it; gemm sums over p in ascending order from 0 (or
  * from c) exactly as the reference loops do. */
 
+/* ------------------------------------------------------- vector helpers */
+
+/* The first n (< 4) floats at p, zeros after: a tail runs the same vector
+ * code as the body without touching memory past the end. Lane by lane, as a
+ * memcpy of 1-3 floats is a function call in wasm. */
+static v128_t load_part(const float *p, int n)
+{
+    v128_t v = wasm_f32x4_replace_lane(wasm_f32x4_splat(0.0f), 0, p[0]);
+    if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+    if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+    return v;
+}
+
+static void store_part(float *p, v128_t v, int n)
+{
+    p[0] = wasm_f32x4_extract_lane(v, 0);
+    if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+    if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+static inline v128_t load_n(const float *p, int n)
+{
+    return n == 4 ? wasm_v128_load(p) : load_part(p, n);
+}
+
+static inline void store_n(float *p, v128_t v, int n)
+{
+    if (n == 4) wasm_v128_store(p, v);
+    else store_part(p, v, n);
+}
+
+/* Copies n <= 8 floats without a memcpy call. */
+static void copy_small(float *dst, const float *src, int n)
+{
+    for (int j = 0; j < n; j += 4) {
+        int w = n - j < 4 ? n - j : 4;
+        store_n(dst + j, load_n(src + j, w), w);
+    }
+}
+
 /* ------------------------------------------------------------------- gemm */
 
 /* A 4×8 block of c is held in 8 registers while a panel of b streams by. The
@@ -141,9 +181,9 @@ static void gemm_packed(enum gemm_shape shape, float *c, int ldc, const float *a
                 }
                 _Alignas(16) float t[MR * NR] = {0};
                 if (load)
-                    for (int r = 0; r < mr; r++) memcpy(t + r * NR, ci + (size_t)r * ldc, sizeof(float) * (size_t)nr);
+                    for (int r = 0; r < mr; r++) copy_small(t + r * NR, ci + (size_t)r * ldc, nr);
                 tile_4x8(t, NR, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
-                for (int r = 0; r < mr; r++) memcpy(ci + (size_t)r * ldc, t + r * NR, sizeof(float) * (size_t)nr);
+                for (int r = 0; r < mr; r++) copy_small(ci + (size_t)r * ldc, t + r * NR, nr);
             }
         }
     }
@@ -183,35 +223,6 @@ static void gemm_nt(float *c, int ldc, const float *a, int lda, const float *b, 
                 for (int j = 0; j < nb; j++) ci[j] += s[i * NT_COLS + j];
             }
         }
-}
-
-/* ------------------------------------------------------- vector helpers */
-
-/* The first n (< 4) floats at p, zeros after: a tail runs the same vector
- * code as the body without touching memory past the end. */
-static v128_t load_part(const float *p, int n)
-{
-    _Alignas(16) float t[4] = {0};
-    memcpy(t, p, sizeof(float) * (size_t)n);
-    return wasm_v128_load(t);
-}
-
-static void store_part(float *p, v128_t v, int n)
-{
-    _Alignas(16) float t[4];
-    wasm_v128_store(t, v);
-    memcpy(p, t, sizeof(float) * (size_t)n);
-}
-
-static inline v128_t load_n(const float *p, int n)
-{
-    return n == 4 ? wasm_v128_load(p) : load_part(p, n);
-}
-
-static inline void store_n(float *p, v128_t v, int n)
-{
-    if (n == 4) wasm_v128_store(p, v);
-    else store_part(p, v, n);
 }
 
 /* ----------------------------------------------------- activations, sums */
