@@ -116,6 +116,35 @@ static void tile_4x8(float *c, size_t ldc, const float *a0, const float *a1, con
     wasm_v128_store(c3 + 4, x31);
 }
 
+/* The same for a block only 4 columns wide (the panel keeps its 8-float
+ * stride): narrow edges and layers of a few units do half the work. */
+static void tile_4x4(float *c, size_t ldc, const float *a0, const float *a1, const float *a2, const float *a3,
+                     size_t as, const float *panel, int kc, int load)
+{
+    float *c1 = c + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+    v128_t x0, x1, x2, x3;
+    if (load) {
+        x0 = wasm_v128_load(c);
+        x1 = wasm_v128_load(c1);
+        x2 = wasm_v128_load(c2);
+        x3 = wasm_v128_load(c3);
+    } else {
+        x0 = x1 = x2 = x3 = wasm_f32x4_splat(0.0f);
+    }
+    size_t o = 0;
+    for (int p = 0; p < kc; p++, o += as, panel += NR) {
+        v128_t b0 = wasm_v128_load(panel);
+        x0 = wasm_f32x4_add(x0, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + o), b0));
+        x1 = wasm_f32x4_add(x1, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + o), b0));
+        x2 = wasm_f32x4_add(x2, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + o), b0));
+        x3 = wasm_f32x4_add(x3, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + o), b0));
+    }
+    wasm_v128_store(c, x0);
+    wasm_v128_store(c1, x1);
+    wasm_v128_store(c2, x2);
+    wasm_v128_store(c3, x3);
+}
+
 /* panel[p][j] = b[p][j] for j < nr, 0 beyond. */
 static void pack_rows(float *panel, const float *b, size_t ldb, int kc, int nr)
 {
@@ -179,10 +208,15 @@ static void gemm_packed(enum gemm_shape shape, float *c, int ldc, const float *a
                     tile_4x8(ci, (size_t)ldc, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
                     continue;
                 }
+                if (mr == MR && nr == 4) {
+                    tile_4x4(ci, (size_t)ldc, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
+                    continue;
+                }
                 _Alignas(16) float t[MR * NR] = {0};
                 if (load)
                     for (int r = 0; r < mr; r++) copy_small(t + r * NR, ci + (size_t)r * ldc, nr);
-                tile_4x8(t, NR, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
+                if (nr <= 4) tile_4x4(t, NR, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
+                else tile_4x8(t, NR, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
                 for (int r = 0; r < mr; r++) copy_small(ci + (size_t)r * ldc, t + r * NR, nr);
             }
         }
