@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 import { runModel } from './run-model.mjs';
-import { dist } from '../js/dist.mjs';
+import { dist } from '../js/support.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let server;

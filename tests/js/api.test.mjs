@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { dist } from './dist.mjs';
+import { dist, prng as rng } from './support.mjs';
 
 const { loadDescent, simdSupported } = await import(new URL('descent.mjs', dist));
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,17 +21,6 @@ before(async () => {
   d = await loadDescent();
   scalar = await loadDescent({ simd: false });
 });
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function data(n, inputs, outputs, seed, kind = 'regression') {
   const r = rng(seed);

@@ -9,20 +9,13 @@
 // The arithmetic descent must follow is /work/shared/SEMANTICS.md.
 //
 // Run: node --test --test-reporter=tap tests/js/
-// DESCENT_DIST may name another directory (or file: URL) holding descent.mjs.
+// DESCENT_DIST may name another directory (or file: URL) holding descent.mjs (see support.mjs).
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { dist, prng } from './support.mjs';
 
-function distUrl() {
-  const env = process.env.DESCENT_DIST;
-  if (!env) return new URL('../../build-wasm/', import.meta.url);
-  if (/^(file|https?):/i.test(env)) return env.endsWith('/') ? env : env + '/';
-  return pathToFileURL(env.endsWith('/') ? env : env + '/');
-}
-const dist = distUrl();
 const { loadDescent } = await import(new URL('descent.mjs', dist));
 
 const REL_TOL = 1e-5;
@@ -62,18 +55,6 @@ before(async () => {
 
 // ---------------------------------------------------------------------------
 // Deterministic data
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * n rows of `inputs` features in [-xScale, xScale) and targets for `kind`:

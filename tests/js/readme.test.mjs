@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { dist } from './dist.mjs';
+import { dist } from './support.mjs';
 
 it('the README example trains the spiral to the accuracy it claims', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -9,7 +9,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { dist } from './dist.mjs';
+import { dist, prng } from './support.mjs';
 
 const { loadDescent, simdSupported } = await import(new URL('descent.mjs', dist));
 const { DescentClient, MessageType, ErrorCode } = await import(new URL('client.mjs', dist));
@@ -26,18 +26,6 @@ async function start(t, options = {}) {
   const client = await DescentClient.create({ url: workerUrl, ...options });
   t.after(() => client.terminate());
   return client;
-}
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** n rows of 4 features in three noisy blobs, one-hot targets. */
