@@ -215,6 +215,15 @@ export class DescentClient {
     await this.request(MessageType.SET_WEIGHTS, { modelId, weights }, options);
   }
 
+  /**
+   * A built-in data set made in the worker ({name, n, noise, seed}); with
+   * testFraction, also its seeded train/test split (stratified for
+   * classification unless stratify is false) as row indices train and test.
+   */
+  generate(options) {
+    return this.request(MessageType.GENERATE, defined({ ...options }));
+  }
+
   /** The model file's bytes (core/FORMAT.md). */
   save(modelId, options = {}) {
     return this.request(MessageType.SAVE, defined({ modelId, withOptimizer: options.withOptimizer }));

@@ -303,6 +303,7 @@ export declare const MessageType: Readonly<{
   GET_WEIGHTS: 'getWeights';
   SET_WEIGHTS: 'setWeights';
   SAVE: 'save';
+  GENERATE: 'generate';
   RESULT: 'result';
   ERROR: 'error';
   PROGRESS: 'progress';
@@ -444,6 +445,10 @@ export interface RequestData {
   getWeights: { modelId: number };
   setWeights: { modelId: number; weights: Array<{ kernel: Matrix; bias?: Matrix | null }> };
   save: { modelId: number; withOptimizer?: boolean };
+  generate: {
+    name: GeneratorName; n?: number; noise?: number; seed?: number;
+    testFraction?: number; splitSeed?: number; stratify?: boolean;
+  };
 }
 
 export interface ResultData {
@@ -464,6 +469,7 @@ export interface ResultData {
   getWeights: Weights[];
   setWeights: { modelId: number };
   save: Uint8Array;
+  generate: Dataset & { train?: Int32Array; test?: Int32Array };
 }
 
 export type RequestMessage = { [T in RequestType]: Envelope<T, RequestData[T]> }[RequestType];
@@ -533,6 +539,8 @@ export declare class DescentClient {
   getWeights(modelId: number): Promise<Weights[]>;
   setWeights(modelId: number, weights: Array<{ kernel: Matrix; bias?: Matrix | null }>, options?: CopyOption): Promise<void>;
   save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;
+  /** a built-in data set made in the worker; with testFraction, its seeded split as row indices */
+  generate(options: RequestData['generate']): Promise<ResultData['generate']>;
   /** safe to call twice */
   terminate(): Promise<void>;
 }

@@ -20,6 +20,7 @@ export const MessageType = Object.freeze({
   GET_WEIGHTS: 'getWeights',
   SET_WEIGHTS: 'setWeights',
   SAVE: 'save',
+  GENERATE: 'generate',
   // Worker to client only.
   RESULT: 'result',
   ERROR: 'error',

@@ -444,6 +444,18 @@ const handlers = {
     return { modelId: entry.id };
   },
 
+  [MessageType.GENERATE](data) {
+    const d = needDescent();
+    checkKeys('generate', data, ['name', 'n', 'noise', 'seed', 'testFraction', 'splitSeed', 'stratify']);
+    const { name, n, noise, seed } = data;
+    const set = d.generate(name, pick({ n, noise, seed }, ['n', 'noise', 'seed']));
+    if (data.testFraction === undefined) return set;
+    const labels = data.stratify === false ? null : set.labels;
+    const split = d.trainTestSplit(set.n, { testFraction: data.testFraction, labels,
+      seed: data.splitSeed === undefined ? seed : data.splitSeed });
+    return { ...set, train: split.train, test: split.test };
+  },
+
   [MessageType.SAVE](data) {
     const entry = entryOf(data);
     checkKeys('save', data, ['modelId', 'withOptimizer']);

@@ -446,6 +446,24 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     await assert.rejects(client.save(id), /unknown model id/);
   });
 
+  it('generate makes the data set this thread makes, with the seeded stratified split', async (t) => {
+    const client = await start(t);
+    const here = descent.generate('circle', { n: 101, noise: 0.2, seed: 9 });
+    const there = await client.generate({ name: 'circle', n: 101, noise: 0.2, seed: 9 });
+    assert.deepStrictEqual(there, here);
+    const split = await client.generate({ name: 'circle', n: 101, noise: 0.2, seed: 9, testFraction: 0.3, splitSeed: 4 });
+    assert.deepStrictEqual(split.x, here.x);
+    assert.deepStrictEqual({ train: split.train, test: split.test },
+      descent.trainTestSplit(101, { testFraction: 0.3, labels: here.labels, seed: 4 }));
+    assert.equal(split.train.length + split.test.length, 101);
+    const line = await client.generate({ name: 'line', n: 10, seed: 2, testFraction: 0.5 });
+    assert.equal(line.labels, null);
+    assert.deepStrictEqual({ train: line.train, test: line.test }, descent.trainTestSplit(10, { testFraction: 0.5, seed: 2 }));
+    await assert.rejects(client.generate({ name: 'moons' }), /generate: name "moons" is not one of circle, xor/);
+    await assert.rejects(client.generate({ name: 'xor', testFraction: 1.5 }), /testFraction/);
+    await assert.rejects(client.generate({ name: 'xor', shape: 3 }), /generate: unknown option 'shape'/);
+  });
+
   it('typed arrays are transferred (the caller\'s empties) unless copy is asked', async (t) => {
     const client = await start(t);
     const data = descent.generate('circle', { n: 64, seed: 9 });
