@@ -349,6 +349,8 @@ export interface TrainingData {
 export interface ProgressEvery {
   ms?: number;
   epochs?: number;
+  /** true: each message carries every epoch's logs finished since the previous one */
+  history?: boolean;
 }
 
 export interface TrainRequest extends TrainingData {
@@ -362,6 +364,8 @@ export interface TrainRequest extends TrainingData {
   earlyStopping?: EarlyStoppingConfig | false;
   /** a number is ms; absent: no progress messages */
   progressEvery?: number | ProgressEvery;
+  /** true: the run starts paused, before its first batch (resume or step it) */
+  paused?: boolean;
 }
 
 /** Steps the paused train run (which takes no data or options), or with no train running a
@@ -394,6 +398,8 @@ export interface TrainProgress {
   samplesPerSecond: number;
   /** on the last progress message of a run */
   final?: true;
+  /** with progressEvery.history: the logs of epochs from .. epoch-1 */
+  history?: { from: number; loss: number[]; val_loss?: number[]; acc?: number[]; val_acc?: number[] };
 }
 
 /** model.fit's History, plus the count of finished epochs. */

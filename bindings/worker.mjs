@@ -15,7 +15,7 @@ const STEP_EPOCHS = 100000;
 const DATA_KEYS = ['x', 'y', 'validationSplit', 'validationData'];
 const TRAIN_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'earlyStopping'];
 const STEP_OPTIONS = ['batchSize', 'shuffle', 'seed'];
-const TRAIN_KEYS = ['modelId', ...DATA_KEYS, ...TRAIN_OPTIONS, 'progressEvery'];
+const TRAIN_KEYS = ['modelId', ...DATA_KEYS, ...TRAIN_OPTIONS, 'progressEvery', 'paused'];
 const STEP_KEYS = ['modelId', 'epoch', ...DATA_KEYS, ...STEP_OPTIONS];
 
 // ------------------------------------------------------------------ transport
@@ -151,6 +151,8 @@ class Run {
     this.pausedMs = 0;
     this.pausedAt = 0;
     this.lastProgress = this.started;
+    // Epochs already sent in a progress message's history (progressEvery.history).
+    this.reportedEpochs = 0;
   }
 
   /** One trainer.run of about SLICE_MS, ending at the next epoch a progress message is due. */
@@ -217,6 +219,14 @@ class Run {
     const data = { epoch, batch, steps, ...lastLogs(this.trainer, epoch) };
     data.stepsPerSecond = steps / seconds;
     data.samplesPerSecond = data.stepsPerSecond * this.rowsPerBatch;
+    if (this.progress.history) {
+      // Every epoch finished since the previous message, so a chart misses none.
+      const { history } = this.trainer.history;
+      const from = this.reportedEpochs;
+      data.history = { from };
+      for (const key of Object.keys(history)) data.history[key] = history[key].slice(from, epoch);
+      this.reportedEpochs = epoch;
+    }
     if (final) data.final = true;
     this.lastProgress = performance.now();
     post({ id: this.trainId, type: MessageType.PROGRESS, data });
@@ -256,8 +266,11 @@ class Run {
 function progressOptions(where, p) {
   if (p === undefined || p === null || p === false) return null;
   if (typeof p === 'number') p = { ms: p };
-  if (typeof p !== 'object') throw failed(`${where}: progressEvery must be a number of ms or {ms, epochs}`);
-  checkKeys(`${where}: progressEvery`, p, ['ms', 'epochs']);
+  if (typeof p !== 'object') throw failed(`${where}: progressEvery must be a number of ms or {ms, epochs, history}`);
+  checkKeys(`${where}: progressEvery`, p, ['ms', 'epochs', 'history']);
+  if (p.history !== undefined && typeof p.history !== 'boolean') {
+    throw failed(`${where}: progressEvery.history must be true or false, got ${String(p.history)}`);
+  }
   const ms = p.ms === undefined ? 0 : p.ms;
   if (typeof ms !== 'number' || !(ms >= 0)) throw failed(`${where}: progressEvery.ms must be a number >= 0`);
   const epochs = p.epochs === undefined ? 0 : p.epochs;
@@ -265,7 +278,7 @@ function progressOptions(where, p) {
     throw failed(`${where}: progressEvery.epochs must be an integer in 0..10000000, got ${String(epochs)}`);
   }
   // ms 0 means after every slice of batches.
-  return { ms: ms || (epochs ? 0 : Number.MIN_VALUE), epochs };
+  return { ms: ms || (epochs ? 0 : Number.MIN_VALUE), epochs, history: p.history === true };
 }
 
 /** Waits out a run that was told to stop; a run still going is an error. */
@@ -348,7 +361,12 @@ const handlers = {
     const d = dataOf('train', entry, data);
     newTrainer(entry, 'train', d, pick(data, TRAIN_OPTIONS));
     const batchSize = data.batchSize === undefined ? 32 : data.batchSize;
+    if (data.paused !== undefined && typeof data.paused !== 'boolean') {
+      throw failed(`train: paused must be true or false, got ${String(data.paused)}`);
+    }
     const run = new Run(entry, id, progress, Math.min(batchSize, rowsOf(d.x, entry.model.inputs)));
+    // paused: the run waits for resume or step before its first batch.
+    if (data.paused) run.pause();
     entry.run = run;
     run.finishing = run.drive();
     return run.finishing;

@@ -128,6 +128,42 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     assert.equal((await client.train(id, { epochs: 1, batchSize: 2000 })).steps, 1);
   });
 
+  it('a train started paused runs no batch until stepped or resumed; history messages miss no epoch', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('xor', { n: 300, seed: 8 });
+    const valid = descent.generate('xor', { n: 50, seed: 9 });
+    const net = { ...CIRCLE_NET, layers: [{ units: 6, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+    const id = await client.createModel(net);
+    const progress = [];
+    const training = client.train(id, {
+      x: data.x, y: data.y, validationData: [valid.x, valid.y], epochs: 40, batchSize: 10, copy: true,
+      paused: true, progressEvery: { ms: 1, history: true }, onProgress: (p) => progress.push(p),
+    });
+    await sleep(30);
+    assert.deepEqual(await client.pause(id), { epoch: 0, batch: 0, steps: 0, paused: true });
+    const stepped = await client.step(id);
+    assert.deepEqual([stepped.epoch, stepped.batch, stepped.steps], [0, 1, 1]);
+    await client.resume(id);
+    const result = await training;
+    assert.equal(result.epochs, 40);
+    // The histories, joined in order, are the run's: each epoch once.
+    const joined = { loss: [], val_loss: [], acc: [], val_acc: [] };
+    let next = 0;
+    for (const p of progress) {
+      assert.equal(p.history.from, next);
+      for (const key of Object.keys(joined)) joined[key].push(...p.history[key]);
+      next = p.epoch;
+    }
+    assert.deepStrictEqual(joined, result.history);
+    // Bit for bit model.fit's run.
+    const here = descent.createModel(net);
+    t.after(() => here.dispose());
+    const fit = here.fit(data.x, data.y, { epochs: 40, batchSize: 10, validationData: [valid.x, valid.y] });
+    assert.deepStrictEqual(result.history, fit.history);
+    await assert.rejects(client.train(id, { epochs: 1, paused: 1 }), /train: paused must be true or false/);
+    await assert.rejects(client.train(id, { epochs: 1, progressEvery: { history: 'yes' } }), /progressEvery.history must be true or false/);
+  });
+
   it('training in the worker gives model.fit\'s numbers bit for bit', async (t) => {
     const client = await start(t);
     const cases = [
