@@ -31,7 +31,8 @@ double rng_normal(rng *r);
 /* Fisher-Yates shuffle of idx[0..n-1]. */
 void rng_shuffle(rng *r, int *idx, int n);
 
-enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DATA = 3, RNG_STREAM_SPLIT = 4, RNG_STREAM_KFOLD = 5 };
+enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DATA = 3, RNG_STREAM_SPLIT = 4, RNG_STREAM_KFOLD = 5,
+       RNG_STREAM_TUNE = 6 };
 
 /* Reads a whole file into a new buffer (free() it), with located errors. */
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err);
