@@ -1,5 +1,6 @@
 /* cli.c - the `descent` command-line tool: train a network on a CSV file, then
- * predict, evaluate, inspect it, or generate toy data sets. */
+ * predict, evaluate, inspect it, generate toy data sets, or tune the
+ * hyper-parameters by cross-validation. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "descent.h"
@@ -12,7 +13,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Usage errors (bad or missing flags) exit 2, failures while running exit 1,
@@ -69,10 +72,13 @@ typedef struct option {
 typedef struct command command;
 
 #define MAX_OPTIONS 64
+#define MAX_REPEATS 16
 
 typedef struct args {
     const command *cmd;
     const char *value[MAX_OPTIONS]; /* by option index; "" for a switch that is on */
+    const char *repeated[MAX_OPTIONS][MAX_REPEATS]; /* every value of a repeatable option, in order */
+    int n_repeated[MAX_OPTIONS];
 } args;
 
 struct command {
@@ -82,7 +88,15 @@ struct command {
     const option *options;
     int n_options;
     int (*run)(const args *a);
+    const char *const *repeatable;  /* NULL-terminated: options that may be given many times, each value kept */
 };
+
+static int is_repeatable(const command *c, const char *name)
+{
+    for (const char *const *r = c->repeatable; r && *r; r++)
+        if (strcmp(*r, name) == 0) return 1;
+    return 0;
+}
 
 static const option train_options[] = {
     {"--data", "FILE", "CSV file with a header row (required)"},
@@ -163,27 +177,73 @@ static const option info_options[] = {
     {"--help", NULL, "show this help"},
 };
 
+static const option tune_options[] = {
+    {"--data", "FILE", "CSV file with a header row (required)"},
+    {"--target", "NAME|INDEX", "target column: a name, or a 0-based index when all digits (default: the last column)"},
+    {"--task", "MODE", "auto|classification|regression (default: auto, as for train)"},
+    {"--grid", "NAME=V1,V2,...", "values to search for one hyper-parameter, like lr=0.001,0.01 or layers=8,16x16; "
+                                 "repeat for more, and every combination is tried (random search draws from the "
+                                 "lists instead). NAME: lr (> 0), batch "
+                                 "(1..2147483647 or full), optimizer (sgd|momentum|nesterov|adagrad|rmsprop|adam), "
+                                 "layers (hidden sizes joined by x, like 8 or 16x16, or none), activation "
+                                 "(linear|relu|leaky_relu|sigmoid|tanh|softmax), l2 (>= 0), epochs (1..1000000)"},
+    {"--random", "N", "random search: draw N configurations, 1..100000, from the --grid lists and --range ranges "
+                      "(default: grid search over every combination)"},
+    {"--range", "NAME=LO:HI", "with --random, draw NAME from a range: lr and l2 log-uniformly in [LO, HI] (LO > 0), "
+                              "batch and epochs uniformly among the integers LO..HI; repeatable"},
+    {"--folds", "K", "cross-validation folds, 2..20 (stratified for classification) (default: 5)"},
+    {"--metric", "NAME", "auto|loss|accuracy|f1|r2|rmse: the score to rank by; accuracy and f1 for classification, "
+                         "r2 and rmse for regression (default: auto: accuracy for classification, r2 for regression)"},
+    {"--layers", "LIST", "hidden layer sizes when not searched, comma-separated, each 1..100000, at most 8 layers, or "
+                         "'none' (default: 16,16)"},
+    {"--activation", "NAME", "hidden activation when not searched (default: relu)"},
+    {"--optimizer", "NAME", "optimizer when not searched (default: adam)"},
+    {"--lr", "X", "learning rate when not searched, > 0 (default: the optimizer's: 0.01 for sgd, momentum, nesterov, "
+                  "adagrad; 0.001 for rmsprop, adam)"},
+    {"--batch", "N|full", "rows per step when not searched, 1..2147483647, or 'full' (default: 32)"},
+    {"--epochs", "N", "epochs when not searched, 1..1000000 (default: 100)"},
+    {"--l2", "X", "L2 penalty on every kernel when not searched, >= 0 (default: 0)"},
+    {"--test-split", "X", "fraction of rows held out before the folds, by a seeded (stratified) draw; the best "
+                          "configuration is retrained on the rest and scored on them, [0, 1); 0 uses every row for "
+                          "the folds (default: 0.2)"},
+    {"--no-standardize", NULL, "do not scale the inputs to mean 0, std 1 (default: scale, fitted on each fold's "
+                               "training rows)"},
+    {"--no-scale-target", NULL, "regression: do not standardize the target (default: scale)"},
+    {"--seed", "N", "seed for the split, the folds, the draws and every model, 0..4294967295 (default: 1)"},
+    {"--out", "FILE", "also write every configuration's results, ranked, to FILE.csv or FILE.json (default: none)"},
+    {"--save", "FILE", "retrain the best configuration on the training rows and write that model to FILE "
+                       "(default: not saved)"},
+    {"--quiet", NULL, "no progress on stderr (default: a progress bar on a terminal, else a line per configuration)"},
+    {"--help", NULL, "show this help"},
+};
+
 _Static_assert(sizeof train_options / sizeof train_options[0] <= MAX_OPTIONS, "raise MAX_OPTIONS");
+_Static_assert(sizeof tune_options / sizeof tune_options[0] <= MAX_OPTIONS, "raise MAX_OPTIONS");
+static const char *const tune_repeatable[] = {"--grid", "--range", NULL};
 
 static int cmd_train(const args *a);
 static int cmd_predict(const args *a);
 static int cmd_evaluate(const args *a);
 static int cmd_generate(const args *a);
 static int cmd_info(const args *a);
+static int cmd_tune(const args *a);
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const command commands[] = {
     {"train", "descent train --data FILE [options]", "train a network on a CSV file and report its scores",
-     train_options, COUNT(train_options), cmd_train},
+     train_options, COUNT(train_options), cmd_train, NULL},
     {"predict", "descent predict --model FILE --data FILE [--out FILE]", "write a model's predictions as CSV",
-     predict_options, COUNT(predict_options), cmd_predict},
+     predict_options, COUNT(predict_options), cmd_predict, NULL},
     {"evaluate", "descent evaluate --model FILE --data FILE [--target NAME]",
-     "print a model's loss and scores on a CSV", evaluate_options, COUNT(evaluate_options), cmd_evaluate},
+     "print a model's loss and scores on a CSV", evaluate_options, COUNT(evaluate_options), cmd_evaluate, NULL},
     {"generate", "descent generate --set NAME [--n N] [--noise X] [--seed N] [--out FILE]",
-     "write a toy data set as CSV", generate_options, COUNT(generate_options), cmd_generate},
+     "write a toy data set as CSV", generate_options, COUNT(generate_options), cmd_generate, NULL},
     {"info", "descent info --model FILE [--weights]", "describe a saved model", info_options, COUNT(info_options),
-     cmd_info},
+     cmd_info, NULL},
+    {"tune", "descent tune --data FILE [--grid NAME=V1,V2,...]... [--random N [--range NAME=LO:HI]...] [options]",
+     "search hyper-parameters by k-fold cross-validation and rank them", tune_options, COUNT(tune_options),
+     cmd_tune, tune_repeatable},
 };
 
 /* Prints text from column `indent`, wrapping at 79 columns. */
@@ -248,7 +308,8 @@ static int option_index(const command *c, const char *name)
     return -1;
 }
 
-/* Accepts "--flag value" and "--flag=value"; the last of repeated flags wins. */
+/* Accepts "--flag value" and "--flag=value"; the last of repeated flags wins,
+ * except that a repeatable one keeps every value. */
 static int parse_args(const command *c, int argc, char **argv, args *a)
 {
     memset(a, 0, sizeof *a);
@@ -279,6 +340,11 @@ static int parse_args(const command *c, int argc, char **argv, args *a)
             a->value[k] = argv[++i];
         } else {
             return usage_error("%s needs a value: %s", o->name, o->help);
+        }
+        if (is_repeatable(c, o->name)) {
+            if (a->n_repeated[k] == MAX_REPEATS)
+                return usage_error("%s may be given at most %d times", o->name, MAX_REPEATS);
+            a->repeated[k][a->n_repeated[k]++] = a->value[k];
         }
     }
     return EXIT_OK;
@@ -1017,6 +1083,653 @@ done:
     return rc;
 }
 
+/* ----------------------------------------------------------------- tune */
+
+/* The CLI's short names of the searched parameters, in descent_tune_param order. */
+static const char *const tune_short[DESCENT_TUNE_PARAMS] = {"lr",         "batch", "optimizer", "layers",
+                                                            "activation", "l2",    "epochs"};
+static const char *const tune_base_flag[DESCENT_TUNE_PARAMS] = {"--lr",         "--batch", "--optimizer", "--layers",
+                                                                "--activation", "--l2",    "--epochs"};
+
+typedef struct tune_cli {
+    descent_search_spec spec;
+    descent_tune_axis axes[DESCENT_TUNE_PARAMS];
+    double *values[DESCENT_TUNE_PARAMS];
+    descent_tune_layers *layers[DESCENT_TUNE_PARAMS];
+    int metric;                     /* -1: auto */
+    const char *data, *target, *out, *save;
+    int task, out_json;
+} tune_cli;
+
+static void tune_cli_free(tune_cli *t)
+{
+    for (int i = 0; i < DESCENT_TUNE_PARAMS; i++) {
+        free(t->values[i]);
+        free(t->layers[i]);
+    }
+}
+
+static int tune_param_of(const char *flag, const char *arg, const char *name, size_t len, descent_tune_param *p)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf) return usage_error("%s %s: expected NAME=..., NAME one of lr, batch, "
+                                                          "optimizer, layers, activation, l2, epochs", flag, arg);
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    for (int i = 0; i < DESCENT_TUNE_PARAMS; i++) {
+        if (strcmp(buf, tune_short[i]) == 0 || strcmp(buf, descent_tune_param_name((descent_tune_param)i)) == 0) {
+            *p = (descent_tune_param)i;
+            return EXIT_OK;
+        }
+    }
+    return usage_error("%s %s: unknown parameter '%s': expected one of lr, batch, optimizer, layers, activation, "
+                       "l2, epochs",
+                       flag, arg, buf);
+}
+
+/* A whole-string finite number. */
+static int parse_real(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || isspace((unsigned char)*s) || *end != '\0' || errno == ERANGE || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+/* One --grid value for parameter p; 0 with a message when it is not allowed. */
+static int tune_value(const char *arg, descent_tune_param p, const char *item, double *v, descent_tune_layers *l)
+{
+    long long n;
+    descent_error err;
+    switch (p) {
+    case DESCENT_TUNE_LEARNING_RATE:
+        if (parse_real(item, v) && *v > 0 && *v <= FLT_MAX) return EXIT_OK;
+        return usage_error("--grid %s: '%s' is not a learning rate: expected a number > 0", arg, item);
+    case DESCENT_TUNE_L2:
+        if (parse_real(item, v) && *v >= 0 && *v <= FLT_MAX) return EXIT_OK;
+        return usage_error("--grid %s: '%s' is not an L2 rate: expected a number >= 0", arg, item);
+    case DESCENT_TUNE_BATCH_SIZE:
+        if (strcmp(item, "full") == 0) {
+            *v = 0;
+            return EXIT_OK;
+        }
+        if (parse_integer(item, 1, INT_MAX, &n)) {
+            *v = (double)n;
+            return EXIT_OK;
+        }
+        return usage_error("--grid %s: '%s' is not a batch size: expected an integer in 1..%d or 'full'", arg, item,
+                           INT_MAX);
+    case DESCENT_TUNE_EPOCHS:
+        if (parse_integer(item, 1, 1000000, &n)) {
+            *v = (double)n;
+            return EXIT_OK;
+        }
+        return usage_error("--grid %s: '%s' is not a number of epochs: expected an integer in 1..1000000", arg, item);
+    case DESCENT_TUNE_OPTIMIZER: {
+        descent_optimizer_kind k;
+        if (descent_optimizer_parse(item, &k, &err) != DESCENT_OK) return usage_error("--grid %s: %s", arg, err.message);
+        *v = (double)k;
+        return EXIT_OK;
+    }
+    case DESCENT_TUNE_ACTIVATION: {
+        descent_activation act;
+        if (descent_activation_parse(item, &act, &err) != DESCENT_OK)
+            return usage_error("--grid %s: %s", arg, err.message);
+        *v = (double)act;
+        return EXIT_OK;
+    }
+    case DESCENT_TUNE_LAYERS:
+        if (strchr(item, ',') || descent_tune_layers_parse(item, l, &err) != DESCENT_OK)
+            return usage_error("--grid %s: '%s' is not a list of hidden layers: expected sizes 1..100000 joined by x "
+                               "(like 8 or 16x16; at most 8 layers) or none",
+                               arg, item);
+        return EXIT_OK;
+    }
+    return EXIT_USAGE;
+}
+
+/* A parameter is set once: by one --grid or --range, or by its base flag. */
+static int tune_claim(const args *a, const tune_cli *t, const char *flag, const char *arg, descent_tune_param p)
+{
+    for (int i = 0; i < t->spec.n_axes; i++)
+        if (t->axes[i].param == p)
+            return usage_error("%s %s: %s is already searched by an earlier --grid or --range", flag, arg,
+                               tune_short[p]);
+    if (has(a, tune_base_flag[p]))
+        return usage_error("%s %s and %s both set %s: give one of them", flag, arg, tune_base_flag[p], tune_short[p]);
+    return EXIT_OK;
+}
+
+static int tune_grid(const args *a, tune_cli *t, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || !eq[1])
+        return usage_error("--grid must be NAME=V1,V2,... like lr=0.001,0.01 or layers=8,16x16 (got '%s')", arg);
+    descent_tune_param p;
+    int rc;
+    if ((rc = tune_param_of("--grid", arg, arg, (size_t)(eq - arg), &p))) return rc;
+    if ((rc = tune_claim(a, t, "--grid", arg, p))) return rc;
+    int n = 1;
+    for (const char *q = eq + 1; *q; q++) n += *q == ',';
+    double *values = calloc((size_t)n, sizeof *values);
+    descent_tune_layers *layers = calloc((size_t)n, sizeof *layers);
+    if (!values || !layers) {
+        free(values);
+        free(layers);
+        return runtime_error("out of memory");
+    }
+    const char *q = eq + 1;
+    for (int i = 0; i < n; i++) {
+        size_t len = strcspn(q, ",");
+        char item[64];
+        if (len == 0 || len >= sizeof item) {
+            free(values);
+            free(layers);
+            return usage_error("--grid %s: value %d is %s", arg, i + 1, len ? "too long" : "empty");
+        }
+        memcpy(item, q, len);
+        item[len] = '\0';
+        if ((rc = tune_value(arg, p, item, &values[i], &layers[i]))) {
+            free(values);
+            free(layers);
+            return rc;
+        }
+        q += len + 1;
+    }
+    int k = t->spec.n_axes++;
+    t->axes[k] = (descent_tune_axis){p, n, p == DESCENT_TUNE_LAYERS ? NULL : values,
+                                     p == DESCENT_TUNE_LAYERS ? layers : NULL, 0, 0};
+    if (p == DESCENT_TUNE_LAYERS) {
+        free(values);
+        t->layers[k] = layers;
+    } else {
+        free(layers);
+        t->values[k] = values;
+    }
+    return EXIT_OK;
+}
+
+static int tune_range(const args *a, tune_cli *t, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    const char *colon = eq ? strchr(eq, ':') : NULL;
+    if (!eq || !colon)
+        return usage_error("--range must be NAME=LO:HI like lr=1e-4:1e-1 or epochs=10:100 (got '%s')", arg);
+    descent_tune_param p;
+    int rc;
+    if ((rc = tune_param_of("--range", arg, arg, (size_t)(eq - arg), &p))) return rc;
+    if (p != DESCENT_TUNE_LEARNING_RATE && p != DESCENT_TUNE_L2 && p != DESCENT_TUNE_BATCH_SIZE &&
+        p != DESCENT_TUNE_EPOCHS)
+        return usage_error("--range %s: %s is drawn from a list: use --grid %s=... (ranges are for lr, l2, batch and "
+                           "epochs)",
+                           arg, tune_short[p], tune_short[p]);
+    if ((rc = tune_claim(a, t, "--range", arg, p))) return rc;
+    char lo_s[64], hi_s[64];
+    size_t lo_len = (size_t)(colon - eq - 1), hi_len = strlen(colon + 1);
+    if (lo_len == 0 || hi_len == 0 || lo_len >= sizeof lo_s || hi_len >= sizeof hi_s)
+        return usage_error("--range %s: expected LO:HI with both ends", arg);
+    memcpy(lo_s, eq + 1, lo_len);
+    lo_s[lo_len] = '\0';
+    memcpy(hi_s, colon + 1, hi_len + 1);
+    double lo, hi;
+    if (p == DESCENT_TUNE_LEARNING_RATE || p == DESCENT_TUNE_L2) {
+        if (!parse_real(lo_s, &lo) || !parse_real(hi_s, &hi) || !(lo > 0) || !(hi >= lo) || hi > FLT_MAX)
+            return usage_error("--range %s: expected numbers 0 < LO <= HI (drawn log-uniformly)", arg);
+    } else {
+        long long l, h, top = p == DESCENT_TUNE_EPOCHS ? 1000000 : INT_MAX;
+        if (!parse_integer(lo_s, 1, top, &l) || !parse_integer(hi_s, 1, top, &h) || h < l)
+            return usage_error("--range %s: expected integers 1 <= LO <= HI <= %lld", arg, top);
+        lo = (double)l;
+        hi = (double)h;
+    }
+    t->axes[t->spec.n_axes++] = (descent_tune_axis){p, 0, NULL, NULL, lo, hi};
+    return EXIT_OK;
+}
+
+static const char *metric_name(int i) { return descent_tune_metric_name((descent_tune_metric)i); }
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    if (n < m) return 0;
+    for (size_t i = 0; i < m; i++)
+        if (tolower((unsigned char)s[n - m + i]) != suffix[i]) return 0;
+    return 1;
+}
+
+/* Reads and checks every flag before the data is read. */
+static int read_tune_cli(const args *a, tune_cli *t)
+{
+    memset(t, 0, sizeof *t);
+    t->spec = descent_search_defaults();
+    t->spec.axes = t->axes;
+    int rc, k;
+    long long v;
+    double x;
+    if ((rc = require(a, "--data", &t->data))) return rc;
+    t->target = get(a, "--target");
+    t->out = get(a, "--out");
+    t->save = get(a, "--save");
+    if (t->target && !*t->target) return usage_error("--target must be a column name or 0-based index (got '')");
+    if (t->save && !*t->save) return usage_error("--save needs a file name (got '')");
+    if (t->out) {
+        if (has_suffix(t->out, ".json")) t->out_json = 1;
+        else if (!has_suffix(t->out, ".csv"))
+            return usage_error("--out must name a .csv or .json file (got '%s')", t->out);
+    }
+    if ((rc = get_choice(a, "--task", task_name, NULL, DESCENT_TASK_AUTO, &t->task))) return rc;
+    if ((rc = get_choice(a, "--metric", metric_name, "auto", -1, &t->metric))) return rc;
+    if ((rc = get_integer(a, "--folds", 5, 2, DESCENT_TUNE_MAX_FOLDS, &v))) return rc;
+    t->spec.folds = (int)v;
+    if ((rc = get_integer(a, "--seed", 1, 0, 4294967295LL, &v))) return rc;
+    t->spec.seed = (uint32_t)v;
+    if ((rc = get_number(a, "--test-split", 0.2, UNIT_OPEN, &x))) return rc;
+    t->spec.test_fraction = (float)x;
+    t->spec.no_standardize = has(a, "--no-standardize");
+    t->spec.no_scale_target = has(a, "--no-scale-target");
+    if (has(a, "--random")) {
+        if ((rc = get_integer(a, "--random", 0, 1, DESCENT_TUNE_MAX_CONFIGS, &v))) return rc;
+        t->spec.mode = DESCENT_SEARCH_RANDOM;
+        t->spec.draws = (int)v;
+    }
+
+    /* The base configuration: what is not searched. */
+    descent_tune_config *b = &t->spec.base;
+    if ((rc = get_choice(a, "--optimizer", optimizer_name, NULL, DESCENT_OPT_ADAM, &k))) return rc;
+    b->optimizer = (descent_optimizer_kind)k;
+    if ((rc = get_choice(a, "--activation", activation_name, NULL, DESCENT_ACT_RELU, &k))) return rc;
+    b->activation = (descent_activation)k;
+    if ((rc = get_number(a, "--lr", 0, POSITIVE, &b->learning_rate))) return rc;
+    if ((rc = get_number(a, "--l2", 0, NON_NEGATIVE, &b->l2))) return rc;
+    if ((rc = get_integer(a, "--epochs", 100, 1, 1000000, &v))) return rc;
+    b->epochs = (int)v;
+    const char *batch = get(a, "--batch");
+    if (batch && strcmp(batch, "full") == 0) {
+        b->batch_size = 0;
+    } else if (batch && !parse_integer(batch, 1, INT_MAX, &v)) {
+        return usage_error("--batch must be an integer in 1..%d or 'full' (got '%s')", INT_MAX, batch);
+    } else {
+        b->batch_size = batch ? (int)v : 32;
+    }
+    int *units, n_hidden;
+    if ((rc = parse_layers(get(a, "--layers") ? get(a, "--layers") : "16,16", &units, &n_hidden))) return rc;
+    if (n_hidden > DESCENT_TUNE_MAX_LAYERS) {
+        free(units);
+        return usage_error("--layers has %d hidden layers; tune takes at most %d", n_hidden, DESCENT_TUNE_MAX_LAYERS);
+    }
+    b->layers.count = n_hidden;
+    for (int i = 0; i < n_hidden; i++) b->layers.units[i] = units[i];
+    free(units);
+
+    int grid = option_index(a->cmd, "--grid"), ranges = option_index(a->cmd, "--range");
+    if (a->n_repeated[ranges] && t->spec.mode != DESCENT_SEARCH_RANDOM)
+        return usage_error("--range %s is for random search: add --random N", a->repeated[ranges][0]);
+    for (int i = 0; i < a->n_repeated[grid]; i++)
+        if ((rc = tune_grid(a, t, a->repeated[grid][i]))) return rc;
+    for (int i = 0; i < a->n_repeated[ranges]; i++)
+        if ((rc = tune_range(a, t, a->repeated[ranges][i]))) return rc;
+    if (t->spec.mode == DESCENT_SEARCH_RANDOM && t->spec.n_axes == 0)
+        return usage_error("--random %d has nothing to draw: add --range NAME=LO:HI or --grid NAME=V1,V2,...",
+                           t->spec.draws);
+    return EXIT_OK;
+}
+
+/* A parameter's value in a configuration, as the CLI writes it. */
+static void tune_format(const descent_tune_config *c, descent_tune_param p, char *buf, size_t size)
+{
+    switch (p) {
+    case DESCENT_TUNE_LEARNING_RATE: snprintf(buf, size, "%g", c->learning_rate); break;
+    case DESCENT_TUNE_BATCH_SIZE:
+        if (c->batch_size) snprintf(buf, size, "%d", c->batch_size);
+        else snprintf(buf, size, "full");
+        break;
+    case DESCENT_TUNE_OPTIMIZER: snprintf(buf, size, "%s", descent_optimizer_name(c->optimizer)); break;
+    case DESCENT_TUNE_LAYERS: descent_tune_layers_format(&c->layers, buf, size); break;
+    case DESCENT_TUNE_ACTIVATION: snprintf(buf, size, "%s", descent_activation_name(c->activation)); break;
+    case DESCENT_TUNE_L2: snprintf(buf, size, "%g", c->l2); break;
+    case DESCENT_TUNE_EPOCHS: snprintf(buf, size, "%d", c->epochs); break;
+    }
+}
+
+/* "lr=0.01 layers=16x16": the searched parameters, or all of them when none is. */
+static void tune_label(const tune_cli *t, const descent_tune_config *c, int all, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    int n = all || t->spec.n_axes == 0 ? DESCENT_TUNE_PARAMS : t->spec.n_axes;
+    for (int i = 0; i < n && used < size; i++) {
+        descent_tune_param p = all || t->spec.n_axes == 0 ? (descent_tune_param)i : t->axes[i].param;
+        char v[160];
+        tune_format(c, p, v, sizeof v);
+        int w = snprintf(buf + used, size - used, "%s%s=%s", i ? " " : "", tune_short[p], v);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}
+
+static volatile sig_atomic_t tune_interrupted = 0;
+
+static void on_interrupt(int sig)
+{
+    tune_interrupted = 1;
+    signal(sig, SIG_DFL);           /* a second ^C ends the program at once */
+}
+
+typedef struct tune_view {
+    const tune_cli *t;
+    const char *metric;
+    int tty, quiet, total;
+    double last_ms;
+} tune_view;
+
+static double monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int on_tune(const descent_tune_progress *p, void *user)
+{
+    tune_view *v = user;
+    if (tune_interrupted) return 1;
+    if (v->quiet || p->event == DESCENT_TUNE_BATCH) return 0;
+    if (v->tty) {
+        double now = monotonic_ms();
+        if (p->event == DESCENT_TUNE_EPOCH && now - v->last_ms < 100) return 0;
+        v->last_ms = now;
+        enum { WIDTH = 20 };
+        char bar[WIDTH + 1];
+        int done = p->fold == p->folds && p->event != DESCENT_TUNE_CONFIG ? v->total : p->done;
+        int filled = (int)((long long)done * WIDTH / (v->total ? v->total : 1));
+        for (int i = 0; i < WIDTH; i++) bar[i] = i < filled ? '#' : '.';
+        bar[WIDTH] = '\0';
+        if (p->fold == p->folds && p->event != DESCENT_TUNE_CONFIG)
+            fprintf(stderr, "\r[%s] retraining the best: epoch %d/%d\033[K", bar, p->epoch, p->epochs);
+        else if (p->event == DESCENT_TUNE_CONFIG)
+            fprintf(stderr, "\r[%s] %d/%d configurations\033[K", bar, p->done, v->total);
+        else
+            fprintf(stderr, "\r[%s] %d/%d configurations, fold %d/%d, epoch %d/%d\033[K", bar, p->done, v->total,
+                    p->fold + 1, p->folds, p->epoch, p->epochs);
+    } else if (p->event == DESCENT_TUNE_CONFIG && p->result) {
+        char label[512];
+        tune_label(v->t, &p->result->config, 0, label, sizeof label);
+        fprintf(stderr, "configuration %d/%d: %s: ", p->done, v->total, label);
+        if (isnan(p->result->mean))
+            fprintf(stderr, "diverged in %d of %d folds", p->result->diverged, p->result->folds);
+        else
+            fprintf(stderr, "%s %.4f ± %.4f", v->metric, p->result->mean, p->result->std);
+        fprintf(stderr, " (%.2f s)\n", p->result->time_ms / 1000);
+    }
+    fflush(stderr);
+    return 0;
+}
+
+static void print_tune_table(const tune_cli *t, const descent_search *s, const int *order, int n, const char *metric)
+{
+    int axes = t->spec.n_axes, shown = axes ? axes : DESCENT_TUNE_PARAMS;
+    int folds = t->spec.folds;
+    int width[DESCENT_TUNE_PARAMS];
+    char v[160];
+    for (int i = 0; i < shown; i++) {
+        descent_tune_param p = axes ? t->axes[i].param : (descent_tune_param)i;
+        width[i] = (int)strlen(tune_short[p]);
+        for (int r = 0; r < n; r++) {
+            tune_format(&descent_search_result(s, order[r])->config, p, v, sizeof v);
+            if ((int)strlen(v) > width[i]) width[i] = (int)strlen(v);
+        }
+    }
+    char head[64];
+    snprintf(head, sizeof head, "%s (mean ± sd)", metric);
+    int score_w = (int)strlen(head) > 17 ? (int)strlen(head) : 17;
+    printf("rank");
+    for (int i = 0; i < shown; i++) printf("  %-*s", width[i], tune_short[axes ? (int)t->axes[i].param : i]);
+    printf("  %-*s  %-*s  %8s\n", score_w, head, folds * 8 - 1, "folds", "time");
+    for (int r = 0; r < n; r++) {
+        const descent_tune_result *res = descent_search_result(s, order[r]);
+        printf("%4d", r + 1);
+        for (int i = 0; i < shown; i++) {
+            tune_format(&res->config, axes ? t->axes[i].param : (descent_tune_param)i, v, sizeof v);
+            printf("  %-*s", width[i], v);
+        }
+        char score[64];
+        if (isnan(res->mean)) snprintf(score, sizeof score, "diverged (%d/%d)", res->diverged, res->folds);
+        else snprintf(score, sizeof score, "%.4f ± %.4f", res->mean, res->std);
+        /* ± is two bytes but one column. */
+        printf("  %-*s  ", score_w + (isnan(res->mean) ? 0 : 1), score);
+        for (int f = 0; f < folds; f++) {
+            if (isnan(res->scores[f])) printf("%s%7s", f ? " " : "", "-");
+            else printf("%s%7.4f", f ? " " : "", res->scores[f]);
+        }
+        printf("  %6.2f s\n", res->time_ms / 1000);
+    }
+}
+
+static void json_number(FILE *f, double v)
+{
+    if (isfinite(v)) fprintf(f, "%.9g", v);
+    else fputs("null", f);
+}
+
+static void json_config(FILE *f, const descent_tune_config *c)
+{
+    fprintf(f, "{\"learning_rate\": %.9g, \"batch_size\": ", c->learning_rate);
+    if (c->batch_size) fprintf(f, "%d", c->batch_size);
+    else fputs("\"full\"", f);
+    fprintf(f, ", \"optimizer\": \"%s\", \"layers\": [", descent_optimizer_name(c->optimizer));
+    for (int i = 0; i < c->layers.count; i++) fprintf(f, "%s%d", i ? ", " : "", c->layers.units[i]);
+    fprintf(f, "], \"activation\": \"%s\", \"l2\": %.9g, \"epochs\": %d}", descent_activation_name(c->activation),
+            c->l2, c->epochs);
+}
+
+static int write_tune_results(const tune_cli *t, const descent_search *s, const int *order, int n,
+                              const descent_tune_test *test)
+{
+    FILE *f = fopen(t->out, "w");
+    if (!f) return runtime_error("cannot write '%s': %s", t->out, strerror(errno));
+    const char *metric = descent_tune_metric_name(t->spec.metric);
+    int folds = t->spec.folds;
+    if (t->out_json) {
+        fprintf(f, "{\n  \"metric\": \"%s\",\n  \"higher_is_better\": %s,\n  \"mode\": \"%s\",\n  \"folds\": %d,\n"
+                   "  \"seed\": %lu,\n  \"train_rows\": %d,\n  \"test_rows\": %d,\n  \"configurations\": [",
+                metric, descent_tune_metric_higher_is_better(t->spec.metric) ? "true" : "false",
+                t->spec.mode == DESCENT_SEARCH_RANDOM ? "random" : "grid", folds, (unsigned long)t->spec.seed,
+                descent_search_train_rows(s), descent_search_test_rows(s));
+        for (int r = 0; r < n; r++) {
+            const descent_tune_result *res = descent_search_result(s, order[r]);
+            fprintf(f, "%s\n    {\"rank\": %d, \"index\": %d, \"config\": ", r ? "," : "", r + 1, res->index);
+            json_config(f, &res->config);
+            fputs(", \"mean\": ", f);
+            json_number(f, res->mean);
+            fputs(", \"std\": ", f);
+            json_number(f, res->std);
+            fputs(", \"scores\": [", f);
+            for (int k = 0; k < folds; k++) {
+                if (k) fputs(", ", f);
+                json_number(f, res->scores[k]);
+            }
+            fprintf(f, "], \"diverged\": %d, \"time_ms\": %.3f}", res->diverged, res->time_ms);
+        }
+        fprintf(f, "\n  ],\n  \"best\": %d", n ? order[0] : -1);
+        if (test && test->test_rows) {
+            fprintf(f, ",\n  \"test\": {\"index\": %d, \"train_rows\": %d, \"test_rows\": %d, \"score\": ", test->index,
+                    test->train_rows, test->test_rows);
+            json_number(f, test->score);
+            fputs(", \"loss\": ", f);
+            json_number(f, test->loss);
+            const char *names[] = {"accuracy", "precision", "recall", "f1", "mse", "rmse", "mae", "r2"};
+            const double vals[] = {test->metrics.accuracy, test->metrics.precision, test->metrics.recall,
+                                   test->metrics.f1, test->metrics.mse, test->metrics.rmse, test->metrics.mae,
+                                   test->metrics.r2};
+            for (int i = 0; i < 8; i++) {
+                if (isnan(vals[i])) continue;
+                fprintf(f, ", \"%s\": ", names[i]);
+                json_number(f, vals[i]);
+            }
+            fprintf(f, ", \"time_ms\": %.3f}", test->time_ms);
+        }
+        fputs("\n}\n", f);
+    } else {
+        fprintf(f, "rank,index,learning_rate,batch_size,optimizer,layers,activation,l2,epochs,%s_mean,%s_std", metric,
+                metric);
+        for (int k = 0; k < folds; k++) fprintf(f, ",fold_%d", k + 1);
+        fputs(",diverged,time_ms\n", f);
+        for (int r = 0; r < n; r++) {
+            const descent_tune_result *res = descent_search_result(s, order[r]);
+            const descent_tune_config *c = &res->config;
+            char layers[160];
+            descent_tune_layers_format(&c->layers, layers, sizeof layers);
+            fprintf(f, "%d,%d,%.9g,", r + 1, res->index, c->learning_rate);
+            if (c->batch_size) fprintf(f, "%d", c->batch_size);
+            else fputs("full", f);
+            fprintf(f, ",%s,%s,%s,%.9g,%d,%.9g,%.9g", descent_optimizer_name(c->optimizer), layers,
+                    descent_activation_name(c->activation), c->l2, c->epochs, res->mean, res->std);
+            for (int k = 0; k < folds; k++) fprintf(f, ",%.9g", res->scores[k]);
+            fprintf(f, ",%d,%.3f\n", res->diverged, res->time_ms);
+        }
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) return runtime_error("cannot write '%s': %s", t->out, strerror(errno));
+    return EXIT_OK;
+}
+
+/* The CSV reader's options for --target and --task. */
+static int csv_target_options(const char *target, int task, descent_csv_options *csv)
+{
+    *csv = descent_csv_defaults();
+    csv->task = (descent_task)task;
+    if (target && all_digits(target)) {
+        long long index;
+        if (!parse_integer(target, 0, INT_MAX, &index))
+            return usage_error("--target index must be in 0..%d (got '%s')", INT_MAX, target);
+        csv->target_index = (int)index;
+    } else if (target) {
+        csv->target = target;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_tune(const args *a)
+{
+    tune_cli t;
+    int rc = read_tune_cli(a, &t);
+    if (rc) {
+        tune_cli_free(&t);
+        return rc;
+    }
+    descent_error err;
+    descent_dataset *ds = NULL;
+    descent_search *s = NULL;
+    descent_model *best_model = NULL;
+    int *order = NULL;
+    descent_csv_options csv;
+    if ((rc = csv_target_options(t.target, t.task, &csv))) goto done;
+    ds = descent_csv_read_file(t.data, &csv, &err);
+    if (!ds) {
+        rc = file_error(t.data, &err);
+        goto done;
+    }
+    int classify = ds->classes >= 2;
+    t.spec.metric = t.metric >= 0 ? (descent_tune_metric)t.metric : classify ? DESCENT_METRIC_ACCURACY
+                                                                               : DESCENT_METRIC_R2;
+    tune_view view = {&t, descent_tune_metric_name(t.spec.metric), isatty(fileno(stderr)), has(a, "--quiet"), 0, 0};
+    t.spec.on_progress = on_tune;
+    t.spec.user = &view;
+    s = descent_search_create(ds, &t.spec, &err);
+    if (!s) {
+        rc = err.code == DESCENT_ERR_ARGUMENT ? usage_error("%s", err.message) : runtime_error("%s", err.message);
+        goto done;
+    }
+    int count = descent_search_count(s);
+    view.total = count;
+    const char *metric = view.metric;
+    int higher = descent_tune_metric_higher_is_better(t.spec.metric);
+
+    printf("%d configuration%s (%s search", count, count == 1 ? "" : "s",
+           t.spec.mode == DESCENT_SEARCH_RANDOM ? "random" : "grid");
+    for (int i = 0; i < t.spec.n_axes; i++) {
+        const descent_tune_axis *x = &t.axes[i];
+        const char *sep = i == 0 ? ": " : t.spec.mode == DESCENT_SEARCH_GRID ? " x " : ", ";
+        if (x->count) printf("%s%s %d", sep, tune_short[x->param], x->count);
+        else printf("%s%s %g..%g", sep, tune_short[x->param], x->lo, x->hi);
+    }
+    printf("), %d-fold cross-validation on %d rows, %s (%s is better)", t.spec.folds, descent_search_train_rows(s),
+           metric, higher ? "higher" : "lower");
+    if (descent_search_test_rows(s)) printf("; %d rows held out for testing", descent_search_test_rows(s));
+    printf("\n");
+    fflush(stdout);
+
+    void (*previous)(int) = signal(SIGINT, on_interrupt);
+    descent_status st = descent_search_run(s, &err);
+    if (!view.quiet && view.tty) fputs("\r\033[K", stderr);
+    order = malloc(sizeof(int) * (size_t)count);
+    if (!order) {
+        signal(SIGINT, previous);
+        rc = runtime_error("out of memory");
+        goto done;
+    }
+    int n = descent_search_rank(s, order);
+    if (n > 0) {
+        printf("\n");
+        print_tune_table(&t, s, order, n, metric);
+    }
+    if (st != DESCENT_OK) {
+        signal(SIGINT, previous);
+        if (n > 0 && t.out) write_tune_results(&t, s, order, n, NULL);
+        rc = st == DESCENT_CANCELLED ? runtime_error("interrupted after %d of %d configurations", n, count)
+                                     : runtime_error("%s", err.message);
+        goto done;
+    }
+    const descent_tune_result *best = descent_search_result(s, order[0]);
+    char label[512];
+    tune_label(&t, &best->config, 0, label, sizeof label);
+    printf("\nbest: %s: ", label);
+    if (isnan(best->mean)) printf("every configuration diverged\n");
+    else printf("%s %.4f ± %.4f over %d folds\n", metric, best->mean, best->std, best->folds);
+    tune_label(&t, &best->config, 1, label, sizeof label);
+    printf("  (%s)\n", label);
+
+    descent_tune_test test;
+    int refit = descent_search_test_rows(s) > 0 || t.save;
+    if (refit && !isnan(best->mean)) {
+        fflush(stdout);
+        st = descent_search_refit(s, order[0], &test, &best_model, &err);
+        if (!view.quiet && view.tty) fputs("\r\033[K", stderr);
+        if (st != DESCENT_OK) {
+            signal(SIGINT, previous);
+            rc = st == DESCENT_CANCELLED ? runtime_error("interrupted while retraining the best configuration")
+                                         : runtime_error("retraining the best configuration: %s", err.message);
+            goto done;
+        }
+        printf("\nthe best, retrained on all %d training rows (%.2f s)\n", test.train_rows, test.time_ms / 1000);
+        const descent_dataset *te = descent_search_test_data(s);
+        if (te && (rc = report(best_model, "test", te->x, te->y, te->n))) {
+            signal(SIGINT, previous);
+            goto done;
+        }
+    }
+    signal(SIGINT, previous);
+    if (t.out && (rc = write_tune_results(&t, s, order, n, refit && best_model ? &test : NULL))) goto done;
+    fflush(stdout);
+    if (t.save && best_model) {
+        if (descent_model_save_file(best_model, 0, t.save, &err) != DESCENT_OK) {
+            rc = file_error(t.save, &err);
+            goto done;
+        }
+        if (!view.quiet) fprintf(stderr, "saved the best model to %s\n", t.save);
+    }
+    if (t.out && !view.quiet) fprintf(stderr, "wrote %d configurations to %s\n", n, t.out);
+done:
+    free(order);
+    descent_model_free(best_model);
+    descent_search_free(s);
+    descent_dataset_free(ds);
+    tune_cli_free(&t);
+    return rc;
+}
+
 /* -------------------------------------------------- predict, evaluate */
 
 static int write_predictions(FILE *f, const descent_model *m, const float *pred, int n)
@@ -1372,8 +2085,8 @@ static int cmd_info(const args *a)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("missing command: expected train, predict, evaluate, generate or info (see descent "
-                           "--help)");
+        return usage_error("missing command: expected train, predict, evaluate, generate, info or tune (see "
+                           "descent --help)");
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         print_main_help(stdout);
@@ -1388,8 +2101,8 @@ int main(int argc, char **argv)
         if (strcmp(name, commands[i].name) == 0) c = &commands[i];
     if (!c) {
         if (name[0] == '-') return usage_error("unknown option '%s' (see descent --help)", name);
-        return usage_error("unknown command '%s': expected train, predict, evaluate, generate or info (see descent "
-                           "--help)",
+        return usage_error("unknown command '%s': expected train, predict, evaluate, generate, info or tune (see "
+                           "descent --help)",
                            name);
     }
     /* --help wins over anything else on the line, even a bad flag. */

@@ -560,6 +560,7 @@ typedef struct descent_tune_progress {
     float loss;                     /* the last batch's loss (BATCH), the epoch's training loss (EPOCH) */
     double score;                   /* FOLD: the fold's score; CONFIG: the mean over folds */
     int done, total;                /* configurations finished so far in this run, and in it overall */
+    const struct descent_tune_result *result; /* CONFIG: the configuration's result; else NULL */
 } descent_tune_progress;
 
 /* Called at every event; return nonzero to cancel. The run then stops before
@@ -683,8 +684,9 @@ const descent_tune_result *descent_search_result(const descent_search *search, i
  * fold f), owned by the search, or NULL. */
 descent_status descent_search_curves(const descent_search *search, int index, const float **train_loss,
                                      const float **val_loss, int *epochs, descent_error *err);
-/* The evaluated configurations, best first (NaN means last, then ties by
- * index), into order (count entries); returns how many. */
+/* The evaluated configurations, best first, into order (count entries);
+ * returns how many (0 also when out of memory). Means are compared to 12
+ * significant digits, ties go to the lower index, and NaN means come last. */
 int descent_search_rank(const descent_search *search, int *order);
 /* The best evaluated configuration's index, or -1. */
 int descent_search_best(const descent_search *search);

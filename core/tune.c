@@ -526,6 +526,7 @@ static descent_status cross_validate(const descent_dataset *d, const int *fold, 
     r.p.fold = o->folds;
     r.p.score = res.mean;
     r.p.done = o->done + 1;
+    r.p.result = out;
     if (emit(&r)) s = DESCENT_CANCELLED;
 done:
     free(xtr);
@@ -999,42 +1000,70 @@ descent_status descent_search_curves(const descent_search *s, int index, const f
     return DESCENT_OK;
 }
 
-/* Best first: a NaN mean last, then ties by index. */
-static int better(descent_tune_metric metric, const descent_tune_result *a, const descent_tune_result *b)
+/* The ranking key: the mean to 12 significant digits, so means that differ
+ * only by rounding (the same accuracy reached through different folds) tie,
+ * and ties go to the lower index. A key, not a tolerance, keeps the order
+ * total; the JS pool ranks with the same rule. */
+typedef struct rank_key {
+    double key;
+    int index, nan;
+} rank_key;
+
+static double rank_value(double mean)
 {
-    int an = isnan(a->mean), bn = isnan(b->mean);
-    if (an != bn) return bn;
-    if (!an && a->mean != b->mean)
-        return descent_tune_metric_higher_is_better(metric) ? a->mean > b->mean : a->mean < b->mean;
-    return a->index < b->index;
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.12g", mean);
+    return strtod(buf, NULL);
+}
+
+static descent_tune_metric rank_metric;     /* qsort has no context argument; set just before sorting */
+
+static int cmp_rank(const void *pa, const void *pb)
+{
+    const rank_key *a = pa, *b = pb;
+    if (a->nan != b->nan) return a->nan - b->nan;
+    if (!a->nan && a->key != b->key) {
+        int a_first = descent_tune_metric_higher_is_better(rank_metric) ? a->key > b->key : a->key < b->key;
+        return a_first ? -1 : 1;
+    }
+    return (a->index > b->index) - (a->index < b->index);
 }
 
 int descent_search_rank(const descent_search *s, int *order)
 {
     if (!s || !order) return 0;
     int n = 0;
-    /* Insertion sort: stable, no comparator context needed, and searches are small. */
+    for (int i = 0; i < s->count; i++) n += s->results[i].evaluated;
+    rank_key *k = malloc(sizeof *k * (size_t)(n ? n : 1));
+    if (!k) return 0;
+    n = 0;
     for (int i = 0; i < s->count; i++) {
         if (!s->results[i].evaluated) continue;
-        int j = n++;
-        while (j > 0 && better(s->spec.metric, &s->results[i], &s->results[order[j - 1]])) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = i;
+        double m = s->results[i].mean;
+        k[n].nan = isnan(m);
+        k[n].key = k[n].nan ? 0 : rank_value(m);
+        k[n].index = i;
+        n++;
     }
+    rank_metric = s->spec.metric;
+    qsort(k, (size_t)n, sizeof *k, cmp_rank);
+    for (int i = 0; i < n; i++) order[i] = k[i].index;
+    free(k);
     return n;
 }
 
 int descent_search_best(const descent_search *s)
 {
     if (!s) return -1;
-    int best = -1;
+    rank_key best = {0, -1, 1};
+    rank_metric = s->spec.metric;
     for (int i = 0; i < s->count; i++) {
         if (!s->results[i].evaluated) continue;
-        if (best < 0 || better(s->spec.metric, &s->results[i], &s->results[best])) best = i;
+        double m = s->results[i].mean;
+        rank_key k = {isnan(m) ? 0 : rank_value(m), i, isnan(m)};
+        if (best.index < 0 || cmp_rank(&k, &best) < 0) best = k;
     }
-    return best;
+    return best.index;
 }
 
 descent_status descent_search_refit(descent_search *s, int index, descent_tune_test *out, descent_model **model,

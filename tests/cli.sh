@@ -94,7 +94,7 @@ train_flags="--data --target --task --layers --activation --alpha --output-activ
 
 run --help
 check "--help exits 0" exits 0
-check "--help lists the commands" mentions out.txt train predict evaluate generate info
+check "--help lists the commands" mentions out.txt train predict evaluate generate info tune
 # shellcheck disable=SC2086
 check "--help lists every train flag" mentions out.txt $train_flags
 
@@ -239,6 +239,62 @@ run train --data "$DATA/diabetes.csv" --layers none --optimizer sgd --lr 1e30 --
     --epochs 5 --quiet --save diverged.bin
 check "a diverging run exits 1 with one line and saves nothing" eval \
     'error_msg 1 "epoch 1 of 5" && [ ! -e diverged.bin ]'
+
+# ------------------------------------------------------------------ tune
+
+run tune --help
+check "tune --help lists its flags" eval '[ "$rc" -eq 0 ] && mentions out.txt --grid --random --range --folds --metric \
+    --test-split --out --save "2..20" "lr=" layers'
+run --help
+check "--help lists tune" mentions out.txt tune "search hyper-parameters"
+
+run generate --set line --n 200 --seed 3 --out tune_line.csv
+# A learning rate that barely moves, one that fits, one that diverges: 0.1 must win.
+run tune --data tune_line.csv --layers none --optimizer sgd --batch 16 --epochs 20 --metric r2 \
+    --grid lr=0.00001,0.1,1000 --quiet --out tune.csv
+check "tune ranks three learning rates, the diverging one last" eval '[ "$rc" -eq 0 ] &&
+    grep -q "^3 configurations (grid search: lr 3), 5-fold cross-validation on 160 rows, r2" out.txt &&
+    grep -q "^   1  0.1  " out.txt && grep -q "^   3  1000  *diverged (5/5)" out.txt &&
+    grep -q "^best: lr=0.1: r2 0.9" out.txt && grep -q "^test: 40 rows" out.txt'
+check "tune --out writes a ranked CSV" eval '[ "$(lines tune.csv)" -eq 4 ] &&
+    head -n 1 tune.csv | grep -q "^rank,index,learning_rate,batch_size,optimizer,layers,activation,l2,epochs,r2_mean,r2_std,fold_1,fold_2,fold_3,fold_4,fold_5,diverged,time_ms$" &&
+    sed -n 2p tune.csv | grep -q "^1,1,0.1,16,sgd,none,"'
+check "tune --quiet prints no progress" eval '[ ! -s err.txt ]'
+
+run tune --data "$DATA/iris.csv" --grid lr=0.01,0.1 --grid layers=none,4x4 --folds 3 --epochs 5 --seed 9 \
+    --out tune.json
+check "tune prints a line per configuration to a pipe" eval '[ "$rc" -eq 0 ] &&
+    [ "$(grep -c "^configuration [1-4]/4: lr=" err.txt)" -eq 4 ]'
+check "tune --out .json has every configuration" eval 'grep -q "\"metric\": \"accuracy\"" tune.json &&
+    [ "$(grep -c "\"rank\": " tune.json)" -eq 4 ] && grep -q "\"test\": {" tune.json'
+# Times differ from run to run: the table's last column and the retraining's.
+untimed() { sed -e 's/ *[0-9.]* s$//' -e 's/ ([0-9.]* s)$//' "$1"; }
+untimed out.txt >first.txt
+run tune --data "$DATA/iris.csv" --grid lr=0.01,0.1 --grid layers=none,4x4 --folds 3 --epochs 5 --seed 9 --quiet
+untimed out.txt >second.txt
+check "tune is deterministic for a seed (all but the times)" cmp -s first.txt second.txt
+
+run tune --data "$DATA/iris.csv" --random 6 --range lr=1e-3:1e-1 --range epochs=2:6 --grid optimizer=sgd,adam \
+    --folds 3 --test-split 0 --quiet
+check "tune --random draws the configurations asked for" eval '[ "$rc" -eq 0 ] &&
+    grep -q "^6 configurations (random search" out.txt && grep -q "^   6  " out.txt && ! grep -q "^test:" out.txt'
+
+run tune --data "$DATA/iris.csv" --grid lr=0.1,abc
+check "a bad --grid value exits 2 naming it and what is allowed" error_msg 2 "--grid lr=0.1,abc" "'abc'" "> 0"
+run tune --data "$DATA/iris.csv" --grid momentum=0.9
+check "an unknown --grid parameter lists the known ones" error_msg 2 "unknown parameter 'momentum'" "lr, batch"
+run tune --data "$DATA/iris.csv" --grid lr
+check "--grid without values shows the syntax" error_msg 2 "--grid must be NAME=V1,V2,..."
+run tune --data "$DATA/iris.csv" --grid lr=0.1 --lr 0.01
+check "a parameter both searched and fixed exits 2" error_msg 2 "--grid lr=0.1 and --lr"
+run tune --data "$DATA/iris.csv" --range lr=1e-3:1e-1
+check "--range without --random exits 2" error_msg 2 "--random N"
+run tune --data "$DATA/iris.csv" --folds 21
+check "--folds 21 exits 2 naming the range" error_msg 2 "--folds" "2..20"
+run tune --data "$DATA/iris.csv" --metric r2
+check "a regression metric on classes exits 2" error_msg 2 "'r2'" "accuracy"
+run tune --data "$DATA/iris.csv" --out results.txt
+check "--out of another kind exits 2" error_msg 2 "--out" ".csv or .json"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
