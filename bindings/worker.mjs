@@ -153,6 +153,8 @@ class Run {
     this.lastProgress = this.started;
     // Epochs already sent in a progress message's history (progressEvery.history).
     this.reportedEpochs = 0;
+    // Steps made by step requests while paused: no part of the training time.
+    this.steppedSteps = 0;
   }
 
   /** One trainer.run of about SLICE_MS, ending at the next epoch a progress message is due. */
@@ -217,7 +219,7 @@ class Run {
     const now = this.paused ? this.pausedAt : performance.now();
     const seconds = Math.max(1e-6, (now - this.started - this.pausedMs) / 1000);
     const data = { epoch, batch, steps, ...lastLogs(this.trainer, epoch) };
-    data.stepsPerSecond = steps / seconds;
+    data.stepsPerSecond = (steps - this.steppedSteps) / seconds;
     data.samplesPerSecond = data.stepsPerSecond * this.rowsPerBatch;
     if (this.progress.history) {
       // Every epoch finished since the previous message, so a chart misses none.
@@ -399,6 +401,7 @@ const handlers = {
     const out = { epoch: after.epoch, batch: after.batch, steps: after.steps, paused: !!run, stepsDone: after.steps - before.steps };
     if (after.epoch > before.epoch) out.logs = lastLogs(trainer, after.epoch);
     if (run) {
+      run.steppedSteps += after.steps - before.steps;
       if (run.progress) run.report();
       run.poke();
     }
@@ -407,7 +410,10 @@ const handlers = {
 
   [MessageType.PAUSE](data) {
     const run = activeRun(entryOf(data), 'pause');
+    const was = run.paused;
     run.pause();
+    // Where it paused, so a client showing progress shows the batches since the last message too.
+    if (!was && run.progress) run.report();
     return run.state();
   },
 

@@ -68,3 +68,19 @@ ensure_node_modules() {
 ensure_browser() {
   ensure_packages /usr/bin/chromium:chromium
 }
+
+# stage_web: the page's generated files, never committed: the wasm module and
+# its JavaScript from build-wasm/ into web/lib/, and uPlot (npm) minified into
+# web/vendor/. Needs build_wasm and ensure_node_modules first.
+stage_web() {
+  local web="$DESCENT_ROOT/web" f
+  mkdir -p "$web/lib" "$web/vendor"
+  for f in descent.mjs descent-glue.mjs descent.wasm descent-scalar-glue.mjs descent-scalar.wasm \
+           worker.mjs client.mjs protocol.mjs; do
+    cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
+  done
+  local uplot="$DESCENT_ROOT/node_modules/uplot/dist"
+  node "$DESCENT_ROOT/node_modules/terser/bin/terser" --module --compress --mangle \
+    -o "$web/vendor/uPlot.mjs" "$uplot/uPlot.esm.js"
+  cp "$uplot/uPlot.min.css" "$web/vendor/uPlot.min.css"
+}

@@ -82,7 +82,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   serve(folder, { port }).then(({ server, url }) => {
     console.log(url);
-    const stop = () => server.close(() => process.exit(0));
+    const stop = () => {
+      console.log('serve: stopped');
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   }, (e) => {

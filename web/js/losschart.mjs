@@ -1,0 +1,91 @@
+// losschart.mjs - the loss curves (training and test loss per epoch) with
+// uPlot: real axes, a hover readout in the legend, and a log-scale toggle.
+
+import uPlot from '../vendor/uPlot.mjs';
+
+const fmt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+
+export class LossChart {
+  #el;
+  #plot = null;
+  #log = false;
+  #data = [[], [], []];
+  #observer;
+
+  constructor(el) {
+    this.#el = el;
+    this.#create();
+    this.#observer = new ResizeObserver(() => this.#resize());
+    this.#observer.observe(el);
+  }
+
+  #size() {
+    const width = Math.max(200, Math.floor(this.#el.clientWidth));
+    return { width, height: Math.max(200, Math.min(340, Math.round(width * 0.6))) };
+  }
+
+  #create() {
+    if (this.#plot) this.#plot.destroy();
+    const log = this.#log;
+    const opts = {
+      ...this.#size(),
+      scales: {
+        x: { time: false },
+        y: log ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] },
+      },
+      axes: [
+        { label: 'epoch', stroke: '#5b6573', grid: { stroke: '#eef0f3' } },
+        { label: 'loss', stroke: '#5b6573', grid: { stroke: '#eef0f3' }, size: 60, values: (u, vals) => vals.map(fmt) },
+      ],
+      series: [
+        { label: 'epoch', value: (u, v) => (v === null ? '–' : String(v)) },
+        { label: 'train', stroke: '#1769aa', width: 2, value: (u, v) => fmt(v), points: { show: false } },
+        { label: 'test', stroke: '#e8710a', width: 2, dash: [6, 3], value: (u, v) => fmt(v), points: { show: false } },
+      ],
+      cursor: { drag: { x: false, y: false }, points: { size: 7 } },
+      legend: { live: true },
+    };
+    this.#plot = new uPlot(opts, this.#shown(), this.#el);
+  }
+
+  /** On a log axis, a loss of 0 (or below) has no place: it is left out. */
+  #shown() {
+    if (!this.#log) return this.#data;
+    const pos = (v) => (v > 0 ? v : null);
+    return [this.#data[0], this.#data[1].map(pos), this.#data[2].map(pos)];
+  }
+
+  #resize() {
+    if (this.#plot) this.#plot.setSize(this.#size());
+  }
+
+  set logScale(on) {
+    if (on === this.#log) return;
+    this.#log = on;
+    this.#create();
+  }
+
+  get logScale() { return this.#log; }
+
+  /** Appends epochs: first is the 1-based number of the first; loss and valLoss arrays (valLoss may be absent). */
+  append(first, loss, valLoss) {
+    const [e, l, v] = this.#data;
+    for (let i = 0; i < loss.length; i++) {
+      e.push(first + i);
+      l.push(Number.isFinite(loss[i]) ? loss[i] : null);
+      v.push(valLoss && Number.isFinite(valLoss[i]) ? valLoss[i] : null);
+    }
+  }
+
+  clear() {
+    this.#data = [[], [], []];
+    this.draw();
+  }
+
+  get length() { return this.#data[0].length; }
+
+  /** Redraws with the data appended so far (call once per animation frame at most). */
+  draw() {
+    this.#plot.setData(this.#shown());
+  }
+}

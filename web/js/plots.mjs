@@ -1,0 +1,157 @@
+// plots.mjs - the prediction views, drawn on a canvas: the 2-D heatmap (a
+// decision boundary or a regression surface) with the data points, and the
+// 1-D regression plot (the points and the fitted curve).
+
+const NEG = [232, 113, 10];   // class 0 / low values: orange
+const MID = [250, 250, 250];
+const POS = [23, 105, 170];   // class 1 / high values: blue
+
+/** t in [0, 1] on the orange - white - blue scale, as [r, g, b]. */
+export function diverging(t) {
+  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
+  const [a, b, k] = u < 0.5 ? [NEG, MID, u * 2] : [MID, POS, (u - 0.5) * 2];
+  return [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, a[2] + (b[2] - a[2]) * k];
+}
+
+const css = ([r, g, b], alpha = 1) => `rgba(${r | 0}, ${g | 0}, ${b | 0}, ${alpha})`;
+
+/** Sizes the canvas's backing store to its CSS box at the device's pixel ratio; returns [w, h] in CSS px. */
+export function fitCanvas(canvas) {
+  const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
+  const w = Math.max(1, Math.round(canvas.clientWidth || canvas.width));
+  const h = Math.max(1, Math.round(canvas.clientHeight || canvas.height));
+  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return [w, h, ctx];
+}
+
+const cells = new Map();
+
+/** A scratch canvas of g × g pixels, reused. */
+function cellCanvas(g) {
+  let c = cells.get(g);
+  if (!c) {
+    c = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(g, g) : Object.assign(document.createElement('canvas'), { width: g, height: g });
+    cells.set(g, c);
+  }
+  return c;
+}
+
+function axes(ctx, w, h, xr, yr, ticks) {
+  ctx.save();
+  ctx.strokeStyle = 'rgba(0,0,0,0.12)';
+  ctx.fillStyle = 'rgba(30,36,48,0.7)';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.lineWidth = 1;
+  for (const v of ticks.x) {
+    const px = ((v - xr[0]) / (xr[1] - xr[0])) * w;
+    ctx.beginPath(); ctx.moveTo(px, 0); ctx.lineTo(px, h); ctx.stroke();
+    ctx.fillText(String(v), px + 2, h - 3);
+  }
+  for (const v of ticks.y) {
+    const py = h - ((v - yr[0]) / (yr[1] - yr[0])) * h;
+    ctx.beginPath(); ctx.moveTo(0, py); ctx.lineTo(w, py); ctx.stroke();
+    ctx.fillText(String(v), 3, py - 2);
+  }
+  ctx.restore();
+}
+
+/**
+ * The plane view. grid: g×g values, row 0 at the top (highest x2), column 0 at
+ * the left (lowest x1), each already mapped to [0, 1] by toUnit. points: rows
+ * {a, b, t (value in [0, 1]), test}. domain: [lo, hi] of both axes.
+ */
+export function drawPlane(canvas, { grid, g, points, domain, discretize }) {
+  const [w, h, ctx] = fitCanvas(canvas);
+  ctx.clearRect(0, 0, w, h);
+  if (grid) {
+    const cell = cellCanvas(g);
+    const cctx = cell.getContext('2d');
+    const image = cctx.createImageData(g, g);
+    const px = image.data;
+    for (let i = 0; i < g * g; i++) {
+      let t = grid[i];
+      if (discretize) t = t >= 0.5 ? 0.82 : 0.18;
+      const [r, gg, b] = diverging(t);
+      px[i * 4] = r; px[i * 4 + 1] = gg; px[i * 4 + 2] = b; px[i * 4 + 3] = 255;
+    }
+    cctx.putImageData(image, 0, 0);
+    ctx.save();
+    ctx.imageSmoothingEnabled = !discretize;
+    // Lighter than the points, so they stand out.
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, w, h);
+    ctx.globalAlpha = 0.6;
+    ctx.drawImage(cell, 0, 0, w, h);
+    ctx.restore();
+  }
+  const [lo, hi] = domain;
+  axes(ctx, w, h, domain, domain, { x: [lo / 2, 0, hi / 2], y: [lo / 2, 0, hi / 2] });
+  const r = Math.max(2.5, Math.min(w, h) / 110);
+  ctx.lineWidth = 1.5;
+  for (const p of points) {
+    const x = ((p.a - lo) / (hi - lo)) * w;
+    const y = h - ((p.b - lo) / (hi - lo)) * h;
+    if (x < -r || x > w + r || y < -r || y > h + r) continue;
+    const colour = diverging(p.t < 0.5 ? 0 : 1);
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    if (p.test) {
+      // Test points: outlined.
+      ctx.fillStyle = 'rgba(255,255,255,0.95)';
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = css(p.continuous ? diverging(p.t) : colour);
+      ctx.stroke();
+      ctx.lineWidth = 1.5;
+    } else {
+      // Training points: filled.
+      ctx.fillStyle = css(p.continuous ? diverging(p.t) : colour);
+      ctx.fill();
+      ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+      ctx.stroke();
+    }
+  }
+}
+
+/** The 1-D view: the points (training filled, test outlined) and the fitted curve over xs. */
+export function drawCurve(canvas, { xs, ys, points, xr, yr }) {
+  const [w, h, ctx] = fitCanvas(canvas);
+  ctx.clearRect(0, 0, w, h);
+  ctx.fillStyle = '#fbfcfd';
+  ctx.fillRect(0, 0, w, h);
+  const X = (v) => ((v - xr[0]) / (xr[1] - xr[0])) * w;
+  const Y = (v) => h - ((v - yr[0]) / (yr[1] - yr[0])) * h;
+  const step = (span) => { const s = 10 ** Math.floor(Math.log10(span / 2)); return span / s > 8 ? s * 2 : s; };
+  const ticks = (r) => { const s = step(r[1] - r[0]); const out = []; for (let v = Math.ceil(r[0] / s) * s; v <= r[1]; v += s) out.push(+v.toFixed(6)); return out; };
+  axes(ctx, w, h, xr, yr, { x: ticks(xr), y: ticks(yr) });
+  const r = Math.max(2.5, Math.min(w, h) / 120);
+  ctx.lineWidth = 1.5;
+  for (const p of points) {
+    ctx.beginPath();
+    ctx.arc(X(p.a), Y(p.b), r, 0, 2 * Math.PI);
+    if (p.test) {
+      ctx.fillStyle = '#fff'; ctx.fill();
+      ctx.strokeStyle = css(NEG); ctx.stroke();
+    } else {
+      ctx.fillStyle = css(POS, 0.85); ctx.fill();
+    }
+  }
+  if (xs && ys) {
+    ctx.beginPath();
+    let started = false;
+    for (let i = 0; i < xs.length; i++) {
+      if (!Number.isFinite(ys[i])) continue;
+      const px = X(xs[i]);
+      const py = Math.max(-h, Math.min(2 * h, Y(ys[i])));
+      if (!started) { ctx.moveTo(px, py); started = true; } else ctx.lineTo(px, py);
+    }
+    ctx.strokeStyle = '#1d2430';
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
+  }
+}
