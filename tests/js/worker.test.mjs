@@ -141,8 +141,15 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     });
     await sleep(30);
     assert.deepEqual(await client.pause(id), { epoch: 0, batch: 0, steps: 0, paused: true });
+    assert.equal(progress.length, 0, 'pausing a paused run reports nothing');
     const stepped = await client.step(id);
     assert.deepEqual([stepped.epoch, stepped.batch, stepped.steps], [0, 1, 1]);
+    // A step while paused reports where the run is; its time is no training time.
+    assert.deepEqual([progress.at(-1).steps, progress.at(-1).stepsPerSecond], [1, 0]);
+    await client.resume(id);
+    const at = await client.pause(id);
+    // Pausing a running run reports where it paused.
+    assert.equal(progress.at(-1).steps, at.steps);
     await client.resume(id);
     const result = await training;
     assert.equal(result.epochs, 40);

@@ -94,6 +94,7 @@ const GRID = 50;          // heatmap cells per side
 const CURVE_POINTS = 240; // points of the fitted 1-D curve
 const DOMAIN = [-6, 6];   // the 2-D sets' plane
 const PROGRESS_MS = 40;   // how often the worker reports while training
+const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
 
 // ------------------------------------------------------------------ state
 
@@ -124,7 +125,11 @@ const page = {
   metrics: null,      // {train, test} accuracy or R²
   predicting: false,
   predictAgain: false,
-  dirty: true,
+  dirty: true,        // redraw everything
+  viewDirty: false,   // new predictions
+  chartDirty: false,  // new epochs
+  chartDrawn: 0,
+  metricsDirty: false,
   frames: 0,
   queue: Promise.resolve(),
 };
@@ -246,6 +251,7 @@ function prepare() {
     inputs: dims === 1 ? 1 : config.features.length,
     nTrain: raw.train.length, nTest: raw.test.length,
   };
+  page.data.points = viewPoints(page.data);
   page.predictions = null;
   page.metrics = null;
 }
@@ -351,7 +357,8 @@ function onProgress(run, p) {
   if (p.loss !== undefined) page.lastLoss = p.loss;
   if (p.val_loss !== undefined) page.lastValLoss = p.val_loss;
   if (p.steps > 0) page.stepsPerSecond = p.stepsPerSecond;
-  page.dirty = true;
+  page.chartDirty = true;
+  page.metricsDirty = true;
   predict();
 }
 
@@ -411,7 +418,8 @@ async function predict() {
         train: score(page.predictions.train, data.yTrain),
         test: score(page.predictions.test, data.yTest),
       };
-      page.dirty = true;
+      page.viewDirty = true;
+      page.metricsDirty = true;
     } while (page.predictAgain);
   } catch (e) {
     // A model disposed meanwhile is no error; anything else is shown.
@@ -451,15 +459,28 @@ function toUnit(v) {
   return (v - lo) / (hi - lo);
 }
 
-function draw() {
+/** The data points as the views draw them (made once per data set). */
+function viewPoints(data) {
+  const points = [];
+  if (data.dims === 1) {
+    for (let i = 0; i < data.nTrain; i++) points.push({ a: data.trainPts[i], b: data.yTrain[i], test: false });
+    for (let i = 0; i < data.nTest; i++) points.push({ a: data.testPts[i], b: data.yTest[i], test: true });
+    return points;
+  }
+  const continuous = task() === 'regression';
+  const signed = task() === 'classification' && output().signed;
+  const unitY = (v) => (continuous ? toUnit(v) : signed ? (v + 1) / 2 : v);
+  for (let i = 0; i < data.nTrain; i++) points.push({ a: data.trainPts[2 * i], b: data.trainPts[2 * i + 1], t: unitY(data.yTrain[i]), test: false, continuous });
+  for (let i = 0; i < data.nTest; i++) points.push({ a: data.testPts[2 * i], b: data.testPts[2 * i + 1], t: unitY(data.yTest[i]), test: true, continuous });
+  return points;
+}
+
+function drawView() {
   const { data, raw, predictions } = page;
   if (!data || !raw) return;
   const canvas = $('heatmap');
   if (data.dims === 1) {
-    const points = [];
-    for (let i = 0; i < data.nTrain; i++) points.push({ a: data.trainPts[i], b: data.yTrain[i], test: false });
-    for (let i = 0; i < data.nTest; i++) points.push({ a: data.testPts[i], b: data.yTest[i], test: true });
-    drawCurve(canvas, { xs: data.gridPts, ys: predictions && predictions.grid, points, xr: raw.xr, yr: raw.yr });
+    drawCurve(canvas, { xs: data.gridPts, ys: predictions && predictions.grid, points: data.points, xr: raw.xr, yr: raw.yr });
   } else {
     let grid = null;
     if (predictions) {
@@ -467,15 +488,8 @@ function draw() {
       for (let i = 0; i < grid.length; i++) grid[i] = toUnit(predictions.grid[i]);
     }
     const continuous = task() === 'regression';
-    const points = [];
-    const signed = task() === 'classification' && output().signed;
-    const unitY = (v) => (continuous ? toUnit(v) : signed ? (v + 1) / 2 : v);
-    for (let i = 0; i < data.nTrain; i++) points.push({ a: data.trainPts[2 * i], b: data.trainPts[2 * i + 1], t: unitY(data.yTrain[i]), test: false, continuous });
-    for (let i = 0; i < data.nTest; i++) points.push({ a: data.testPts[2 * i], b: data.testPts[2 * i + 1], t: unitY(data.yTest[i]), test: true, continuous });
-    drawPlane(canvas, { grid, g: GRID, points, domain: DOMAIN, discretize: $('discretize').checked && !continuous });
+    drawPlane(canvas, { grid, g: GRID, points: data.points, domain: DOMAIN, discretize: $('discretize').checked && !continuous });
   }
-  chart.draw();
-  writeMetrics();
 }
 
 /** Epochs, steps and samples since the reset: earlier runs' plus the current run's. */
@@ -509,11 +523,25 @@ function writeMetrics() {
   set('k-status', statusNote && page.status === 'done' ? `${status}: ${statusNote}` : status);
 }
 
-function frame() {
+/** Once per animation frame: what changed is drawn; the chart at most every CHART_MS while training. */
+function frame(now) {
   page.frames++;
   if (page.dirty) {
     page.dirty = false;
-    draw();
+    page.viewDirty = page.chartDirty = page.metricsDirty = true;
+  }
+  if (page.viewDirty) {
+    page.viewDirty = false;
+    drawView();
+  }
+  if (page.chartDirty && (page.status !== 'running' || now - page.chartDrawn >= CHART_MS)) {
+    page.chartDirty = false;
+    page.chartDrawn = now;
+    chart.draw();
+  }
+  if (page.metricsDirty) {
+    page.metricsDirty = false;
+    writeMetrics();
   }
   requestAnimationFrame(frame);
 }

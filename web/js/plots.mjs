@@ -60,6 +60,30 @@ function axes(ctx, w, h, xr, yr, ticks) {
   ctx.restore();
 }
 
+/** Canvases of drawn points, kept while the same points are drawn at the same size. */
+const layers = new WeakMap();
+
+function pointsLayer(points, w, h, ratio, draw) {
+  const key = `${w}x${h}@${ratio}`;
+  let entry = layers.get(points);
+  if (!entry || entry.key !== key) {
+    const c = document.createElement('canvas');
+    c.width = Math.round(w * ratio);
+    c.height = Math.round(h * ratio);
+    const ctx = c.getContext('2d');
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    draw(ctx);
+    entry = { key, canvas: c };
+    layers.set(points, entry);
+  }
+  return entry.canvas;
+}
+
+/** Blits a layer made at the device's pixel ratio onto a context set up in CSS px. */
+function blit(ctx, layer, w, h) {
+  ctx.drawImage(layer, 0, 0, w, h);
+}
+
 /**
  * The plane view. grid: g×g values, row 0 at the top (highest x2), column 0 at
  * the left (lowest x1), each already mapped to [0, 1] by toUnit. points: rows
@@ -91,6 +115,12 @@ export function drawPlane(canvas, { grid, g, points, domain, discretize }) {
   }
   const [lo, hi] = domain;
   axes(ctx, w, h, domain, domain, { x: [lo / 2, 0, hi / 2], y: [lo / 2, 0, hi / 2] });
+  // The points change only with the data: drawn once, then copied each frame.
+  const ratio = canvas.width / w;
+  blit(ctx, pointsLayer(points, w, h, ratio, (lctx) => planePoints(lctx, w, h, points, domain)), w, h);
+}
+
+function planePoints(ctx, w, h, points, [lo, hi]) {
   const r = Math.max(2.5, Math.min(w, h) / 110);
   ctx.lineWidth = 1.5;
   for (const p of points) {
@@ -129,18 +159,21 @@ export function drawCurve(canvas, { xs, ys, points, xr, yr }) {
   const step = (span) => { const s = 10 ** Math.floor(Math.log10(span / 2)); return span / s > 8 ? s * 2 : s; };
   const ticks = (r) => { const s = step(r[1] - r[0]); const out = []; for (let v = Math.ceil(r[0] / s) * s; v <= r[1]; v += s) out.push(+v.toFixed(6)); return out; };
   axes(ctx, w, h, xr, yr, { x: ticks(xr), y: ticks(yr) });
-  const r = Math.max(2.5, Math.min(w, h) / 120);
-  ctx.lineWidth = 1.5;
-  for (const p of points) {
-    ctx.beginPath();
-    ctx.arc(X(p.a), Y(p.b), r, 0, 2 * Math.PI);
-    if (p.test) {
-      ctx.fillStyle = '#fff'; ctx.fill();
-      ctx.strokeStyle = css(NEG); ctx.stroke();
-    } else {
-      ctx.fillStyle = css(POS, 0.85); ctx.fill();
+  const ratio = canvas.width / w;
+  blit(ctx, pointsLayer(points, w, h, ratio, (lctx) => {
+    const r = Math.max(2.5, Math.min(w, h) / 120);
+    lctx.lineWidth = 1.5;
+    for (const p of points) {
+      lctx.beginPath();
+      lctx.arc(X(p.a), Y(p.b), r, 0, 2 * Math.PI);
+      if (p.test) {
+        lctx.fillStyle = '#fff'; lctx.fill();
+        lctx.strokeStyle = css(NEG); lctx.stroke();
+      } else {
+        lctx.fillStyle = css(POS, 0.85); lctx.fill();
+      }
     }
-  }
+  }), w, h);
   if (xs && ys) {
     ctx.beginPath();
     let started = false;
