@@ -224,6 +224,38 @@ export class DescentClient {
     return this.request(MessageType.GENERATE, defined({ ...options }));
   }
 
+  /**
+   * A hyper-parameter search over data (a Dataset or {x, y, ...}) kept in the
+   * worker; resolves with {searchId, mode, metric, higherIsBetter, folds, seed,
+   * count, trainRows, testRows, configs}. options as descent.createSearch's.
+   */
+  createSearch(data, options = {}, requestOptions = {}) {
+    return this.request(MessageType.SEARCH, { data, options }, requestOptions);
+  }
+
+  /**
+   * Cross-validates configuration index of a search; resolves with its result.
+   * onProgress receives its epoch (at most every progressEvery ms, default
+   * 100), fold and config events.
+   */
+  crossValidate(searchId, index, options = {}) {
+    const { onProgress, progressEvery } = options;
+    return this.request(MessageType.CROSS_VALIDATE, defined({ searchId, index, progressEvery }), { onProgress });
+  }
+
+  /**
+   * Retrains configuration index (default: the best evaluated in this worker)
+   * on the search's training rows and scores it on its test rows; with
+   * {model: true} the model stays in the worker and the result has its modelId.
+   */
+  refit(searchId, index, options = {}) {
+    return this.request(MessageType.REFIT, defined({ searchId, index, model: options.model }));
+  }
+
+  disposeSearch(searchId) {
+    return this.request(MessageType.DISPOSE_SEARCH, { searchId });
+  }
+
   /** The model file's bytes (core/FORMAT.md). */
   save(modelId, options = {}) {
     return this.request(MessageType.SAVE, defined({ modelId, withOptimizer: options.withOptimizer }));

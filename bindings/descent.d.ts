@@ -248,6 +248,221 @@ export interface RegressionMetrics {
   r2: number;
 }
 
+// ---------------------------------------------------------------------------
+// Hyper-parameter tuning: grid or random search, k-fold cross-validation.
+
+export type TuneParam = 'learningRate' | 'batchSize' | 'optimizer' | 'layers' | 'activation' | 'l2' | 'epochs';
+export type TuneMetric = 'loss' | 'accuracy' | 'f1' | 'r2' | 'rmse';
+/** hidden layer sizes: [16, 16], '16x16', '16,16', 8, or 'none' / [] for none */
+export type HiddenLayers = number[] | string | number;
+
+/** One configuration as given; what is left out takes the defaults of `descent train`. */
+export interface TuneConfigInput {
+  /** > 0; default: the optimizer's own */
+  learningRate?: number;
+  /** default 32 */
+  batchSize?: number | 'full';
+  /** default 'adam' */
+  optimizer?: OptimizerName;
+  /** default [16, 16] */
+  layers?: HiddenLayers;
+  /** of the hidden layers; default 'relu' */
+  activation?: Activation;
+  /** on every kernel; default 0 */
+  l2?: number;
+  /** default 100 */
+  epochs?: number;
+}
+
+/** One configuration as a search reports it. */
+export interface TuneConfig {
+  learningRate: number;
+  batchSize: number | 'full';
+  optimizer: OptimizerName;
+  layers: number[];
+  activation: Activation;
+  l2: number;
+  epochs: number;
+}
+
+/** Values to try: every combination in a grid; in a random search, drawn from the lists. */
+export interface TuneGrid {
+  learningRate?: number[];
+  batchSize?: Array<number | 'full'>;
+  optimizer?: OptimizerName[];
+  layers?: HiddenLayers[];
+  activation?: Activation[];
+  l2?: number[];
+  epochs?: number[];
+}
+
+/** A range to draw from: learningRate and l2 log-uniformly (min > 0), batchSize and epochs among the integers. */
+export interface TuneRange {
+  min: number;
+  max: number;
+}
+
+export interface TuneRandom {
+  /** configurations to draw, 1..100000 */
+  draws: number;
+  learningRate?: number[] | TuneRange;
+  batchSize?: Array<number | 'full'> | TuneRange;
+  optimizer?: OptimizerName[];
+  layers?: HiddenLayers[];
+  activation?: Activation[];
+  l2?: number[] | TuneRange;
+  epochs?: number[] | TuneRange;
+}
+
+export interface TuneOptions {
+  /** grid search over every combination (the first parameter varies slowest) */
+  grid?: TuneGrid;
+  /** random search instead of grid */
+  random?: TuneRandom;
+  /** the values of the parameters not searched */
+  base?: TuneConfigInput;
+  /** 2..20, default 5; stratified for classification */
+  folds?: number;
+  /** default 'auto': accuracy for classification, r2 for regression */
+  metric?: TuneMetric | 'auto';
+  /** the split, the folds, the draws and every model's seeds; default 1 */
+  seed?: number;
+  /** rows held out (stratified) before the folds, to score the retrained best on; [0, 1), default 0 */
+  testFraction?: number;
+  /** scale inputs by each fold's training rows; default true */
+  standardize?: boolean;
+  /** regression: scale the target too; default true */
+  scaleTarget?: boolean;
+  /** keep each fold's per-epoch training and held-out loss; default false */
+  curves?: boolean;
+}
+
+/** A Dataset, or rows with their targets: y of 0/1 or one-hot rows is taken as classes unless task says otherwise. */
+export type TuneData =
+  | Dataset
+  | {
+      x: Matrix;
+      y: Matrix;
+      /** columns of x when x is flat */
+      features?: number;
+      /** columns of y when y is flat and has more than one */
+      outputs?: number;
+      /** class of each row (makes it classification) */
+      labels?: ArrayLike<number> | null;
+      classes?: number;
+      task?: Task;
+    };
+
+export interface TuneResult {
+  /** the configuration's index in its search; its seeds derive from it */
+  index: number;
+  config: TuneConfig;
+  /** mean over the folds; NaN when a fold diverged */
+  mean: number;
+  /** population standard deviation over the folds */
+  std: number;
+  /** each fold's score on its held-out rows (NaN where training diverged) */
+  scores: number[];
+  diverged: number;
+  timeMs: number;
+  /** with curves: one array per fold, one value per epoch */
+  curves?: { loss: number[][]; valLoss: number[][] };
+}
+
+export interface TuneProgress {
+  /** epoch: an epoch of a fold ended; fold: a fold was scored; config: a configuration is done */
+  type: 'epoch' | 'fold' | 'config';
+  index: number;
+  /** 0-based fold; equal to folds while the best is retrained */
+  fold?: number;
+  folds: number;
+  epoch?: number;
+  epochs?: number;
+  /** epoch: the epoch's training loss */
+  loss?: number;
+  /** fold: its score; config: the mean */
+  score?: number;
+  /** configurations finished, of total */
+  done: number;
+  total: number;
+  result?: TuneResult;
+}
+
+/** Return false to cancel: no further batch runs. */
+export type TuneProgressCallback = (progress: TuneProgress) => boolean | void;
+
+export interface TuneTest {
+  index: number;
+  trainRows: number;
+  testRows: number;
+  /** the search's metric on the test rows (NaN without them) */
+  score: number;
+  loss: number;
+  metrics: { loss: number; accuracy?: number; precision?: number; recall?: number; f1?: number; mse?: number;
+    rmse?: number; mae?: number; r2?: number };
+  timeMs: number;
+}
+
+export interface TuneSummary {
+  mode: 'grid' | 'random';
+  metric: TuneMetric;
+  higherIsBetter: boolean;
+  folds: number;
+  seed: number;
+  /** configurations in the search */
+  count: number;
+  trainRows: number;
+  testRows: number;
+}
+
+export interface TuneOutcome extends Partial<TuneSummary> {
+  /** the evaluated configurations, best first (NaN means last, ties by index) */
+  results: TuneResult[];
+  best: TuneResult | null;
+  /** the best retrained on the training rows and scored on the test rows (with testFraction) */
+  test: TuneTest | null;
+  cancelled: boolean;
+}
+
+/** A search in the wasm heap: evaluate configurations in any order (the results do not depend on it). */
+export interface Search {
+  readonly count: number;
+  readonly trainRows: number;
+  readonly testRows: number;
+  readonly metric: TuneMetric;
+  readonly higherIsBetter: boolean;
+  summary(): TuneSummary;
+  config(index: number): TuneConfig;
+  configs(): TuneConfig[];
+  /** null when onProgress cancelled it */
+  evaluate(index: number, callbacks?: { onProgress?: TuneProgressCallback }): TuneResult | null;
+  run(callbacks?: { onProgress?: TuneProgressCallback }): { results: TuneResult[]; cancelled: boolean };
+  result(index: number): TuneResult | null;
+  /** evaluated results, best first */
+  results(): TuneResult[];
+  /** the C side's ranking: indices, best first */
+  ranking(): number[];
+  /** retrains index (default: the best) on the training rows, scores it on the test rows; null if cancelled */
+  refit(index?: number, options?: { model?: false; onProgress?: TuneProgressCallback }): TuneTest | null;
+  refit(index: number | undefined, options: { model: true; onProgress?: TuneProgressCallback }): (TuneTest & { model: Model }) | null;
+  dispose(): void;
+}
+
+export interface CrossValidateOptions {
+  folds?: number;
+  metric?: TuneMetric | 'auto';
+  seed?: number;
+  /** the index whose seeds to use: the result equals that configuration's in a search with this seed */
+  configIndex?: number;
+  standardize?: boolean;
+  scaleTarget?: boolean;
+  curves?: boolean;
+  onProgress?: TuneProgressCallback;
+}
+
+/** Evaluated results, best first, as searches rank them. */
+export function rankResults(results: Array<TuneResult | null>, metric: TuneMetric): TuneResult[];
+
 export interface Descent {
   /** true when the SIMD build is running */
   readonly simd: boolean;
@@ -275,6 +490,12 @@ export interface Descent {
   kFold(n: number, options: { k: number; labels?: ArrayLike<number> | null; seed?: number }): Int32Array;
   classificationMetrics(pred: Matrix, y: Matrix, outputs: number): ClassificationMetrics;
   regressionMetrics(pred: Matrix, y: Matrix, outputs: number): RegressionMetrics;
+
+  createSearch(data: TuneData, options?: TuneOptions): Search;
+  /** a whole search, then the best retrained and tested (with testFraction) */
+  tune(data: TuneData, options?: TuneOptions, callbacks?: { onProgress?: TuneProgressCallback }): TuneOutcome;
+  /** one configuration's k-fold cross-validation; null when onProgress cancelled it */
+  crossValidate(data: TuneData, config: TuneConfigInput, options?: CrossValidateOptions): TuneResult | null;
 }
 
 export function loadDescent(options?: LoadOptions): Promise<Descent>;
@@ -304,6 +525,10 @@ export declare const MessageType: Readonly<{
   SET_WEIGHTS: 'setWeights';
   SAVE: 'save';
   GENERATE: 'generate';
+  SEARCH: 'search';
+  CROSS_VALIDATE: 'crossValidate';
+  REFIT: 'refit';
+  DISPOSE_SEARCH: 'disposeSearch';
   RESULT: 'result';
   ERROR: 'error';
   PROGRESS: 'progress';
@@ -316,6 +541,7 @@ export type RequestType = Exclude<MessageTypeName, 'result' | 'error' | 'progres
 export declare const ErrorCode: Readonly<{
   UNKNOWN_TYPE: 'unknown-type';
   UNKNOWN_MODEL: 'unknown-model';
+  UNKNOWN_SEARCH: 'unknown-search';
   NOT_INITIALIZED: 'not-initialized';
   BUSY: 'busy';
   NOT_TRAINING: 'not-training';
@@ -455,6 +681,10 @@ export interface RequestData {
     name: GeneratorName; n?: number; noise?: number; seed?: number;
     testFraction?: number; splitSeed?: number; stratify?: boolean;
   };
+  search: { data: TuneData; options?: TuneOptions };
+  crossValidate: { searchId: number; index: number; progressEvery?: number };
+  refit: { searchId: number; index?: number; model?: boolean };
+  disposeSearch: { searchId: number };
 }
 
 export interface ResultData {
@@ -476,12 +706,16 @@ export interface ResultData {
   setWeights: { modelId: number };
   save: Uint8Array;
   generate: Dataset & { train?: Int32Array; test?: Int32Array };
+  search: TuneSummary & { searchId: number; configs: TuneConfig[] };
+  crossValidate: TuneResult;
+  refit: TuneTest & Partial<ModelInfo>;
+  disposeSearch: { searchId: number };
 }
 
 export type RequestMessage = { [T in RequestType]: Envelope<T, RequestData[T]> }[RequestType];
 export type ResultMessage = Envelope<'result', ResultData[RequestType] | null>;
 export type ErrorMessage = Envelope<'error', ErrorData>;
-export type ProgressMessage = Envelope<'progress', TrainProgress>;
+export type ProgressMessage = Envelope<'progress', TrainProgress | TuneProgress>;
 export type WorkerMessage = ResultMessage | ErrorMessage | ProgressMessage;
 
 /** Typed arrays in a request are transferred (the caller's become empty) unless copy is true. */
@@ -526,7 +760,7 @@ export declare class DescentClient {
   request<T extends RequestType>(
     type: T,
     data?: RequestData[T],
-    options?: CopyOption & { onProgress?: (progress: TrainProgress) => void },
+    options?: CopyOption & { onProgress?: (progress: any) => void },
   ): Promise<ResultData[T]>;
   init(options?: { simd?: 'auto' | boolean; baseUrl?: string }): Promise<{ simd: boolean; version: string }>;
   createModel(config: ModelConfig): Promise<number>;
@@ -547,6 +781,44 @@ export declare class DescentClient {
   save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;
   /** a built-in data set made in the worker; with testFraction, its seeded split as row indices */
   generate(options: RequestData['generate']): Promise<ResultData['generate']>;
+  /** a search kept in the worker */
+  createSearch(data: TuneData, options?: TuneOptions, requestOptions?: CopyOption): Promise<ResultData['search']>;
+  /** one configuration of a search; progress: epoch events at most every progressEvery ms (default 100) */
+  crossValidate(
+    searchId: number,
+    index: number,
+    options?: { onProgress?: (progress: TuneProgress) => void; progressEvery?: number },
+  ): Promise<TuneResult>;
+  /** with model: true the retrained model stays in the worker, and the result has its modelId */
+  refit(searchId: number, index?: number, options?: { model?: boolean }): Promise<ResultData['refit']>;
+  disposeSearch(searchId: number): Promise<{ searchId: number }>;
+  /** safe to call twice */
+  terminate(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// tune-pool.mjs: a search spread over a pool of workers.
+
+/** hardwareConcurrency - 1, at least 1 */
+export function defaultPoolSize(): number;
+
+/**
+ * Runs descent.tune's search in a pool of workers, one configuration per
+ * worker at a time; the results are the same as descent.tune's for the seed.
+ */
+export declare class TunePool {
+  constructor(options?: { size?: number; simd?: 'auto' | boolean; baseUrl?: string; workerUrl?: string | URL });
+  /** a pool with its workers started */
+  static create(options?: { size?: number; simd?: 'auto' | boolean; baseUrl?: string; workerUrl?: string | URL }): Promise<TunePool>;
+  readonly size: number;
+  readonly running: boolean;
+  tune(
+    data: TuneData,
+    options?: TuneOptions,
+    callbacks?: { onProgress?: TuneProgressCallback; signal?: AbortSignal; progressEvery?: number },
+  ): Promise<TuneOutcome>;
+  /** ends the running search's workers now; its tune resolves with cancelled: true */
+  cancel(): void;
   /** safe to call twice */
   terminate(): Promise<void>;
 }

@@ -433,3 +433,209 @@ API int dj_metrics_regression(const float *pred, const float *y, int n, int outp
     if (s == DESCENT_OK) pack_metrics(&mt, out);
     return s;
 }
+
+/* ----------------------------------------------------------------- tuning */
+
+/* A configuration, 15 doubles: learning_rate, batch_size, optimizer, activation, l2, epochs, layer count, then
+ * DESCENT_TUNE_MAX_LAYERS unit counts. */
+#define CONFIG_FIELDS (7 + DESCENT_TUNE_MAX_LAYERS)
+/* A result: index, evaluated, folds, mean, std, diverged, time_ms, the 20 fold scores, then the configuration. */
+#define RESULT_FIELDS (7 + DESCENT_TUNE_MAX_FOLDS + CONFIG_FIELDS)
+
+static descent_tune_config unpack_config(const double *f)
+{
+    descent_tune_config c;
+    memset(&c, 0, sizeof c);
+    c.learning_rate = f[0];
+    c.batch_size = (int)f[1];
+    c.optimizer = (descent_optimizer_kind)(int)f[2];
+    c.activation = (descent_activation)(int)f[3];
+    c.l2 = f[4];
+    c.epochs = (int)f[5];
+    c.layers.count = (int)f[6];
+    for (int i = 0; i < DESCENT_TUNE_MAX_LAYERS; i++) c.layers.units[i] = (int)f[7 + i];
+    return c;
+}
+
+static void pack_config(const descent_tune_config *c, double *f)
+{
+    f[0] = c->learning_rate;
+    f[1] = c->batch_size;
+    f[2] = c->optimizer;
+    f[3] = c->activation;
+    f[4] = c->l2;
+    f[5] = c->epochs;
+    f[6] = c->layers.count;
+    for (int i = 0; i < DESCENT_TUNE_MAX_LAYERS; i++) f[7 + i] = c->layers.units[i];
+}
+
+static void pack_result(const descent_tune_result *r, double *f)
+{
+    f[0] = r->index;
+    f[1] = r->evaluated;
+    f[2] = r->folds;
+    f[3] = r->mean;
+    f[4] = r->std;
+    f[5] = r->diverged;
+    f[6] = r->time_ms;
+    for (int k = 0; k < DESCENT_TUNE_MAX_FOLDS; k++) f[7 + k] = r->scores[k];
+    pack_config(&r->config, f + 7 + DESCENT_TUNE_MAX_FOLDS);
+}
+
+/* The ES module installs Module.descentOnTune while a search runs: (event, index, fold, folds, epoch, epochs,
+ * loss, score, done, total, result pointer); a true return cancels. Batch events stay in C, where they cost
+ * nothing: a cancel asked for at an epoch still takes effect before the next batch. */
+EM_JS(int, js_on_tune, (int event, int index, int fold, int folds, int epoch, int epochs, double loss, double score,
+                        int done, int total, const double *result), {
+    return Module.descentOnTune ? (Module.descentOnTune(event, index, fold, folds, epoch, epochs, loss, score, done,
+                                                         total, result) ? 1 : 0) : 0;
+});
+
+static double progress_result[RESULT_FIELDS];
+
+static int on_tune(const descent_tune_progress *p, void *user)
+{
+    (void)user;
+    if (p->event == DESCENT_TUNE_BATCH) return 0;
+    const double *result = NULL;
+    if (p->result) {
+        pack_result(p->result, progress_result);
+        result = progress_result;
+    }
+    return js_on_tune(p->event, p->index, p->fold, p->folds, p->epoch, p->epochs, p->loss, p->score, p->done,
+                      p->total, result);
+}
+
+/* Per axis, 5 doubles: param, count, lo, hi, and the offset of its values (in values, or for layers in
+ * layers, CONFIG_FIELDS-style runs of 1 + DESCENT_TUNE_MAX_LAYERS doubles). options, 9 doubles: mode, draws,
+ * folds, metric, seed, test_fraction, no_standardize, no_scale_target, curves. */
+API descent_search *dj_search_create(const descent_dataset *ds, int n_axes, const double *axes, const double *values,
+                                     const double *layers, const double *base, const double *o)
+{
+    descent_search_spec spec = descent_search_defaults();
+    descent_tune_axis a[DESCENT_TUNE_PARAMS];
+    descent_tune_layers *l = NULL;
+    if (n_axes < 0 || n_axes > DESCENT_TUNE_PARAMS) {
+        spec.n_axes = n_axes;
+        return descent_search_create(ds, &spec, &last_error);
+    }
+    size_t n_layers = 0;
+    for (int i = 0; i < n_axes; i++)
+        if ((int)axes[i * 5] == DESCENT_TUNE_LAYERS) n_layers += (size_t)axes[i * 5 + 1];
+    l = calloc(n_layers ? n_layers : 1, sizeof *l);
+    if (!l) return NULL;
+    size_t used = 0;
+    for (int i = 0; i < n_axes; i++) {
+        const double *f = axes + i * 5;
+        a[i].param = (descent_tune_param)(int)f[0];
+        a[i].count = (int)f[1];
+        a[i].lo = f[2];
+        a[i].hi = f[3];
+        a[i].values = values + (size_t)f[4];
+        a[i].layers = NULL;
+        if (a[i].param == DESCENT_TUNE_LAYERS) {
+            const double *run = layers + (size_t)f[4];
+            for (int k = 0; k < a[i].count; k++, run += 1 + DESCENT_TUNE_MAX_LAYERS) {
+                l[used + k].count = (int)run[0];
+                for (int u = 0; u < DESCENT_TUNE_MAX_LAYERS; u++) l[used + k].units[u] = (int)run[1 + u];
+            }
+            a[i].layers = l + used;
+            a[i].values = NULL;
+            used += (size_t)a[i].count;
+        }
+    }
+    spec.mode = (descent_search_mode)(int)o[0];
+    spec.draws = (int)o[1];
+    spec.folds = (int)o[2];
+    spec.metric = (descent_tune_metric)(int)o[3];
+    spec.seed = (uint32_t)o[4];
+    spec.test_fraction = (float)o[5];
+    spec.no_standardize = (int)o[6];
+    spec.no_scale_target = (int)o[7];
+    spec.curves = (int)o[8];
+    spec.n_axes = n_axes;
+    spec.axes = a;
+    spec.base = unpack_config(base);
+    spec.on_progress = on_tune;
+    descent_search *s = descent_search_create(ds, &spec, &last_error);
+    free(l);
+    return s;
+}
+
+API void dj_search_free(descent_search *s) { descent_search_free(s); }
+API int dj_search_count(const descent_search *s) { return descent_search_count(s); }
+API int dj_search_train_rows(const descent_search *s) { return descent_search_train_rows(s); }
+API int dj_search_test_rows(const descent_search *s) { return descent_search_test_rows(s); }
+API int dj_search_evaluate(descent_search *s, int index) { return descent_search_evaluate(s, index, &last_error); }
+API int dj_search_run(descent_search *s) { return descent_search_run(s, &last_error); }
+API int dj_search_rank(const descent_search *s, int *order) { return descent_search_rank(s, order); }
+API int dj_search_best(const descent_search *s) { return descent_search_best(s); }
+
+API int dj_search_config(const descent_search *s, int index, double *out)
+{
+    descent_tune_config c;
+    int st = descent_search_config(s, index, &c, &last_error);
+    if (st == DESCENT_OK) pack_config(&c, out);
+    return st;
+}
+
+/* 1 and out filled when index was evaluated, else 0. */
+API int dj_search_result(const descent_search *s, int index, double *out)
+{
+    const descent_tune_result *r = descent_search_result(s, index);
+    if (!r) return 0;
+    pack_result(r, out);
+    return 1;
+}
+
+/* out: train_loss pointer, val_loss pointer, epochs. */
+API int dj_search_curves(const descent_search *s, int index, double *out)
+{
+    const float *tl, *vl;
+    int epochs;
+    int st = descent_search_curves(s, index, &tl, &vl, &epochs, &last_error);
+    if (st != DESCENT_OK) return st;
+    out[0] = (double)(uintptr_t)tl;
+    out[1] = (double)(uintptr_t)vl;
+    out[2] = epochs;
+    return st;
+}
+
+/* out: index, train_rows, test_rows, score, loss, time_ms, then pack_metrics' 10. *model receives the model
+ * when model is not NULL. */
+API int dj_search_refit(descent_search *s, int index, double *out, descent_model **model)
+{
+    descent_tune_test t;
+    int st = descent_search_refit(s, index, &t, model, &last_error);
+    if (st != DESCENT_OK) return st;
+    out[0] = t.index;
+    out[1] = t.train_rows;
+    out[2] = t.test_rows;
+    out[3] = t.score;
+    out[4] = t.loss;
+    out[5] = t.time_ms;
+    pack_metrics(&t.metrics, out + 6);
+    return st;
+}
+
+/* options, 6 doubles: folds, metric, seed, index, no_standardize, no_scale_target. The curves, when not NULL,
+ * receive folds·epochs floats each. out: RESULT_FIELDS doubles. */
+API int dj_cross_validate(const descent_dataset *ds, const double *config, const double *o, float *train_loss,
+                          float *val_loss, double *out)
+{
+    descent_tune_config c = unpack_config(config);
+    descent_cv_options cv = descent_cv_defaults();
+    cv.folds = (int)o[0];
+    cv.metric = (descent_tune_metric)(int)o[1];
+    cv.seed = (uint32_t)o[2];
+    cv.index = (int)o[3];
+    cv.no_standardize = (int)o[4];
+    cv.no_scale_target = (int)o[5];
+    cv.train_loss = train_loss;
+    cv.val_loss = val_loss;
+    cv.on_progress = on_tune;
+    descent_tune_result r;
+    int st = descent_cross_validate(ds, &c, &cv, &r, &last_error);
+    if (st == DESCENT_OK) pack_result(&r, out);
+    return st;
+}

@@ -21,6 +21,11 @@ export const MessageType = Object.freeze({
   SET_WEIGHTS: 'setWeights',
   SAVE: 'save',
   GENERATE: 'generate',
+  // Hyper-parameter search: a search kept in the worker by id, its configurations cross-validated one per request.
+  SEARCH: 'search',
+  CROSS_VALIDATE: 'crossValidate',
+  REFIT: 'refit',
+  DISPOSE_SEARCH: 'disposeSearch',
   // Worker to client only.
   RESULT: 'result',
   ERROR: 'error',
@@ -33,6 +38,8 @@ export const ErrorCode = Object.freeze({
   UNKNOWN_TYPE: 'unknown-type',
   /** no model has the request's modelId */
   UNKNOWN_MODEL: 'unknown-model',
+  /** no search has the request's searchId */
+  UNKNOWN_SEARCH: 'unknown-search',
   /** a request other than init before init */
   NOT_INITIALIZED: 'not-initialized',
   /** the model is training, and the request needs it idle or paused */

@@ -1,8 +1,10 @@
 // worker.mjs - descent in a Web Worker (new Worker(url, {type: 'module'})) or a
 // Node worker_threads Worker: one loaded wasm instance, models by id, and
 // training through model.trainer in slices of batches, yielding to the message
-// loop between slices. client.mjs speaks to it; the protocol (MessageType in
-// protocol.mjs) is {id, type, data} both ways.
+// loop between slices; and hyper-parameter searches, one configuration's
+// cross-validation per request (tune-pool.mjs runs one worker per core).
+// client.mjs speaks to it; the protocol (MessageType in protocol.mjs) is
+// {id, type, data} both ways.
 
 import { loadDescent } from './descent.mjs';
 import { ErrorCode, MessageType, transferList } from './protocol.mjs';
@@ -304,7 +306,89 @@ function addModel(model) {
   return { modelId: entry.id, inputs: model.inputs, outputs: model.outputs, loss: model.loss, paramCount: model.paramCount };
 }
 
+// ------------------------------------------------------------------ tuning
+
+let nextSearchId = 1;
+/** id -> a descent Search (see descent.createSearch) */
+const searches = new Map();
+
+function searchOf(where, data) {
+  needDescent();
+  const search = searches.get(data.searchId);
+  if (!search) throw new RequestError(ErrorCode.UNKNOWN_SEARCH, `${where}: unknown search id ${JSON.stringify(data.searchId)}`);
+  return search;
+}
+
+/** descent's 'createSearch: ...' and 'search.evaluate: ...' errors, named after the request. */
+function renamedSearch(where, e) {
+  if (e instanceof Error && !(e instanceof RequestError)) e.message = e.message.replace(/^(createSearch|search\.\w+):/, `${where}:`);
+  return e;
+}
+
+const tuneHandlers = {
+  [MessageType.SEARCH](data) {
+    const d = needDescent();
+    checkKeys('search', data, ['data', 'options']);
+    let search;
+    try {
+      search = d.createSearch(data.data, data.options === undefined ? {} : data.options);
+    } catch (e) {
+      throw renamedSearch('search', e);
+    }
+    const searchId = nextSearchId++;
+    searches.set(searchId, search);
+    return { searchId, ...search.summary(), configs: search.configs() };
+  },
+
+  // Runs to the end in one go (a configuration is one synchronous wasm call);
+  // progress messages go out as it runs. To stop one early, end the worker.
+  [MessageType.CROSS_VALIDATE](data, id) {
+    checkKeys('crossValidate', data, ['searchId', 'index', 'progressEvery']);
+    const search = searchOf('crossValidate', data);
+    const every = data.progressEvery === undefined ? 100 : data.progressEvery;
+    if (typeof every !== 'number' || !(every >= 0)) throw failed('crossValidate: progressEvery must be a number of ms >= 0');
+    let last = -Infinity;
+    const onProgress = (p) => {
+      if (p.type === 'epoch') {
+        const now = performance.now();
+        if (now - last < every) return;
+        last = now;
+      }
+      post({ id, type: MessageType.PROGRESS, data: p });
+    };
+    try {
+      return search.evaluate(data.index, { onProgress });
+    } catch (e) {
+      throw renamedSearch('crossValidate', e);
+    }
+  },
+
+  [MessageType.REFIT](data) {
+    checkKeys('refit', data, ['searchId', 'index', 'model']);
+    const search = searchOf('refit', data);
+    let test;
+    try {
+      test = search.refit(data.index, { model: data.model === true });
+    } catch (e) {
+      throw renamedSearch('refit', e);
+    }
+    if (!test.model) return test;
+    const { model, ...rest } = test;
+    return { ...rest, ...addModel(model) };
+  },
+
+  [MessageType.DISPOSE_SEARCH](data) {
+    checkKeys('disposeSearch', data, ['searchId']);
+    const search = searchOf('disposeSearch', data);
+    searches.delete(data.searchId);
+    search.dispose();
+    return { searchId: data.searchId };
+  },
+};
+
 const handlers = {
+  ...tuneHandlers,
+
   async [MessageType.INIT](data) {
     checkKeys('init', data, ['simd', 'baseUrl']);
     if (!loading) {

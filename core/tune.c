@@ -194,12 +194,18 @@ static uint32_t derive_seed(uint32_t seed, uint32_t index, uint32_t fold)
 /* The fold number the refit's seeds use: past every real fold. */
 #define REFIT_FOLD 0xFFFFFFFFu
 
+#if defined(__EMSCRIPTEN__)
+/* The wasm runtime's TIME_UTC clock ticks in whole milliseconds; performance.now() is finer. */
+#include <emscripten/emscripten.h>
+static double now_ms(void) { return emscripten_get_now(); }
+#else
 static double now_ms(void)
 {
     struct timespec ts;
     if (timespec_get(&ts, TIME_UTC) != TIME_UTC) return 0;
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
+#endif
 
 /* ------------------------------------------------------ cross-validation */
 

@@ -1,6 +1,6 @@
 // usage.ts - a typical use of descent's API, compiled by tsc --strict --noEmit
 // (tests/js/types.test.mjs) to keep descent.d.ts complete and correct.
-import { loadDescent, type Descent, type Model, type History } from 'descent';
+import { loadDescent, TunePool, rankResults, type Descent, type Model, type History, type TuneResult } from 'descent';
 
 async function main(): Promise<void> {
   const descent: Descent = await loadDescent({ simd: 'auto' });
@@ -51,4 +51,29 @@ async function main(): Promise<void> {
   console.log(usesSimd, first, loss, last, data.classNames, scaler.mean, folds.length, matrix);
 }
 
+async function tuning(descent: Descent): Promise<void> {
+  const data = descent.generate('gaussian', { n: 200, seed: 3 });
+  const outcome = descent.tune(data, {
+    grid: { learningRate: [0.01, 0.1], layers: ['none', [8], '16x16'], batchSize: [16, 'full'] },
+    base: { optimizer: 'sgd', epochs: 20 },
+    folds: 5, metric: 'accuracy', seed: 1, testFraction: 0.2,
+  }, { onProgress: (p) => (p.type === 'config' && p.done > 100 ? false : undefined) });
+  const best: TuneResult | null = outcome.best;
+  const testScore: number | undefined = outcome.test?.score;
+  const search = descent.createSearch({ x: [[0, 1], [1, 0]], y: [0, 1], task: 'classification' }, {
+    random: { draws: 10, learningRate: { min: 1e-4, max: 1e-1 }, optimizer: ['sgd', 'adam'] },
+  });
+  const one = search.evaluate(search.count - 1);
+  const refit = search.refit(undefined, { model: true });
+  refit?.model.dispose();
+  search.dispose();
+  const cv = descent.crossValidate(data, { learningRate: 0.1, layers: 'none' }, { folds: 5, configIndex: 3 });
+  const ranked: TuneResult[] = rankResults([cv, one], 'loss');
+  const pool = await TunePool.create({ size: 2 });
+  const parallel = await pool.tune(data, { grid: { epochs: [5, 10] } }, { signal: new AbortController().signal });
+  await pool.terminate();
+  console.log(best?.mean, testScore, ranked.length, parallel.results[0]?.scores);
+}
+
 main();
+loadDescent().then(tuning);
