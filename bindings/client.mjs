@@ -256,6 +256,26 @@ export class DescentClient {
     return this.request(MessageType.DISPOSE_SEARCH, { searchId });
   }
 
+  /**
+   * A CSV text parsed in the worker ({text, target?, task?, delimiter?}); with
+   * testFraction its split as generate gives it, and with scalers: true the
+   * training rows' inputScaler (and targetScaler for regression).
+   */
+  parseCSV(options) {
+    return this.request(MessageType.PARSE_CSV, defined({ ...options }));
+  }
+
+  /** Sets a model's input scaler, target scaler and names (any of them); resolves with describe's answer. */
+  setPreprocessing(modelId, options = {}) {
+    // Copied, never transferred: scalers are small and the caller usually keeps them.
+    return this.request(MessageType.SET_PREPROCESSING, defined({ modelId, ...options }), { copy: true });
+  }
+
+  /** A model's layers, optimizer, scalers and names. */
+  describe(modelId) {
+    return this.request(MessageType.DESCRIBE, { modelId });
+  }
+
   /** The model file's bytes (core/FORMAT.md). */
   save(modelId, options = {}) {
     return this.request(MessageType.SAVE, defined({ modelId, withOptimizer: options.withOptimizer }));

@@ -524,6 +524,9 @@ export declare const MessageType: Readonly<{
   GET_WEIGHTS: 'getWeights';
   SET_WEIGHTS: 'setWeights';
   SAVE: 'save';
+  PARSE_CSV: 'parseCSV';
+  SET_PREPROCESSING: 'setPreprocessing';
+  DESCRIBE: 'describe';
   GENERATE: 'generate';
   SEARCH: 'search';
   CROSS_VALIDATE: 'crossValidate';
@@ -572,6 +575,39 @@ export interface TrainingData {
 
 /** progress messages: every ms milliseconds (0: after every slice of batches, about 10 ms of training)
  *  and/or every N epochs. */
+/** generate and parseCSV: the seeded train/test split, and the training rows' scalers. */
+export interface SplitRequest {
+  testFraction?: number;
+  /** default: the data seed (generate) or 1 */
+  splitSeed?: number;
+  /** default true (classification only) */
+  stratify?: boolean;
+  /** with testFraction: also inputScaler (and targetScaler for regression) of the training rows */
+  scalers?: boolean;
+}
+
+export interface SplitDataset extends Dataset {
+  train?: Int32Array;
+  test?: Int32Array;
+  inputScaler?: Scaler;
+  targetScaler?: Scaler;
+}
+
+export interface ModelDescription {
+  modelId: number;
+  inputs: number;
+  outputs: number;
+  loss: LossName;
+  paramCount: number;
+  seed: number;
+  stepCount: number;
+  layers: Required<LayerConfig>[];
+  optimizer: FullOptimizerConfig;
+  inputScaler: Scaler | null;
+  targetScaler: Scaler | null;
+  names: ReturnType<Model['getNames']>;
+}
+
 export interface ProgressEvery {
   ms?: number;
   epochs?: number;
@@ -679,8 +715,13 @@ export interface RequestData {
   save: { modelId: number; withOptimizer?: boolean };
   generate: {
     name: GeneratorName; n?: number; noise?: number; seed?: number;
-    testFraction?: number; splitSeed?: number; stratify?: boolean;
+  } & SplitRequest;
+  parseCSV: { text: string } & CSVOptions & SplitRequest;
+  setPreprocessing: {
+    modelId: number; inputScaler?: Scaler | null; targetScaler?: Scaler | null;
+    names?: { featureNames?: string[]; targetName?: string | null; classNames?: string[] };
   };
+  describe: { modelId: number };
   search: { data: TuneData; options?: TuneOptions };
   crossValidate: { searchId: number; index: number; progressEvery?: number };
   refit: { searchId: number; index?: number; model?: boolean };
@@ -705,7 +746,10 @@ export interface ResultData {
   getWeights: Weights[];
   setWeights: { modelId: number };
   save: Uint8Array;
-  generate: Dataset & { train?: Int32Array; test?: Int32Array };
+  generate: SplitDataset;
+  parseCSV: SplitDataset;
+  setPreprocessing: ModelDescription;
+  describe: ModelDescription;
   search: TuneSummary & { searchId: number; configs: TuneConfig[] };
   crossValidate: TuneResult;
   refit: TuneTest & Partial<ModelInfo>;
@@ -781,6 +825,9 @@ export declare class DescentClient {
   save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;
   /** a built-in data set made in the worker; with testFraction, its seeded split as row indices */
   generate(options: RequestData['generate']): Promise<ResultData['generate']>;
+  parseCSV(options: RequestData['parseCSV']): Promise<ResultData['parseCSV']>;
+  setPreprocessing(modelId: number, options: Omit<RequestData['setPreprocessing'], 'modelId'>): Promise<ModelDescription>;
+  describe(modelId: number): Promise<ModelDescription>;
   /** a search kept in the worker */
   createSearch(data: TuneData, options?: TuneOptions, requestOptions?: CopyOption): Promise<ResultData['search']>;
   /** one configuration of a search; progress: epoch events at most every progressEvery ms (default 100) */

@@ -20,6 +20,9 @@ export const MessageType = Object.freeze({
   GET_WEIGHTS: 'getWeights',
   SET_WEIGHTS: 'setWeights',
   SAVE: 'save',
+  PARSE_CSV: 'parseCSV',
+  SET_PREPROCESSING: 'setPreprocessing',
+  DESCRIBE: 'describe',
   GENERATE: 'generate',
   // Hyper-parameter search: a search kept in the worker by id, its configurations cross-validated one per request.
   SEARCH: 'search',

@@ -298,6 +298,42 @@ function activeRun(entry, where) {
   return entry.run;
 }
 
+// ------------------------------------------------------------------ data
+
+const SPLIT_KEYS = ['testFraction', 'splitSeed', 'stratify', 'scalers'];
+
+/**
+ * With testFraction: the set's seeded train/test split (stratified for
+ * classes unless stratify is false) as row indices; with scalers also the
+ * training rows' input scaler and, for regression, target scaler.
+ */
+function withSplit(d, where, set, data, seed) {
+  if (data.testFraction === undefined) {
+    if (data.scalers) throw failed(`${where}: scalers needs testFraction (they are fitted on the training rows)`);
+    return set;
+  }
+  const labels = data.stratify === false ? null : set.labels;
+  const split = d.trainTestSplit(set.n, { testFraction: data.testFraction, labels,
+    seed: data.splitSeed === undefined ? seed : data.splitSeed });
+  const out = { ...set, train: split.train, test: split.test };
+  if (data.scalers) {
+    const train = d.subset(set, split.train);
+    out.inputScaler = d.fitScaler(train.x, set.features);
+    if (!set.classes && set.y) out.targetScaler = d.fitScaler(train.y, set.outputs);
+  }
+  return out;
+}
+
+/** A model's architecture, optimizer, preprocessing and names. */
+function describe(entry) {
+  const { model } = entry;
+  return {
+    modelId: entry.id, inputs: model.inputs, outputs: model.outputs, loss: model.loss, paramCount: model.paramCount,
+    seed: model.seed, stepCount: model.stepCount, layers: model.layers, optimizer: model.getOptimizer(),
+    inputScaler: model.getInputScaler(), targetScaler: model.getTargetScaler(), names: model.getNames(),
+  };
+}
+
 // ------------------------------------------------------------------ handlers
 
 function addModel(model) {
@@ -554,14 +590,33 @@ const handlers = {
 
   [MessageType.GENERATE](data) {
     const d = needDescent();
-    checkKeys('generate', data, ['name', 'n', 'noise', 'seed', 'testFraction', 'splitSeed', 'stratify']);
+    checkKeys('generate', data, ['name', 'n', 'noise', 'seed', ...SPLIT_KEYS]);
     const { name, n, noise, seed } = data;
     const set = d.generate(name, pick({ n, noise, seed }, ['n', 'noise', 'seed']));
-    if (data.testFraction === undefined) return set;
-    const labels = data.stratify === false ? null : set.labels;
-    const split = d.trainTestSplit(set.n, { testFraction: data.testFraction, labels,
-      seed: data.splitSeed === undefined ? seed : data.splitSeed });
-    return { ...set, train: split.train, test: split.test };
+    return withSplit(d, 'generate', set, data, seed);
+  },
+
+  [MessageType.PARSE_CSV](data) {
+    const d = needDescent();
+    checkKeys('parseCSV', data, ['text', 'target', 'task', 'delimiter', 'noTarget', ...SPLIT_KEYS]);
+    const set = d.parseCSV(data.text, pick(data, ['target', 'task', 'delimiter', 'noTarget']));
+    return withSplit(d, 'parseCSV', set, data, 1);
+  },
+
+  [MessageType.SET_PREPROCESSING](data) {
+    const entry = entryOf(data);
+    checkKeys('setPreprocessing', data, ['modelId', 'inputScaler', 'targetScaler', 'names']);
+    const { model } = entry;
+    if (data.inputScaler !== undefined) model.setInputScaler(data.inputScaler);
+    if (data.targetScaler !== undefined) model.setTargetScaler(data.targetScaler);
+    if (data.names !== undefined) model.setNames(data.names);
+    return describe(entry);
+  },
+
+  [MessageType.DESCRIBE](data) {
+    const entry = entryOf(data);
+    checkKeys('describe', data, ['modelId']);
+    return describe(entry);
   },
 
   [MessageType.SAVE](data) {

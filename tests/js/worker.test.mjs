@@ -9,6 +9,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
 import { dist, prng } from './support.mjs';
 
 const { loadDescent, simdSupported } = await import(new URL('descent.mjs', dist));
@@ -505,6 +506,36 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     await assert.rejects(client.generate({ name: 'moons' }), /generate: name "moons" is not one of circle, xor/);
     await assert.rejects(client.generate({ name: 'xor', testFraction: 1.5 }), /testFraction/);
     await assert.rejects(client.generate({ name: 'xor', shape: 3 }), /generate: unknown option 'shape'/);
+  });
+
+  it('parseCSV, its split and scalers; setPreprocessing and describe; a saved model predicts raw rows here', async (t) => {
+    const client = await start(t);
+    const text = readFileSync(new URL('../../web/data/iris.csv', import.meta.url), 'utf8');
+    const here = descent.parseCSV(text, { target: 'species' });
+    const set = await client.parseCSV({ text, target: 'species', testFraction: 0.2, splitSeed: 3, scalers: true });
+    assert.deepStrictEqual(set.x, here.x);
+    assert.deepEqual(set.classNames, here.classNames);
+    const split = descent.trainTestSplit(here.n, { testFraction: 0.2, labels: here.labels, seed: 3 });
+    assert.deepStrictEqual(set.train, split.train);
+    assert.deepStrictEqual(set.inputScaler, descent.fitScaler(descent.subset(here, split.train).x, 4));
+    assert.equal(set.targetScaler, undefined, 'no target scaler for classes');
+    const id = await client.createModel({ inputs: 4, layers: [{ units: 3, activation: 'softmax' }], loss: 'categorical_crossentropy', seed: 2 });
+    const described = await client.setPreprocessing(id, {
+      inputScaler: set.inputScaler, names: { featureNames: here.featureNames, targetName: 'species', classNames: here.classNames },
+    });
+    assert.deepStrictEqual(described.inputScaler, set.inputScaler);
+    assert.equal(described.names.targetName, 'species');
+    assert.deepEqual(described.layers.map((l) => [l.units, l.activation]), [[3, 'softmax']]);
+    assert.equal(described.optimizer.name, 'adam');
+    assert.deepStrictEqual(await client.describe(id), described);
+    const train = descent.subset(here, set.train);
+    await client.train(id, { x: train.x, y: train.y, epochs: 5, batchSize: 16, copy: true });
+    const model = descent.loadModel(await client.save(id));
+    t.after(() => model.dispose());
+    assert.deepStrictEqual(model.predict(here.x), await client.predict(id, here.x, { copy: true }));
+    await assert.rejects(client.parseCSV({ text: 'a,b\n1,2\n3,x,4\n' }), /line 3/);
+    await assert.rejects(client.parseCSV({ text, scalers: true }), /parseCSV: scalers needs testFraction/);
+    await assert.rejects(client.setPreprocessing(id, { inputScaler: { mean: new Float32Array(2), std: new Float32Array(2) } }), /setInputScaler/);
   });
 
   it('typed arrays are transferred (the caller\'s empties) unless copy is asked', async (t) => {
