@@ -1,6 +1,6 @@
 // tune-pool.mjs - TunePool: a hyper-parameter search run by a pool of workers
 // (module Web Workers in a page, worker_threads in Node), each cross-validating
-// one configuration at a time. Every configuration's seeds derive from the
+// one configuration at a time, the costliest first. Every configuration's seeds derive from the
 // search's seed and its index alone, so the results are the ones
 // descent.tune computes in one thread, whatever worker ran what.
 
@@ -30,6 +30,25 @@ function searchData(data) {
     if (data[key] !== undefined && data[key] !== null) out[key] = data[key];
   }
   return out;
+}
+
+/** Columns of a matrix given flat (with its count) or as rows. */
+function columns(m, given) {
+  if (Number.isInteger(given)) return given;
+  return m && m.length && m[0] && typeof m[0].length === 'number' ? m[0].length : 1;
+}
+
+/**
+ * A configuration's rough cost (multiply-adds of its training), so the pool
+ * hands out the longest first and no worker is left with a long one at the end.
+ */
+function cost(config, inputs, outputs, rows) {
+  const widths = [inputs, ...config.layers, outputs];
+  let weights = 0;
+  for (let i = 0; i + 1 < widths.length; i++) weights += widths[i] * widths[i + 1];
+  const batch = config.batchSize === 'full' ? rows : Math.min(config.batchSize, rows);
+  const steps = config.epochs * Math.ceil(rows / batch);
+  return steps * (weights * (batch + 4) + 500);
 }
 
 export class TunePool {
@@ -123,6 +142,9 @@ export class TunePool {
       const info = searches[0];
       const total = info.count;
       const results = new Array(total).fill(null);
+      const rows = info.trainRows - Math.floor(info.trainRows / info.folds);
+      const work = info.configs.map((c) => cost(c, columns(payload.x, payload.features), columns(payload.y, payload.outputs), rows));
+      const order = work.map((_, i) => i).sort((a, b) => work[b] - work[a] || a - b);
       let next = 0;
       let done = 0;
       const report = (event) => {
@@ -136,9 +158,9 @@ export class TunePool {
         }
         if (answer === false) this.cancel();
       };
-      const work = async (client, searchId) => {
+      const drain = async (client, searchId) => {
         while (!run.cancelled && !run.error && next < total) {
-          const index = next++;
+          const index = order[next++];
           try {
             const result = await client.crossValidate(searchId, index, {
               progressEvery,
@@ -155,7 +177,7 @@ export class TunePool {
           }
         }
       };
-      await Promise.all(clients.map((c, k) => work(c, searches[k].searchId)));
+      await Promise.all(clients.map((c, k) => drain(c, searches[k].searchId)));
       if (run.error) throw run.error;
       const ranked = rankResults(results, info.metric);
       let test = null;

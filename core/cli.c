@@ -1401,9 +1401,11 @@ static void tune_label(const tune_cli *t, const descent_tune_config *c, int all,
     int n = all || t->spec.n_axes == 0 ? DESCENT_TUNE_PARAMS : t->spec.n_axes;
     for (int i = 0; i < n && used < size; i++) {
         descent_tune_param p = all || t->spec.n_axes == 0 ? (descent_tune_param)i : t->axes[i].param;
+        /* Without hidden layers the activation means nothing: leave it out of the full list. */
+        if (p == DESCENT_TUNE_ACTIVATION && c->layers.count == 0 && (all || t->spec.n_axes == 0)) continue;
         char v[160];
         tune_format(c, p, v, sizeof v);
-        int w = snprintf(buf + used, size - used, "%s%s=%s", i ? " " : "", tune_short[p], v);
+        int w = snprintf(buf + used, size - used, "%s%s=%s", used ? " " : "", tune_short[p], v);
         if (w < 0) break;
         used += (size_t)w;
     }
@@ -1688,8 +1690,10 @@ static int cmd_tune(const args *a)
     printf("\nbest: %s: ", label);
     if (isnan(best->mean)) printf("every configuration diverged\n");
     else printf("%s %.4f ± %.4f over %d folds\n", metric, best->mean, best->std, best->folds);
-    tune_label(&t, &best->config, 1, label, sizeof label);
-    printf("  (%s)\n", label);
+    if (t.spec.n_axes > 0) {
+        tune_label(&t, &best->config, 1, label, sizeof label);
+        printf("  (%s)\n", label);
+    }
 
     descent_tune_test test;
     int refit = descent_search_test_rows(s) > 0 || t.save;

@@ -3,13 +3,15 @@
 // 4.22's WebAssembly backend (XNNPACK, SIMD, one thread) in the same run:
 // warm-up, interleaved repetitions, medians. Prints a table of samples/s,
 // µs per step, GFLOP/s and ratios to tfjs-wasm, the gemm kernels next to
-// tf.matMul, and one JSON line with everything.
+// tf.matMul, hyper-parameter tuning in 1 and 2 workers (bench-tune.mjs), and
+// one JSON line with everything.
 //   node scripts/bench.mjs [--quick] [--reps N]
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { benchTune } from './bench-tune.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -236,7 +238,9 @@ for (const name of names) {
   console.log(`  ${name.padEnd(24)}${cells.join('')}`);
 }
 
-// The targets of the SIMD issue, read off this run (information, not a test).
+result.tuning = await benchTune({ quick, reps });
+
+// The targets of the SIMD and tuning issues, read off this run (information, not a test).
 const best = wasmHasSimd ? 'descent wasm simd' : 'descent wasm scalar';
 const checks = [];
 for (const id of ['W1', 'W2']) checks.push([`${id}: ${best} >= 100x tfjs-wasm`, result.workloads[id][best].vs_tfjs, 100]);
@@ -249,6 +253,7 @@ for (const id of ['W3', 'W4']) {
 }
 checks.push([`gemm nn 256: ${best} >= tf.matMul`, result.gemm[256][best].nn / result.gemm[256][TF].nn, 1]);
 checks.push([`gemm nn 256: ${best} >= 2x wasm scalar`, result.gemm[256][best].nn / result.gemm[256]['descent wasm scalar'].nn, 2]);
+checks.push(['tuning: 2 workers >= 1.7x the configurations/s of 1 (on 2 cores)', result.tuning.speedup_2_vs_1, 1.7]);
 console.log('\ntargets (this run)');
 result.targets = checks.map(([what, value, bar, atMost]) => {
   const met = atMost ? value <= bar : value >= bar;

@@ -9,7 +9,10 @@
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dist } from './support.mjs';
 
@@ -302,6 +305,27 @@ describe('TunePool', () => {
     // Still usable.
     const ok = await p.tune(cancer, { base: { epochs: 2 }, folds: 2 });
     assert.equal(ok.results.length, 1);
+  });
+});
+
+describe('README', () => {
+  it('runs the tuning example as written, sequential and pooled alike', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Hyper-parameter tuning'));
+    const code = section.match(/```js\n([\s\S]*?)```/)[1];
+    const dir = mkdtempSync(join(tmpdir(), 'descent-readme-tune-'));
+    try {
+      const file = join(dir, 'example.mjs');
+      writeFileSync(file, code.replace("'./descent.mjs'", JSON.stringify(new URL('descent.mjs', dist).href))
+        .replace("'./tune-pool.mjs'", JSON.stringify(new URL('tune-pool.mjs', dist).href)));
+      const root = fileURLToPath(new URL('../../', import.meta.url));
+      const out = execFileSync(process.execPath, [file], { encoding: 'utf8', cwd: root }).trim().split('\n');
+      assert.equal(out.at(-1), 'true true');
+      assert.match(out.join('\n'), /learningRate: 0\.1[\s\S]*0\.98461538/);
+      assert.ok(out.includes('12/12') || out.some((l) => l.startsWith('12/12 ')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
