@@ -5,10 +5,14 @@
 
 import { DescentClient } from '../lib/client.mjs';
 import { LossChart } from './losschart.mjs';
+import { NetworkDiagram } from './netdiagram.mjs';
 import { drawCurve, drawPlane } from './plots.mjs';
+import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
+import { HIDEABLE, decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal } from './urlstate.mjs';
 
 // ------------------------------------------------------------------ constants
 
+/** The built-in sets: task, dimensions, the plane drawn and the scale the features divide by. */
 const DATASETS = {
   circle: { task: 'classification', dims: 2 },
   xor: { task: 'classification', dims: 2 },
@@ -18,15 +22,30 @@ const DATASETS = {
   curve: { task: 'regression', dims: 1 },
   plane: { task: 'regression', dims: 2 },
   multigauss: { task: 'regression', dims: 2 },
+  // The worked example's X = [[1,1],[1,-1],[-1,1],[-1,-1]], y = x2: inputs as they are.
+  linear4: { task: 'regression', dims: 2, domain: [-2, 2], scale: 1, fixed: true },
 };
+/** The shipped data sets (web/data/*.csv), and a user's own CSV file: tables of any width. */
+const TABLES = {
+  iris: { label: 'iris (4 features, 3 species)' },
+  breast_cancer: { label: 'breast_cancer (30 features, 2 classes)' },
+  diabetes: { label: 'diabetes (10 features, regression)' },
+  digits: { label: 'digits (8×8 images, 10 classes)' },
+  csv: { label: 'your CSV file' },
+};
+for (const name of Object.keys(TABLES)) DATASETS[name] = { table: true, dims: 0 };
+for (const d of Object.values(DATASETS)) {
+  d.domain = d.domain || [-6, 6];
+  d.scale = d.scale || 6;
+}
 
-/** The 2-D input features, computed from the point (a, b) in [-6, 6]² and scaled to about [-1, 1]. */
+/** The 2-D input features of the point (a, b), scaled by s (6 for the [-6, 6]² sets) to about [-1, 1]. */
 const FEATURES = [
-  { id: 'x1', label: 'x₁', f: (a) => a / 6 },
-  { id: 'x2', label: 'x₂', f: (a, b) => b / 6 },
-  { id: 'x1sq', label: 'x₁²', f: (a) => (a / 6) ** 2 },
-  { id: 'x2sq', label: 'x₂²', f: (a, b) => (b / 6) ** 2 },
-  { id: 'x1x2', label: 'x₁·x₂', f: (a, b) => (a * b) / 36 },
+  { id: 'x1', label: 'x₁', f: (a, b, s) => a / s },
+  { id: 'x2', label: 'x₂', f: (a, b, s) => b / s },
+  { id: 'x1sq', label: 'x₁²', f: (a, b, s) => (a / s) ** 2 },
+  { id: 'x2sq', label: 'x₂²', f: (a, b, s) => (b / s) ** 2 },
+  { id: 'x1x2', label: 'x₁·x₂', f: (a, b, s) => (a * b) / (s * s) },
   { id: 'sin1', label: 'sin x₁', f: (a) => Math.sin(a) },
   { id: 'sin2', label: 'sin x₂', f: (a, b) => Math.sin(b) },
 ];
@@ -37,8 +56,9 @@ const OUTPUTS = {
   'sigmoid-mse': { activation: 'sigmoid', loss: 'mse', label: 'sigmoid · mean squared error', tasks: ['classification', 'regression'] },
   'tanh-mse': { activation: 'tanh', loss: 'mse', label: 'tanh · mean squared error', signed: true, tasks: ['classification', 'regression'] },
   'linear-mse': { activation: 'linear', loss: 'mse', label: 'linear · mean squared error', signed: true, tasks: ['regression', 'classification'] },
+  'softmax-cce': { activation: 'softmax', loss: 'categorical_crossentropy', label: 'softmax · categorical cross-entropy', tasks: ['multiclass'] },
 };
-const DEFAULT_OUTPUT = { classification: 'sigmoid-bce', regression: 'linear-mse' };
+const DEFAULT_OUTPUT = { classification: 'sigmoid-bce', regression: 'linear-mse', multiclass: 'softmax-cce' };
 
 const ACTIVATIONS = [['relu', 'ReLU'], ['leaky_relu', 'leaky ReLU'], ['tanh', 'tanh'], ['sigmoid', 'sigmoid'], ['linear', 'linear']];
 
@@ -88,12 +108,36 @@ export const DEFAULTS = Object.freeze({
   epochs: 1000,
   earlyStopping: false,
   patience: 50,
+  target: null, // a table's target column (null: the last)
+  task: 'auto', // a table's task, or forced classification / regression
+  added: [],    // points added by clicking: [a, b, class] (training rows)
+  removed: [],  // rows of the generated set removed by clicking
 });
+
+/** The worked examples, one click each: what differs from the defaults. */
+const PRESETS = {
+  linear4: {
+    dataset: 'linear4', testRatio: 0, features: ['x1', 'x2'], layers: [],
+    optimizer: { name: 'sgd', learningRate: 0.01 }, batchSize: 4, epochs: 1000,
+  },
+  line: {
+    dataset: 'line', samples: 200, noise: 0.2, dataSeed: 7, testRatio: 0.2, layers: [],
+    optimizer: { name: 'sgd', learningRate: 0.1 }, batchSize: 20, epochs: 200,
+  },
+  diabetes: {
+    dataset: 'diabetes', testRatio: 0.2, layers: [{ units: 10, activation: 'relu' }, { units: 10, activation: 'relu' }],
+    optimizer: { name: 'sgd', learningRate: 0.01 }, batchSize: 32, epochs: 100,
+  },
+  breast_cancer: {
+    dataset: 'breast_cancer', testRatio: 0.2, layers: [{ units: 10, activation: 'relu' }, { units: 10, activation: 'relu' }],
+    optimizer: { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, batchSize: 32, epochs: 100,
+  },
+};
 
 const GRID = 50;          // heatmap cells per side
 const CURVE_POINTS = 240; // points of the fitted 1-D curve
-const DOMAIN = [-6, 6];   // the 2-D sets' plane
 const PROGRESS_MS = 40;   // how often the worker reports while training
+const WEIGHTS_MS = 150;   // the diagram's weights while training, at most one request per
 const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
 
 // ------------------------------------------------------------------ state
@@ -124,6 +168,9 @@ const page = {
   predictions: null,  // {grid, train, test} from the latest predict
   metrics: null,      // {train, test} accuracy or R²
   predicting: false,
+  weighing: false,
+  weighedAt: 0,
+  predictedAt: 0,
   predictAgain: false,
   dirty: true,        // redraw everything
   viewDirty: false,   // new predictions
@@ -135,6 +182,7 @@ const page = {
 };
 
 let chart;
+let diagram;
 
 // ------------------------------------------------------------------ helpers
 
@@ -151,6 +199,7 @@ function showError(message) {
 function act(fn) {
   page.queue = page.queue.then(fn).then(() => {
     if (page.status !== 'error') showError('');
+    syncLink();
   }, (e) => {
     showError(e instanceof InputError ? e.message : `descent: ${e && e.message ? e.message : String(e)}`);
     if (!(e instanceof InputError)) console.info(e);
@@ -171,8 +220,12 @@ function readNumber(el, name, { min, max, integer = false, exclusiveMin = false 
 }
 
 const fmt = (v, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toPrecision(digits) : v.toExponential(2));
-const task = () => DATASETS[config.dataset].task;
-const outputKey = () => (config.output === 'auto' || !OUTPUTS[config.output].tasks.includes(task()) ? DEFAULT_OUTPUT[task()] : config.output);
+/** classification or regression: the built-in set's, or as the table's target column was read. */
+const task = () => (DATASETS[config.dataset].table ? (page.raw && page.raw.classes ? 'classification' : 'regression') : DATASETS[config.dataset].task);
+/** The kind of output layer: multiclass for more than two classes. */
+const outputTask = () => (task() === 'classification' && page.raw && page.raw.classes > 2 ? 'multiclass' : task());
+const outputKey = () => (config.output === 'auto' || !OUTPUTS[config.output].tasks.includes(outputTask()) ? DEFAULT_OUTPUT[outputTask()] : config.output);
+const isTable = () => !!DATASETS[config.dataset].table;
 const output = () => OUTPUTS[outputKey()];
 
 // ------------------------------------------------------------------ data
@@ -181,11 +234,12 @@ const output = () => OUTPUTS[outputKey()];
 function featurize(points, n, dims) {
   if (dims === 1) return Float32Array.from(points.subarray(0, n));
   const chosen = FEATURES.filter((f) => config.features.includes(f.id));
+  const { scale } = DATASETS[config.dataset];
   const out = new Float32Array(n * chosen.length);
   for (let i = 0; i < n; i++) {
     const a = points[2 * i];
     const b = points[2 * i + 1];
-    for (let j = 0; j < chosen.length; j++) out[i * chosen.length + j] = chosen[j].f(a, b);
+    for (let j = 0; j < chosen.length; j++) out[i * chosen.length + j] = chosen[j].f(a, b, scale);
   }
   return out;
 }
@@ -199,7 +253,7 @@ function gridPoints() {
     return xs;
   }
   const pts = new Float32Array(GRID * GRID * 2);
-  const [lo, hi] = DOMAIN;
+  const [lo, hi] = DATASETS[config.dataset].domain;
   const s = (hi - lo) / GRID;
   for (let r = 0; r < GRID; r++) {
     for (let c = 0; c < GRID; c++) {
@@ -211,7 +265,38 @@ function gridPoints() {
   return pts;
 }
 
+/** The CSV text of a shipped data set. */
+async function fetchTable(name) {
+  const response = await fetch(new URL(`../data/${name}.csv`, import.meta.url));
+  if (!response.ok) throw new Error(`data/${name}.csv: ${response.status} ${response.statusText}`);
+  return response.text();
+}
+
+/**
+ * Parses a table (a shipped set or the user's file) in the worker, with its
+ * split and the training rows' scalers. Nothing of the page changes unless it
+ * parses: a bad file leaves the previous data and model as they were.
+ */
+async function parseTable(text, source) {
+  const options = { text, testFraction: config.testRatio, splitSeed: config.dataSeed, scalers: true };
+  if (config.target !== null && config.target !== undefined) options.target = config.target;
+  if (config.task && config.task !== 'auto') options.task = config.task;
+  let set;
+  try {
+    set = await page.client.parseCSV(options);
+  } catch (e) {
+    throw new InputError(`${source}: ${e.message.replace(/^parseCSV: /, '')}`);
+  }
+  if (set.train.length === 0) throw new InputError(`${source}: no training rows (the test share is ${config.testRatio})`);
+  return { ...set, dims: 0, source, text };
+}
+
 async function generate() {
+  if (isTable()) {
+    const text = config.dataset === 'csv' ? page.csvText : await fetchTable(config.dataset);
+    page.raw = await parseTable(text, config.dataset === 'csv' ? page.csvName : `data/${config.dataset}.csv`);
+    return;
+  }
   const set = await page.client.generate({
     name: config.dataset, n: config.samples, noise: config.noise, seed: config.dataSeed,
     testFraction: config.testRatio, splitSeed: config.dataSeed,
@@ -225,35 +310,101 @@ async function generate() {
   page.raw = { ...set, dims, yr: [ylo - pad, yhi + pad], xr: [-1.15, 1.15] };
 }
 
-/** The model's rows from the generated set and the chosen features and output. */
+/** The model's rows from the generated set, the points added and removed, the chosen features and output. */
 function prepare() {
+  if (isTable()) {
+    prepareTable();
+    return;
+  }
   const { raw } = page;
   const dims = raw.dims;
   const signed = task() === 'classification' && output().signed;
-  const pick = (idx) => {
-    const pts = new Float32Array(idx.length * dims);
-    const y = new Float32Array(idx.length);
-    for (let i = 0; i < idx.length; i++) {
-      for (let j = 0; j < dims; j++) pts[i * dims + j] = raw.x[idx[i] * dims + j];
-      y[i] = signed ? 2 * raw.y[idx[i]] - 1 : raw.y[idx[i]];
-    }
-    return { pts, y };
+  const removed = new Set(config.removed);
+  const pick = (idx, extra = []) => {
+    const kept = [...idx].filter((r) => !removed.has(r));
+    const m = kept.length + extra.length;
+    const pts = new Float32Array(m * dims);
+    const y = new Float32Array(m);
+    const rows = new Int32Array(m);
+    kept.forEach((r, i) => {
+      for (let j = 0; j < dims; j++) pts[i * dims + j] = raw.x[r * dims + j];
+      y[i] = signed ? 2 * raw.y[r] - 1 : raw.y[r];
+      rows[i] = r;
+    });
+    extra.forEach(([a, b, c], k) => {
+      const i = kept.length + k;
+      pts[i * dims] = a;
+      pts[i * dims + 1] = b;
+      y[i] = signed ? 2 * c - 1 : c;
+      rows[i] = -1 - k;
+    });
+    return { pts, y, rows };
   };
-  const train = pick(raw.train);
+  const train = pick(raw.train, dims === 2 && task() === 'classification' ? config.added : []);
   const test = pick(raw.test);
   const grid = gridPoints();
   page.data = {
     dims,
     trainPts: train.pts, testPts: test.pts, gridPts: grid,
-    xTrain: featurize(train.pts, raw.train.length, dims), yTrain: train.y,
-    xTest: featurize(test.pts, raw.test.length, dims), yTest: test.y,
+    trainRows: train.rows, testRows: test.rows,
+    xTrain: featurize(train.pts, train.y.length, dims), yTrain: train.y,
+    xTest: featurize(test.pts, test.y.length, dims), yTest: test.y,
     xGrid: featurize(grid, dims === 1 ? CURVE_POINTS : GRID * GRID, dims),
     inputs: dims === 1 ? 1 : config.features.length,
-    nTrain: raw.train.length, nTest: raw.test.length,
+    nTrain: train.y.length, nTest: test.y.length,
   };
   page.data.points = viewPoints(page.data);
   page.predictions = null;
   page.metrics = null;
+}
+
+/** Rows of a table: raw features (the model standardizes them with the training rows' scaler). */
+function prepareTable() {
+  const { raw } = page;
+  const f = raw.features;
+  const k = raw.outputs;
+  const signed = task() === 'classification' && k === 1 && output().signed;
+  const pick = (idx) => {
+    const x = new Float32Array(idx.length * f);
+    const y = new Float32Array(idx.length * k);
+    const labels = raw.labels ? new Int32Array(idx.length) : null;
+    idx.forEach((r, i) => {
+      x.set(raw.x.subarray(r * f, (r + 1) * f), i * f);
+      for (let j = 0; j < k; j++) y[i * k + j] = signed ? 2 * raw.y[r * k + j] - 1 : raw.y[r * k + j];
+      if (labels) labels[i] = raw.labels[r];
+    });
+    return { x, y, labels };
+  };
+  const train = pick(raw.train);
+  const test = pick(raw.test);
+  page.data = {
+    dims: 0, table: true,
+    xTrain: train.x, yTrain: train.y, labelsTrain: train.labels,
+    xTest: test.x, yTest: test.y, labelsTest: test.labels,
+    trainRows: raw.train, testRows: raw.test,
+    xGrid: new Float32Array(0),
+    inputs: f, outputs: k,
+    nTrain: raw.train.length, nTest: raw.test.length,
+    points: [],
+  };
+  page.predictions = null;
+  page.metrics = null;
+}
+
+/** The names a downloaded model carries: the features it reads, the target and the classes. */
+function modelNames() {
+  if (isTable()) {
+    const { raw } = page;
+    return { featureNames: raw.featureNames, targetName: raw.targetName, classNames: raw.classes ? raw.classNames : [] };
+  }
+  if (page.data.dims === 1) return { featureNames: ['x'], targetName: 'y', classNames: [] };
+  const { scale } = DATASETS[config.dataset];
+  const names = { x1: `x1/${scale}`, x2: `x2/${scale}`, x1sq: `(x1/${scale})^2`, x2sq: `(x2/${scale})^2`, x1x2: `x1*x2/${scale * scale}`, sin1: 'sin(x1)', sin2: 'sin(x2)' };
+  return {
+    featureNames: config.features.map((id) => (scale === 1 ? names[id].replace('/1', '').replace('*x2/1', '*x2') : names[id])),
+    targetName: task() === 'classification' ? 'label' : 'y',
+    classNames: task() === 'classification' ? ['0', '1'] : [],
+  };
 }
 
 // ------------------------------------------------------------------ model and runs
@@ -264,7 +415,7 @@ function modelConfig() {
     inputs: page.data.inputs,
     layers: [
       ...config.layers.map((l) => ({ units: l.units, activation: l.activation, l1: config.l1, l2: config.l2 })),
-      { units: 1, activation: out.activation, l1: config.l1, l2: config.l2 },
+      { units: page.data.outputs || 1, activation: out.activation, l1: config.l1, l2: config.l2 },
     ],
     loss: out.loss,
     optimizer: { ...config.optimizer },
@@ -314,7 +465,7 @@ function startRun(paused) {
   const batchSize = Math.min(config.batchSize, data.nTrain);
   const run = { paused, last: null, folded: false, rows: data.nTrain, batchSize };
   run.promise = page.client.train(page.modelId, {
-    x: data.xTrain, y: data.yTrain, validationData: [data.xTest, data.yTest],
+    x: data.xTrain, y: data.yTrain, ...(data.nTest ? { validationData: [data.xTest, data.yTest] } : {}),
     epochs, batchSize,
     earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
     progressEvery: { ms: PROGRESS_MS, history: true }, paused, copy: true,
@@ -359,7 +510,10 @@ function onProgress(run, p) {
   if (p.steps > 0) page.stepsPerSecond = p.stepsPerSecond;
   page.chartDirty = true;
   page.metricsDirty = true;
-  predict();
+  // Predictions for the views: often for the small sets, less often for wide tables; always at the end.
+  const every = isTable() ? 250 : 0;
+  if (p.final || page.status !== 'running' || !(performance.now() - page.predictedAt < every)) predict();
+  refreshWeights(p.final || page.status !== 'running');
 }
 
 /** A model made anew from the configuration (the same seed, the same weights), paused before its first batch. */
@@ -371,6 +525,12 @@ async function reset() {
     await page.client.dispose(old).catch(() => {});
   }
   const created = await page.client.createModel(modelConfig());
+  const preprocessing = { names: modelNames() };
+  if (isTable()) {
+    preprocessing.inputScaler = page.raw.inputScaler;
+    if (page.raw.targetScaler && task() === 'regression') preprocessing.targetScaler = page.raw.targetScaler;
+  }
+  await page.client.setPreprocessing(created, preprocessing);
   page.modelId = created;
   page.modelData = page.data;
   page.epochBase = 0;
@@ -385,7 +545,8 @@ async function reset() {
   chart.clear();
   startRun(true);
   page.dirty = true;
-  await predict();
+  diagramArchitecture();
+  await Promise.all([predict(), refreshWeights(true)]);
 }
 
 /** Asks the worker for the model's outputs on the grid and on every data row; one request at a time. */
@@ -402,6 +563,8 @@ async function predict() {
       // The rows the model was made for (the page's may be newer, its model not yet made).
       const data = page.modelData;
       const nGrid = data.xGrid.length / data.inputs;
+      const k = data.outputs || 1;
+      page.predictedAt = performance.now();
       const x = new Float32Array(data.xGrid.length + data.xTrain.length + data.xTest.length);
       x.set(data.xGrid, 0);
       x.set(data.xTrain, data.xGrid.length);
@@ -410,9 +573,9 @@ async function predict() {
       const y = await page.client.predict(modelId, x);
       if (modelId !== page.modelId || data !== page.data) continue;
       page.predictions = {
-        grid: y.subarray(0, nGrid),
-        train: y.subarray(nGrid, nGrid + data.nTrain),
-        test: y.subarray(nGrid + data.nTrain),
+        grid: y.subarray(0, nGrid * k),
+        train: y.subarray(nGrid * k, (nGrid + data.nTrain) * k),
+        test: y.subarray((nGrid + data.nTrain) * k),
       };
       page.metrics = {
         train: score(page.predictions.train, data.yTrain),
@@ -432,6 +595,13 @@ async function predict() {
 /** Accuracy (classification) or R² (regression) of predictions p against targets y. */
 function score(p, y) {
   if (!y.length) return null;
+  const k = page.data.outputs || 1;
+  if (task() === 'classification' && k > 1) {
+    let ok = 0;
+    const n = y.length / k;
+    for (let i = 0; i < n; i++) ok += argmax(p, i * k, k) === argmax(y, i * k, k) ? 1 : 0;
+    return ok / n;
+  }
   if (task() === 'classification') {
     const cut = output().signed ? 0 : 0.5;
     let ok = 0;
@@ -448,6 +618,12 @@ function score(p, y) {
     tot += (y[i] - mean) ** 2;
   }
   return tot > 0 ? 1 - res / tot : null;
+}
+
+function argmax(a, at, k) {
+  let best = 0;
+  for (let j = 1; j < k; j++) if (a[at + j] > a[at + best]) best = j;
+  return best;
 }
 
 // ------------------------------------------------------------------ drawing
@@ -475,11 +651,55 @@ function viewPoints(data) {
   return points;
 }
 
+/** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
+function drawTable(canvas) {
+  const { data, raw, predictions } = page;
+  const k = data.outputs;
+  // The test rows, or the training rows when nothing is held out.
+  const useTest = data.nTest > 0;
+  const rows = useTest ? data.nTest : data.nTrain;
+  const p = predictions && (useTest ? predictions.test : predictions.train);
+  if (task() === 'classification') {
+    const labels = useTest ? data.labelsTest : data.labelsTrain;
+    const y = useTest ? data.yTest : data.yTrain;
+    const classes = raw.classes;
+    const predicted = new Int32Array(rows);
+    const truth = new Int32Array(rows);
+    const cut = output().signed ? 0 : 0.5;
+    for (let i = 0; i < rows; i++) {
+      truth[i] = labels ? labels[i] : y[i * k] >= cut ? 1 : 0;
+      predicted[i] = !p ? -1 : k > 1 ? argmax(p, i * k, k) : p[i] >= cut ? 1 : 0;
+    }
+    if (config.dataset === 'digits') {
+      drawDigits(canvas, { images: useTest ? data.xTest : data.xTrain, labels: truth, predicted: p ? predicted : null, classNames: raw.classNames, limit: 48, wrongFirst: true });
+      return;
+    }
+    const matrix = Array.from({ length: classes }, () => new Array(classes).fill(0));
+    if (p) for (let i = 0; i < rows; i++) matrix[truth[i]][predicted[i]]++;
+    drawConfusion(canvas, { matrix, classNames: raw.classNames, rows: useTest ? 'test rows' : 'training rows' });
+    return;
+  }
+  const n = data.nTrain + data.nTest;
+  const actual = new Float32Array(n);
+  const pred = new Float32Array(n).fill(NaN);
+  const test = new Uint8Array(n);
+  actual.set(data.yTrain, 0);
+  actual.set(data.yTest, data.nTrain);
+  test.fill(1, data.nTrain);
+  if (predictions) {
+    pred.set(predictions.train, 0);
+    pred.set(predictions.test, data.nTrain);
+  }
+  drawScatter(canvas, { actual, predicted: pred, test, targetName: raw.targetName });
+}
+
 function drawView() {
   const { data, raw, predictions } = page;
   if (!data || !raw) return;
   const canvas = $('heatmap');
-  if (data.dims === 1) {
+  if (data.table) {
+    drawTable(canvas);
+  } else if (data.dims === 1) {
     drawCurve(canvas, { xs: data.gridPts, ys: predictions && predictions.grid, points: data.points, xr: raw.xr, yr: raw.yr });
   } else {
     let grid = null;
@@ -488,7 +708,7 @@ function drawView() {
       for (let i = 0; i < grid.length; i++) grid[i] = toUnit(predictions.grid[i]);
     }
     const continuous = task() === 'regression';
-    drawPlane(canvas, { grid, g: GRID, points: data.points, domain: DOMAIN, discretize: $('discretize').checked && !continuous });
+    drawPlane(canvas, { grid, g: GRID, points: data.points, domain: DATASETS[config.dataset].domain, discretize: $('discretize').checked && !continuous });
   }
 }
 
@@ -521,6 +741,7 @@ function writeMetrics() {
   set('k-val-metric', m ? fmt(m.test, 3) : '–');
   const status = { loading: 'loading…', paused: steps ? 'paused' : 'ready', running: 'training', done: 'finished', error: 'error' }[page.status];
   set('k-status', statusNote && page.status === 'done' ? `${status}: ${statusNote}` : status);
+  checkGoals();
 }
 
 /** Once per animation frame: what changed is drawn; the chart at most every CHART_MS while training. */
@@ -603,15 +824,67 @@ async function newData() {
   await reset();
 }
 
+/**
+ * A data change: mutate the configuration, load the data and start a new
+ * model; if the data cannot be loaded, the configuration, data and model stay
+ * as they were.
+ */
+async function changeData(mutate) {
+  const before = clone(config);
+  mutate();
+  if (config.output !== 'auto') config.output = 'auto';
+  try {
+    await generate();
+  } catch (e) {
+    Object.assign(config, before);
+    renderAll();
+    throw e;
+  }
+  prepare();
+  renderAll();
+  await reset();
+}
+
+const MAX_CSV_BYTES = 20 * 1024 * 1024;
+
+/** A user's CSV file: parsed first; only then does it replace the data (and the model). */
+async function openCsv(file) {
+  if (file.size > MAX_CSV_BYTES) throw new InputError(`${file.name}: ${file.size} bytes; files up to ${MAX_CSV_BYTES} bytes are read`);
+  const text = await file.text();
+  const before = clone(config);
+  config.target = null;
+  config.task = 'auto';
+  let raw;
+  try {
+    raw = await parseTable(text, file.name);
+  } catch (e) {
+    Object.assign(config, before);
+    throw e;
+  }
+  page.csvText = text;
+  page.csvName = file.name;
+  const option = [...$('dataset').options].find((o) => o.value === 'csv');
+  if (option) option.textContent = `your file: ${file.name}`;
+  config.dataset = 'csv';
+  config.output = 'auto';
+  config.added = [];
+  config.removed = [];
+  page.raw = raw;
+  prepare();
+  renderAll();
+  await reset();
+}
+
 // ------------------------------------------------------------------ controls
 
 function renderOutputs() {
   const sel = $('output');
   const t = task();
   sel.replaceChildren();
-  sel.append(new Option(`auto: ${OUTPUTS[DEFAULT_OUTPUT[t]].label}`, 'auto'));
+  const ot = outputTask();
+  sel.append(new Option(`auto: ${OUTPUTS[DEFAULT_OUTPUT[ot]].label}`, 'auto'));
   for (const [key, o] of Object.entries(OUTPUTS)) {
-    if (o.tasks.includes(t) && key !== DEFAULT_OUTPUT[t]) sel.append(new Option(o.label + (o.signed && t === 'classification' ? ' (labels ±1)' : ''), key));
+    if (o.tasks.includes(ot) && key !== DEFAULT_OUTPUT[ot]) sel.append(new Option(o.label + (o.signed && t === 'classification' ? ' (labels ±1)' : ''), key));
   }
   sel.value = [...sel.options].some((o) => o.value === config.output) ? config.output : 'auto';
 }
@@ -619,7 +892,7 @@ function renderOutputs() {
 function renderFeatures() {
   const list = $('feature-list');
   list.replaceChildren();
-  const two = DATASETS[config.dataset].dims === 2;
+  const two = DATASETS[config.dataset].dims === 2 && !isTable();
   $('features').hidden = !two;
   if (!two) return;
   for (const f of FEATURES) {
@@ -695,8 +968,29 @@ const batchToSlider = (b) => Math.log(b) / Math.log(Math.max(2, batchMax()));
 const sliderToBatch = (s) => Math.max(1, Math.min(batchMax(), Math.round(Math.exp(s * Math.log(Math.max(2, batchMax()))))));
 
 /** Writes the configuration into every control. */
+function renderTable() {
+  const table = isTable();
+  $('table-options').hidden = !table;
+  $('synthetic-options').hidden = table;
+  if (!table || !page.raw || page.raw.dims !== 0) return;
+  const { raw } = page;
+  const sel = $('target');
+  const columns = raw.columns || [...raw.featureNames, raw.targetName];
+  raw.columns = columns;
+  sel.replaceChildren(...columns.map((c) => new Option(c, c)));
+  sel.value = raw.targetName;
+  $('task').value = config.task || 'auto';
+  const what = raw.classes ? `${raw.classes} classes (${raw.classNames.slice(0, 6).join(', ')}${raw.classes > 6 ? ', …' : ''})` : 'a number (regression)';
+  $('table-info').textContent = `${raw.source}: ${raw.n} rows, ${raw.features} features; the target is ${what}. ` +
+    `Features standardized with the ${raw.train.length} training rows' mean and deviation.`;
+}
+
 function renderAll() {
+  if (config.dataset === 'csv' && ![...$('dataset').options].some((o) => o.value === 'csv')) {
+    $('real-data').append(new Option(`your file: ${page.csvName}`, 'csv'));
+  }
   $('dataset').value = config.dataset;
+  renderTable();
   $('noise').value = String(config.noise);
   $('noise-out').textContent = config.noise.toFixed(2);
   $('samples').value = String(config.samples);
@@ -720,8 +1014,11 @@ function renderAll() {
   $('early').checked = config.earlyStopping;
   $('patience').value = String(config.patience);
   $('patience').disabled = !config.earlyStopping;
-  $('view-title').textContent = DATASETS[config.dataset].dims === 1 ? 'Data and fitted curve' : task() === 'classification' ? 'Decision boundary' : 'Prediction';
-  $('discretize').disabled = task() !== 'classification';
+  $('view-title').textContent = viewTitle();
+  $('discretize').disabled = task() !== 'classification' || isTable();
+  const clickable = !isTable() && DATASETS[config.dataset].dims === 2 && task() === 'classification' && !embed.lock;
+  $('add-hint').hidden = !clickable;
+  $('heatmap').classList.toggle('clickable', clickable);
   renderLegend();
 }
 
@@ -733,9 +1030,20 @@ function renderBatch() {
   $('batch-out').textContent = b >= batchMax() ? `${b} (full batch)` : b === 1 ? '1 (stochastic)' : String(b);
 }
 
+function viewTitle() {
+  if (config.dataset === 'digits') return 'Test images and predicted digits';
+  if (isTable()) return task() === 'classification' ? 'Confusion matrix (test rows)' : 'Predicted versus actual';
+  if (DATASETS[config.dataset].dims === 1) return 'Data and fitted curve';
+  return task() === 'classification' ? 'Decision boundary' : 'Prediction';
+}
+
 function renderLegend() {
   const el = $('legend');
-  if (task() === 'classification') {
+  if (isTable()) {
+    el.textContent = config.dataset === 'digits' ? 'wrong predictions are marked in red'
+      : task() === 'classification' ? 'rows: actual class, columns: predicted; the diagonal is right'
+        : 'filled: training, outlined: test; on the diagonal the prediction is exact';
+  } else if (task() === 'classification') {
     el.innerHTML = '<span class="sw" style="background:#e8710a"></span>class 0 <span class="sw" style="background:#1769aa"></span>class 1 · filled: training, outlined: test';
   } else if (DATASETS[config.dataset].dims === 1) {
     el.innerHTML = '<span class="sw" style="background:#1769aa"></span>training <span class="sw" style="border:2px solid #e8710a"></span>test · line: the model';
@@ -749,13 +1057,43 @@ function on(el, event, fn) {
   el.addEventListener(event, (e) => act(() => fn(e)));
 }
 
+async function copy(el) {
+  el.select();
+  try {
+    await navigator.clipboard.writeText(el.value);
+  } catch {
+    // No clipboard permission (an insecure context or a test): the text stays selected to copy by hand.
+  }
+}
+
 function wire() {
-  on($('dataset'), 'change', async () => {
+  on($('dataset'), 'change', () => changeData(() => {
     config.dataset = $('dataset').value;
-    if (config.output !== 'auto' && !OUTPUTS[config.output].tasks.includes(task())) config.output = 'auto';
-    renderAll();
-    await newData();
-    renderBatch();
+    config.target = null;
+    config.task = 'auto';
+    config.added = [];
+    config.removed = [];
+  }));
+  on($('target'), 'change', () => changeData(() => { config.target = $('target').value; config.task = 'auto'; }));
+  on($('task'), 'change', () => changeData(() => { config.task = $('task').value; }));
+  on($('csv-file'), 'change', async () => {
+    const file = $('csv-file').files[0];
+    $('csv-file').value = '';
+    if (file) await openCsv(file);
+  });
+  document.addEventListener('dragover', (e) => {
+    if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
+      e.preventDefault();
+      document.body.classList.add('dragging');
+    }
+  });
+  document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
+  document.addEventListener('drop', (e) => {
+    document.body.classList.remove('dragging');
+    const file = e.dataTransfer && e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    act(() => openCsv(file));
   });
   $('noise').addEventListener('input', () => { $('noise-out').textContent = Number($('noise').value).toFixed(2); });
   on($('noise'), 'change', async () => { config.noise = Number($('noise').value); await newData(); });
@@ -869,6 +1207,55 @@ function wire() {
     if (config.earlyStopping && page.status !== 'done') await restartRun();
   });
 
+  for (const button of document.querySelectorAll('[data-preset]')) {
+    on(button, 'click', () => changeData(() => {
+      const preset = PRESETS[button.dataset.preset];
+      Object.assign(config, clone(DEFAULTS), clone(preset));
+    }));
+  }
+  $('copy-link').addEventListener('click', () => copy($('share-link')));
+  $('copy-snippet').addEventListener('click', () => copy($('embed-snippet')));
+  $('embed-hide').replaceChildren(...HIDEABLE.map((name) => {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = name;
+    box.id = `embed-hide-${name}`;
+    label.append(box, ` ${name}`);
+    return label;
+  }));
+  for (const id of ['embed-hide', 'embed-lock', 'embed-autoplay']) $(id).addEventListener('change', renderSnippet);
+  $('embed-goal').addEventListener('input', renderSnippet);
+  on($('dl-model'), 'click', async () => {
+    const bytes = await page.client.save(page.modelId, { withOptimizer: true });
+    download(new Blob([bytes], { type: 'application/octet-stream' }), `${fileStem()}.bin`);
+  });
+  on($('dl-history'), 'click', () => {
+    const [e, l, v] = chart.rows();
+    const lines = ['epoch,loss,val_loss'];
+    for (let i = 0; i < e.length; i++) lines.push(`${e[i]},${l[i] ?? ''},${v[i] ?? ''}`);
+    download(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), `${fileStem()}-loss.csv`);
+  });
+  on($('dl-view'), 'click', async () => download(await canvasBlob($('heatmap')), `${fileStem()}-view.png`));
+  on($('dl-chart'), 'click', async () => download(await canvasBlob(document.querySelector('#loss-chart canvas')), `${fileStem()}-loss.png`));
+  on($('model-file'), 'change', async () => {
+    const file = $('model-file').files[0];
+    $('model-file').value = '';
+    if (file) await openModel(file);
+  });
+  const clicked = (e) => {
+    const change = planeClick(e);
+    if (!change) return;
+    e.preventDefault();
+    act(async () => {
+      change();
+      prepare();
+      await reset();
+    });
+  };
+  $('heatmap').addEventListener('click', clicked);
+  $('heatmap').addEventListener('contextmenu', clicked);
+
   on($('play'), 'click', playPause);
   on($('step-batch'), 'click', () => step(false));
   on($('step-epoch'), 'click', () => step(true));
@@ -896,12 +1283,211 @@ function wire() {
   });
 }
 
+// ------------------------------------------------------------------ the network diagram
+
+function diagramArchitecture() {
+  if (!diagram || page.data === null) return;
+  const sizes = [page.data.inputs, ...config.layers.map((l) => l.units), page.data.outputs || 1];
+  const chosen = FEATURES.filter((f) => config.features.includes(f.id));
+  const inputNames = isTable() ? page.raw.featureNames : page.data.dims === 1 ? ['x'] : chosen.map((f) => f.label);
+  const outputNames = isTable() && page.raw.classes > 2 ? page.raw.classNames : undefined;
+  diagram.setArchitecture({ sizes, inputNames, outputNames, activations: [...config.layers.map((l) => l.activation), output().activation] });
+  if (!isTable() && page.data.dims === 2) {
+    const { scale, domain } = DATASETS[config.dataset];
+    diagram.setPlane({ featurize: (a, b) => Float32Array.from(chosen, (f) => f.f(a, b, scale)), domain, cells: 16 });
+  } else {
+    diagram.setPlane(null);
+  }
+}
+
+/** The model's weights for the diagram; one request at a time, at most every WEIGHTS_MS while training. */
+async function refreshWeights(force = false) {
+  if (!diagram || page.modelId === null || page.weighing) return;
+  if (!force && page.status === 'running' && performance.now() - page.weighedAt < WEIGHTS_MS) return;
+  page.weighing = true;
+  page.weighedAt = performance.now();
+  try {
+    const modelId = page.modelId;
+    const weights = await page.client.getWeights(modelId);
+    if (modelId === page.modelId) diagram.setWeights(weights);
+  } catch (e) {
+    if (!/unknown model id/.test(e.message)) showError(`getWeights: ${e.message}`);
+  } finally {
+    page.weighing = false;
+  }
+}
+
+// ------------------------------------------------------------------ share, embed, export
+
+const embed = decodeEmbed(location.search);
+const goalsMet = new Set();
+
+/** The link to this configuration (with the embed options when embedded), kept in the address bar. */
+function syncLink() {
+  const csv = config.dataset === 'csv';
+  $('share-note').hidden = !csv;
+  const q = encodeConfig(csv ? { ...config, dataset: 'iris', target: null } : config);
+  const link = new URL(location.href);
+  link.search = q.toString();
+  $('share-link').value = link.href;
+  if (!csv) {
+    const here = new URL(location.href);
+    const own = new URLSearchParams(q);
+    if (embed.embed) for (const [k, v] of encodeEmbed(embed)) own.append(k, v);
+    here.search = own.toString();
+    if (here.href !== location.href) history.replaceState(null, '', here.href);
+  }
+  renderSnippet();
+}
+
+function renderSnippet() {
+  const hide = [...$('embed-hide').querySelectorAll('input:checked')].map((b) => b.value);
+  const goalText = $('embed-goal').value.trim();
+  const goal = goalText ? parseGoal(goalText) : null;
+  $('embed-goal').setAttribute('aria-invalid', typeof goal === 'string' ? 'true' : 'false');
+  const goals = goal && typeof goal !== 'string' ? [goal] : [];
+  const q = encodeConfig(config.dataset === 'csv' ? { ...config, dataset: 'iris', target: null } : config);
+  for (const [k, v] of encodeEmbed({ hide, lock: $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals })) q.append(k, v);
+  const url = new URL(location.href);
+  url.search = q.toString();
+  const attr = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  $('embed-snippet').value = `<iframe src="${attr}" width="900" height="640" style="border:0" title="descent playground" loading="lazy"></iframe>` +
+    (goals.length ? `\n<script>\naddEventListener('message', (e) => {\n  if (e.data && e.data.source === 'descent' && e.data.type === 'goal') console.log('goal reached', e.data);\n});\n</script>` : '');
+}
+
+/** The values goals test, from the latest losses and metrics. */
+function goalValues() {
+  const cls = task() === 'classification';
+  const m = page.metrics || {};
+  return {
+    loss: page.lastLoss, test_loss: page.lastValLoss, epoch: totals().epoch,
+    accuracy: cls ? m.train : null, test_accuracy: cls ? m.test : null,
+    r2: cls ? null : m.train, test_r2: cls ? null : m.test,
+  };
+}
+
+function checkGoals() {
+  if (!embed.goals.length || page.modelId === null) return;
+  const values = goalValues();
+  for (const goal of embed.goals) {
+    if (goalsMet.has(goal.text) || !goalMet(goal, values)) continue;
+    goalsMet.add(goal.text);
+    const message = { source: 'descent', type: 'goal', goal: goal.text, epoch: values.epoch, value: values[goal.metric], values };
+    if (window.parent !== window) window.parent.postMessage(message, '*');
+    const banner = $('goal-banner');
+    banner.hidden = false;
+    banner.textContent = `Goal reached: ${goal.text} at epoch ${values.epoch} (${goal.metric} = ${fmt(values[goal.metric])}).`;
+  }
+}
+
+function applyEmbed() {
+  if (!embed.embed) return;
+  document.body.classList.add('embed');
+  for (const name of embed.hide) for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) el.hidden = true;
+  if (embed.lock) {
+    for (const el of $('controls').querySelectorAll('input, select, button')) el.disabled = true;
+    $('controls').dataset.locked = 'true';
+    $('heatmap').classList.remove('clickable');
+  }
+}
+
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+const fileStem = () => `descent-${config.dataset === 'csv' ? page.csvName.replace(/\.[^.]*$/, '') : config.dataset}`;
+
+function canvasBlob(canvas) {
+  return new Promise((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('the canvas could not be encoded'))), 'image/png'));
+}
+
+/** A saved model in place of the current one, if it fits the data: then train on or predict. */
+async function openModel(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let id;
+  try {
+    id = await page.client.load(bytes);
+  } catch (e) {
+    throw new InputError(`${file.name}: ${e.message.replace(/^load: /, '')}`);
+  }
+  const info = await page.client.describe(id);
+  const wanted = page.data.outputs || 1;
+  if (info.inputs !== page.data.inputs || info.outputs !== wanted) {
+    await page.client.dispose(id);
+    throw new InputError(`${file.name}: the model reads ${info.inputs} inputs and gives ${info.outputs} outputs; ` +
+      `this data has ${page.data.inputs} inputs and ${wanted} outputs. Choose the data it was trained on first; nothing was changed.`);
+  }
+  await stopRun();
+  if (page.modelId !== null) await page.client.dispose(page.modelId).catch(() => {});
+  page.modelId = id;
+  page.modelData = page.data;
+  const hidden = info.layers.slice(0, -1);
+  config.layers = hidden.map((l) => ({ units: l.units, activation: ACTIVATIONS.some(([a]) => a === l.activation) ? l.activation : 'relu' }));
+  const { name, learningRate } = info.optimizer;
+  config.optimizer = { name, learningRate };
+  for (const h of HYPER[name]) config.optimizer[h.key] = info.optimizer[h.key];
+  config.seed = info.seed;
+  page.epochBase = 0;
+  page.stepsBase = 0;
+  page.samplesBase = 0;
+  page.firstLoss = page.lastLoss = page.lastValLoss = page.stepsPerSecond = null;
+  statusNote = `opened ${file.name}`;
+  chart.clear();
+  renderAll();
+  startRun(true);
+  diagramArchitecture();
+  await Promise.all([predict(), refreshWeights(true)]);
+}
+
+/** Adds a point where the plane view was clicked, or removes the one under the pointer. */
+function planeClick(e) {
+  if (isTable() || DATASETS[config.dataset].dims !== 2 || task() !== 'classification' || embed.lock) return null;
+  const canvas = $('heatmap');
+  const rect = canvas.getBoundingClientRect();
+  const [lo, hi] = DATASETS[config.dataset].domain;
+  const a = lo + ((e.clientX - rect.left) / rect.width) * (hi - lo);
+  const b = hi - ((e.clientY - rect.top) / rect.height) * (hi - lo);
+  if (e.altKey || e.type === 'contextmenu') {
+    // The nearest point within 8 px.
+    const tol = (8 / rect.width) * (hi - lo);
+    let best = null;
+    let bestD = tol * tol;
+    const { data } = page;
+    const consider = (pts, rows, n) => {
+      for (let i = 0; i < n; i++) {
+        const d = (pts[2 * i] - a) ** 2 + (pts[2 * i + 1] - b) ** 2;
+        if (d <= bestD) { bestD = d; best = rows[i]; }
+      }
+    };
+    consider(data.trainPts, data.trainRows, data.nTrain);
+    consider(data.testPts, data.testRows, data.nTest);
+    if (best === null) return null;
+    return () => {
+      if (best < 0) config.added.splice(-1 - best, 1);
+      else config.removed = [...new Set([...config.removed, best])].sort((x, y) => x - y);
+    };
+  }
+  const chosen = Number($('add-class').value);
+  const c = e.shiftKey ? 1 - chosen : chosen;
+  return () => { config.added.push([Number(a.toFixed(3)), Number(b.toFixed(3)), c]); };
+}
+
 // ------------------------------------------------------------------ start
 
 async function start() {
+  const fromUrl = decodeConfig(location.search, DEFAULTS);
+  Object.assign(config, fromUrl.config);
   chart = new LossChart($('loss-chart'));
+  diagram = new NetworkDiagram($('diagram'));
   renderAll();
   wire();
+  applyEmbed();
   requestAnimationFrame(frame);
   page.client = await DescentClient.create();
   const info = await page.client.init();
@@ -910,8 +1496,10 @@ async function start() {
   $('build').textContent = `descent ${info.version}, WebAssembly ${info.simd ? 'SIMD' : 'scalar (this browser has no WebAssembly SIMD)'}, training in a Web Worker`;
   await generate();
   prepare();
-  renderBatch();
+  renderAll();
   await reset();
+  const problems = [...fromUrl.errors, ...embed.errors];
+  if (problems.length) throw new InputError(`${problems.join('; ')} (left at the defaults)`);
 }
 
 /** What the page shows, for tests and for the curious (read-only copies). */
@@ -934,9 +1522,18 @@ window.descentPage = {
     };
   },
   /** Resolves once every queued action has finished. */
-  idle: () => page.queue.then(() => {}),
+  async idle() {
+    let q;
+    do {
+      q = page.queue;
+      await q;
+      await new Promise((ok) => setTimeout(ok, 0));
+    } while (q !== page.queue);
+  },
 };
 
 window.descentPage.ready = act(start).then(() => {
   if (page.modelId === null) throw new Error($('error').textContent || 'descent could not start');
+  if (embed.autoplay) return act(playPause);
+  return undefined;
 });

@@ -84,6 +84,9 @@ export class LossChart {
 
   get length() { return this.#data[0].length; }
 
+  /** [epochs, losses, test losses] (null where there was none). */
+  rows() { return this.#data.map((a) => a.slice()); }
+
   /** Redraws with the data appended so far (call once per animation frame at most). */
   draw() {
     this.#plot.setData(this.#shown());
