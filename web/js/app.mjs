@@ -1519,8 +1519,20 @@ window.descentPage = {
       frames: page.frames,
       chartPoints: chart ? chart.length : 0,
       task: task(),
+      dataset: config.dataset,
+      nTrain: page.data ? page.data.nTrain : 0,
+      nTest: page.data ? page.data.nTest : 0,
+      goalsMet: [...goalsMet],
     };
   },
+  /** The loss chart's rows: [epochs, losses, test losses]. */
+  losses: () => (chart ? chart.rows() : [[], [], []]),
+  /** The latest predictions for the training and test rows, with their rows in the data set. */
+  predictions: () => page.predictions && page.data && {
+    train: Array.from(page.predictions.train), test: Array.from(page.predictions.test),
+    trainRows: Array.from(page.data.trainRows), testRows: Array.from(page.data.testRows), outputs: page.data.outputs || 1,
+  },
+  weights: () => page.client.getWeights(page.modelId),
   /** Resolves once every queued action has finished. */
   async idle() {
     let q;
