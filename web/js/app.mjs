@@ -1385,6 +1385,8 @@ function applyEmbed() {
   document.body.classList.add('embed');
   for (const name of embed.hide) for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) el.hidden = true;
   if (embed.lock) {
+    // A locked exercise has no presets to switch to.
+    for (const el of document.querySelectorAll('[data-panel="presets"]')) el.hidden = true;
     for (const el of $('controls').querySelectorAll('input, select, button')) el.disabled = true;
     $('controls').dataset.locked = 'true';
     $('heatmap').classList.remove('clickable');
