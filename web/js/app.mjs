@@ -671,7 +671,7 @@ function drawTable(canvas) {
       predicted[i] = !p ? -1 : k > 1 ? argmax(p, i * k, k) : p[i] >= cut ? 1 : 0;
     }
     if (config.dataset === 'digits') {
-      drawDigits(canvas, { images: useTest ? data.xTest : data.xTrain, labels: truth, predicted: p ? predicted : null, classNames: raw.classNames, limit: 48, wrongFirst: true });
+      drawDigits(canvas, { images: useTest ? data.xTest : data.xTrain, labels: truth, predicted: p ? predicted : null, classNames: raw.classNames, limit: 48, wrongFirst: page.status !== 'running' });
       return;
     }
     const matrix = Array.from({ length: classes }, () => new Array(classes).fill(0));
