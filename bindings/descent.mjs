@@ -1448,6 +1448,9 @@ function tuneData(where, data) {
     labels = Int32Array.from(data.labels);
     if (labels.length !== n) throw fail(where, `data.labels has ${labels.length} entries for ${n} rows`);
     classes = Math.max(data.classes || 0, outputs === 1 ? 2 : outputs, ...labels.map((l) => l + 1));
+    if (outputs !== classes && !(classes === 2 && outputs === 1)) {
+      throw fail(where, `data has ${classes} classes but y has ${outputs} column${outputs === 1 ? '' : 's'}: give one-hot rows (one column per class), or one 0/1 column for 2 classes`);
+    }
   } else if (task !== 'regression') {
     // Classes when y is 0/1 (one output) or one-hot rows; else regression, unless task insists.
     let binary = outputs === 1;

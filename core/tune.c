@@ -234,6 +234,11 @@ static descent_status check_data(const descent_dataset *d, descent_error *err)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "data needs a target y (got %d outputs)", d->outputs);
     if (is_classification(d) && !d->labels)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "classification data (%d classes) needs labels", d->classes);
+    if (is_classification(d) && d->outputs != d->classes && !(d->classes == 2 && d->outputs == 1))
+        return descent_fail(err, DESCENT_ERR_ARGUMENT,
+                            "classification data with %d classes has %d outputs: y must be one 0/1 column for 2 "
+                            "classes, or %d one-hot columns",
+                            d->classes, d->outputs, d->classes);
     return DESCENT_OK;
 }
 

@@ -559,6 +559,16 @@ static void test_errors(void)
     CHECK_HAS(err.message, "metric 9");
     CHECK(descent_cross_validate(NULL, &c, &o, &r, &err) == DESCENT_ERR_ARGUMENT);
 
+    /* Three classes need one-hot targets. */
+    descent_dataset *three = descent_dataset_create(6, 1, 1, 3, NULL);
+    if (three) {
+        for (int i = 0; i < 6; i++) three->labels[i] = i % 3;
+        descent_search_spec s3 = descent_search_defaults();
+        s3.folds = 2;
+        expect_create_fail(three, &s3, "3 classes has 1 outputs", "3 one-hot columns");
+        descent_dataset_free(three);
+    }
+
     descent_tune_param p;
     descent_tune_metric m;
     CHECK(descent_tune_param_parse("lr", &p, &err) == DESCENT_OK && p == DESCENT_TUNE_LEARNING_RATE);

@@ -207,6 +207,8 @@ describe('descent.tune', () => {
     for (const [options, message] of cases) assert.throws(() => descent.tune(g, options), message, JSON.stringify(options));
     assert.throws(() => descent.tune(line, { metric: 'accuracy' }), /metric 'accuracy' is for classification/);
     assert.throws(() => descent.tune({ x: [[1], [2]] }, {}), /data\.y is required/);
+    assert.throws(() => descent.tune({ x: [[1], [2], [3]], y: [0, 1, 2], labels: [0, 1, 2] }, {}),
+      /data has 3 classes but y has 1 column: give one-hot rows/);
     assert.throws(() => descent.tune({ x: [1, 2, 3], y: [1, 2, 3] }, {}), /data\.features is needed/);
     assert.throws(() => descent.crossValidate(g, { learningRate: 0.1 }, { folds: 30 }), /crossValidate: folds must be an integer in 2\.\.20/);
     assert.throws(() => descent.crossValidate(g, { lr: 0.1 }), /crossValidate: config: unknown option 'lr'/);
