@@ -220,7 +220,9 @@ describe('the playground page', () => {
       if (['spiral', 'line', 'multigauss'].includes(name)) {
         await click(p, '#play');
         await until(p, (x) => x.epoch >= 200, `${name}: 200 epochs`);
-        await click(p, '#play');
+        // Pause, unless it reached the epoch limit meanwhile (then the button is off and the click a no-op).
+        await p.click('#play', { force: true });
+        await idle(p);
         await drawn(p);
         await p.screenshot({ path: `${shots}/page-${name}.png` });
       }
