@@ -533,6 +533,11 @@ async function reset() {
   await page.client.setPreprocessing(created, preprocessing);
   page.modelId = created;
   page.modelData = page.data;
+  await freshRun('');
+}
+
+/** The model now in use from its first epoch: totals and chart cleared, a run paused before its first batch, the views fetched. */
+async function freshRun(note) {
   page.epochBase = 0;
   page.stepsBase = 0;
   page.samplesBase = 0;
@@ -541,7 +546,7 @@ async function reset() {
   page.lastLoss = null;
   page.lastValLoss = null;
   page.stepsPerSecond = null;
-  statusNote = '';
+  statusNote = note;
   chart.clear();
   startRun(true);
   page.dirty = true;
@@ -1435,16 +1440,8 @@ async function openModel(file) {
   config.optimizer = { name, learningRate };
   for (const h of HYPER[name]) config.optimizer[h.key] = info.optimizer[h.key];
   config.seed = info.seed;
-  page.epochBase = 0;
-  page.stepsBase = 0;
-  page.samplesBase = 0;
-  page.firstLoss = page.lastLoss = page.lastValLoss = page.stepsPerSecond = null;
-  statusNote = `opened ${file.name}`;
-  chart.clear();
   renderAll();
-  startRun(true);
-  diagramArchitecture();
-  await Promise.all([predict(), refreshWeights(true)]);
+  await freshRun(`opened ${file.name}`);
 }
 
 /** Adds a point where the plane view was clicked, or removes the one under the pointer. */
