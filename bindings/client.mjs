@@ -64,7 +64,7 @@ export class DescentClient {
     }
     const client = new DescentClient(worker, { copy: options.copy });
     try {
-      await client.init(defined({ simd: options.simd, baseUrl: options.baseUrl }));
+      await client.init(defined({ simd: options.simd, baseUrl: options.baseUrl, tune: options.tune }));
     } catch (e) {
       await client.terminate();
       throw e;
@@ -134,9 +134,9 @@ export class DescentClient {
     await this.#worker.terminate();
   }
 
-  /** Loads descent in the worker; resolves with {simd, version}. */
+  /** Loads descent in the worker (options.tune: the build with tuning); resolves with {simd, version, tune}. */
   init(options = {}) {
-    return this.request(MessageType.INIT, defined({ simd: options.simd, baseUrl: options.baseUrl }));
+    return this.request(MessageType.INIT, defined({ simd: options.simd, baseUrl: options.baseUrl, tune: options.tune }));
   }
 
   /** Resolves with the new model's id. */

@@ -18,8 +18,14 @@ export interface LoadOptions {
   simd?: 'auto' | boolean;
   /** Where descent.wasm / descent-scalar.wasm are; default: beside descent.mjs. */
   baseUrl?: string | URL;
-  /** The .wasm bytes to use instead of loading them. */
+  /** The .wasm bytes to use instead of loading them (of the build that tune selects). */
   wasmBinary?: ArrayBuffer | Uint8Array;
+  /**
+   * true loads the build with hyper-parameter search (descent-tune.wasm and
+   * descent-tune.mjs) so that tune, createSearch and crossValidate work;
+   * default false: the smaller core build, where they throw.
+   */
+  tune?: boolean;
 }
 
 export interface LayerConfig {
@@ -401,6 +407,8 @@ export interface TuneTest {
   metrics: { loss: number; accuracy?: number; precision?: number; recall?: number; f1?: number; mse?: number;
     rmse?: number; mae?: number; r2?: number };
   timeMs: number;
+  /** TunePool with refitModel: true: the retrained model as a model file */
+  modelBytes?: Uint8Array;
 }
 
 export interface TuneSummary {
@@ -460,13 +468,15 @@ export interface CrossValidateOptions {
   onProgress?: TuneProgressCallback;
 }
 
-/** Evaluated results, best first, as searches rank them. */
+/** Evaluated results, best first, as searches rank them (exported by descent-tune.mjs). */
 export function rankResults(results: Array<TuneResult | null>, metric: TuneMetric): TuneResult[];
 
 export interface Descent {
   /** true when the SIMD build is running */
   readonly simd: boolean;
   readonly version: string;
+  /** true when loaded with tune: true (the build with hyper-parameter search) */
+  readonly tuning: boolean;
   /** bytes of WebAssembly memory this instance holds (grows, never shrinks) */
   readonly memoryBytes: number;
   createModel(config: ModelConfig): Model;
@@ -491,6 +501,7 @@ export interface Descent {
   classificationMetrics(pred: Matrix, y: Matrix, outputs: number): ClassificationMetrics;
   regressionMetrics(pred: Matrix, y: Matrix, outputs: number): RegressionMetrics;
 
+  /** needs loadDescent({ tune: true }), as tune and crossValidate do */
   createSearch(data: TuneData, options?: TuneOptions): Search;
   /** a whole search, then the best retrained and tested (with testFraction) */
   tune(data: TuneData, options?: TuneOptions, callbacks?: { onProgress?: TuneProgressCallback }): TuneOutcome;
@@ -696,7 +707,7 @@ export interface ModelInfo {
 
 /** data of each request type, and of its 'result' reply. */
 export interface RequestData {
-  init: { simd?: 'auto' | boolean; baseUrl?: string };
+  init: { simd?: 'auto' | boolean; baseUrl?: string; tune?: boolean };
   create: { config: ModelConfig };
   load: { bytes: Uint8Array | ArrayBuffer };
   dispose: { modelId: number };
@@ -729,7 +740,7 @@ export interface RequestData {
 }
 
 export interface ResultData {
-  init: { simd: boolean; version: string };
+  init: { simd: boolean; version: string; tune: boolean };
   create: ModelInfo;
   load: ModelInfo;
   dispose: { modelId: number };
@@ -800,13 +811,13 @@ export interface DescentWorkerError extends Error {
 export declare class DescentClient {
   constructor(worker: AnyWorker, options?: CopyOption);
   /** starts worker.mjs (default: beside client.mjs) in a module Worker or a worker_threads Worker, then init */
-  static create(options?: { url?: string | URL; simd?: 'auto' | boolean; baseUrl?: string; copy?: boolean }): Promise<DescentClient>;
+  static create(options?: { url?: string | URL; simd?: 'auto' | boolean; baseUrl?: string; copy?: boolean; tune?: boolean }): Promise<DescentClient>;
   request<T extends RequestType>(
     type: T,
     data?: RequestData[T],
     options?: CopyOption & { onProgress?: (progress: any) => void },
   ): Promise<ResultData[T]>;
-  init(options?: { simd?: 'auto' | boolean; baseUrl?: string }): Promise<{ simd: boolean; version: string }>;
+  init(options?: { simd?: 'auto' | boolean; baseUrl?: string; tune?: boolean }): Promise<{ simd: boolean; version: string; tune: boolean }>;
   createModel(config: ModelConfig): Promise<number>;
   load(bytes: Uint8Array | ArrayBuffer, options?: CopyOption): Promise<number>;
   dispose(modelId: number): Promise<void>;
@@ -862,7 +873,7 @@ export declare class TunePool {
   tune(
     data: TuneData,
     options?: TuneOptions,
-    callbacks?: { onProgress?: TuneProgressCallback; signal?: AbortSignal; progressEvery?: number },
+    callbacks?: { onProgress?: TuneProgressCallback; signal?: AbortSignal; progressEvery?: number; refitModel?: boolean },
   ): Promise<TuneOutcome>;
   /** ends the running search's workers now; its tune resolves with cancelled: true */
   cancel(): void;

@@ -138,10 +138,13 @@ async function instantiate(bytes, url, imports) {
 /**
  * Loads the WebAssembly module. options.simd: 'auto' (default) uses the SIMD
  * build where the runtime supports it; true or false forces one.
+ * options.tune: true loads the build with hyper-parameter search
+ * (descent-tune.wasm and descent-tune.mjs, about 40 KB more) instead of the core.
  */
 export async function loadDescent(options = {}) {
   const where = 'loadDescent';
-  checkKeys(where, options, ['simd', 'baseUrl', 'wasmBinary']);
+  checkKeys(where, options, ['simd', 'baseUrl', 'wasmBinary', 'tune']);
+  const tune = bool(where, 'tune', options.tune, false);
   const simd = options.simd === undefined ? 'auto' : options.simd;
   if (simd !== 'auto' && simd !== true && simd !== false) {
     throw fail(where, `simd must be 'auto', true or false, got ${JSON.stringify(simd)}`);
@@ -150,7 +153,7 @@ export async function loadDescent(options = {}) {
   if (simd === true && !supported) throw fail(where, 'simd: true, but this runtime does not support WebAssembly SIMD');
   const useSimd = simd === 'auto' ? supported : simd;
   const base = options.baseUrl ? new URL(options.baseUrl, import.meta.url) : new URL('.', import.meta.url);
-  const url = new URL(useSimd ? 'descent.wasm' : 'descent-scalar.wasm', base);
+  const url = new URL(`descent${tune ? '-tune' : ''}${useSimd ? '' : '-scalar'}.wasm`, base);
   let bytes = options.wasmBinary;
   if (bytes !== undefined && !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
     throw fail(where, `wasmBinary must be an ArrayBuffer or a Uint8Array, got ${typeOf(bytes)}`);
@@ -159,7 +162,11 @@ export async function loadDescent(options = {}) {
     const fs = await import('node:fs/promises');
     bytes = await fs.readFile(url);
   }
-  const glue = useSimd ? await import('./descent-glue.mjs') : await import('./descent-scalar-glue.mjs');
+  // Literal specifiers, so bundlers see every file.
+  let glue;
+  if (tune) glue = useSimd ? await import('./descent-tune-glue.mjs') : await import('./descent-tune-scalar-glue.mjs');
+  else glue = useSimd ? await import('./descent-glue.mjs') : await import('./descent-scalar-glue.mjs');
+  const tuning = tune ? await import('./descent-tune.mjs') : null;
   let rejectLoad;
   const loadFailed = new Promise((_, reject) => { rejectLoad = reject; });
   const factory = glue.default({
@@ -174,23 +181,29 @@ export async function loadDescent(options = {}) {
     printErr: () => {},
   });
   const Module = await Promise.race([factory, loadFailed]);
-  return new Descent(Module, useSimd);
+  return new Descent(Module, useSimd, tuning);
 }
 
 /** One loaded wasm instance: creates models and runs the data helpers. */
 class Descent {
   #M;
   #registry;
+  #tune;
 
-  constructor(M, simd) {
+  constructor(M, simd, tuning) {
     this.#M = M;
     this.simd = simd;
     this.version = VERSION;
+    this.tuning = !!tuning;
     this._fitting = false;
     // A model dropped without dispose() still gets its C memory back eventually.
     this.#registry = typeof FinalizationRegistry === 'function'
       ? new FinalizationRegistry((ptr) => M._dj_model_free(ptr))
       : null;
+    this.#tune = tuning ? tuning.attach(this, M, {
+      fail, oneOf, checkKeys, num, int, bool, toMatrix, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED,
+      model: (ptr) => new Model(this, M, ptr),
+    }) : null;
     Object.seal(this);
   }
 
@@ -514,143 +527,24 @@ class Descent {
 
   // ---------------------------------------------------------------- tuning
 
-  /** A C dataset built from a Dataset or {x, y, ...}; the caller frees it with _dj_dataset_free. */
-  _cDataset(where, data) {
-    const t = tuneData(where, data);
-    const M = this.#M;
-    const ptr = M._dj_dataset_create(t.n, t.features, t.outputs, t.classes);
-    if (!ptr) throw fail(where, this._message());
-    this._scoped((s) => {
-      const info = s.alloc(7 * 8);
-      M._dj_dataset_info(ptr, info);
-      const [, , , , x, y, labels] = M.HEAPF64.slice(info >> 3, (info >> 3) + 7);
-      M.HEAPF32.set(t.x, x >> 2);
-      M.HEAPF32.set(t.y, y >> 2);
-      if (t.labels) M.HEAP32.set(t.labels, labels >> 2);
-    });
-    return { ptr, classes: t.classes };
+  #tuning(where) {
+    if (!this.#tune) throw fail(where, 'tuning is in its own build: load it with loadDescent({ tune: true })');
+    return this.#tune;
   }
 
-  /**
-   * A hyper-parameter search over data (a Dataset, or {x, y, features?,
-   * labels?, task?}): grid or random configurations, each scored by k-fold
-   * cross-validation. Evaluate configurations one at a time (in any order, in
-   * any process: the results are the same) or all with run(). dispose() frees it.
-   */
+  /** A hyper-parameter search (see descent-tune.mjs); needs loadDescent({ tune: true }). */
   createSearch(data, options = {}) {
-    return this._createSearch('createSearch', data, options);
+    return this.#tuning('createSearch').createSearch(data, options);
   }
 
-  _createSearch(where, data, options) {
-    const spec = tuneSpec(where, options);
-    const { ptr: ds, classes } = this._cDataset(where, data);
-    const metric = spec.metric === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : spec.metric;
-    let ptr;
-    try {
-      ptr = this._scoped((s, M) => M._dj_search_create(ds, spec.axes.length / 5, s.f64(spec.axes), s.f64(spec.values),
-        s.f64(spec.layers), s.f64(spec.base), s.f64([spec.mode, spec.draws, spec.folds, METRICS.indexOf(metric),
-          spec.seed, spec.testFraction, spec.standardize ? 0 : 1, spec.scaleTarget ? 0 : 1, spec.curves ? 1 : 0])));
-    } finally {
-      this.#M._dj_dataset_free(ds);
-    }
-    if (!ptr) throw fail(where, this._message());
-    return new Search(this, this.#M, ptr, {
-      mode: spec.mode ? 'random' : 'grid', metric, higherIsBetter: HIGHER_IS_BETTER.includes(metric),
-      folds: spec.folds, seed: spec.seed, curves: spec.curves,
-    });
-  }
-
-  /**
-   * Runs a whole search (see createSearch) and, with a test split, retrains
-   * the best configuration on the training rows and scores it on the test
-   * rows. callbacks.onProgress(event) sees every epoch, fold and
-   * configuration; returning false cancels before the next batch.
-   */
+  /** Runs a whole search and scores the best on the test split; needs loadDescent({ tune: true }). */
   tune(data, options = {}, callbacks = {}) {
-    checkKeys('tune', callbacks, ['onProgress']);
-    const search = this._createSearch('tune', data, options);
-    try {
-      const { cancelled } = search.run(callbacks);
-      const results = search.results();
-      let test = null;
-      if (!cancelled && search.testRows > 0 && results.length > 0 && !Number.isNaN(results[0].mean)) {
-        test = search.refit(results[0].index, callbacks);
-      }
-      return { ...search.summary(), results, best: results[0] || null, test, cancelled };
-    } finally {
-      search.dispose();
-    }
+    return this.#tuning('tune').tune(data, options, callbacks);
   }
 
-  /**
-   * k-fold cross-validation of one configuration: exactly what a search
-   * computes for the configuration at options.configIndex with the same seed.
-   */
+  /** k-fold cross-validation of one configuration; needs loadDescent({ tune: true }). */
   crossValidate(data, config, options = {}) {
-    const where = 'crossValidate';
-    checkKeys(where, options, ['folds', 'metric', 'seed', 'configIndex', 'standardize', 'scaleTarget', 'curves',
-      'onProgress']);
-    const packed = packConfig(where, 'config', config, tuneDefaults());
-    const folds = int(where, 'folds', options.folds, 5, 2, 20);
-    const metricName = options.metric === undefined ? 'auto' : options.metric;
-    oneOf(where, 'metric', metricName, ['auto', ...METRICS]);
-    const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
-    const index = int(where, 'configIndex', options.configIndex, 0, 0, 2 ** 31 - 1);
-    const standardize = bool(where, 'standardize', options.standardize, true);
-    const scaleTarget = bool(where, 'scaleTarget', options.scaleTarget, true);
-    const curves = bool(where, 'curves', options.curves, false);
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-      throw fail(where, 'onProgress must be a function');
-    }
-    const { ptr: ds, classes } = this._cDataset(where, data);
-    const metric = metricName === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : metricName;
-    const M = this.#M;
-    try {
-      return this._withTuneCallback(where, options.onProgress, () => this._scoped((s) => {
-        const epochs = packed[5];
-        const tl = curves ? s.alloc(folds * epochs * 4) : 0;
-        const vl = curves ? s.alloc(folds * epochs * 4) : 0;
-        const out = s.alloc(RESULT_FIELDS * 8);
-        const status = M._dj_cross_validate(ds, s.f64(packed), s.f64([folds, METRICS.indexOf(metric), seed, index,
-          standardize ? 0 : 1, scaleTarget ? 0 : 1]), tl, vl, out);
-        if (status === STATUS_CANCELLED) return null;
-        this._check(where, status);
-        const result = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + RESULT_FIELDS));
-        if (curves) result.curves = readCurves(M, tl, vl, folds, epochs);
-        return result;
-      }));
-    } finally {
-      M._dj_dataset_free(ds);
-    }
-  }
-
-  /** Runs fn with Module.descentOnTune forwarding events to onProgress; a false return or a throw cancels. */
-  _withTuneCallback(where, onProgress, fn) {
-    if (this._fitting) throw fail(where, 'a fit or search is already running in this descent instance (called from its callback)');
-    const M = this.#M;
-    let thrown = null;
-    M.descentOnTune = (event, index, fold, folds, epoch, epochs, loss, score, done, total, resultPtr) => {
-      if (!onProgress) return false;
-      const p = { type: TUNE_EVENTS[event], index, fold, folds, epoch, epochs, done, total };
-      if (event === 1) p.loss = loss;
-      if (event >= 2) p.score = score;
-      if (resultPtr) p.result = unpackResult(M.HEAPF64.slice(resultPtr >> 3, (resultPtr >> 3) + RESULT_FIELDS));
-      try {
-        return onProgress(p) === false;
-      } catch (e) {
-        thrown = e;
-        return true;
-      }
-    };
-    this._fitting = true;
-    try {
-      const out = fn();
-      if (thrown) throw thrown;
-      return out;
-    } finally {
-      this._fitting = false;
-      M.descentOnTune = null;
-    }
+    return this.#tuning('crossValidate').crossValidate(data, config, options);
   }
 }
 
@@ -1229,410 +1123,5 @@ class Trainer {
     for (const q of this.#buffers) this.#M._free(q);
     this.#ptr = 0;
     this.#model._forgetTrainer(this);
-  }
-}
-
-// ------------------------------------------------------------------ tuning
-
-// In descent_tune_param order.
-const TUNE_PARAMS = ['learningRate', 'batchSize', 'optimizer', 'layers', 'activation', 'l2', 'epochs'];
-const METRICS = ['loss', 'accuracy', 'f1', 'r2', 'rmse'];
-const HIGHER_IS_BETTER = ['accuracy', 'f1', 'r2'];
-const TUNE_EVENTS = ['batch', 'epoch', 'fold', 'config'];
-const TUNE_KEYS = ['grid', 'random', 'base', 'folds', 'metric', 'seed', 'testFraction', 'standardize', 'scaleTarget',
-  'curves'];
-const MAX_LAYERS = 8;
-const MAX_FOLDS = 20;
-const CONFIG_FIELDS = 7 + MAX_LAYERS;
-const RESULT_FIELDS = 7 + MAX_FOLDS + CONFIG_FIELDS;
-const LAYERS_RUN = 1 + MAX_LAYERS;
-
-/** What `descent train` uses: adam at its default rate, batch 32, 16,16 relu, no L2, 100 epochs. */
-function tuneDefaults() {
-  return { learningRate: 0, batchSize: 32, optimizer: 'adam', layers: [16, 16], activation: 'relu', l2: 0, epochs: 100 };
-}
-
-/** Hidden layers from [16, 16], '16x16', '16,16', '8', 'none' or []. */
-function parseLayers(where, what, v) {
-  let units = v;
-  if (typeof v === 'number') units = [v];
-  if (typeof v === 'string') units = v === 'none' || v === '' ? [] : v.split(/[x,]/).map((u) => (/^\d+$/.test(u) ? Number(u) : NaN));
-  if (!Array.isArray(units) || units.length > MAX_LAYERS ||
-      units.some((u) => !Number.isInteger(u) || u < 1 || u > 100000)) {
-    throw fail(where, `${what} is ${JSON.stringify(v)}: expected hidden layer sizes 1..100000 (at most ${MAX_LAYERS}), like [16, 16], '16x16', '8' or 'none'`);
-  }
-  return units;
-}
-
-/** One value of parameter p as the C ABI's number (layers: the units array). */
-function tuneValue(where, what, p, v) {
-  switch (p) {
-    case 'learningRate':
-      if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-      throw fail(where, `${what} is ${String(v)}: a learning rate must be a number > 0`);
-    case 'l2':
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-      throw fail(where, `${what} is ${String(v)}: an L2 rate must be a number >= 0`);
-    case 'batchSize':
-      if (v === 'full') return 0;
-      if (Number.isInteger(v) && v >= 1 && v <= 2 ** 31 - 1) return v;
-      throw fail(where, `${what} is ${String(v)}: a batch size must be an integer in 1..2147483647 or 'full'`);
-    case 'epochs':
-      if (Number.isInteger(v) && v >= 1 && v <= 1e6) return v;
-      throw fail(where, `${what} is ${String(v)}: epochs must be an integer in 1..1000000`);
-    case 'optimizer': return oneOf(where, what, v, OPTIMIZERS);
-    case 'activation': return oneOf(where, what, v, ACTIVATIONS);
-    default: return parseLayers(where, what, v);
-  }
-}
-
-/** A configuration as the C ABI's 15 doubles: defaults, then the given fields. */
-function packConfig(where, what, config, defaults) {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw fail(where, `${what} must be an object with any of ${TUNE_PARAMS.join(', ')}`);
-  }
-  checkKeys(`${where}: ${what}`, config, TUNE_PARAMS);
-  const c = { ...defaults, ...config };
-  const f = new Float64Array(CONFIG_FIELDS);
-  f[0] = c.learningRate === 0 && config.learningRate === undefined ? 0 : tuneValue(where, `${what}.learningRate`, 'learningRate', c.learningRate);
-  f[1] = tuneValue(where, `${what}.batchSize`, 'batchSize', c.batchSize);
-  f[2] = tuneValue(where, `${what}.optimizer`, 'optimizer', c.optimizer);
-  f[3] = tuneValue(where, `${what}.activation`, 'activation', c.activation);
-  f[4] = tuneValue(where, `${what}.l2`, 'l2', c.l2);
-  f[5] = tuneValue(where, `${what}.epochs`, 'epochs', c.epochs);
-  const layers = tuneValue(where, `${what}.layers`, 'layers', c.layers);
-  f[6] = layers.length;
-  layers.forEach((u, i) => { f[7 + i] = u; });
-  return f;
-}
-
-function unpackConfig(f) {
-  return {
-    learningRate: f[0],
-    batchSize: f[1] === 0 ? 'full' : f[1],
-    optimizer: OPTIMIZERS[f[2]],
-    layers: Array.from(f.subarray(7, 7 + f[6])),
-    activation: ACTIVATIONS[f[3]],
-    l2: f[4],
-    epochs: f[5],
-  };
-}
-
-function unpackResult(f) {
-  const folds = f[2];
-  return {
-    index: f[0],
-    config: unpackConfig(f.subarray(7 + MAX_FOLDS)),
-    mean: f[3],
-    std: f[4],
-    scores: Array.from(f.subarray(7, 7 + folds)),
-    diverged: f[5],
-    timeMs: f[6],
-  };
-}
-
-function readCurves(M, tl, vl, folds, epochs) {
-  const rows = (p) => Array.from({ length: folds }, (_, k) => Array.from(M.HEAPF32.subarray((p >> 2) + k * epochs, (p >> 2) + (k + 1) * epochs)));
-  return { loss: rows(tl), valLoss: rows(vl) };
-}
-
-/** Checks tune options; returns the C ABI's arrays (axes: 5 doubles each, values, layers runs, base). */
-function tuneSpec(where, options) {
-  checkKeys(where, options, TUNE_KEYS);
-  if (options.grid !== undefined && options.random !== undefined) {
-    throw fail(where, 'give grid or random, not both (random draws from lists too)');
-  }
-  const random = options.random !== undefined;
-  const space = random ? options.random : options.grid === undefined ? {} : options.grid;
-  const name = random ? 'random' : 'grid';
-  if (space === null || typeof space !== 'object' || Array.isArray(space)) {
-    throw fail(where, `${name} must be an object of parameter: values, with parameters ${TUNE_PARAMS.join(', ')}`);
-  }
-  checkKeys(`${where}: ${name}`, space, random ? ['draws', ...TUNE_PARAMS] : TUNE_PARAMS);
-  if (random && space.draws === undefined) throw fail(where, 'random.draws is required: the number of configurations to draw');
-  const draws = random ? int(where, 'random.draws', space.draws, undefined, 1, 100000) : 0;
-  const base = options.base === undefined ? {} : options.base;
-  const axes = [];
-  const values = [];
-  const layers = [];
-  for (const [p, v] of Object.entries(space)) {
-    if (p === 'draws') continue;
-    const what = `${name}.${p}`;
-    if (base[p] !== undefined) throw fail(where, `${p} is in both ${name} and base: give one`);
-    const c = TUNE_PARAMS.indexOf(p);
-    if (Array.isArray(v)) {
-      if (v.length === 0) throw fail(where, `${what} is empty: give at least one value`);
-      if (p === 'layers') {
-        axes.push(c, v.length, 0, 0, layers.length);
-        v.forEach((item, i) => {
-          const units = tuneValue(where, `${what}[${i}]`, p, item);
-          const run = new Array(LAYERS_RUN).fill(0);
-          run[0] = units.length;
-          units.forEach((u, k) => { run[1 + k] = u; });
-          layers.push(...run);
-        });
-      } else {
-        axes.push(c, v.length, 0, 0, values.length);
-        v.forEach((item, i) => values.push(tuneValue(where, `${what}[${i}]`, p, item)));
-      }
-    } else if (random && v !== null && typeof v === 'object') {
-      if (!['learningRate', 'l2', 'batchSize', 'epochs'].includes(p)) {
-        throw fail(where, `${what}: ${p} is drawn from a list (ranges {min, max} are for learningRate, l2, batchSize and epochs)`);
-      }
-      checkKeys(`${where}: ${what}`, v, ['min', 'max']);
-      const min = tuneValue(where, `${what}.min`, p, v.min);
-      const max = tuneValue(where, `${what}.max`, p, v.max);
-      if (!(min > 0) || max < min) throw fail(where, `${what}: expected 0 < min <= max, got ${v.min}..${v.max}`);
-      axes.push(c, 0, min, max, 0);
-    } else {
-      throw fail(where, `${what} must be an array of values${random ? ' or a range {min, max}' : ''}`);
-    }
-  }
-  const metric = options.metric === undefined ? 'auto' : options.metric;
-  oneOf(where, 'metric', metric, ['auto', ...METRICS]);
-  const testFraction = num(where, 'testFraction', options.testFraction, 0);
-  if (!(testFraction >= 0 && testFraction < 1)) throw fail(where, `testFraction must be in [0, 1), got ${testFraction}`);
-  return {
-    mode: random ? 1 : 0,
-    draws,
-    axes: new Float64Array(axes),
-    values: new Float64Array(values.length ? values : [0]),
-    layers: new Float64Array(layers.length ? layers : [0]),
-    base: packConfig(where, 'base', base, tuneDefaults()),
-    folds: int(where, 'folds', options.folds, 5, 2, MAX_FOLDS),
-    metric,
-    seed: int(where, 'seed', options.seed, 1, 0, 0xffffffff),
-    testFraction,
-    standardize: bool(where, 'standardize', options.standardize, true),
-    scaleTarget: bool(where, 'scaleTarget', options.scaleTarget, true),
-    curves: bool(where, 'curves', options.curves, false),
-  };
-}
-
-/** Flat rows of a matrix-like value, and how many columns it has. */
-function flatRows(where, what, v, columns) {
-  if (v instanceof Float32Array || (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number'))) {
-    return { flat: toMatrix(where, what, v, columns || 1), rows: null };
-  }
-  if (Array.isArray(v) && v[0] && typeof v[0].length === 'number') {
-    const cols = v[0].length;
-    return { flat: toMatrix(where, what, v, cols), rows: cols };
-  }
-  return { flat: toMatrix(where, what, v, columns || 1), rows: null };
-}
-
-/** A Dataset or {x, y, features?, labels?, classes?, task?} as flat arrays with labels for classification. */
-function tuneData(where, data) {
-  if (data === null || typeof data !== 'object') {
-    throw fail(where, 'data must be a Dataset (from parseCSV or generate) or {x, y}');
-  }
-  const task = data.task === undefined ? 'auto' : data.task;
-  oneOf(where, 'data.task', task, TASKS);
-  const xs = flatRows(where, 'data.x', data.x, data.features);
-  const features = xs.rows || data.features;
-  if (!Number.isInteger(features) || features < 1) {
-    throw fail(where, 'data.features is needed with a flat data.x (or give x as an array of rows)');
-  }
-  const x = xs.flat.length % features === 0 ? xs.flat : toMatrix(where, 'data.x', xs.flat, features);
-  const n = x.length / features;
-  if (data.y === null || data.y === undefined) throw fail(where, 'data.y is required: the targets');
-  const ys = flatRows(where, 'data.y', data.y, data.outputs);
-  const outputs = ys.rows || data.outputs || ys.flat.length / n;
-  const y = ys.flat;
-  if (!Number.isInteger(outputs) || y.length !== n * outputs) {
-    throw fail(where, `data.y has ${y.length} values for ${n} rows: expected ${n} × outputs`);
-  }
-  let labels = null;
-  let classes = 0;
-  if (data.labels) {
-    labels = Int32Array.from(data.labels);
-    if (labels.length !== n) throw fail(where, `data.labels has ${labels.length} entries for ${n} rows`);
-    classes = Math.max(data.classes || 0, outputs === 1 ? 2 : outputs, ...labels.map((l) => l + 1));
-    if (outputs !== classes && !(classes === 2 && outputs === 1)) {
-      throw fail(where, `data has ${classes} classes but y has ${outputs} column${outputs === 1 ? '' : 's'}: give one-hot rows (one column per class), or one 0/1 column for 2 classes`);
-    }
-  } else if (task !== 'regression') {
-    // Classes when y is 0/1 (one output) or one-hot rows; else regression, unless task insists.
-    let binary = outputs === 1;
-    let oneHot = outputs > 1;
-    for (let r = 0; r < n && (binary || oneHot); r++) {
-      if (outputs === 1) binary = y[r] === 0 || y[r] === 1;
-      else {
-        let ones = 0;
-        for (let j = 0; j < outputs; j++) {
-          const v = y[r * outputs + j];
-          if (v === 1) ones++;
-          else if (v !== 0) oneHot = false;
-        }
-        if (ones !== 1) oneHot = false;
-      }
-    }
-    if (binary || oneHot) {
-      classes = outputs === 1 ? 2 : outputs;
-      labels = new Int32Array(n);
-      for (let r = 0; r < n; r++) {
-        if (outputs === 1) labels[r] = y[r];
-        else for (let j = 0; j < outputs; j++) if (y[r * outputs + j] === 1) labels[r] = j;
-      }
-    } else if (task === 'classification') {
-      throw fail(where, 'data.task is classification, but data.y is neither 0/1 nor one-hot rows (or give data.labels)');
-    }
-  }
-  return { n, features, outputs, x, y, labels, classes };
-}
-
-/**
- * Evaluated results, best first: means compared to 12 significant digits (so
- * rounding noise does not decide), ties by index, NaN (diverged) last. The C
- * search ranks the same way; the worker pool uses this.
- */
-export function rankResults(results, metric) {
-  const higher = HIGHER_IS_BETTER.includes(metric);
-  const key = (r) => (Number.isNaN(r.mean) ? NaN : Number(r.mean.toPrecision(12)));
-  return results.filter(Boolean).map((r) => [key(r), r]).sort(([ka, a], [kb, b]) => {
-    const an = Number.isNaN(ka);
-    const bn = Number.isNaN(kb);
-    if (an !== bn) return an ? 1 : -1;
-    if (!an && ka !== kb) return (higher ? ka > kb : ka < kb) ? -1 : 1;
-    return a.index - b.index;
-  }).map(([, r]) => r);
-}
-
-/** A search in the wasm heap, from descent.createSearch(). dispose() frees it. */
-class Search {
-  #d;
-  #M;
-  #ptr;
-  #info;
-
-  constructor(d, M, ptr, info) {
-    this.#d = d;
-    this.#M = M;
-    this.#ptr = ptr;
-    this.#info = info;
-  }
-
-  #p(where) {
-    if (!this.#ptr) throw fail(`search.${where}`, 'this search has been disposed');
-    return this.#ptr;
-  }
-
-  get count() { return this.#M._dj_search_count(this.#p('count')); }
-  get trainRows() { return this.#M._dj_search_train_rows(this.#p('trainRows')); }
-  get testRows() { return this.#M._dj_search_test_rows(this.#p('testRows')); }
-  get metric() { return this.#info.metric; }
-  get higherIsBetter() { return this.#info.higherIsBetter; }
-
-  /** What the search is: mode, metric, folds, seed, configurations and rows. */
-  summary() {
-    const { mode, metric, higherIsBetter, folds, seed } = this.#info;
-    return { mode, metric, higherIsBetter, folds, seed, count: this.count, trainRows: this.trainRows, testRows: this.testRows };
-  }
-
-  /** Configuration index's hyper-parameters. */
-  config(index) {
-    const where = 'search.config';
-    const p = this.#p('config');
-    const i = int(where, 'index', index, undefined, 0, this.count - 1);
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(CONFIG_FIELDS * 8);
-      this.#d._check(where, M._dj_search_config(p, i, out));
-      return unpackConfig(M.HEAPF64.slice(out >> 3, (out >> 3) + CONFIG_FIELDS));
-    });
-  }
-
-  /** Every configuration, by index. */
-  configs() {
-    return Array.from({ length: this.count }, (_, i) => this.config(i));
-  }
-
-  /** Cross-validates configuration index; the result, or null if onProgress cancelled it. */
-  evaluate(index, callbacks = {}) {
-    const where = 'search.evaluate';
-    const p = this.#p('evaluate');
-    checkKeys(where, callbacks, ['onProgress']);
-    const i = int(where, 'index', index, undefined, 0, this.count - 1);
-    this.#d._withTuneCallback(where, callbacks.onProgress, () => this.#d._check(where, this.#M._dj_search_evaluate(p, i)));
-    return this.result(i);
-  }
-
-  /** Evaluates every configuration not yet evaluated; {results (ranked), cancelled}. */
-  run(callbacks = {}) {
-    const where = 'search.run';
-    const p = this.#p('run');
-    checkKeys(where, callbacks, ['onProgress']);
-    const status = this.#d._withTuneCallback(where, callbacks.onProgress, () => this.#d._check(where, this.#M._dj_search_run(p)));
-    return { results: this.results(), cancelled: status === STATUS_CANCELLED };
-  }
-
-  /** Configuration index's result, or null before it is evaluated. */
-  result(index) {
-    const p = this.#p('result');
-    const i = int('search.result', 'index', index, undefined, 0, this.count - 1);
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(RESULT_FIELDS * 8);
-      if (!M._dj_search_result(p, i, out)) return null;
-      const r = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + RESULT_FIELDS));
-      if (this.#info.curves) {
-        const c = s.alloc(3 * 8);
-        this.#d._check('search.result', M._dj_search_curves(p, i, c));
-        const [tl, vl, epochs] = M.HEAPF64.slice(c >> 3, (c >> 3) + 3);
-        r.curves = readCurves(M, tl, vl, this.#info.folds, epochs);
-      }
-      return r;
-    });
-  }
-
-  /** The evaluated configurations' results, best first. */
-  results() {
-    const all = [];
-    for (let i = 0; i < this.count; i++) all.push(this.result(i));
-    return rankResults(all, this.metric);
-  }
-
-  /** The C side's ranking (indices, best first). */
-  ranking() {
-    const p = this.#p('ranking');
-    return this.#d._scoped((s, M) => {
-      const order = s.alloc(this.count * 4);
-      const n = M._dj_search_rank(p, order);
-      return Array.from(M.HEAP32.subarray(order >> 2, (order >> 2) + n));
-    });
-  }
-
-  /**
-   * Retrains configuration index (default: the best) on all the training rows
-   * and scores it on the test rows. options.model: true also returns the
-   * trained Model (the caller disposes it).
-   */
-  refit(index, options = {}) {
-    const where = 'search.refit';
-    const p = this.#p('refit');
-    checkKeys(where, options, ['model', 'onProgress']);
-    const i = index === undefined ? this.#M._dj_search_best(p) : int(where, 'index', index, undefined, 0, this.count - 1);
-    if (i < 0) throw fail(where, 'no configuration has been evaluated yet: give an index');
-    const wantModel = bool(where, 'model', options.model, false);
-    const M = this.#M;
-    return this.#d._withTuneCallback(where, options.onProgress, () => this.#d._scoped((s) => {
-      const out = s.alloc(16 * 8);
-      const slot = s.alloc(4);
-      M.HEAP32[slot >> 2] = 0;
-      const status = M._dj_search_refit(p, i, out, wantModel ? slot : 0);
-      if (status === STATUS_CANCELLED) return null;
-      this.#d._check(where, status);
-      const v = M.HEAPF64.slice(out >> 3, (out >> 3) + 16);
-      const metrics = { loss: v[4] };
-      const names = ['accuracy', 'precision', 'recall', 'f1', 'mse', 'rmse', 'mae', 'r2'];
-      names.forEach((name, k) => { if (!Number.isNaN(v[8 + k])) metrics[name] = v[8 + k]; });
-      const test = { index: v[0], trainRows: v[1], testRows: v[2], score: v[3], loss: v[4], metrics, timeMs: v[5] };
-      if (wantModel) test.model = new Model(this.#d, M, M.HEAP32[slot >> 2]);
-      return test;
-    }));
-  }
-
-  dispose() {
-    if (!this.#ptr) return;
-    this.#M._dj_search_free(this.#ptr);
-    this.#ptr = 0;
   }
 }

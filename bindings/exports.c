@@ -434,6 +434,7 @@ API int dj_metrics_regression(const float *pred, const float *y, int n, int outp
     return s;
 }
 
+#ifdef DESCENT_WITH_TUNE
 /* ----------------------------------------------------------------- tuning */
 
 /* A configuration, 15 doubles: learning_rate, batch_size, optimizer, activation, l2, epochs, layer count, then
@@ -639,3 +640,4 @@ API int dj_cross_validate(const descent_dataset *ds, const double *config, const
     if (st == DESCENT_OK) pack_result(&r, out);
     return st;
 }
+#endif /* DESCENT_WITH_TUNE */

@@ -5,7 +5,7 @@
 // descent.tune computes in one thread, whatever worker ran what.
 
 import { DescentClient } from './client.mjs';
-import { rankResults } from './descent.mjs';
+import { rankResults } from './descent-tune.mjs';
 
 const TERMINATED = 'descent worker terminated';
 
@@ -75,7 +75,7 @@ export class TunePool {
     if (!Number.isInteger(size) || size < 1 || size > 256) throw fail(`size must be an integer in 1..256, got ${String(size)}`);
     this.#size = size;
     const url = options.workerUrl === undefined ? undefined : options.workerUrl;
-    this.#start = () => DescentClient.create({ simd: options.simd, baseUrl: options.baseUrl, url, copy: true });
+    this.#start = () => DescentClient.create({ simd: options.simd, baseUrl: options.baseUrl, url, copy: true, tune: true });
   }
 
   /** A pool with its workers started and descent loaded in each. */
@@ -111,13 +111,16 @@ export class TunePool {
    * cancelled}. callbacks.onProgress(event) gets the workers' epoch and fold
    * events and a config event per finished configuration (done/total over the
    * whole search); returning false cancels, as cancel() and
-   * callbacks.signal (an AbortSignal) do.
+   * callbacks.signal (an AbortSignal) do. callbacks.refitModel: true adds
+   * test.modelBytes, the retrained best as a model file (descent.loadModel,
+   * the CLI and the page read it).
    */
   async tune(data, options = {}, callbacks = {}) {
     if (this.#run) throw fail('a search is already running in this pool');
     if (callbacks === null || typeof callbacks !== 'object') throw fail('callbacks must be an object');
-    const { onProgress, signal, progressEvery } = callbacks;
+    const { onProgress, signal, progressEvery, refitModel } = callbacks;
     if (onProgress !== undefined && typeof onProgress !== 'function') throw fail('onProgress must be a function');
+    if (refitModel !== undefined && typeof refitModel !== 'boolean') throw fail('refitModel must be true or false');
     const payload = searchData(data);
     const run = { cancelled: false, error: null };
     this.#run = run;
@@ -183,7 +186,14 @@ export class TunePool {
       let test = null;
       if (!run.cancelled && info.testRows > 0 && ranked.length > 0 && !Number.isNaN(ranked[0].mean)) {
         try {
-          test = await clients[0].refit(searches[0].searchId, ranked[0].index);
+          test = await clients[0].refit(searches[0].searchId, ranked[0].index, { model: refitModel === true });
+          if (refitModel === true) {
+            // The retrained model as the bytes of a model file, and gone from the worker.
+            const { modelId, inputs, outputs, loss, paramCount, ...rest } = test;
+            const modelBytes = await clients[0].save(modelId);
+            await clients[0].dispose(modelId);
+            test = { ...rest, modelBytes };
+          }
         } catch (e) {
           if (!(run.cancelled && e instanceof Error && e.message === TERMINATED)) throw e;
         }

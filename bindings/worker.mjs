@@ -365,6 +365,7 @@ const tuneHandlers = {
   [MessageType.SEARCH](data) {
     const d = needDescent();
     checkKeys('search', data, ['data', 'options']);
+    if (!d.tuning) throw failed("search: this worker loaded descent without tuning: send init with tune: true");
     let search;
     try {
       search = d.createSearch(data.data, data.options === undefined ? {} : data.options);
@@ -426,15 +427,17 @@ const handlers = {
   ...tuneHandlers,
 
   async [MessageType.INIT](data) {
-    checkKeys('init', data, ['simd', 'baseUrl']);
+    checkKeys('init', data, ['simd', 'baseUrl', 'tune']);
     if (!loading) {
       loading = loadDescent(data);
       loading.catch(() => { loading = null; });
     } else if (data.simd !== undefined && data.simd !== 'auto' && descent && data.simd !== descent.simd) {
       throw failed(`init: descent is already loaded with simd: ${descent.simd}`);
+    } else if (data.tune !== undefined && descent && data.tune !== descent.tuning) {
+      throw failed(`init: descent is already loaded with tune: ${descent.tuning}`);
     }
     descent = await loading;
-    return { simd: descent.simd, version: descent.version };
+    return { simd: descent.simd, version: descent.version, tune: descent.tuning };
   },
 
   [MessageType.CREATE](data) {

@@ -33,7 +33,7 @@ export async function benchTune({ quick = false, reps = quick ? 1 : 3, log = con
   const dist = distUrl();
   const { loadDescent } = await import(new URL('descent.mjs', dist));
   const { TunePool } = await import(new URL('tune-pool.mjs', dist));
-  const descent = await loadDescent();
+  const descent = await loadDescent({ tune: true });
   const data = descent.parseCSV(readFileSync(`${root}web/data/breast_cancer.csv`, 'utf8'), { target: 'diagnosis' });
   // Long enough (about 1 s a run in one worker) that a search's fixed cost, the data sent to every worker, is small.
   const epochs = quick ? 4 : 40;

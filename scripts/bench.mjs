@@ -7,7 +7,8 @@
 // one JSON line with everything.
 //   node scripts/bench.mjs [--quick] [--reps N]
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -240,6 +241,27 @@ for (const name of names) {
 
 result.tuning = await benchTune({ quick, reps });
 
+// The module's size: what an embedder ships. The core (SIMD .wasm + .mjs +
+// glue) must stay under 150 KB; tuning is a build of its own.
+const dist = join(root, 'build-wasm');
+const sizeOf = (files) => files.reduce((sum, f) => {
+  const bytes = readFileSync(join(dist, f));
+  return { raw: sum.raw + bytes.length, gzip: sum.gzip + gzipSync(bytes, { level: 9 }).length };
+}, { raw: 0, gzip: 0 });
+const MODULES = {
+  'core, SIMD': ['descent.wasm', 'descent.mjs', 'descent-glue.mjs'],
+  'core, scalar': ['descent-scalar.wasm', 'descent.mjs', 'descent-scalar-glue.mjs'],
+  'with tuning, SIMD': ['descent-tune.wasm', 'descent.mjs', 'descent-tune.mjs', 'descent-tune-glue.mjs'],
+};
+result.size = {};
+console.log('\nmodule size (build-wasm/; gzip -9)');
+console.log(`  ${'build'.padEnd(20)}${pad('raw B', 10)}${pad('gzip B', 10)}  files`);
+for (const [name, files] of Object.entries(MODULES)) {
+  const s = sizeOf(files);
+  result.size[name] = { ...s, files };
+  console.log(`  ${name.padEnd(20)}${pad(s.raw.toLocaleString('en-US'), 10)}${pad(s.gzip.toLocaleString('en-US'), 10)}  ${files.join(' + ')}`);
+}
+
 // The targets of the SIMD and tuning issues, read off this run (information, not a test).
 const best = wasmHasSimd ? 'descent wasm simd' : 'descent wasm scalar';
 const checks = [];
@@ -254,6 +276,7 @@ for (const id of ['W3', 'W4']) {
 checks.push([`gemm nn 256: ${best} >= tf.matMul`, result.gemm[256][best].nn / result.gemm[256][TF].nn, 1]);
 checks.push([`gemm nn 256: ${best} >= 2x wasm scalar`, result.gemm[256][best].nn / result.gemm[256]['descent wasm scalar'].nn, 2]);
 checks.push(['tuning: 2 workers >= 1.7x the configurations/s of 1 (on 2 cores)', result.tuning.speedup_2_vs_1, 1.7]);
+checks.push(['size: core SIMD .wasm + .mjs + glue <= 150 KB (KB = 1000 B)', result.size['core, SIMD'].raw / 1000, 150, true]);
 console.log('\ntargets (this run)');
 result.targets = checks.map(([what, value, bar, atMost]) => {
   const met = atMost ? value <= bar : value >= bar;

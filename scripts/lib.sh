@@ -76,7 +76,8 @@ stage_web() {
   local web="$DESCENT_ROOT/web" f
   mkdir -p "$web/lib" "$web/vendor"
   for f in descent.mjs descent-glue.mjs descent.wasm descent-scalar-glue.mjs descent-scalar.wasm \
-           worker.mjs client.mjs protocol.mjs; do
+           descent-tune.mjs descent-tune-glue.mjs descent-tune.wasm descent-tune-scalar-glue.mjs descent-tune-scalar.wasm \
+           worker.mjs client.mjs protocol.mjs tune-pool.mjs; do
     cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
   done
   local uplot="$DESCENT_ROOT/node_modules/uplot/dist"

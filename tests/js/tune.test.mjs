@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dist } from './support.mjs';
 
-const { loadDescent, rankResults } = await import(new URL('descent.mjs', dist));
+const { loadDescent } = await import(new URL('descent.mjs', dist));
+const { rankResults } = await import(new URL('descent-tune.mjs', dist));
 const { TunePool, defaultPoolSize } = await import(new URL('tune-pool.mjs', dist));
 const { DescentClient, ErrorCode } = await import(new URL('client.mjs', dist));
 
@@ -26,7 +27,7 @@ let descent;
 let cancer;
 
 before(async () => {
-  descent = await loadDescent();
+  descent = await loadDescent({ tune: true });
   cancer = descent.parseCSV(readFileSync(`${dataDir}breast_cancer.csv`, 'utf8'), { target: 'diagnosis' });
 });
 
@@ -260,6 +261,22 @@ describe('TunePool', () => {
     const out = await p.tune(line, LR_RACE);
     assert.deepEqual(out.results.map((r) => r.config.learningRate), [0.1, 1e-5, 1000]);
     assert.ok(out.test.score > 0.95);
+    assert.equal(out.test.modelBytes, undefined);
+    // refitModel: the retrained best as a model file, the same as descent.tune's refit.
+    const withModel = await p.tune(line, LR_RACE, { refitModel: true });
+    assert.ok(withModel.test.modelBytes instanceof Uint8Array);
+    const model = descent.loadModel(withModel.test.modelBytes);
+    const search = descent.createSearch(line, LR_RACE);
+    try {
+      const here = search.refit(withModel.best.index, { model: true });
+      assert.equal(here.score, withModel.test.score);
+      assert.deepEqual(model.predict(line.x.subarray(0, 10)), here.model.predict(line.x.subarray(0, 10)));
+      here.model.dispose();
+    } finally {
+      search.dispose();
+      model.dispose();
+    }
+    await assert.rejects(p.tune(line, LR_RACE, { refitModel: 1 }), /TunePool: refitModel must be true or false/);
   });
 
   it('cancels promptly, keeps what finished, and runs again afterwards', async (t) => {
@@ -310,6 +327,38 @@ describe('TunePool', () => {
   });
 });
 
+describe('the core build', () => {
+  it('leaves tuning out, and says how to load it', async () => {
+    const core = await loadDescent();
+    assert.equal(core.tuning, false);
+    assert.equal(descent.tuning, true);
+    const g = core.generate('gaussian', { n: 40, seed: 1 });
+    assert.throws(() => core.tune(g, {}), /^Error: tune: tuning is in its own build: load it with loadDescent\(\{ tune: true \}\)$/);
+    assert.throws(() => core.createSearch(g, {}), /^Error: createSearch: tuning is in its own build/);
+    assert.throws(() => core.crossValidate(g, {}), /^Error: crossValidate: tuning is in its own build/);
+    await assert.rejects(loadDescent({ tune: 'yes' }), /loadDescent: tune must be true or false, got string/);
+    // The rest works the same in both builds.
+    const a = core.createModel({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy', seed: 4 });
+    const b = descent.createModel({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy', seed: 4 });
+    const ha = a.fit(g.x, g.y, { epochs: 5, batchSize: 8, seed: 2 });
+    const hb = b.fit(g.x, g.y, { epochs: 5, batchSize: 8, seed: 2 });
+    assert.deepEqual(ha.history.loss, hb.history.loss);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('in a worker: search needs init with tune: true', async (t) => {
+    const client = await DescentClient.create({ url: new URL('worker.mjs', dist) });
+    t.after(() => client.terminate());
+    await assert.rejects(client.createSearch({ x: [[0], [1]], y: [0, 1] }, {}),
+      /search: this worker loaded descent without tuning: send init with tune: true/);
+    await assert.rejects(client.init({ tune: true }), /init: descent is already loaded with tune: false/);
+    const tuned = await DescentClient.create({ url: new URL('worker.mjs', dist), tune: true });
+    t.after(() => tuned.terminate());
+    assert.equal((await tuned.init({})).tune, true);
+  });
+});
+
 describe('README', () => {
   it('runs the tuning example as written, sequential and pooled alike', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -333,7 +382,7 @@ describe('README', () => {
 
 describe('worker protocol: search messages', () => {
   it('evaluates, refits into a model the worker keeps, and names unknown searches', async (t) => {
-    const client = await DescentClient.create({ url: new URL('worker.mjs', dist), copy: true });
+    const client = await DescentClient.create({ url: new URL('worker.mjs', dist), copy: true, tune: true });
     t.after(() => client.terminate());
     const line = descent.generate('line', { n: 200, noise: 0.1, seed: 3 });
     const info = await client.createSearch(line, LR_RACE);

@@ -70,10 +70,12 @@ async function tuning(descent: Descent): Promise<void> {
   const cv = descent.crossValidate(data, { learningRate: 0.1, layers: 'none' }, { folds: 5, configIndex: 3 });
   const ranked: TuneResult[] = rankResults([cv, one], 'loss');
   const pool = await TunePool.create({ size: 2 });
-  const parallel = await pool.tune(data, { grid: { epochs: [5, 10] } }, { signal: new AbortController().signal });
+  const parallel = await pool.tune(data, { grid: { epochs: [5, 10] } }, { signal: new AbortController().signal, refitModel: true });
+  const bytes: Uint8Array | undefined = parallel.test?.modelBytes;
+  if (bytes) descent.loadModel(bytes).dispose();
   await pool.terminate();
   console.log(best?.mean, testScore, ranked.length, parallel.results[0]?.scores);
 }
 
 main();
-loadDescent().then(tuning);
+loadDescent({ tune: true }).then((d) => (d.tuning ? tuning(d) : undefined));
