@@ -52,15 +52,6 @@ static inline void store_n(float *p, v128_t v, int n)
     else store_part(p, v, n);
 }
 
-/* Copies n <= 8 floats without a memcpy call. */
-static void copy_small(float *dst, const float *src, int n)
-{
-    for (int j = 0; j < n; j += 4) {
-        int w = n - j < 4 ? n - j : 4;
-        store_n(dst + j, load_n(src + j, w), w);
-    }
-}
-
 /* ------------------------------------------------------------------- gemm */
 
 /* A 4×8 block of c is held in 8 registers while a panel of b streams by. The
@@ -145,16 +136,82 @@ static void tile_4x4(float *c, size_t ldc, const float *a0, const float *a1, con
     wasm_v128_store(c3, x3);
 }
 
+/* An edge block of c, mr <= 4 rows by nr <= 8 columns, read and written in
+ * place lane by lane (no scratch block, no copies): layers of a few units and
+ * small batches are mostly edges. Rows past mr repeat a row of a and are
+ * dropped; the sums are the ones tile_4x8 forms. */
+static inline v128_t edge_load(const float *c, int in, int n)
+{
+    return in && n > 0 ? load_n(c, n) : wasm_f32x4_splat(0.0f);
+}
+
+static void tile_edge(float *c, size_t ldc, const float *const *ai, size_t as, const float *panel, int kc, int load,
+                      int mr, int nr)
+{
+    int n0 = nr < 4 ? nr : 4, n1 = nr - n0;
+    float *c1 = c + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+    /* Named accumulators, not an array, so they stay in registers. */
+    v128_t x00 = edge_load(c, load, n0), x01 = edge_load(c + 4, load, n1);
+    v128_t x10 = edge_load(c1, load && mr > 1, n0), x11 = edge_load(c1 + 4, load && mr > 1, n1);
+    v128_t x20 = edge_load(c2, load && mr > 2, n0), x21 = edge_load(c2 + 4, load && mr > 2, n1);
+    v128_t x30 = edge_load(c3, load && mr > 3, n0), x31 = edge_load(c3 + 4, load && mr > 3, n1);
+    const float *a0 = ai[0], *a1 = ai[1], *a2 = ai[2], *a3 = ai[3];
+    size_t o = 0;
+    if (n1 > 0) {
+        for (int p = 0; p < kc; p++, o += as, panel += NR) {
+            v128_t b0 = wasm_v128_load(panel), b1 = wasm_v128_load(panel + 4);
+            v128_t s = wasm_v128_load32_splat(a0 + o);
+            x00 = wasm_f32x4_add(x00, wasm_f32x4_mul(s, b0));
+            x01 = wasm_f32x4_add(x01, wasm_f32x4_mul(s, b1));
+            s = wasm_v128_load32_splat(a1 + o);
+            x10 = wasm_f32x4_add(x10, wasm_f32x4_mul(s, b0));
+            x11 = wasm_f32x4_add(x11, wasm_f32x4_mul(s, b1));
+            s = wasm_v128_load32_splat(a2 + o);
+            x20 = wasm_f32x4_add(x20, wasm_f32x4_mul(s, b0));
+            x21 = wasm_f32x4_add(x21, wasm_f32x4_mul(s, b1));
+            s = wasm_v128_load32_splat(a3 + o);
+            x30 = wasm_f32x4_add(x30, wasm_f32x4_mul(s, b0));
+            x31 = wasm_f32x4_add(x31, wasm_f32x4_mul(s, b1));
+        }
+    } else {
+        for (int p = 0; p < kc; p++, o += as, panel += NR) {
+            v128_t b0 = wasm_v128_load(panel);
+            x00 = wasm_f32x4_add(x00, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + o), b0));
+            x10 = wasm_f32x4_add(x10, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + o), b0));
+            x20 = wasm_f32x4_add(x20, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + o), b0));
+            x30 = wasm_f32x4_add(x30, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + o), b0));
+        }
+    }
+    store_n(c, x00, n0);
+    if (n1 > 0) store_n(c + 4, x01, n1);
+    if (mr > 1) {
+        store_n(c1, x10, n0);
+        if (n1 > 0) store_n(c1 + 4, x11, n1);
+    }
+    if (mr > 2) {
+        store_n(c2, x20, n0);
+        if (n1 > 0) store_n(c2 + 4, x21, n1);
+    }
+    if (mr > 3) {
+        store_n(c3, x30, n0);
+        if (n1 > 0) store_n(c3 + 4, x31, n1);
+    }
+}
+
 /* panel[p][j] = b[p][j] for j < nr, 0 beyond. */
 static void pack_rows(float *panel, const float *b, size_t ldb, int kc, int nr)
 {
-    for (int p = 0; p < kc; p++, panel += NR, b += ldb) {
-        if (nr == NR) {
+    if (nr == NR) {
+        for (int p = 0; p < kc; p++, panel += NR, b += ldb) {
             wasm_v128_store(panel, wasm_v128_load(b));
             wasm_v128_store(panel + 4, wasm_v128_load(b + 4));
-        } else {
-            for (int j = 0; j < NR; j++) panel[j] = j < nr ? b[j] : 0.0f;
         }
+        return;
+    }
+    int n0 = nr < 4 ? nr : 4, n1 = nr - n0;
+    for (int p = 0; p < kc; p++, panel += NR, b += ldb) {
+        wasm_v128_store(panel, load_n(b, n0));
+        wasm_v128_store(panel + 4, n1 > 0 ? load_n(b + 4, n1) : wasm_f32x4_splat(0.0f));
     }
 }
 
@@ -212,12 +269,7 @@ static void gemm_packed(enum gemm_shape shape, float *c, int ldc, const float *a
                     tile_4x4(ci, (size_t)ldc, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
                     continue;
                 }
-                _Alignas(16) float t[MR * NR] = {0};
-                if (load)
-                    for (int r = 0; r < mr; r++) copy_small(t + r * NR, ci + (size_t)r * ldc, nr);
-                if (nr <= 4) tile_4x4(t, NR, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
-                else tile_4x8(t, NR, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
-                for (int r = 0; r < mr; r++) copy_small(ci + (size_t)r * ldc, t + r * NR, nr);
+                tile_edge(ci, (size_t)ldc, ai, ap, panel, kc, load, mr, nr);
             }
         }
     }
