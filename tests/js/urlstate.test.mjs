@@ -48,7 +48,7 @@ it('embed options and goals', () => {
   assert.deepEqual({ ...e, goals: e.goals.map((g) => g.text) },
     { embed: true, hide: ['data', 'share'], lock: true, autoplay: true, goals: ['test_loss<0.1', 'epoch>=5'], errors: [] });
   assert.deepEqual(decodeEmbed('?embed=1&hide=data,legs&goal=loss<<1').errors, [
-    'URL parameter hide: "legs" not among presets, data, features, network, optimizer, run, loss, metrics, view, diagram, share',
+    'URL parameter hide: "legs" not among presets, data, features, network, optimizer, run, loss, metrics, view, diagram, share, tune',
     'URL parameter goal: "loss<<1" is not metric<value or metric>value (e.g. test_loss<0.1)',
   ]);
   assert.match(parseGoal('speed>1'), /"speed" is not one of loss, test_loss/);

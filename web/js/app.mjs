@@ -8,6 +8,7 @@ import { LossChart } from './losschart.mjs';
 import { NetworkDiagram } from './netdiagram.mjs';
 import { drawCurve, drawPlane } from './plots.mjs';
 import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
+import { TunePanel } from './tunepanel.mjs';
 import { HIDEABLE, decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal } from './urlstate.mjs';
 
 // ------------------------------------------------------------------ constants
@@ -183,6 +184,7 @@ const page = {
 
 let chart;
 let diagram;
+let tunePanel;
 
 // ------------------------------------------------------------------ helpers
 
@@ -200,6 +202,7 @@ function act(fn) {
   page.queue = page.queue.then(fn).then(() => {
     if (page.status !== 'error') showError('');
     syncLink();
+    if (tunePanel) tunePanel.refresh();
   }, (e) => {
     showError(e instanceof InputError ? e.message : `descent: ${e && e.message ? e.message : String(e)}`);
     if (!(e instanceof InputError)) console.info(e);
@@ -1390,8 +1393,8 @@ function applyEmbed() {
   document.body.classList.add('embed');
   for (const name of embed.hide) for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) el.hidden = true;
   if (embed.lock) {
-    // A locked exercise has no presets to switch to.
-    for (const el of document.querySelectorAll('[data-panel="presets"]')) el.hidden = true;
+    // A locked exercise has no presets to switch to, nor a search whose best would replace its configuration.
+    for (const el of document.querySelectorAll('[data-panel="presets"], [data-panel="tune"]')) el.hidden = true;
     for (const el of $('controls').querySelectorAll('input, select, button')) el.disabled = true;
     $('controls').dataset.locked = 'true';
     $('heatmap').classList.remove('clickable');
@@ -1477,6 +1480,56 @@ function planeClick(e) {
   return () => { config.added.push([Number(a.toFixed(3)), Number(b.toFixed(3)), c]); };
 }
 
+// ------------------------------------------------------------------ the Tune panel
+
+/** The playground's settings a search starts from, and how many training rows it has. */
+function tuneCurrent() {
+  const n = page.data ? page.data.nTrain : 0;
+  return {
+    task: task(),
+    rows: n,
+    base: {
+      learningRate: config.optimizer.learningRate,
+      batchSize: Math.max(1, n ? Math.min(config.batchSize, n) : config.batchSize),
+      optimizer: config.optimizer.name,
+      layers: config.layers.map((l) => l.units),
+      activation: config.layers.length ? config.layers[0].activation : 'relu',
+      l2: config.l2,
+      epochs: config.epochs,
+    },
+  };
+}
+
+/**
+ * The training rows a search runs on (never the test rows), as the model
+ * sees them, with class targets as 0/1 and labels; tables standardized per
+ * fold as the playground standardizes them, the generated sets as they are.
+ */
+function tuneRows() {
+  const { data } = page;
+  const cls = task() === 'classification';
+  const k = data.outputs || 1;
+  const y = cls && k === 1 && output().signed ? data.yTrain.map((v) => (v + 1) / 2) : data.yTrain.slice();
+  const labels = !cls ? null : data.labelsTrain ? data.labelsTrain.slice() : Int32Array.from(y, (v) => (v >= 0.5 ? 1 : 0));
+  return {
+    x: data.xTrain.slice(), y, features: data.inputs, outputs: k, task: task(), labels,
+    classes: cls ? Math.max(2, page.raw.classes || 2) : 0, standardize: isTable(), scaleTarget: isTable(),
+  };
+}
+
+/** A searched configuration into the playground's controls, and a fresh run with it. */
+async function applyTuned(c) {
+  // Nine digits, as the link keeps them, so the link gives this run.
+  const round = (v) => Number(v.toPrecision(9));
+  config.optimizer = { name: c.optimizer, ...OPTIMIZER_DEFAULTS[c.optimizer], learningRate: round(c.learningRate) };
+  config.batchSize = c.batchSize === 'full' ? page.data.nTrain : Math.min(c.batchSize, page.data.nTrain);
+  config.layers = c.layers.map((units) => ({ units, activation: c.activation }));
+  config.l2 = round(c.l2);
+  config.epochs = c.epochs;
+  renderAll();
+  await reset();
+}
+
 // ------------------------------------------------------------------ start
 
 async function start() {
@@ -1486,6 +1539,7 @@ async function start() {
   diagram = new NetworkDiagram($('diagram'));
   renderAll();
   wire();
+  tunePanel = new TunePanel($('tune'), { act, InputError, showError, current: tuneCurrent, rows: tuneRows, apply: applyTuned });
   applyEmbed();
   requestAnimationFrame(frame);
   page.client = await DescentClient.create();
@@ -1532,6 +1586,10 @@ window.descentPage = {
     trainRows: Array.from(page.data.trainRows), testRows: Array.from(page.data.testRows), outputs: page.data.outputs || 1,
   },
   weights: () => page.client.getWeights(page.modelId),
+  /** The Tune panel: its search, results, heatmap and curves. */
+  get tune() { return tunePanel ? tunePanel.state : null; },
+  /** The rows and options of the panel's latest search (plain arrays), to repeat it elsewhere. */
+  tuneInput: () => (tunePanel ? tunePanel.input() : null),
   /** Resolves once every queued action has finished. */
   async idle() {
     let q;

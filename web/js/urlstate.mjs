@@ -13,7 +13,7 @@ export const OUTPUT_KEYS = ['auto', 'sigmoid-bce', 'sigmoid-mse', 'tanh-mse', 'l
 export const INIT_NAMES = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros'];
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 /** The panels an embedding page may hide. */
-export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share'];
+export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune'];
 /** What a goal may test. */
 export const GOAL_METRICS = ['loss', 'test_loss', 'accuracy', 'test_accuracy', 'r2', 'test_r2', 'epoch'];
 
