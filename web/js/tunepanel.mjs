@@ -46,6 +46,7 @@ const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 10000 ? `${(m
 /** A parameter's value as text: '16x16' and 'none' for layers. */
 function valueText(key, v) {
   if (key === 'layers') return v.length ? v.join('x') : 'none';
+  if (Number.isInteger(v)) return String(v);
   if (typeof v === 'number') return fmt(v, 3);
   return String(v);
 }
