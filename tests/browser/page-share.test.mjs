@@ -178,7 +178,7 @@ describe('the page with real data, sharing and export', () => {
     let s = await state(p);
     assert.deepEqual([s.dataset, s.nTrain, s.nTest, s.task], ['linear4', 4, 0, 'regression']);
     await p.click('#play');
-    s = await until(p, (x) => x.status === 'done', 'linear4 to finish');
+    s = await until(p, (x) => x.settled, 'linear4 to finish');
     assert.equal(s.epoch, 1000);
     assert.equal(s.steps, 1000, 'full batch: one step an epoch');
     const [layer] = await p.evaluate(() => window.descentPage.weights());
@@ -189,7 +189,7 @@ describe('the page with real data, sharing and export', () => {
     await p.click('[data-preset="line"]');
     await idle(p);
     await p.click('#play');
-    await until(p, (x) => x.status === 'done', 'the line to finish');
+    await until(p, (x) => x.settled, 'the line to finish');
     const [line] = await p.evaluate(() => window.descentPage.weights());
     assert.ok(Math.abs(line.kernel[0] - 3) < 0.15, `slope ${line.kernel[0]}`);
 
@@ -200,7 +200,7 @@ describe('the page with real data, sharing and export', () => {
     assert.deepEqual(await p.$$eval('#layers li', (l) => l.length), 2);
     assert.equal(await p.inputValue('#optimizer'), 'sgd');
     await p.click('#play');
-    s = await until(p, (x) => x.status === 'done', 'diabetes to finish');
+    s = await until(p, (x) => x.settled, 'diabetes to finish');
     assert.ok(s.metrics.test > 0.2, `diabetes test R² ${s.metrics.test}`);
 
     await p.click('[data-preset="breast_cancer"]');
@@ -208,7 +208,7 @@ describe('the page with real data, sharing and export', () => {
     assert.equal(await p.inputValue('#optimizer'), 'adam');
     assert.equal(await p.inputValue('#batch'), '32');
     await p.click('#play');
-    s = await until(p, (x) => x.status === 'done', 'breast_cancer to finish');
+    s = await until(p, (x) => x.settled, 'breast_cancer to finish');
     assert.ok(s.metrics.test > 0.93, `breast_cancer test accuracy ${s.metrics.test}`);
     await p.screenshot({ path: `${shots}/page-preset-breast_cancer.png`, fullPage: true });
     assert.deepEqual(messages, []);

@@ -125,7 +125,7 @@ describe('the playground page', () => {
     await choose(p, '#dataset', 'spiral');
     const before = await pixels(p);
     await click(p, '#play');
-    const s = await until(p, (x) => x.status === 'done', 'the run to finish', 60000);
+    const s = await until(p, (x) => x.settled, 'the run to finish', 60000);
     await p.evaluate(() => new Promise((ok) => setTimeout(ok, 100)));
     const final = await state(p);
     assert.equal(s.epoch, 1000);

@@ -54,7 +54,12 @@ async function open(t, { width = 1280, height = 900, query = '' } = {}) {
   p.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
   await p.goto(new URL(query, base).href);
   await p.evaluate(() => window.descentPage.ready);
-  if (!(await p.isHidden('#tune'))) await p.click('#tune-details > summary');
+  if (!(await p.isHidden('#tune'))) {
+    // The panel's code loads when it is first opened.
+    assert.equal(await p.evaluate(() => window.descentPage.tune), null);
+    await p.click('#tune-details > summary');
+    await p.waitForFunction(() => window.descentPage.tune !== null);
+  }
   return { p, messages };
 }
 
@@ -313,7 +318,7 @@ describe('the Tune panel', () => {
     assert.equal(q.get('h'), bestConfig.layers.map((u) => `${u}:tanh`).join(','));
     assert.equal(q.get('epochs'), '40');
     await p.click('#play');
-    await until(p, state, (x) => x.status === 'done', 'the best to train its 40 epochs');
+    await until(p, state, (x) => x.settled, 'the best to train its 40 epochs');
     assert.equal((await state(p)).epoch, 40);
     await p.locator('#tune').screenshot({ path: `${shots}/tune-best.png` });
     assert.equal(await errorText(p), '');

@@ -8,7 +8,6 @@ import { LossChart } from './losschart.mjs';
 import { NetworkDiagram } from './netdiagram.mjs';
 import { drawCurve, drawPlane } from './plots.mjs';
 import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
-import { TunePanel } from './tunepanel.mjs';
 import { HIDEABLE, decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal } from './urlstate.mjs';
 
 // ------------------------------------------------------------------ constants
@@ -184,7 +183,8 @@ const page = {
 
 let chart;
 let diagram;
-let tunePanel;
+let tunePanel = null;
+let tuneLoading = null;
 
 // ------------------------------------------------------------------ helpers
 
@@ -1539,7 +1539,16 @@ async function start() {
   diagram = new NetworkDiagram($('diagram'));
   renderAll();
   wire();
-  tunePanel = new TunePanel($('tune'), { act, InputError, showError, current: tuneCurrent, rows: tuneRows, apply: applyTuned });
+  // The Tune panel's code loads the first time it is opened: most visits never tune.
+  const tuneDetails = $('tune-details');
+  const loadTunePanel = () => {
+    if (tuneLoading) return;
+    tuneLoading = import('./tunepanel.mjs').then(({ TunePanel }) => {
+      tunePanel = new TunePanel($('tune'), { act, InputError, showError, current: tuneCurrent, rows: tuneRows, apply: applyTuned });
+    }).catch((e) => showError(`the Tune panel could not load: ${e.message}`));
+  };
+  tuneDetails.addEventListener('toggle', () => { if (tuneDetails.open) loadTunePanel(); });
+  if (tuneDetails.open) loadTunePanel();
   applyEmbed();
   requestAnimationFrame(frame);
   page.client = await DescentClient.create();
@@ -1562,6 +1571,8 @@ window.descentPage = {
   get state() {
     return {
       status: page.status,
+      // Done, and the views and metrics are of the final weights (the last predict has come back).
+      settled: page.status === 'done' && !page.predicting,
       simd: page.simd,
       ...totals(),
       loss: page.lastLoss,
