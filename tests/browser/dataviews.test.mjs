@@ -5,53 +5,26 @@
 // digits are marked, empty and NaN input are handled, the aria-labels sum the
 // view up, redrawing is cheap and the console stays quiet. Screenshots go to
 // build-wasm/screenshots/dataviews-*.png (looked at by a person, not compared).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
+import { root, shots, useBrowser, openPage } from './support.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const shots = `${root}build-wasm/screenshots`;
+const session = useBrowser({ serveDir: root });
 
-let server;
-let base;
-let browser;
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  ({ server, url: base } = await serve(root));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-/** The fixture page, loaded; the console must stay quiet (checked after the test). */
-async function open(t, { width = 1000, height = 800, scale = 1, query = '' } = {}) {
-  const p = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: scale });
-  const messages = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
-  t.after(async () => {
-    await p.close();
-    assert.deepEqual(messages, [], 'console errors or warnings');
-  });
-  await p.goto(new URL(`tests/browser/dataviews.html${query}`, base).href);
+/** Waits for the fixture; if it does not come, says what the console said. */
+async function fixtureReady(p, messages) {
   try {
     await p.waitForFunction(() => window.fixtureReady === true, null, { timeout: 15000 });
   } catch (e) {
     throw new Error(`the fixture did not load: ${messages.join('; ') || e.message}`);
   }
+}
+
+/** The fixture page, loaded; the console must stay quiet (checked after the test). */
+async function open(t, { width = 1000, height = 800, scale = 1, query = '' } = {}) {
+  const { p, messages } = await openPage(session, t, {
+    path: 'tests/browser/dataviews.html', query, width, height, scale, quiet: true, ready: fixtureReady,
+  });
   // A pixel reader that does not make the drawn canvases read-back heavy.
   await p.evaluate(() => {
     const scratch = document.createElement('canvas').getContext('2d', { willReadFrequently: true });

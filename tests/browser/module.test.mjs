@@ -1,41 +1,18 @@
 // module.test.mjs - the built ES module works unchanged in a Chromium page and
 // in a module Web Worker, picks the SIMD build there, logs nothing, and gives
 // the same bits as in Node.
-import { it, before, after } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
 import { runModel } from './run-model.mjs';
 import { dist } from '../js/support.mjs';
+import { root, useBrowser, collectMessages } from './support.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-let server;
-let base;
-let browser;
-
-before(async () => {
-  ({ server, url: base } = await serve(root));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const session = useBrowser({ serveDir: root, screenshots: false });
 
 async function page() {
-  const p = await browser.newPage();
-  const messages = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
-  await p.goto(new URL('tests/browser/fixture.html', base).href);
+  const p = await session.browser.newPage();
+  const messages = collectMessages(p);
+  await p.goto(new URL('tests/browser/fixture.html', session.base).href);
   return { p, messages };
 }
 

@@ -8,49 +8,18 @@
 // the console stays quiet. The draw time is measured and reported, not
 // asserted. Screenshots go to build-wasm/screenshots/netdiagram-*.png (looked
 // at by a person, not compared).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
+import { existsSync } from 'node:fs';
+import { root, shots, useBrowser, openPage } from './support.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const shots = `${root}build-wasm/screenshots`;
 const staged = existsSync(`${root}web/lib/descent.mjs`);
-
-let server;
-let base;
-let browser;
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  ({ server, url: base } = await serve(root));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const session = useBrowser({ serveDir: root });
 
 /** The fixture page, loaded; console errors and warnings (and page errors) are collected. */
-async function open(t, { width = 1100, height = 900, scale = 1 } = {}) {
-  const p = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: scale });
-  t.after(() => p.close());
-  const messages = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
-  await p.goto(new URL('tests/browser/netdiagram.html', base).href);
-  await p.waitForFunction(() => window.ndReady === true);
-  return { p, messages };
-}
+const open = (t, { width = 1100, height = 900, scale = 1 } = {}) => openPage(session, t, {
+  path: 'tests/browser/netdiagram.html', width, height, scale, ready: (p) => p.waitForFunction(() => window.ndReady === true),
+});
 
 const make = (p, id, spec) => p.evaluate(([i, s]) => window.nd.make(i, s), [id, spec]);
 const locate = (p, id, item) => p.evaluate(([i, it]) => window.nd.get(i).diagram.locate(it), [id, item]);

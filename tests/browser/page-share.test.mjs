@@ -6,73 +6,31 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
 import { dist } from '../js/support.mjs';
+import {
+  root, web, shots, requireStaged, useBrowser, openPage, until as untilRead, state, idle, drawn, errorText, choose,
+} from './support.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const web = `${root}web`;
-const shots = `${root}build-wasm/screenshots`;
 const cli = process.env.DESCENT_CLI ?? `${root}build/descent`;
 
-if (!existsSync(`${web}/lib/worker.mjs`) || !existsSync(`${web}/vendor/uPlot.mjs`)) {
-  throw new Error('web/lib or web/vendor is missing: run scripts/test or scripts/demo (they stage the build into web/)');
-}
-
-let server;
-let base;
-let browser;
+requireStaged();
+const session = useBrowser();
 let work;
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
+before(() => {
   work = mkdtempSync(join(tmpdir(), 'descent-page-'));
-  ({ server, url: base } = await serve(web));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
+after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function open(t, { query = '', width = 1280, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true });
-  t.after(() => context.close());
-  const p = await context.newPage();
-  const messages = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
-  await p.goto(new URL(query, base).href);
-  await p.evaluate(() => window.descentPage.ready);
-  return { p, messages };
-}
+const open = (t, options) => openPage(session, t, { ...options, downloads: true });
 
-const state = (p) => p.evaluate(() => window.descentPage.state);
-const idle = (p) => p.evaluate(() => window.descentPage.idle());
-const errorText = (p) => p.evaluate(() => (document.getElementById('error').hidden ? '' : document.getElementById('error').textContent));
-
-async function until(p, test, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  let s;
-  while (Date.now() < end) {
-    s = await state(p);
-    if (test(s)) return s;
-    await p.waitForTimeout(40);
-  }
-  throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(s)}`);
-}
+const until = (p, test, what, timeout = 30000) => untilRead(p, state, test, what, timeout, { every: 40 });
 
 async function epochs(p, n) {
   const start = (await state(p)).epoch;
@@ -84,14 +42,9 @@ async function epochs(p, n) {
 }
 
 const viewPixels = async (p) => {
-  await p.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  await drawn(p);
   return p.evaluate(() => document.getElementById('heatmap').toDataURL());
 };
-
-async function choose(p, selector, value) {
-  await p.selectOption(selector, value);
-  await idle(p);
-}
 
 describe('the page with real data, sharing and export', () => {
   it('every shipped data set trains, with its own view', async (t) => {
@@ -264,7 +217,7 @@ describe('the page with real data, sharing and export', () => {
       window.goals = [];
       addEventListener('message', (e) => { if (e.data && e.data.source === 'descent') window.goals.push(e.data); });
       document.body.innerHTML = `<iframe id="f" src="${src}" width="900" height="700"></iframe>`;
-    }, new URL(query, base).href);
+    }, new URL(query, session.base).href);
     const frame = await (await outer.waitForSelector('#f')).contentFrame();
     await frame.waitForFunction(() => window.descentPage && window.descentPage.state.status !== 'loading');
     await outer.waitForFunction(() => window.goals.length === 2, null, { timeout: 30000 });

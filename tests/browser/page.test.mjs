@@ -7,71 +7,20 @@
 //
 // Needs web/lib and web/vendor staged (scripts/lib.sh stage_web, which
 // scripts/test and scripts/demo run).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
+import {
+  shots, requireStaged, useBrowser, openPage, until as untilRead, state, idle, drawn, errorText, choose, setValue,
+} from './support.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const web = `${root}web`;
-const shots = `${root}build-wasm/screenshots`;
-
-if (!existsSync(`${web}/lib/worker.mjs`) || !existsSync(`${web}/vendor/uPlot.mjs`)) {
-  throw new Error('web/lib or web/vendor is missing: run scripts/test or scripts/demo (they stage the build into web/)');
-}
-
-let server;
-let base;
-let browser;
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  ({ server, url: base } = await serve(web));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+requireStaged();
+const session = useBrowser();
 
 /** A fresh page, loaded and ready; console errors and warnings are collected. */
-async function open(t, { width = 1280, height = 900, query = '' } = {}) {
-  const p = await browser.newPage({ viewport: { width, height } });
-  t.after(() => p.close());
-  const messages = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
-  await p.goto(new URL(query, base).href);
-  await p.evaluate(() => window.descentPage.ready);
-  return { p, messages };
-}
-
-const state = (p) => p.evaluate(() => window.descentPage.state);
-const idle = (p) => p.evaluate(() => window.descentPage.idle());
+const open = (t, options) => openPage(session, t, options);
 
 /** Waits until the page's state satisfies test (polled), or fails with the last state. */
-async function until(p, test, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  let s;
-  while (Date.now() < end) {
-    s = await state(p);
-    if (test(s)) return s;
-    await p.waitForTimeout(50);
-  }
-  throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(s)}`);
-}
-
-/** After the next animation frames, so whatever arrived is drawn. */
-const drawn = (p) => p.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+const until = (p, test, what, timeout = 30000) => untilRead(p, state, test, what, timeout);
 
 /** The pixels of the heatmap and of the loss chart, as data URLs. */
 async function pixels(p) {
@@ -82,26 +31,10 @@ async function pixels(p) {
   }));
 }
 
-async function choose(p, selector, value) {
-  await p.selectOption(selector, value);
-  await idle(p);
-}
-
-async function setValue(p, selector, value) {
-  await p.fill(selector, String(value));
-  await p.dispatchEvent(selector, 'change');
-  await idle(p);
-}
-
 async function click(p, selector) {
   await p.click(selector);
   await idle(p);
 }
-
-const errorText = (p) => p.evaluate(() => {
-  const el = document.getElementById('error');
-  return el.hidden ? '' : el.textContent;
-});
 
 describe('the playground page', () => {
   it('loads the default run with the SIMD build, in a worker, with a quiet console', async (t) => {

@@ -9,51 +9,19 @@
 // build-wasm/screenshots/tune-*.png (looked at by a person, not compared).
 //
 // Needs web/lib and web/vendor staged (scripts/lib.sh stage_web).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
+import { readFileSync } from 'node:fs';
+import {
+  web, shots, requireStaged, useBrowser, openPage, until as untilRead, state, idle, drawn, errorText, setValue,
+} from './support.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const web = `${root}web`;
-const shots = `${root}build-wasm/screenshots`;
-
-if (!existsSync(`${web}/lib/tune-pool.mjs`) || !existsSync(`${web}/lib/descent-tune.wasm`) || !existsSync(`${web}/vendor/uPlot.mjs`)) {
-  throw new Error('web/lib or web/vendor is missing: run scripts/test or scripts/demo (they stage the build into web/)');
-}
-
-let server;
-let base;
-let browser;
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  ({ server, url: base } = await serve(web));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+requireStaged(['lib/tune-pool.mjs', 'lib/descent-tune.wasm', 'vendor/uPlot.mjs']);
+const session = useBrowser();
 
 /** A fresh page, loaded and ready, with the Tune panel open; console errors and warnings are collected. */
-async function open(t, { width = 1280, height = 900, query = '' } = {}) {
-  const p = await browser.newPage({ viewport: { width, height } });
-  t.after(() => p.close());
-  const messages = [];
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
-  await p.goto(new URL(query, base).href);
-  await p.evaluate(() => window.descentPage.ready);
+async function open(t, options) {
+  const { p, messages } = await openPage(session, t, options);
   if (!(await p.isHidden('#tune'))) {
     // The panel's code loads when it is first opened.
     assert.equal(await p.evaluate(() => window.descentPage.tune), null);
@@ -63,32 +31,8 @@ async function open(t, { width = 1280, height = 900, query = '' } = {}) {
   return { p, messages };
 }
 
-const state = (p) => p.evaluate(() => window.descentPage.state);
 const tune = (p) => p.evaluate(() => window.descentPage.tune);
-const idle = (p) => p.evaluate(() => window.descentPage.idle());
-const drawn = (p) => p.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
-
-async function until(p, read, test, what, timeout = 30000) {
-  const end = Date.now() + timeout;
-  let s;
-  while (Date.now() < end) {
-    s = await read(p);
-    if (test(s)) return s;
-    await p.waitForTimeout(50);
-  }
-  throw new Error(`timed out waiting for ${what}; state ${JSON.stringify(s).slice(0, 600)}`);
-}
-
-const errorText = (p) => p.evaluate(() => {
-  const el = document.getElementById('error');
-  return el.hidden ? '' : el.textContent;
-});
-
-async function setValue(p, selector, value) {
-  await p.fill(selector, String(value));
-  await p.dispatchEvent(selector, 'change');
-  await idle(p);
-}
+const until = (p, read, test, what, timeout) => untilRead(p, read, test, what, timeout, { shown: 600 });
 
 /** Ticks the parameters to search (and only those) and fills their values. */
 async function searchOver(p, values) {
