@@ -92,7 +92,8 @@ describe('the Tune panel', () => {
     assert.equal(s.higherIsBetter, true);
     assert.ok(s.poolSize >= 1);
     // The pool's workers and the playground's own are alive (the pool keeps its workers between searches).
-    assert.equal(p.workers().length, 1 + s.poolSize);
+    // (Polled: Playwright hears of a new worker a moment after it starts.)
+    await until(p, () => p.workers().length, (n) => n === 1 + s.poolSize, 'the pool\'s workers to be seen', 5000);
     // Ranked best first; the table shows every configuration in that order.
     for (let i = 1; i < s.results.length; i++) assert.ok(s.results[i - 1].mean >= s.results[i].mean, `rank ${i}`);
     assert.equal(s.tableRows, 6);
@@ -198,7 +199,7 @@ describe('the Tune panel', () => {
     await idle(p);
     const running = await until(p, tune, (s) => s.done >= 1, 'a first configuration', 30000);
     assert.equal(running.running, true);
-    assert.equal(p.workers().length, 1 + running.poolSize);
+    await until(p, () => p.workers().length, (n) => n === 1 + running.poolSize, 'the pool\'s workers to be seen', 5000);
     assert.equal(await p.isDisabled('#tune-start'), true);
     // The page goes on meanwhile: the playground trains in its own worker.
     await p.click('#step-epoch');
@@ -218,7 +219,7 @@ describe('the Tune panel', () => {
     const again = await search(p);
     assert.equal(again.cancelled, false);
     assert.equal(again.results.length, 2);
-    assert.equal(p.workers().length, 1 + again.poolSize);
+    await until(p, () => p.workers().length, (n) => n === 1 + again.poolSize, 'the new workers to be seen', 5000);
     assert.equal(await errorText(p), '');
     assert.deepEqual(messages, []);
   });
