@@ -340,11 +340,44 @@ static inline void bias_act_x4(float *z, const float *bias, int n, descent_activ
     store_n(z, v, n);
 }
 
+/* The rows of z are contiguous, so linear, relu and leaky relu (and the bias
+ * of the others) run over them as one array, in whole vectors, with the bias
+ * repeating every cols floats: rep holds it over lcm(cols, 4) floats, so the
+ * vector at any offset is one load. Only the last vector can be partial,
+ * where row by row each row's tail would be (layers of a few units). */
+#define REP_MAX_COLS 256
+
+static void bias_act_flat(float *z, const float *bias, int rows, int cols, descent_activation act, v128_t va)
+{
+    _Alignas(16) float rep[4 * REP_MAX_COLS];
+    int period = 4;
+    if (bias) {
+        period = cols % 4 == 0 ? cols : cols % 2 == 0 ? 2 * cols : 4 * cols;
+        for (int t = 0; t < period; t++) rep[t] = bias[t % cols];
+    }
+    size_t total = (size_t)rows * (size_t)cols, f = 0;
+    int ph = 0;
+    for (; f + 4 <= total; f += 4) {
+        bias_act_x4(z + f, bias ? rep + ph : NULL, 4, act, va);
+        ph += 4;
+        if (ph == period) ph = 0;
+    }
+    if (f < total) bias_act_x4(z + f, bias ? rep + ph : NULL, (int)(total - f), act, va);
+}
+
 /* sigmoid, tanh and softmax call expf / tanhf per element as the reference does. */
 static void bias_act(float *z, const float *bias, int rows, int cols, descent_activation act, float alpha)
 {
     v128_t va = wasm_f32x4_splat(alpha);
     int simple = act == DESCENT_ACT_LINEAR || act == DESCENT_ACT_RELU || act == DESCENT_ACT_LEAKY_RELU;
+    if (cols <= REP_MAX_COLS) {
+        if (simple) {
+            if (bias || act != DESCENT_ACT_LINEAR) bias_act_flat(z, bias, rows, cols, act, va);
+            return;
+        }
+        if (bias) bias_act_flat(z, bias, rows, cols, DESCENT_ACT_LINEAR, va);
+        bias = NULL;
+    }
     for (int i = 0; i < rows; i++) {
         float *zi = z + (size_t)i * cols;
         int j = 0;

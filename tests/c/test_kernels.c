@@ -205,7 +205,8 @@ static double ref_act(descent_activation act, double z, double alpha)
     }
 }
 
-static const int widths[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17, 33, 64};
+/* ... past 256 too, where bias_act leaves its one-array path for row by row */
+static const int widths[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 16, 17, 33, 64, 257, 258};
 #define N_WIDTHS ((int)(sizeof widths / sizeof widths[0]))
 
 static void test_bias_act(void)
@@ -247,10 +248,10 @@ static void test_bias_act_same(void)
 {
     setup();
     if (n_tables < 2) return;
-    static const int row_counts[] = {1, 2, 5};
+    static const int row_counts[] = {1, 2, 5, 9};
     for (int act = DESCENT_ACT_LINEAR; act <= DESCENT_ACT_SOFTMAX; act++)
         for (int w = 0; w < N_WIDTHS; w++)
-            for (int r = 0; r < 3; r++)
+            for (int r = 0; r < 4; r++)
                 for (int with_bias = 0; with_bias <= 1; with_bias++) {
                     int rows = row_counts[r], cols = widths[w];
                     size_t count = (size_t)rows * cols;
