@@ -342,27 +342,30 @@ static inline void bias_act_x4(float *z, const float *bias, int n, descent_activ
 
 /* The rows of z are contiguous, so linear, relu and leaky relu (and the bias
  * of the others) run over them as one array, in whole vectors, with the bias
- * repeating every cols floats: rep holds it over lcm(cols, 4) floats, so the
- * vector at any offset is one load. Only the last vector can be partial,
- * where row by row each row's tail would be (layers of a few units). */
+ * repeating every cols floats. Unless cols is a multiple of 4, rep holds it
+ * over lcm(cols, 4) floats so the vector at any offset is one load; only the
+ * last vector can be partial, where row by row each row's tail would be
+ * (layers of a few units). Wider rows than rep holds go one at a time. */
 #define REP_MAX_COLS 256
 
 static void bias_act_flat(float *z, const float *bias, int rows, int cols, descent_activation act, v128_t va)
 {
     _Alignas(16) float rep[4 * REP_MAX_COLS];
-    int period = 4;
-    if (bias) {
-        period = cols % 4 == 0 ? cols : cols % 2 == 0 ? 2 * cols : 4 * cols;
+    const float *bv = bias;
+    int period = bias ? cols : 4;
+    if (bias && cols % 4 != 0 && rows > 1) {
+        period = cols % 2 == 0 ? 2 * cols : 4 * cols;
         for (int t = 0; t < period; t++) rep[t] = bias[t % cols];
+        bv = rep;
     }
     size_t total = (size_t)rows * (size_t)cols, f = 0;
     int ph = 0;
     for (; f + 4 <= total; f += 4) {
-        bias_act_x4(z + f, bias ? rep + ph : NULL, 4, act, va);
+        bias_act_x4(z + f, bv ? bv + ph : NULL, 4, act, va);
         ph += 4;
         if (ph == period) ph = 0;
     }
-    if (f < total) bias_act_x4(z + f, bias ? rep + ph : NULL, (int)(total - f), act, va);
+    if (f < total) bias_act_x4(z + f, bv ? bv + ph : NULL, (int)(total - f), act, va);
 }
 
 /* sigmoid, tanh and softmax call expf / tanhf per element as the reference does. */
@@ -370,32 +373,21 @@ static void bias_act(float *z, const float *bias, int rows, int cols, descent_ac
 {
     v128_t va = wasm_f32x4_splat(alpha);
     int simple = act == DESCENT_ACT_LINEAR || act == DESCENT_ACT_RELU || act == DESCENT_ACT_LEAKY_RELU;
-    if (cols <= REP_MAX_COLS) {
-        if (simple) {
-            if (bias || act != DESCENT_ACT_LINEAR) bias_act_flat(z, bias, rows, cols, act, va);
-            return;
-        }
-        if (bias) bias_act_flat(z, bias, rows, cols, DESCENT_ACT_LINEAR, va);
-        bias = NULL;
+    if (bias || (simple && act != DESCENT_ACT_LINEAR)) {
+        descent_activation first = simple ? act : DESCENT_ACT_LINEAR;
+        if (!bias || cols % 4 == 0 || cols <= REP_MAX_COLS) bias_act_flat(z, bias, rows, cols, first, va);
+        else
+            for (int i = 0; i < rows; i++) bias_act_flat(z + (size_t)i * cols, bias, 1, cols, first, va);
     }
+    if (simple) return;
     for (int i = 0; i < rows; i++) {
         float *zi = z + (size_t)i * cols;
-        int j = 0;
-        if (simple) {
-            for (; j + 4 <= cols; j += 4) bias_act_x4(zi + j, bias ? bias + j : NULL, 4, act, va);
-            if (j < cols) bias_act_x4(zi + j, bias ? bias + j : NULL, cols - j, act, va);
-            continue;
-        }
-        if (bias) {
-            for (; j + 4 <= cols; j += 4) bias_act_x4(zi + j, bias + j, 4, DESCENT_ACT_LINEAR, va);
-            if (j < cols) bias_act_x4(zi + j, bias + j, cols - j, DESCENT_ACT_LINEAR, va);
-        }
         switch (act) {
         case DESCENT_ACT_SIGMOID:
-            for (j = 0; j < cols; j++) zi[j] = 1.0f / (1.0f + expf(-zi[j]));
+            for (int j = 0; j < cols; j++) zi[j] = 1.0f / (1.0f + expf(-zi[j]));
             break;
         case DESCENT_ACT_TANH:
-            for (j = 0; j < cols; j++) zi[j] = tanhf(zi[j]);
+            for (int j = 0; j < cols; j++) zi[j] = tanhf(zi[j]);
             break;
         case DESCENT_ACT_SOFTMAX: softmax_row(zi, cols); break;
         default: break;
