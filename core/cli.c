@@ -601,6 +601,34 @@ static const char *class_label(const descent_model *m, int i, char *buf, size_t 
     return buf;
 }
 
+/* The model's classes as the CSV reader's known classes, so that a file
+ * holding any of them (even a single one) reads in the model's order. */
+typedef struct known_classes {
+    const char **names;
+    char (*labels)[32];
+} known_classes;
+
+static int use_model_classes(const descent_model *m, descent_csv_options *csv, known_classes *kc)
+{
+    int k = model_classes(m);
+    kc->names = NULL;
+    kc->labels = NULL;
+    if (!k) return EXIT_OK;
+    kc->names = malloc(sizeof(char *) * (size_t)k);
+    kc->labels = malloc(sizeof *kc->labels * (size_t)k);
+    if (!kc->names || !kc->labels) return runtime_error("out of memory");
+    for (int j = 0; j < k; j++) kc->names[j] = class_label(m, j, kc->labels[j], sizeof kc->labels[j]);
+    csv->class_names = kc->names;
+    csv->n_classes = k;
+    return EXIT_OK;
+}
+
+static void known_classes_free(known_classes *kc)
+{
+    free(kc->names);
+    free(kc->labels);
+}
+
 /* The model's inputs, gathered from the data set's columns: by name when
  * the model knows its features' names, else by position. */
 static int gather_features(const descent_model *m, const descent_dataset *ds, const char *path, float **x_out)
@@ -1795,10 +1823,12 @@ static int cmd_predict(const args *a)
     /* A target column would otherwise be taken for a feature (or, as text,
      * fail to parse); read it as the target and ignore it. */
     descent_csv_options csv = descent_csv_defaults();
+    known_classes kc = {NULL, NULL};
     const char *target = descent_model_target_name(m);
     if (target && csv_header_has(data_path, target)) {
         csv.target = target;
         csv.task = model_classes(m) ? DESCENT_TASK_CLASSIFICATION : DESCENT_TASK_REGRESSION;
+        if ((rc = use_model_classes(m, &csv, &kc))) goto done;
     } else {
         csv.no_target = 1;
     }
@@ -1809,6 +1839,8 @@ static int cmd_predict(const args *a)
         descent_error retry;
         csv.no_target = 1;
         csv.target = NULL;
+        csv.class_names = NULL;
+        csv.n_classes = 0;
         ds = descent_csv_read_file(data_path, &csv, &retry);
     }
     if (!ds) {
@@ -1837,6 +1869,7 @@ static int cmd_predict(const args *a)
         rc = runtime_error("cannot write to standard output: %s", strerror(errno));
     }
 done:
+    known_classes_free(&kc);
     free(pred);
     free(x);
     descent_dataset_free(ds);
@@ -1907,8 +1940,10 @@ static int cmd_evaluate(const args *a)
     if (!m) return file_error(model_path, &err);
 
     descent_csv_options csv = descent_csv_defaults();
+    known_classes kc = {NULL, NULL};
     csv.target = target ? target : descent_model_target_name(m);
     csv.task = model_classes(m) ? DESCENT_TASK_CLASSIFICATION : DESCENT_TASK_REGRESSION;
+    if ((rc = use_model_classes(m, &csv, &kc))) goto done;
     ds = descent_csv_read_file(data_path, &csv, &err);
     if (!ds) {
         rc = file_error(data_path, &err);
@@ -1918,6 +1953,7 @@ static int cmd_evaluate(const args *a)
     if ((rc = model_targets(m, ds, data_path, &y))) goto done;
     rc = report(m, "evaluate", x, y, ds->n);
 done:
+    known_classes_free(&kc);
     free(x);
     free(y);
     descent_dataset_free(ds);

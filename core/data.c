@@ -634,6 +634,60 @@ static descent_dataset *build_dataset(const char *text, size_t length, const des
     if (!(ds->target_name = descent_strdup(t.buf + cell(&t, 0, target)->off))) goto oom;
     const char *tname = show(shown, sizeof shown, ds->target_name, strlen(ds->target_name));
 
+    if (opt.class_names && opt.n_classes) {
+        /* Known classes: each row's by name, whatever subset of them the file holds. */
+        int classes = opt.n_classes;
+        if (classes < 2 || classes > MAX_CLASSES) {
+            descent_fail(err, DESCENT_ERR_ARGUMENT, "n_classes is %d: known classes must number 2..%d",
+                         classes, MAX_CLASSES);
+            goto fail;
+        }
+        ds->classes = classes;
+        ds->outputs = classes == 2 ? 1 : classes;
+        if (!(ds->class_names = calloc((size_t)classes, sizeof(char *)))) goto oom;
+        for (int c = 0; c < classes; c++) {
+            if (!opt.class_names[c]) {
+                descent_fail(err, DESCENT_ERR_ARGUMENT, "class_names[%d] is NULL", c);
+                goto fail;
+            }
+            if (!(ds->class_names[c] = descent_strdup(opt.class_names[c]))) goto oom;
+        }
+        ds->labels = malloc((size_t)n * sizeof(int));
+        ds->y = calloc((size_t)n * (size_t)ds->outputs, sizeof(float));
+        if (!ds->labels || !ds->y) goto oom;
+        for (int r = 0; r < n; r++) {
+            const csv_field *f = cell(&t, (size_t)r + 1, target);
+            const char *s = t.buf + f->off;
+            int label = -1;
+            for (int c = 0; c < classes && label < 0; c++) {
+                const char *name = ds->class_names[c];
+                double v;
+                if (strcmp(s, name) == 0) label = c;
+                else if (tc.numeric[r] && parse_double(name, strlen(name), &v) == NUM_OK && v == tc.value[r]) label = c;
+            }
+            if (label < 0) {
+                char v[48], known[256] = "";
+                for (int c = 0; c < classes; c++) {
+                    size_t used = strlen(known);
+                    if (used + 8 >= sizeof known) {
+                        snprintf(known + used, sizeof known - used, ", ...");
+                        break;
+                    }
+                    snprintf(known + used, sizeof known - used, "%s%s", c ? ", " : "", ds->class_names[c]);
+                }
+                cell_fail(&t, (size_t)r + 1, target, err, "class '%s' is not one of the known classes (%s)",
+                          show(v, sizeof v, s, f->len), known);
+                goto fail;
+            }
+            ds->labels[r] = label;
+            if (classes == 2)
+                ds->y[r] = (float)label;
+            else
+                ds->y[(size_t)r * (size_t)classes + (size_t)label] = 1.0f;
+        }
+        goto done;
+    }
+
     int classify;
     size_t k = 0;
     if (opt.task == DESCENT_TASK_REGRESSION) {

@@ -396,9 +396,14 @@ typedef struct descent_csv_options {
                                        values, are classification; otherwise regression */
     char delimiter;                 /* 0: ',' */
     int no_target;                  /* 1: every column is a feature; y NULL, outputs 0 (for prediction) */
+    const char *const *class_names; /* with n_classes (2..1000): the classes are these, in this order (a
+                                       model's, say), and the target is classification; each row's
+                                       class is matched by name (or by value for numbers), so a file
+                                       may hold any of them, even one; another class is an error */
+    int n_classes;
 } descent_csv_options;
 
-/* target NULL, target_index -1, task AUTO, ',', with a target. */
+/* target NULL, target_index -1, task AUTO, ',', with a target, classes from the data. */
 descent_csv_options descent_csv_defaults(void);
 
 /* A header row, then one row per sample. Features must be numbers; the target

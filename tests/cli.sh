@@ -200,6 +200,11 @@ check "evaluate prints loss and metrics" eval '[ "$rc" -eq 0 ] && grep -q "^eval
 grep -v virginica "$DATA/iris.csv" >two.csv
 run evaluate --model m.bin --data two.csv
 check "evaluate maps a subset of the classes by name" eval '[ "$rc" -eq 0 ] && grep -q "^evaluate: 100 rows" out.txt'
+grep -e species -e virginica "$DATA/iris.csv" >one.csv
+run evaluate --model m.bin --data one.csv
+check "evaluate takes a file of one class" eval '[ "$rc" -eq 0 ] && grep -q "^evaluate: 50 rows" out.txt'
+run predict --model m.bin --data one.csv
+check "predict takes a file of one class" eval '[ "$rc" -eq 0 ] && [ "$(lines out.txt)" -eq 51 ]'
 sed 's/setosa/rose/' "$DATA/iris.csv" >rose.csv
 run evaluate --model m.bin --data rose.csv
 check "evaluate names a class the model does not know" error_msg 1 "'rose'"

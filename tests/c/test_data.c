@@ -468,6 +468,47 @@ static void test_no_target(void)
     expect_fail("a,b\n1,x\n", &o, DESCENT_ERR_PARSE, "line 2, column 2 ('b'): 'x' is not a number");
 }
 
+/* Known classes (a model's): any subset of them, even one, in their order;
+ * numbers matched by value; another class named with its line and column. */
+static void test_known_classes(void)
+{
+    descent_error err;
+    static const char *const fruit[] = {"pear", "apple", "fig"};
+    descent_csv_options o = descent_csv_defaults();
+    o.class_names = fruit;
+    o.n_classes = 3;
+    descent_dataset *ds = parse_opts("x,kind\n1,fig\n2,fig\n3,pear\n", &o, &err);
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK(ds->classes == 3 && ds->outputs == 3);
+        CHECK(strcmp(ds->class_names[0], "pear") == 0 && strcmp(ds->class_names[2], "fig") == 0);
+        CHECK(ds->labels[0] == 2 && ds->labels[1] == 2 && ds->labels[2] == 0);
+        CHECK(ds->y[2] == 1.0f && ds->y[0] == 0.0f && ds->y[6] == 1.0f);
+    }
+    descent_dataset_free(ds);
+    /* One class alone, two known: binary, y 0/1. */
+    static const char *const two[] = {"benign", "malignant"};
+    o.class_names = two;
+    o.n_classes = 2;
+    ds = parse_opts("x,d\n1,malignant\n2,malignant\n", &o, &err);
+    CHECK(ds != NULL && ds->classes == 2 && ds->outputs == 1);
+    if (ds) CHECK(ds->labels[0] == 1 && ds->y[0] == 1.0f && ds->y[1] == 1.0f);
+    descent_dataset_free(ds);
+    expect_fail("x,d\n1,benign\n2,maybe\n", &o, DESCENT_ERR_PARSE,
+                "line 3, column 2 ('d'): class 'maybe' is not one of the known classes (benign, malignant)");
+    /* Numbers by value: "1.0" is class "1". */
+    static const char *const digits[] = {"0", "1", "2"};
+    o.class_names = digits;
+    o.n_classes = 3;
+    ds = parse_opts("x,y\n5,1.0\n6,2\n", &o, &err);
+    CHECK(ds != NULL && ds->classes == 3);
+    if (ds) CHECK(ds->labels[0] == 1 && ds->labels[1] == 2);
+    descent_dataset_free(ds);
+    expect_fail("x,y\n5,3\n", &o, DESCENT_ERR_PARSE, "class '3' is not one of the known classes (0, 1, 2)");
+    o.n_classes = 1;
+    expect_fail("x,y\n5,0\n", &o, DESCENT_ERR_ARGUMENT, "n_classes is 1: known classes must number 2..1000");
+}
+
 /* ---------------------------------------------------------------- datasets */
 
 static void test_create_subset(void)
@@ -1085,7 +1126,7 @@ static void test_extreme_exponents(void)
     descent_dataset_free(ds);
 }
 
-CHECK_MAIN(TEST(test_extreme_exponents), TEST(test_iris), TEST(test_breast_cancer), TEST(test_diabetes), TEST(test_digits), TEST(test_target_choice),
+CHECK_MAIN(TEST(test_extreme_exponents), TEST(test_known_classes), TEST(test_iris), TEST(test_breast_cancer), TEST(test_diabetes), TEST(test_digits), TEST(test_target_choice),
            TEST(test_csv_syntax), TEST(test_csv_errors), TEST(test_csv_file_errors), TEST(test_task),
            TEST(test_no_target), TEST(test_create_subset), TEST(test_generator_names), TEST(test_generators),
            TEST(test_generator_shapes), TEST(test_standardize), TEST(test_split), TEST(test_split_stratified),
