@@ -6,29 +6,33 @@
 // loadDescent({ tune: true }) loads both and makes descent.tune,
 // descent.createSearch and descent.crossValidate work.
 
-/** descent.mjs's argument checks and constants, given by attach(). */
-let h;
+/** descent.mjs's argument checks and constants (the same for every instance), given by attach(). */
 let fail, oneOf, checkKeys, num, int, bool, toMatrix, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED;
 
-/** Called by descent.mjs's loadDescent: the tuning half of a Descent instance d over wasm module M. */
+/**
+ * Called by descent.mjs's loadDescent: the tuning half of a Descent instance
+ * d over wasm module M; helpers.model wraps a model pointer of this instance.
+ */
 export function attach(d, M, helpers) {
-  h = helpers;
   ({ fail, oneOf, checkKeys, num, int, bool, toMatrix, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED } = helpers);
-  return new Tuning(d, M);
+  return new Tuning(d, M, helpers.model);
 }
 
 /** The search side of one loaded instance. */
 class Tuning {
   #d;
   #M;
+  #model;
 
-  constructor(d, M) {
+  constructor(d, M, model) {
     this.#d = d;
     this.#M = M;
+    this.#model = model;
   }
 
   _scoped(fn) { return this.#d._scoped(fn); }
   _check(where, status) { return this.#d._check(where, status); }
+  _model(ptr) { return this.#model(ptr); }
 
   /** A C dataset built from a Dataset or {x, y, ...}; the caller frees it with _dj_dataset_free. */
   _cDataset(where, data) {
@@ -561,7 +565,7 @@ class Search {
       const names = ['accuracy', 'precision', 'recall', 'f1', 'mse', 'rmse', 'mae', 'r2'];
       names.forEach((name, k) => { if (!Number.isNaN(v[8 + k])) metrics[name] = v[8 + k]; });
       const test = { index: v[0], trainRows: v[1], testRows: v[2], score: v[3], loss: v[4], metrics, timeMs: v[5] };
-      if (wantModel) test.model = h.model(M.HEAP32[slot >> 2]);
+      if (wantModel) test.model = this.#d._model(M.HEAP32[slot >> 2]);
       return test;
     }));
   }

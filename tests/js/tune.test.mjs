@@ -347,6 +347,23 @@ describe('the core build', () => {
     b.dispose();
   });
 
+  it('keeps two tuning instances apart (a refit model belongs to its own)', async () => {
+    const other = await loadDescent({ tune: true });
+    const line = descent.generate('line', { n: 200, noise: 0.1, seed: 3 });
+    const search = descent.createSearch(line, LR_RACE);
+    try {
+      const { model } = search.refit(1, { model: true });
+      const [y] = model.predict([[0.5]]);
+      assert.ok(Math.abs(y - 1.5) < 0.3, `predicts ${y} at x = 0.5 (y = 3x)`);
+      const copy = other.loadModel(model.save());
+      assert.deepEqual(model.predict([[0.5]]), copy.predict([[0.5]]));
+      model.dispose();
+      copy.dispose();
+    } finally {
+      search.dispose();
+    }
+  });
+
   it('in a worker: search needs init with tune: true', async (t) => {
     const client = await DescentClient.create({ url: new URL('worker.mjs', dist) });
     t.after(() => client.terminate());
