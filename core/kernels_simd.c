@@ -356,6 +356,10 @@ static void bias_act_flat(float *z, const float *bias, int rows, int cols, desce
     const float *bv = bias;
     int period = bias ? cols : 4;
     if (bias && cols % 4 != 0 && rows > 1) {
+        if (cols > REP_MAX_COLS) {
+            for (int i = 0; i < rows; i++) bias_act_flat(z + (size_t)i * cols, bias, 1, cols, act, va);
+            return;
+        }
         period = cols % 2 == 0 ? 2 * cols : 4 * cols;
         for (int t = 0; t < period; t++) rep[t] = bias[t % cols];
         bv = rep;
@@ -375,12 +379,8 @@ static void bias_act(float *z, const float *bias, int rows, int cols, descent_ac
 {
     v128_t va = wasm_f32x4_splat(alpha);
     int simple = act == DESCENT_ACT_LINEAR || act == DESCENT_ACT_RELU || act == DESCENT_ACT_LEAKY_RELU;
-    if (bias || (simple && act != DESCENT_ACT_LINEAR)) {
-        descent_activation first = simple ? act : DESCENT_ACT_LINEAR;
-        if (!bias || cols % 4 == 0 || cols <= REP_MAX_COLS) bias_act_flat(z, bias, rows, cols, first, va);
-        else
-            for (int i = 0; i < rows; i++) bias_act_flat(z + (size_t)i * cols, bias, 1, cols, first, va);
-    }
+    if (bias || (simple && act != DESCENT_ACT_LINEAR))
+        bias_act_flat(z, bias, rows, cols, simple ? act : DESCENT_ACT_LINEAR, va);
     if (simple) return;
     for (int i = 0; i < rows; i++) {
         float *zi = z + (size_t)i * cols;
