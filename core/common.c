@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,78 @@ descent_status descent_fail(descent_error *err, descent_status code, const char 
         va_end(ap);
     }
     return code;
+}
+
+/* ---------------------------------------------------------------- sizes */
+
+uint64_t descent_size_limit(void)
+{
+    return (uint64_t)PTRDIFF_MAX < (uint64_t)SIZE_MAX ? (uint64_t)PTRDIFF_MAX : (uint64_t)SIZE_MAX;
+}
+
+static descent_status too_big(const char *what, uint64_t a, uint64_t b, uint64_t c, int overflow, uint64_t bytes,
+                              descent_error *err)
+{
+    char factors[96];
+    if (b == 1 && c == 1) snprintf(factors, sizeof factors, "%llu", (unsigned long long)a);
+    else if (c == 1) snprintf(factors, sizeof factors, "%llu x %llu", (unsigned long long)a, (unsigned long long)b);
+    else snprintf(factors, sizeof factors, "%llu x %llu x %llu", (unsigned long long)a, (unsigned long long)b,
+                  (unsigned long long)c);
+    if (overflow)
+        return descent_fail(err, DESCENT_ERR_MEMORY,
+                            "%s needs %s bytes, more than 2^64: the most one allocation can hold here is %llu bytes",
+                            what ? what : "an allocation", factors, (unsigned long long)descent_size_limit());
+    return descent_fail(err, DESCENT_ERR_MEMORY,
+                        "%s needs %s = %llu bytes, more than the %llu bytes one allocation can hold here%s",
+                        what ? what : "an allocation", factors, (unsigned long long)bytes,
+                        (unsigned long long)descent_size_limit(),
+                        sizeof(size_t) < 8 ? " (a 32-bit build: use fewer rows or units)" : "");
+}
+
+descent_status descent_size(size_t *out, uint64_t a, uint64_t b, uint64_t c, const char *what, descent_error *err)
+{
+    *out = 0;
+    uint64_t limit = descent_size_limit();
+    uint64_t ab = a * b;
+    int overflow = (a != 0 && ab / a != b);
+    uint64_t abc = ab * c;
+    overflow = overflow || (ab != 0 && abc / ab != c);
+    if (overflow || abc > limit) return too_big(what, a, b, c, overflow, abc, err);
+    *out = (size_t)abc;
+    return DESCENT_OK;
+}
+
+descent_status descent_size_add(size_t *total, size_t add, const char *what, descent_error *err)
+{
+    uint64_t sum = (uint64_t)*total + (uint64_t)add;
+    if (sum < (uint64_t)*total || sum > descent_size_limit())
+        return descent_fail(err, DESCENT_ERR_MEMORY,
+                            "%s needs more than the %llu bytes one allocation can hold here%s",
+                            what ? what : "an allocation", (unsigned long long)descent_size_limit(),
+                            sizeof(size_t) < 8 ? " (a 32-bit build: use fewer rows or units)" : "");
+    *total = (size_t)sum;
+    return DESCENT_OK;
+}
+
+static void *alloc_checked(uint64_t count, uint64_t size, int zero, const char *what, descent_error *err)
+{
+    size_t bytes;
+    if (descent_size(&bytes, count, size, 1, what, err) != DESCENT_OK) return NULL;
+    void *p = zero ? calloc(bytes ? bytes : 1, 1) : malloc(bytes ? bytes : 1);
+    if (!p)
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory: %s needs %llu bytes", what ? what : "an allocation",
+                     (unsigned long long)bytes);
+    return p;
+}
+
+void *descent_alloc(uint64_t count, uint64_t size, const char *what, descent_error *err)
+{
+    return alloc_checked(count, size, 0, what, err);
+}
+
+void *descent_zalloc(uint64_t count, uint64_t size, const char *what, descent_error *err)
+{
+    return alloc_checked(count, size, 1, what, err);
 }
 
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err)

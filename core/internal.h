@@ -34,6 +34,30 @@ void rng_shuffle(rng *r, int *idx, int n);
 enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DATA = 3, RNG_STREAM_SPLIT = 4, RNG_STREAM_KFOLD = 5,
        RNG_STREAM_TUNE = 6 };
 
+/* ------------------------------------------------------------ sizes
+ * Every size computed from user-controlled counts (rows, units, parameters,
+ * classes, columns) goes through these: the product is formed in 64 bits,
+ * checked for overflow and against the most one object may hold on this
+ * platform (PTRDIFF_MAX: 2 GiB - 1 with wasm32's 32-bit size_t), and a
+ * request that cannot be met fails with a message naming what was asked,
+ * its factors, the bytes and the limit, before anything is allocated. */
+
+/* The largest object (in bytes) this platform can address: PTRDIFF_MAX. */
+uint64_t descent_size_limit(void);
+
+/* *out = a·b·c bytes (pass 1 for an unused factor), checked as above. what
+ * names the request for the message ("the workspace for a batch of 358
+ * rows"). DESCENT_ERR_MEMORY when it cannot be met; *out is then 0. */
+descent_status descent_size(size_t *out, uint64_t a, uint64_t b, uint64_t c, const char *what, descent_error *err);
+/* *total += add, with the same checks (for sums of products). */
+descent_status descent_size_add(size_t *total, size_t add, const char *what, descent_error *err);
+
+/* malloc / calloc of count·size bytes through descent_size; NULL with err
+ * filled (the size, or out of memory) on failure. At least one byte is
+ * allocated, so a zero count still gives a pointer to free. */
+void *descent_alloc(uint64_t count, uint64_t size, const char *what, descent_error *err);
+void *descent_zalloc(uint64_t count, uint64_t size, const char *what, descent_error *err);
+
 /* Reads a whole file into a new buffer (free() it), with located errors. */
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err);
 
