@@ -23,10 +23,16 @@ const TYPES = {
   '.bin': 'application/octet-stream',
 };
 
-/** Serves folder on 127.0.0.1; resolves to { server, url } once listening (port 0: any free port). */
-export function serve(folder, { port = 0 } = {}) {
+/**
+ * Serves folder on 127.0.0.1; resolves to { server, url } once listening (port
+ * 0: any free port). headers: added to every file's response (the CSP test
+ * sends the page's policy as a course site would). handle(req, res): asked
+ * first, and when it returns true it has answered the request itself.
+ */
+export function serve(folder, { port = 0, headers = {}, handle = null } = {}) {
   const root = resolve(folder);
   const server = createServer((req, res) => {
+    if (handle && handle(req, res)) return;
     let path;
     try {
       path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
@@ -46,6 +52,7 @@ export function serve(folder, { port = 0 } = {}) {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Length': size,
         'Cache-Control': 'no-store',
+        ...headers,
       });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dist } from '../js/support.mjs';
 import {
-  root, web, shots, requireStaged, useBrowser, openPage, until as untilRead, state, idle, drawn, errorText, choose,
+  root, web, shots, requireStaged, useBrowser, openPage, until as untilRead, waitFor, state, idle, drawn, errorText, choose,
 } from './support.mjs';
 
 const cli = process.env.DESCENT_CLI ?? `${root}build/descent`;
@@ -219,8 +219,8 @@ describe('the page with real data, sharing and export', () => {
       document.body.innerHTML = `<iframe id="f" src="${src}" width="900" height="700"></iframe>`;
     }, new URL(query, session.base).href);
     const frame = await (await outer.waitForSelector('#f')).contentFrame();
-    await frame.waitForFunction(() => window.descentPage && window.descentPage.state.status !== 'loading');
-    await outer.waitForFunction(() => window.goals.length === 2, null, { timeout: 30000 });
+    await waitFor(frame, () => window.descentPage && window.descentPage.state.status !== 'loading');
+    await waitFor(outer, () => window.goals.length === 2);
     const goals = await outer.evaluate(() => window.goals);
     assert.deepEqual(goals.map((g) => g.goal).sort(), ['epoch>=5', 'test_accuracy>=0.9']);
     const acc = goals.find((g) => g.goal === 'test_accuracy>=0.9');

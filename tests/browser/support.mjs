@@ -23,16 +23,16 @@ export function requireStaged(files = ['lib/worker.mjs', 'vendor/uPlot.mjs']) {
 }
 
 /**
- * Registers before/after hooks that serve serveDir and launch headless
- * Chromium (and make the screenshots folder, unless screenshots is false).
+ * Registers before/after hooks that serve serveDir (with serveOptions, as
+ * scripts/serve.mjs takes them) and launch headless Chromium (and make the screenshots folder, unless screenshots is false).
  * Returns { base, browser }, filled in once the before hook has run.
  */
-export function useBrowser({ serveDir = web, screenshots = true } = {}) {
+export function useBrowser({ serveDir = web, screenshots = true, serveOptions = {} } = {}) {
   const session = { base: undefined, browser: undefined };
   let server;
   before(async () => {
     if (screenshots) mkdirSync(shots, { recursive: true });
-    ({ server, url: session.base } = await serve(serveDir));
+    ({ server, url: session.base } = await serve(serveDir, serveOptions));
     session.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -63,9 +63,10 @@ const pageReady = (p) => p.evaluate(() => window.descentPage.ready);
  * playground's window.descentPage.ready); console errors and warnings are
  * collected into messages. downloads: in a context of its own that accepts
  * downloads. quiet: messages must be empty, checked after the test.
+ * setup(p): awaited before the page is opened (e.g. to add init scripts).
  */
 export async function openPage(session, t, {
-  path = '', query = '', width = 1280, height = 900, scale = 1, downloads = false, quiet = false, ready = pageReady,
+  path = '', query = '', width = 1280, height = 900, scale = 1, downloads = false, quiet = false, ready = pageReady, setup = null,
 } = {}) {
   const options = { viewport: { width, height }, deviceScaleFactor: scale };
   const messages = [];
@@ -84,6 +85,7 @@ export async function openPage(session, t, {
     close = () => p.close();
   }
   collectMessages(p, messages);
+  if (setup) await setup(p);
   await p.goto(new URL(`${path}${query}`, session.base).href);
   await ready(p, messages);
   return { p, messages };
@@ -103,6 +105,21 @@ export async function until(p, read, test, what, timeout = 30000, { every = 50, 
     await p.waitForTimeout(every);
   }
   throw new Error(`timed out waiting for ${what}; state ${String(JSON.stringify(s)).slice(0, shown)}`);
+}
+
+/**
+ * Waits until fn(arg), run in target (a page or a frame), returns something
+ * truthy; returns it. It polls with evaluate: waitForFunction evaluates a
+ * string in the page, which the playground's CSP (no 'unsafe-eval') refuses.
+ */
+export async function waitFor(target, fn, arg, { timeout = 30000, every = 50 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await target.evaluate(fn, arg);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${String(fn).slice(0, 200)}`);
+    await target.waitForTimeout(every);
+  }
 }
 
 // The playground page (web/index.html).
