@@ -1052,12 +1052,19 @@ function renderLegend() {
       : task() === 'classification' ? 'rows: actual class, columns: predicted; the diagonal is right'
         : 'filled: training, outlined: test; on the diagonal the prediction is exact';
   } else if (task() === 'classification') {
-    el.innerHTML = '<span class="sw" style="background:#e8710a"></span>class 0 <span class="sw" style="background:#1769aa"></span>class 1 · filled: training, outlined: test';
+    el.replaceChildren(swatch('neg'), 'class 0 ', swatch('pos'), 'class 1 · filled: training, outlined: test');
   } else if (DATASETS[config.dataset].dims === 1) {
-    el.innerHTML = '<span class="sw" style="background:#1769aa"></span>training <span class="sw" style="border:2px solid #e8710a"></span>test · line: the model';
+    el.replaceChildren(swatch('pos'), 'training ', swatch('ring'), 'test · line: the model');
   } else {
-    el.innerHTML = 'colour: the value, <span class="sw" style="background:#e8710a"></span>low to <span class="sw" style="background:#1769aa"></span>high · filled: training, outlined: test';
+    el.replaceChildren('colour: the value, ', swatch('neg'), 'low to ', swatch('pos'), 'high · filled: training, outlined: test');
   }
+}
+
+/** A legend's colour sample: its colour from style.css (the page's CSP allows no style attributes). */
+function swatch(kind) {
+  const sw = document.createElement('span');
+  sw.className = `sw ${kind}`;
+  return sw;
 }
 
 /** Wires one control: read (validate) then apply as an action. */
@@ -1075,6 +1082,8 @@ async function copy(el) {
 }
 
 function wire() {
+  // The forms only group controls: Enter in a field must not submit them (no inline onsubmit under the CSP).
+  for (const form of document.querySelectorAll('form')) form.addEventListener('submit', (e) => e.preventDefault());
   on($('dataset'), 'change', () => changeData(() => {
     config.dataset = $('dataset').value;
     config.target = null;
