@@ -1,9 +1,13 @@
 // urlstate.test.mjs - the page's configuration as URL parameters: every
-// setting survives the round trip, bad parameters are named and left at the
-// defaults, and goals parse and fire as written.
+// setting survives the round trip; a value that cannot be used (out of
+// range, unknown, refused by descent, another optimizer's) is named with the
+// default used instead while the rest of the link applies; goals parse and
+// fire as written.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal } from '../../web/js/urlstate.mjs';
+import {
+  decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal, readTableFromLink,
+} from '../../web/js/urlstate.mjs';
 
 const DEFAULTS = {
   dataset: 'circle', noise: 0.1, samples: 400, testRatio: 0.5, dataSeed: 1, features: ['x1', 'x2'],
@@ -27,19 +31,114 @@ it('every setting survives encode then decode', () => {
   assert.deepEqual(none.layers, []);
 });
 
-it('a parameter that cannot be read is named, with its range, and left at the default', () => {
+it('a parameter that cannot be used is named, with its value, why, and the default used instead', () => {
   const { config, errors } = decodeConfig('?d=moons&lr=0&n=5&h=8:relu,x&f=&batch=2.5&add=1:2:3&v=9', DEFAULTS);
   assert.deepEqual(errors, [
-    'URL parameter v: version "9" is not one this page reads (1)',
-    'URL parameter d: "moons" is not one of circle, xor, gaussian, spiral, line, curve, plane, multigauss, linear4, iris, breast_cancer, diabetes, digits',
-    'URL parameter n: "5" is not an integer in [20, 2000]',
-    'URL parameter f: at least one input feature is needed',
-    'URL parameter h: "x" is not units:activation with units in [1, 256] and activation one of relu, leaky_relu, tanh, sigmoid, linear',
-    'URL parameter lr: "0" is not a number in (0, 10]',
-    'URL parameter batch: "2.5" is not an integer in [1, 100000]',
-    'URL parameter add: "1:2:3" is not a:b:class with |a|, |b| <= 100 and class 0 or 1',
+    'URL parameter v: version "9" is not one this page reads (1); read as version 1',
+    'URL parameter d: "moons" is not one of circle, xor, gaussian, spiral, line, curve, plane, multigauss, linear4, iris, breast_cancer, diabetes, digits; using the default: circle',
+    'URL parameter n: "5" is not an integer in [20, 2000]; using the default: 400',
+    'URL parameter f: at least one input feature is needed; using the default: x1,x2',
+    'URL parameter h: "x" is not units:activation with units in [1, 256] and activation one of relu, leaky_relu, tanh, sigmoid, linear; using the default: 16:relu',
+    'URL parameter lr: "0" is not a number in (0, 10]; using the default: 0.003',
+    'URL parameter batch: "2.5" is not an integer in [1, 100000]; using the default: 10',
+    'URL parameter add: "1:2:3" is not a:b:class with |a|, |b| <= 100 and class 0 or 1; no points added',
   ]);
   assert.deepEqual(config, DEFAULTS);
+});
+
+it('the rest of the link applies around a value that cannot be used', () => {
+  const nine = Array(9).fill('4:relu').join(',');
+  const { config, errors } = decodeConfig(`?d=xor&h=${nine}&opt=sgd&lr=0.05&seed=9&batch=32&out=bogus`, DEFAULTS);
+  assert.deepEqual(errors, [
+    'URL parameter h: 9 hidden layers: at most 8; using the default: 16:relu',
+    'URL parameter out: "bogus" is not one of auto, sigmoid-bce, sigmoid-mse, tanh-mse, linear-mse, softmax-cce; using the default: auto',
+  ]);
+  assert.deepEqual(config, { ...DEFAULTS, dataset: 'xor', optimizer: { name: 'sgd', learningRate: 0.05 }, seed: 9, batchSize: 32 });
+  // With no layers at all as the default, the notice says so.
+  assert.deepEqual(decodeConfig('?h=0:relu', { ...DEFAULTS, layers: [] }).errors.map((e) => e.split('; ')[1]), ['using the default: none']);
+});
+
+it("optimizer settings in the ranges descent accepts, as float32, and only the chosen optimizer's", () => {
+  const refused = (query) => decodeConfig(query, DEFAULTS).errors;
+  // momentum, rho and the betas in [0, 1); epsilon and the initial accumulator > 0 (descent refuses the others at createModel).
+  assert.deepEqual(refused('?opt=momentum&mom=1'), ['URL parameter mom: "1" is not a number in [0, 1); using the default: 0.9']);
+  assert.deepEqual(refused('?opt=rmsprop&rho=1&eps=0'), [
+    'URL parameter rho: "1" is not a number in [0, 1); using the default: 0.9',
+    'URL parameter eps: "0" is not a number in (0, 1]; using the default: 1e-7',
+  ]);
+  assert.deepEqual(refused('?b1=1&b2=1'), [
+    'URL parameter b1: "1" is not a number in [0, 1); using the default: 0.9',
+    'URL parameter b2: "1" is not a number in [0, 1); using the default: 0.999',
+  ]);
+  assert.deepEqual(refused('?opt=adagrad&iav=0'), ['URL parameter iav: "0" is not a number in (0, 100]; using the default: 0.1']);
+  // In range as a double, not as the float32 descent keeps: 0 and 1.
+  assert.deepEqual(refused('?lr=1e-50&b2=0.99999999'), [
+    'URL parameter lr: "1e-50" is not a number in (0, 10]; using the default: 0.003',
+    'URL parameter b2: "0.99999999" is not a number in [0, 1); using the default: 0.999',
+  ]);
+  assert.deepEqual(refused('?opt=momentum&mom=0.999999&lr=1e-30'), []);
+  // Another optimizer: its defaults, then the link's values; another optimizer's settings are ignored, named.
+  const { config, errors } = decodeConfig('?opt=rmsprop&lr=0.02&centered=1&b1=0.5&mom=x', DEFAULTS);
+  assert.deepEqual(config.optimizer, { name: 'rmsprop', learningRate: 0.02, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: true });
+  assert.deepEqual(errors, [
+    'URL parameter mom: "x" is not a number in [0, 1); using the default: 0',
+    'URL parameter b1: rmsprop has no beta1; ignored',
+  ]);
+  assert.deepEqual(decodeConfig('?opt=nesterov', DEFAULTS).config.optimizer, { name: 'nesterov', learningRate: 0.01, momentum: 0.9 });
+  assert.deepEqual(refused('?opt=sgd&eps=x'), ['URL parameter eps: "x" is not a number in (0, 1]; ignored (sgd has no epsilon)']);
+});
+
+it("a target and task: kept for a table (the page checks them against its columns), ignored for a generated set", () => {
+  const table = decodeConfig('?d=iris&target=bogus&task=classification', DEFAULTS);
+  assert.deepEqual([table.config.target, table.config.task, table.errors], ['bogus', 'classification', []]);
+  const generated = decodeConfig('?d=spiral&target=y&task=regression', DEFAULTS);
+  assert.deepEqual([generated.config.target, generated.config.task], [null, 'auto']);
+  assert.deepEqual(generated.errors, [
+    'URL parameter target: "y": spiral has no target column to choose; ignored',
+    'URL parameter task: "regression": spiral\'s task is fixed; ignored',
+  ]);
+  assert.deepEqual(decodeConfig('?d=iris&task=sideways', DEFAULTS).errors,
+    ['URL parameter task: "sideways" is not one of auto, classification, regression; using the default: auto']);
+});
+
+it("a table's target and task from a link: what the table refuses falls back, task first, named with why and the default", async () => {
+  /** A table with columns a, b, label (text): label is the default target; regression on text is refused. */
+  class Refusal extends Error {}
+  const tried = [];
+  const load = async (target, task) => {
+    tried.push(`${target}/${task}`);
+    if (target !== null && !['a', 'b', 'label'].includes(target)) throw new Refusal(`t.csv: unknown target column '${target}'`);
+    if ((target === null || target === 'label') && task === 'regression') throw new Refusal('t.csv: line 2: text, and the task is regression');
+  };
+  const options = { isRefusal: (e) => e instanceof Refusal, used: (key) => (key === 'target' ? 'label' : 'auto') };
+  const read = (target, task) => { tried.length = 0; return readTableFromLink({ target, task }, load, options); };
+
+  assert.deepEqual(await read('b', 'regression'), { target: 'b', task: 'regression', notices: [] });
+  assert.deepEqual(tried, ['b/regression']);
+  assert.deepEqual(await read('zz', 'classification'), {
+    target: null, task: 'classification',
+    notices: ['URL parameter target: "zz": t.csv: unknown target column \'zz\'; using the default: label'],
+  });
+  assert.deepEqual(tried, ['zz/classification', 'zz/auto', 'null/classification']);
+  assert.deepEqual(await read(null, 'regression'), {
+    target: null, task: 'auto', notices: ['URL parameter task: "regression": t.csv: line 2: text, and the task is regression; using the default: auto'],
+  });
+  assert.deepEqual((await read('zz', 'regression')).notices.map((n) => n.split(':')[0]), ['URL parameter target', 'URL parameter task']);
+  assert.deepEqual(tried, ['zz/regression', 'zz/auto', 'null/regression', 'null/auto']);
+  // Nothing of the link to give up, or a failure that is not a refusal: thrown as it came.
+  await assert.rejects(readTableFromLink({ target: null, task: 'auto' }, async () => { throw new Refusal('no rows'); }, options), /no rows/);
+  await assert.rejects(readTableFromLink({ target: 'zz', task: 'auto' }, async () => { throw new TypeError('network'); }, options), TypeError);
+  // Even the defaults refused: the first refusal.
+  await assert.rejects(readTableFromLink({ target: 'zz', task: 'auto' }, async (t) => { throw new Refusal(`refused ${t}`); }, options), /refused zz/);
+});
+
+it('a long or many-valued parameter is quoted cut short, so a link cannot flood the page', () => {
+  const long = 'x'.repeat(10000);
+  const [d] = decodeConfig(`?d=${long}`, DEFAULTS).errors;
+  assert.ok(d.length < 300, `${d.length} characters`);
+  assert.match(d, /^URL parameter d: "x{60}…" is not one of/);
+  const [f] = decodeConfig(`?f=${Array(50).fill('zz').join(',')}`, DEFAULTS).errors;
+  assert.match(f, /^URL parameter f: "zz", "zz", "zz", "zz", "zz" and 45 more not among x1, /);
 });
 
 it('embed options and goals', () => {
@@ -47,9 +146,10 @@ it('embed options and goals', () => {
   const e = decodeEmbed(q);
   assert.deepEqual({ ...e, goals: e.goals.map((g) => g.text) },
     { embed: true, hide: ['data', 'share'], lock: true, autoplay: true, goals: ['test_loss<0.1', 'epoch>=5'], errors: [] });
-  assert.deepEqual(decodeEmbed('?embed=1&hide=data,legs&goal=loss<<1').errors, [
-    'URL parameter hide: "legs" not among presets, data, features, network, optimizer, run, loss, metrics, view, diagram, share, tune',
-    'URL parameter goal: "loss<<1" is not metric<value or metric>value (e.g. test_loss<0.1)',
+  assert.deepEqual(decodeEmbed('?embed=1&hide=data,legs&goal=loss<<1&lock=yes').errors, [
+    'URL parameter hide: "legs" not among presets, data, features, network, optimizer, run, loss, metrics, view, diagram, share, tune; nothing hidden',
+    'URL parameter lock: "yes" is not one of 0, 1; using the default: 0',
+    'URL parameter goal: "loss<<1" is not metric<value or metric>value (e.g. test_loss<0.1); this goal is ignored',
   ]);
   assert.match(parseGoal('speed>1'), /"speed" is not one of loss, test_loss/);
   const g = parseGoal(' test_accuracy >= 0.9 ');

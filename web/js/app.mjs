@@ -8,7 +8,9 @@ import { LossChart } from './losschart.mjs';
 import { NetworkDiagram } from './netdiagram.mjs';
 import { drawCurve, drawPlane } from './plots.mjs';
 import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
-import { HIDEABLE, decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal } from './urlstate.mjs';
+import {
+  HIDEABLE, OPTIMIZER_DEFAULTS, decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal, quote, readTableFromLink,
+} from './urlstate.mjs';
 
 // ------------------------------------------------------------------ constants
 
@@ -79,14 +81,6 @@ const HYPER = {
     { key: 'beta2', label: 'beta 2', min: 0, max: 1 },
     { key: 'epsilon', label: 'epsilon', min: 0, max: 1 },
   ],
-};
-const OPTIMIZER_DEFAULTS = {
-  sgd: { learningRate: 0.01 },
-  momentum: { learningRate: 0.01, momentum: 0.9 },
-  nesterov: { learningRate: 0.01, momentum: 0.9 },
-  adagrad: { learningRate: 0.01, initialAccumulatorValue: 0.1 },
-  rmsprop: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
-  adam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
 };
 
 /** The page's starting configuration: everything a run depends on. */
@@ -292,6 +286,26 @@ async function parseTable(text, source) {
   }
   if (set.train.length === 0) throw new InputError(`${source}: no training rows (the test share is ${config.testRatio})`);
   return { ...set, dims: 0, source, text };
+}
+
+/**
+ * The data a link asks for: a table's target column or task that the table
+ * cannot use falls back to its default, with a notice in notices.
+ */
+async function generateFromLink(notices) {
+  if (!isTable()) {
+    await generate();
+    return;
+  }
+  const asked = { target: config.target, task: config.task };
+  const load = (target, t) => { Object.assign(config, { target, task: t }); return generate(); };
+  const used = (key) => (key === 'target' ? `the last column, ${page.raw.targetName}` : `auto (${task()})`);
+  try {
+    notices.push(...(await readTableFromLink(asked, load, { isRefusal: (e) => e instanceof InputError, used })).notices);
+  } catch (e) {
+    Object.assign(config, asked);
+    throw e;
+  }
 }
 
 async function generate() {
@@ -1565,12 +1579,20 @@ async function start() {
   page.simd = info.simd;
   page.version = info.version;
   $('build').textContent = `descent ${info.version}, WebAssembly ${info.simd ? 'SIMD' : 'scalar (this browser has no WebAssembly SIMD)'}, training in a Web Worker`;
-  await generate();
+  const problems = [...fromUrl.errors, ...embed.errors];
+  await generateFromLink(problems);
   prepare();
+  if (page.data.nTrain === 0 && config.removed.length) {
+    problems.push(`URL parameter rm: ${quote(config.removed.join(','))} removes every training row; no points removed`);
+    config.removed = [];
+    prepare();
+  }
   renderAll();
   await reset();
-  const problems = [...fromUrl.errors, ...embed.errors];
-  if (problems.length) throw new InputError(`${problems.join('; ')} (left at the defaults)`);
+  if (problems.length) {
+    syncLink(); // the link and the address bar say what is used
+    throw new InputError(problems.join('. '));
+  }
 }
 
 /** What the page shows, for tests and for the curious (read-only copies). */

@@ -17,18 +17,38 @@ export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 
 /** What a goal may test. */
 export const GOAL_METRICS = ['loss', 'test_loss', 'accuracy', 'test_accuracy', 'r2', 'test_r2', 'epoch'];
 
-/** Each optimizer's own hyper-parameters: config key, URL key, range. */
+/** The tables among the data sets: only they have a target column and a task to choose. */
+export const TABLE_NAMES = ['iris', 'breast_cancer', 'diabetes', 'digits'];
+
+/**
+ * Each optimizer's own hyper-parameters: config key, URL key, range (the
+ * ranges descent accepts: momentum, rho and the betas in [0, 1), epsilon and
+ * the initial accumulator > 0).
+ */
 export const HYPER_KEYS = {
-  momentum: { url: 'mom', min: 0, max: 1 },
-  rho: { url: 'rho', min: 0, max: 1 },
-  epsilon: { url: 'eps', min: 0, max: 1 },
-  beta1: { url: 'b1', min: 0, max: 1 },
-  beta2: { url: 'b2', min: 0, max: 1 },
-  initialAccumulatorValue: { url: 'iav', min: 1e-12, max: 100 },
+  momentum: { url: 'mom', min: 0, max: 1, exclusiveMax: true },
+  rho: { url: 'rho', min: 0, max: 1, exclusiveMax: true },
+  epsilon: { url: 'eps', min: 0, max: 1, exclusiveMin: true },
+  beta1: { url: 'b1', min: 0, max: 1, exclusiveMax: true },
+  beta2: { url: 'b2', min: 0, max: 1, exclusiveMax: true },
+  initialAccumulatorValue: { url: 'iav', min: 0, max: 100, exclusiveMin: true },
   centered: { url: 'centered', bool: true },
 };
 
+/** Each optimizer's learning rate and own hyper-parameters, at descent's defaults. */
+export const OPTIMIZER_DEFAULTS = {
+  sgd: { learningRate: 0.01 },
+  momentum: { learningRate: 0.01, momentum: 0.9 },
+  nesterov: { learningRate: 0.01, momentum: 0.9 },
+  adagrad: { learningRate: 0.01, initialAccumulatorValue: 0.1 },
+  rmsprop: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
+  adam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+};
+
 const num = (v) => String(Number.isInteger(v) ? v : Number(v.toPrecision(9)));
+
+/** A parameter's text as a notice quotes it: a long one cut, so a hostile link cannot flood the page. */
+export const quote = (t) => JSON.stringify(t.length > 60 ? `${t.slice(0, 60)}…` : t);
 
 /** The configuration as URL parameters (a URLSearchParams), every setting included. */
 export function encodeConfig(config) {
@@ -65,7 +85,7 @@ export function encodeConfig(config) {
 class Reader {
   constructor(q) {
     this.q = q;
-    this.errors = [];
+    this.problems = [];
   }
 
   /** The parameter's text, or undefined when absent. */
@@ -75,16 +95,33 @@ class Reader {
   }
 
   fail(key, message) {
-    this.errors.push(`URL parameter ${key}: ${message}`);
+    this.problems.push({ key, message, instead: undefined });
   }
 
-  number(key, min, max, { integer = false, exclusiveMin = false } = {}) {
+  /** What the page does instead of using parameter key's value, if that value failed: named in its notice. */
+  instead(key, what) {
+    const p = this.problems.findLast((x) => x.key === key);
+    if (p && p.instead === undefined) p.instead = what;
+  }
+
+  /** Each unusable parameter: its name, its value and why, and what is used instead. */
+  get errors() {
+    return this.problems.map((p) => `URL parameter ${p.key}: ${p.message}${p.instead === undefined ? '' : `; ${p.instead}`}`);
+  }
+
+  /**
+   * A number in [min, max] (either end exclusive), an integer if asked;
+   * float32: the value as descent stores it (a float32) must be in range too.
+   */
+  number(key, min, max, { integer = false, exclusiveMin = false, exclusiveMax = false, float32 = false } = {}) {
     const t = this.text(key);
     if (t === undefined) return undefined;
     const v = Number(t);
-    const ok = t.trim() !== '' && Number.isFinite(v) && (!integer || Number.isInteger(v)) && v <= max && (exclusiveMin ? v > min : v >= min);
+    const inRange = (x) => (exclusiveMin ? x > min : x >= min) && (exclusiveMax ? x < max : x <= max);
+    const ok = t.trim() !== '' && Number.isFinite(v) && (!integer || Number.isInteger(v)) && inRange(v) && (!float32 || inRange(Math.fround(v)));
     if (!ok) {
-      this.fail(key, `${JSON.stringify(t)} is not ${integer ? 'an integer' : 'a number'} in ${exclusiveMin ? '(' : '['}${min}, ${max}]`);
+      const range = `${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`;
+      this.fail(key, `${quote(t)} is not ${integer ? 'an integer' : 'a number'} in ${range}`);
       return undefined;
     }
     return v;
@@ -94,7 +131,7 @@ class Reader {
     const t = this.text(key);
     if (t === undefined) return undefined;
     if (!allowed.includes(t)) {
-      this.fail(key, `${JSON.stringify(t)} is not one of ${allowed.join(', ')}`);
+      this.fail(key, `${quote(t)} is not one of ${allowed.join(', ')}`);
       return undefined;
     }
     return t;
@@ -106,79 +143,113 @@ class Reader {
     const items = t === '' ? [] : t.split(',');
     const bad = items.filter((i) => !allowed.includes(i));
     if (bad.length) {
-      this.fail(key, `${bad.map((b) => JSON.stringify(b)).join(', ')} not among ${allowed.join(', ')}`);
+      const more = bad.length > 5 ? ` and ${bad.length - 5} more` : '';
+      this.fail(key, `${bad.slice(0, 5).map(quote).join(', ')}${more} not among ${allowed.join(', ')}`);
       return undefined;
     }
     return items;
   }
 }
 
+/** Hidden layers as a link writes them: 16:relu,8:tanh ('none' for none). */
+export const layersText = (layers) => (layers.length ? layers.map((l) => `${l.units}:${l.activation}`).join(',') : 'none');
+
+/** A value as a notice shows the default used in its place. */
+function shown(v) {
+  if (Array.isArray(v)) return v.length ? v.join(',') : 'none';
+  if (v === null || v === undefined) return 'none';
+  return typeof v === 'number' ? num(v) : String(v);
+}
+
 /**
  * A configuration from URL parameters over defaults: {config, errors}. A
- * parameter that cannot be read is left at its default and named in errors.
+ * parameter that cannot be used is left at its default, and errors names
+ * it, its value, why, and the default used instead; the rest of the link
+ * applies. (A table's target and task can be checked only against the
+ * table: the page does that, falling back the same way.)
  */
 export function decodeConfig(search, defaults) {
   const q = search instanceof URLSearchParams ? search : new URLSearchParams(search);
   const r = new Reader(q);
   const config = JSON.parse(JSON.stringify(defaults));
-  const set = (key, value) => { if (value !== undefined) config[key] = value; };
+  const usingDefault = (param, v) => r.instead(param, `using the default: ${shown(v)}`);
+  /** config[key] from URL parameter param (read by value), or its default, named. */
+  const set = (key, param, value) => {
+    if (value !== undefined) config[key] = value;
+    else usingDefault(param, config[key]);
+  };
   const v = r.text('v');
-  if (v !== undefined && v !== '1') r.fail('v', `version ${JSON.stringify(v)} is not one this page reads (1)`);
-  set('dataset', r.oneOf('d', DATASET_NAMES));
-  const target = r.text('target');
-  if (target !== undefined) config.target = target;
-  set('task', r.oneOf('task', ['auto', 'classification', 'regression']));
-  set('noise', r.number('noise', 0, 1));
-  set('samples', r.number('n', 20, 2000, { integer: true }));
-  set('testRatio', r.number('test', 0, 0.9));
-  set('dataSeed', r.number('dseed', 0, 4294967295, { integer: true }));
-  const features = r.list('f', FEATURE_IDS);
-  if (features !== undefined) {
-    if (features.length === 0) r.fail('f', 'at least one input feature is needed');
-    else config.features = FEATURE_IDS.filter((id) => features.includes(id));
+  if (v !== undefined && v !== '1') {
+    r.fail('v', `version ${quote(v)} is not one this page reads (1)`);
+    r.instead('v', 'read as version 1');
   }
+  set('dataset', 'd', r.oneOf('d', DATASET_NAMES));
+  const target = r.text('target');
+  const task = r.oneOf('task', ['auto', 'classification', 'regression']);
+  if (!TABLE_NAMES.includes(config.dataset)) {
+    // The generated sets have no columns to choose from.
+    if (target !== undefined) r.fail('target', `${quote(target)}: ${config.dataset} has no target column to choose`);
+    if (task !== undefined && task !== 'auto') r.fail('task', `${quote(task)}: ${config.dataset}'s task is fixed`);
+    r.instead('target', 'ignored');
+    r.instead('task', 'ignored');
+  } else {
+    if (target !== undefined) config.target = target;
+    set('task', 'task', task);
+  }
+  set('noise', 'noise', r.number('noise', 0, 1));
+  set('samples', 'n', r.number('n', 20, 2000, { integer: true }));
+  set('testRatio', 'test', r.number('test', 0, 0.9));
+  set('dataSeed', 'dseed', r.number('dseed', 0, 4294967295, { integer: true }));
+  const features = r.list('f', FEATURE_IDS);
+  if (features !== undefined && features.length === 0) r.fail('f', 'at least one input feature is needed');
+  set('features', 'f', features && features.length ? FEATURE_IDS.filter((id) => features.includes(id)) : undefined);
   const h = r.text('h');
   if (h !== undefined) {
     const layers = [];
-    let ok = true;
     for (const item of h === '' || h === 'none' ? [] : h.split(',')) {
       const m = /^(\d+):([a-z_]+)$/.exec(item);
       const units = m ? Number(m[1]) : NaN;
       if (!m || units < 1 || units > 256 || !ACTIVATION_NAMES.includes(m[2])) {
-        r.fail('h', `${JSON.stringify(item)} is not units:activation with units in [1, 256] and activation one of ${ACTIVATION_NAMES.join(', ')}`);
-        ok = false;
+        r.fail('h', `${quote(item)} is not units:activation with units in [1, 256] and activation one of ${ACTIVATION_NAMES.join(', ')}`);
+        layers.length = 0;
         break;
       }
       layers.push({ units, activation: m[2] });
     }
-    if (ok && layers.length > 8) {
-      r.fail('h', `${layers.length} hidden layers: at most 8`);
-      ok = false;
-    }
-    if (ok) config.layers = layers;
+    if (layers.length > 8) r.fail('h', `${layers.length} hidden layers: at most 8`);
+    if (r.problems.some((p) => p.key === 'h')) r.instead('h', `using the default: ${layersText(config.layers)}`);
+    else config.layers = layers;
   }
-  set('output', r.oneOf('out', OUTPUT_KEYS));
-  set('init', r.oneOf('init', INIT_NAMES));
-  set('l1', r.number('l1', 0, 1));
-  set('l2', r.number('l2', 0, 1));
-  set('seed', r.number('seed', 0, 4294967295, { integer: true }));
+  set('output', 'out', r.oneOf('out', OUTPUT_KEYS));
+  set('init', 'init', r.oneOf('init', INIT_NAMES));
+  set('l1', 'l1', r.number('l1', 0, 1, { float32: true }));
+  set('l2', 'l2', r.number('l2', 0, 1, { float32: true }));
+  set('seed', 'seed', r.number('seed', 0, 4294967295, { integer: true }));
   const opt = r.oneOf('opt', OPTIMIZER_NAMES);
-  if (opt !== undefined && opt !== config.optimizer.name) config.optimizer = { name: opt };
-  const lr = r.number('lr', 0, 10, { exclusiveMin: true });
-  if (lr !== undefined) config.optimizer.learningRate = lr;
+  if (opt === undefined) usingDefault('opt', config.optimizer.name);
+  else if (opt !== config.optimizer.name) config.optimizer = { name: opt, ...OPTIMIZER_DEFAULTS[opt] };
+  const o = config.optimizer;
+  const lr = r.number('lr', 0, 10, { exclusiveMin: true, float32: true });
+  if (lr !== undefined) o.learningRate = lr;
+  else usingDefault('lr', o.learningRate);
   for (const [key, spec] of Object.entries(HYPER_KEYS)) {
-    if (spec.bool) {
-      const b = r.oneOf(spec.url, ['0', '1']);
-      if (b !== undefined) config.optimizer[key] = b === '1';
+    if (r.text(spec.url) === undefined) continue;
+    const applies = key in (OPTIMIZER_DEFAULTS[o.name] || {});
+    const x = spec.bool ? r.oneOf(spec.url, ['0', '1']) : r.number(spec.url, spec.min, spec.max, { ...spec, float32: true });
+    if (x === undefined) {
+      r.instead(spec.url, applies ? `using the default: ${shown(o[key])}` : `ignored (${o.name} has no ${key})`);
+    } else if (!applies) {
+      r.fail(spec.url, `${o.name} has no ${key}`);
+      r.instead(spec.url, 'ignored');
     } else {
-      const x = r.number(spec.url, spec.min, spec.max);
-      if (x !== undefined) config.optimizer[key] = x;
+      o[key] = spec.bool ? x === '1' : x;
     }
   }
-  set('batchSize', r.number('batch', 1, 100000, { integer: true }));
-  set('epochs', r.number('epochs', 1, 1000000, { integer: true }));
+  set('batchSize', 'batch', r.number('batch', 1, 100000, { integer: true }));
+  set('epochs', 'epochs', r.number('epochs', 1, 1000000, { integer: true }));
   const es = r.number('es', 0, 100000, { integer: true });
-  if (es !== undefined) {
+  if (es === undefined) usingDefault('es', config.earlyStopping ? config.patience : 0);
+  else {
     config.earlyStopping = es > 0;
     if (es > 0) config.patience = es;
   }
@@ -188,29 +259,77 @@ export function decodeConfig(search, defaults) {
     for (const item of add === '' ? [] : add.split(';')) {
       const parts = item.split(':').map(Number);
       if (parts.length !== 3 || !parts.every(Number.isFinite) || Math.abs(parts[0]) > 100 || Math.abs(parts[1]) > 100 || ![0, 1].includes(parts[2])) {
-        r.fail('add', `${JSON.stringify(item)} is not a:b:class with |a|, |b| <= 100 and class 0 or 1`);
-        points.length = 0;
+        r.fail('add', `${quote(item)} is not a:b:class with |a|, |b| <= 100 and class 0 or 1`);
         break;
       }
       points.push(parts);
     }
     if (points.length > 1000) r.fail('add', 'at most 1000 added points');
+    if (r.problems.some((p) => p.key === 'add')) r.instead('add', 'no points added');
     else config.added = points;
   }
   const rm = r.text('rm');
   if (rm !== undefined) {
     const rows = rm === '' ? [] : rm.split(',').map(Number);
-    if (!rows.every((x) => Number.isInteger(x) && x >= 0 && x < 100000)) r.fail('rm', `${JSON.stringify(rm)} is not a list of row numbers`);
-    else config.removed = [...new Set(rows)].sort((a, b) => a - b);
+    if (!rows.every((x) => Number.isInteger(x) && x >= 0 && x < 100000)) {
+      r.fail('rm', `${quote(rm)} is not a list of row numbers`);
+      r.instead('rm', 'no points removed');
+    } else {
+      config.removed = [...new Set(rows)].sort((a, b) => a - b);
+    }
   }
   return { config, errors: r.errors };
+}
+
+/**
+ * A table's target column and task from a link, checked the only way they
+ * can be: by reading the table. load(target, task) reads it, throwing
+ * errors that isRefusal tells apart from failures. If the link's pair is
+ * refused, the task, then the target, then both fall back to their defaults
+ * (target null: the last column; task 'auto') until the table reads.
+ * Resolves with {target, task, notices}: each value given up named, with why
+ * and used(key), what the page uses instead (asked once the table has read).
+ * If even the defaults are refused, the first refusal is thrown.
+ */
+export async function readTableFromLink(asked, load, { isRefusal = () => true, used = () => 'its default' } = {}) {
+  let refused;
+  try {
+    await load(asked.target, asked.task);
+    return { ...asked, notices: [] };
+  } catch (e) {
+    if (!isRefusal(e) || (asked.target === null && asked.task === 'auto')) throw e;
+    refused = e;
+  }
+  const targets = asked.target === null ? [null] : [asked.target, null];
+  const tasks = asked.task === 'auto' ? ['auto'] : [asked.task, 'auto'];
+  for (const target of targets) {
+    for (const task of tasks) {
+      if (target === asked.target && task === asked.task) continue;
+      try {
+        await load(target, task);
+      } catch (e) {
+        if (isRefusal(e)) continue;
+        throw e;
+      }
+      const notices = [];
+      const why = refused.message;
+      if (target !== asked.target) notices.push(`URL parameter target: ${quote(asked.target)}: ${why}; using the default: ${used('target')}`);
+      if (task !== asked.task) notices.push(`URL parameter task: ${quote(asked.task)}: ${why}; using the default: ${used('task')}`);
+      return { target, task, notices };
+    }
+  }
+  throw refused;
 }
 
 /** The embed options: {embed, hide, lock, autoplay, goals, errors}. */
 export function decodeEmbed(search) {
   const q = search instanceof URLSearchParams ? search : new URLSearchParams(search);
   const r = new Reader(q);
-  const flag = (key) => r.oneOf(key, ['0', '1']) === '1';
+  const flag = (key) => {
+    const v = r.oneOf(key, ['0', '1']);
+    r.instead(key, 'using the default: 0');
+    return v === '1';
+  };
   const out = {
     embed: flag('embed'),
     hide: r.list('hide', HIDEABLE) || [],
@@ -218,10 +337,15 @@ export function decodeEmbed(search) {
     autoplay: flag('autoplay'),
     goals: [],
   };
+  r.instead('hide', 'nothing hidden');
   for (const g of q.getAll('goal')) {
     const goal = parseGoal(g);
-    if (typeof goal === 'string') r.fail('goal', goal);
-    else out.goals.push(goal);
+    if (typeof goal === 'string') {
+      r.fail('goal', goal);
+      r.instead('goal', 'this goal is ignored');
+    } else {
+      out.goals.push(goal);
+    }
   }
   out.errors = r.errors;
   return out;
@@ -230,11 +354,11 @@ export function decodeEmbed(search) {
 /** "test_loss<0.1" -> {metric, op, value, text}; a string saying what is wrong otherwise. */
 export function parseGoal(text) {
   const m = /^\s*([a-z0-9_]+)\s*(<=|>=|<|>)\s*(-?[0-9.]+(?:e-?\d+)?)\s*$/i.exec(text);
-  if (!m) return `${JSON.stringify(text)} is not metric<value or metric>value (e.g. test_loss<0.1)`;
+  if (!m) return `${quote(text)} is not metric<value or metric>value (e.g. test_loss<0.1)`;
   const metric = m[1].toLowerCase();
-  if (!GOAL_METRICS.includes(metric)) return `${JSON.stringify(metric)} is not one of ${GOAL_METRICS.join(', ')}`;
+  if (!GOAL_METRICS.includes(metric)) return `${quote(metric)} is not one of ${GOAL_METRICS.join(', ')}`;
   const value = Number(m[3]);
-  if (!Number.isFinite(value)) return `${JSON.stringify(m[3])} is not a number`;
+  if (!Number.isFinite(value)) return `${quote(m[3])} is not a number`;
   return { metric, op: m[2], value, text: `${metric}${m[2]}${m[3]}` };
 }
 
