@@ -243,6 +243,9 @@ describe('the playground page', () => {
       ['#layers input[data-layer="0"]', '300', /Units in hidden layer 1: "300" is not an integer in \[1, 256\]/],
       ['#l2', '', /L2 rate: "" is not a number in \[0, 1\]/],
       ['#epochs', '2.5', /Epoch limit: "2.5" is not an integer/],
+      // Out of the range descent accepts (before, taken, then a reset left the page without a model).
+      ['#hp-beta1', '1', /beta 1: "1" is not a number in \[0, 1\)/],
+      ['#hp-epsilon', '0', /epsilon: "0" is not a number in \(0, 1\]/],
     ];
     for (const [selector, value, message] of cases) {
       await setValue(p, selector, value);
@@ -255,6 +258,11 @@ describe('the playground page', () => {
     await p.screenshot({ path: `${shots}/page-error.png` });
     await setValue(p, '#lr', '0.02');
     assert.equal(await errorText(p), '');
+    // What was refused was not kept: a reset makes the model, and it trains.
+    await click(p, '#reset');
+    assert.equal(await errorText(p), '');
+    await click(p, '#step-epoch');
+    await until(p, (x) => x.epoch === 1, 'an epoch after the reset');
     assert.deepEqual(messages, []);
   });
 

@@ -64,22 +64,25 @@ const DEFAULT_OUTPUT = { classification: 'sigmoid-bce', regression: 'linear-mse'
 
 const ACTIVATIONS = [['relu', 'ReLU'], ['leaky_relu', 'leaky ReLU'], ['tanh', 'tanh'], ['sigmoid', 'sigmoid'], ['linear', 'linear']];
 
-/** Each optimizer's own hyper-parameters (beyond the learning rate), with the defaults descent uses. */
+/**
+ * Each optimizer's own hyper-parameters (beyond the learning rate), in the
+ * ranges descent accepts (a value it refuses would leave a reset without a model).
+ */
 const HYPER = {
   sgd: [],
-  momentum: [{ key: 'momentum', label: 'momentum', min: 0, max: 1 }],
-  nesterov: [{ key: 'momentum', label: 'momentum', min: 0, max: 1 }],
-  adagrad: [{ key: 'initialAccumulatorValue', label: 'initial accumulator', min: 1e-12, max: 100, exclusiveMin: 0 }],
+  momentum: [{ key: 'momentum', label: 'momentum', min: 0, max: 1, exclusiveMax: true }],
+  nesterov: [{ key: 'momentum', label: 'momentum', min: 0, max: 1, exclusiveMax: true }],
+  adagrad: [{ key: 'initialAccumulatorValue', label: 'initial accumulator', min: 0, max: 100, exclusiveMin: true }],
   rmsprop: [
-    { key: 'rho', label: 'rho (decay)', min: 0, max: 1 },
-    { key: 'momentum', label: 'momentum', min: 0, max: 1 },
-    { key: 'epsilon', label: 'epsilon', min: 0, max: 1 },
+    { key: 'rho', label: 'rho (decay)', min: 0, max: 1, exclusiveMax: true },
+    { key: 'momentum', label: 'momentum', min: 0, max: 1, exclusiveMax: true },
+    { key: 'epsilon', label: 'epsilon', min: 0, max: 1, exclusiveMin: true },
     { key: 'centered', label: 'centered', bool: true },
   ],
   adam: [
-    { key: 'beta1', label: 'beta 1', min: 0, max: 1 },
-    { key: 'beta2', label: 'beta 2', min: 0, max: 1 },
-    { key: 'epsilon', label: 'epsilon', min: 0, max: 1 },
+    { key: 'beta1', label: 'beta 1', min: 0, max: 1, exclusiveMax: true },
+    { key: 'beta2', label: 'beta 2', min: 0, max: 1, exclusiveMax: true },
+    { key: 'epsilon', label: 'epsilon', min: 0, max: 1, exclusiveMin: true },
   ],
 };
 
@@ -204,11 +207,11 @@ function act(fn) {
   return page.queue;
 }
 
-function readNumber(el, name, { min, max, integer = false, exclusiveMin = false }) {
+function readNumber(el, name, { min, max, integer = false, exclusiveMin = false, exclusiveMax = false }) {
   const text = el.value.trim();
   const v = Number(text);
-  const range = `${exclusiveMin ? '(' : '['}${min}, ${max}]`;
-  const bad = text === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v > max || (exclusiveMin ? v <= min : v < min);
+  const range = `${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`;
+  const bad = text === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || (exclusiveMax ? v >= max : v > max) || (exclusiveMin ? v <= min : v < min);
   el.setAttribute('aria-invalid', bad ? 'true' : 'false');
   if (bad) {
     throw new InputError(`${name}: ${JSON.stringify(text)} is not ${integer ? 'an integer' : 'a number'} in ${range}`);
