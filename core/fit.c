@@ -126,7 +126,7 @@ descent_trainer *descent_trainer_create(descent_model *m, const float *x, const 
     t->n_val = n_val;
     t->o = *o;
     t->batch = o->batch_size < n_train ? o->batch_size : n_train;
-    t->batches_per_epoch = (n_train + t->batch - 1) / t->batch;
+    t->batches_per_epoch = n_train / t->batch + (n_train % t->batch != 0); /* n_train + batch would overflow an int */
     t->best = INFINITY;
     int restore = o->patience > 0 && o->restore_best;
     descent_status s = DESCENT_OK;
