@@ -376,6 +376,11 @@ static descent_model *parse_payload(reader *r, size_t file_length, descent_error
     spec.loss = (descent_loss)get_u32(r);
     spec.seed = get_u32(r);
     if (r->short_read) goto truncated;
+    if (flags & ~(uint32_t)(FLAG_INPUT_SCALER | FLAG_TARGET_SCALER | FLAG_OPTIMIZER_STATE | FLAG_FEATURE_NAMES |
+                            FLAG_TARGET_NAME)) {
+        descent_fail(err, DESCENT_ERR_FORMAT, "model file: flags 0x%x has bits this version does not know", flags);
+        goto fail;
+    }
     if (spec.n_layers < 1 || spec.n_layers > DESCENT_MAX_LAYERS || spec.inputs < 1 ||
         spec.inputs > DESCENT_MAX_UNITS) {
         descent_fail(err, DESCENT_ERR_FORMAT, "model file: implausible shape (%d inputs, %d layers)", spec.inputs,

@@ -260,6 +260,12 @@ static void test_header_claims_more_than_the_file(void)
     header_only(f, 4, 3, 15, 1000);
     CHECK(descent_model_load(f, len, &err) == NULL);
     CHECK_HAS(err.message, "model file: n_layers says 1000 layers (32000 bytes), but the file is 136 bytes long");
+    /* a flag bit version 1 does not define */
+    header_only(f, 4, 3, 15, 1);
+    put32(f + 16, 0x40);
+    reseal(f, len);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: flags 0x40 has bits this version does not know");
     /* an architecture past the parameter limit, with its real count */
     header_only(f, 1000000, 1000000, 0, 1);
     CHECK(descent_model_load(f, len, &err) == NULL);
