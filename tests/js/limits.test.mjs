@@ -151,6 +151,13 @@ describe('a request larger than the wasm heap can hold', () => {
     assert.deepEqual(Array.from(d.kFold(4, { k: 2, seed: 1 })).sort(), [0, 0, 1, 1]);
     d.createModel(small()).dispose();
   });
+
+  it('malloc failing is descent\'s own error, naming the call and the size', () => {
+    // Within the 2^31 - 1 bytes one allocation may take, but more than a 2 GiB heap that holds anything can give.
+    assert.throws(() => d.kFold(2 ** 29 - 1, { k: 2 }),
+      /kFold: out of WebAssembly memory: the folds would take 2147483644 bytes, more than the heap can grow by/);
+    assert.deepEqual(Array.from(d.kFold(4, { k: 2, seed: 1 })).sort(), [0, 0, 1, 1]);
+  });
 });
 
 describe('model files', () => {
