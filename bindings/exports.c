@@ -90,7 +90,7 @@ API void dj_optimizer_defaults(int kind, double *out)
 API descent_model *dj_model_create(int inputs, int n_layers, const double *layers, int loss, const double *opt,
                                    uint32_t seed)
 {
-    if (n_layers < 1 || n_layers > 1000) {
+    if (n_layers < 1 || n_layers > DESCENT_MAX_LAYERS) {
         descent_model_spec none = {inputs, n_layers, NULL, DESCENT_LOSS_MSE, descent_optimizer_defaults(0), 0};
         return descent_model_create(&none, &last_error);
     }
