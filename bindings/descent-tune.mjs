@@ -30,7 +30,7 @@ class Tuning {
     this.#model = model;
   }
 
-  _scoped(fn) { return this.#d._scoped(fn); }
+  _scoped(where, fn) { return this.#d._scoped(where, fn); }
   _check(where, status) { return this.#d._check(where, status); }
   _model(ptr) { return this.#model(ptr); }
 
@@ -40,14 +40,19 @@ class Tuning {
     const M = this.#M;
     const ptr = M._dj_dataset_create(t.n, t.features, t.outputs, t.classes);
     if (!ptr) throw fail(where, this.#d._message());
-    this.#d._scoped((s) => {
-      const info = s.alloc(7 * 8);
-      M._dj_dataset_info(ptr, info);
-      const [, , , , x, y, labels] = M.HEAPF64.slice(info >> 3, (info >> 3) + 7);
-      M.HEAPF32.set(t.x, x >> 2);
-      M.HEAPF32.set(t.y, y >> 2);
-      if (t.labels) M.HEAP32.set(t.labels, labels >> 2);
-    });
+    try {
+      this.#d._scoped(where, (s) => {
+        const info = s.alloc('the dataset info', 7, 8);
+        M._dj_dataset_info(ptr, info);
+        const [, , , , x, y, labels] = M.HEAPF64.slice(info >> 3, (info >> 3) + 7);
+        M.HEAPF32.set(t.x, x >> 2);
+        M.HEAPF32.set(t.y, y >> 2);
+        if (t.labels) M.HEAP32.set(t.labels, labels >> 2);
+      });
+    } catch (e) {
+      M._dj_dataset_free(ptr);
+      throw e;
+    }
     return { ptr, classes: t.classes };
   }
 
@@ -67,8 +72,8 @@ class Tuning {
     const metric = spec.metric === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : spec.metric;
     let ptr;
     try {
-      ptr = this.#d._scoped((s, M) => M._dj_search_create(ds, spec.axes.length / 5, s.f64(spec.axes), s.f64(spec.values),
-        s.f64(spec.layers), s.f64(spec.base), s.f64([spec.mode, spec.draws, spec.folds, METRICS.indexOf(metric),
+      ptr = this.#d._scoped(where, (s, M) => M._dj_search_create(ds, spec.axes.length / 5, s.f64(spec.axes, 'the axes'),
+        s.f64(spec.values, 'the values'), s.f64(spec.layers, 'the layer lists'), s.f64(spec.base, 'the base configuration'), s.f64([spec.mode, spec.draws, spec.folds, METRICS.indexOf(metric),
           spec.seed, spec.testFraction, spec.standardize ? 0 : 1, spec.scaleTarget ? 0 : 1, spec.curves ? 1 : 0])));
     } finally {
       this.#M._dj_dataset_free(ds);
@@ -126,12 +131,12 @@ class Tuning {
     const metric = metricName === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : metricName;
     const M = this.#M;
     try {
-      return this._withTuneCallback(where, options.onProgress, () => this.#d._scoped((s) => {
+      return this._withTuneCallback(where, options.onProgress, () => this.#d._scoped(where, (s) => {
         const epochs = packed[5];
-        const tl = curves ? s.alloc(folds * epochs * 4) : 0;
-        const vl = curves ? s.alloc(folds * epochs * 4) : 0;
-        const out = s.alloc(RESULT_FIELDS * 8);
-        const status = M._dj_cross_validate(ds, s.f64(packed), s.f64([folds, METRICS.indexOf(metric), seed, index,
+        const tl = curves ? s.alloc('the training curves', folds, epochs, 4) : 0;
+        const vl = curves ? s.alloc('the validation curves', folds, epochs, 4) : 0;
+        const out = s.alloc('the result', RESULT_FIELDS, 8);
+        const status = M._dj_cross_validate(ds, s.f64(packed, 'the configuration'), s.f64([folds, METRICS.indexOf(metric), seed, index,
           standardize ? 0 : 1, scaleTarget ? 0 : 1]), tl, vl, out);
         if (status === STATUS_CANCELLED) return null;
         this.#d._check(where, status);
@@ -474,8 +479,8 @@ class Search {
     const where = 'search.config';
     const p = this.#p('config');
     const i = int(where, 'index', index, undefined, 0, this.count - 1);
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(CONFIG_FIELDS * 8);
+    return this.#d._scoped(where, (s, M) => {
+      const out = s.alloc('the configuration', CONFIG_FIELDS, 8);
       this.#d._check(where, M._dj_search_config(p, i, out));
       return unpackConfig(M.HEAPF64.slice(out >> 3, (out >> 3) + CONFIG_FIELDS));
     });
@@ -509,12 +514,12 @@ class Search {
   result(index) {
     const p = this.#p('result');
     const i = int('search.result', 'index', index, undefined, 0, this.count - 1);
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(RESULT_FIELDS * 8);
+    return this.#d._scoped('search.result', (s, M) => {
+      const out = s.alloc('the result', RESULT_FIELDS, 8);
       if (!M._dj_search_result(p, i, out)) return null;
       const r = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + RESULT_FIELDS));
       if (this.#info.curves) {
-        const c = s.alloc(3 * 8);
+        const c = s.alloc('the curves', 3, 8);
         this.#d._check('search.result', M._dj_search_curves(p, i, c));
         const [tl, vl, epochs] = M.HEAPF64.slice(c >> 3, (c >> 3) + 3);
         r.curves = readCurves(M, tl, vl, this.#info.folds, epochs);
@@ -533,8 +538,8 @@ class Search {
   /** The C side's ranking (indices, best first). */
   ranking() {
     const p = this.#p('ranking');
-    return this.#d._scoped((s, M) => {
-      const order = s.alloc(this.count * 4);
+    return this.#d._scoped('search.ranking', (s, M) => {
+      const order = s.alloc('the ranking', this.count, 4);
       const n = M._dj_search_rank(p, order);
       return Array.from(M.HEAP32.subarray(order >> 2, (order >> 2) + n));
     });
@@ -553,9 +558,9 @@ class Search {
     if (i < 0) throw fail(where, 'no configuration has been evaluated yet: give an index');
     const wantModel = bool(where, 'model', options.model, false);
     const M = this.#M;
-    return this.#d._withTuneCallback(where, options.onProgress, () => this.#d._scoped((s) => {
-      const out = s.alloc(16 * 8);
-      const slot = s.alloc(4);
+    return this.#d._withTuneCallback(where, options.onProgress, () => this.#d._scoped(where, (s) => {
+      const out = s.alloc('the test scores', 16, 8);
+      const slot = s.alloc('the model slot', 4);
       M.HEAP32[slot >> 2] = 0;
       const status = M._dj_search_refit(p, i, out, wantModel ? slot : 0);
       if (status === STATUS_CANCELLED) return null;

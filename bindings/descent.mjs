@@ -189,6 +189,7 @@ class Descent {
   #M;
   #registry;
   #tune;
+  #limits;
 
   constructor(M, simd, tuning) {
     this.#M = M;
@@ -196,6 +197,12 @@ class Descent {
     this.version = VERSION;
     this.tuning = !!tuning;
     this._fitting = false;
+    // The core's limits (exports.c: dj_limits), so both sides check the same numbers.
+    const l = M._malloc(5 * 8);
+    M._dj_limits(l);
+    const [bytes, units, layers, params, steps] = M.HEAPF64.slice(l >> 3, (l >> 3) + 5);
+    M._free(l);
+    this.#limits = Object.freeze({ bytes, units, layers, params, steps });
     // A model dropped without dispose() still gets its C memory back eventually.
     this.#registry = typeof FinalizationRegistry === 'function'
       ? new FinalizationRegistry((ptr) => M._dj_model_free(ptr))
@@ -212,35 +219,54 @@ class Descent {
     return this.#M.HEAPU8.length;
   }
 
-  /** Runs fn with a scope whose heap allocations are freed afterwards. */
-  _scoped(fn) {
+  /**
+   * Allocates the product of factors bytes in the wasm heap for where's what,
+   * or throws descent's Error naming them: a size the module's 32-bit heap
+   * cannot hold is refused before malloc (which would see it wrapped), and
+   * malloc failing says how much was asked. Free it with M._free.
+   */
+  _malloc(where, what, ...factors) {
+    const M = this.#M;
+    const bytes = factors.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > this.#limits.bytes) {
+      const sum = factors.length > 1 ? `${factors.join(' x ')} = ${bytes}` : `${bytes}`;
+      throw fail(where, `${what} would take ${sum} bytes, more than the ${this.#limits.bytes} bytes one allocation can hold here (WebAssembly's 32-bit heap)`);
+    }
+    const p = M._malloc(Math.max(1, bytes));
+    if (!p) {
+      throw fail(where, `out of WebAssembly memory: ${what} would take ${bytes} bytes, more than the heap can grow by (it holds ${M.HEAPU8.length} bytes)`);
+    }
+    return p;
+  }
+
+  /** Runs fn with a scope whose heap allocations (named, for messages) are freed afterwards. */
+  _scoped(where, fn) {
     const M = this.#M;
     const ptrs = [];
     const scope = {
-      alloc(bytes) {
-        const p = M._malloc(Math.max(1, bytes));
-        if (!p) throw new Error(`descent: out of WebAssembly memory (asked for ${bytes} bytes)`);
+      alloc: (what, ...factors) => {
+        const p = this._malloc(where, what, ...factors);
         ptrs.push(p);
         return p;
       },
-      f32(array) {
-        const p = scope.alloc(array.length * 4);
+      f32(array, what = 'an array') {
+        const p = scope.alloc(what, array.length, 4);
         M.HEAPF32.set(array, p >> 2);
         return p;
       },
-      f64(array) {
-        const p = scope.alloc(array.length * 8);
+      f64(array, what = 'the options') {
+        const p = scope.alloc(what, array.length, 8);
         M.HEAPF64.set(array, p >> 3);
         return p;
       },
-      i32(array) {
-        const p = scope.alloc(array.length * 4);
+      i32(array, what = 'an array') {
+        const p = scope.alloc(what, array.length, 4);
         M.HEAP32.set(array, p >> 2);
         return p;
       },
-      str(s) {
+      str(s, what = 'a string') {
         const n = M.lengthBytesUTF8(s) + 1;
-        const p = scope.alloc(n);
+        const p = scope.alloc(what, n);
         M.stringToUTF8(s, p, n);
         return p;
       },
@@ -278,8 +304,8 @@ class Descent {
 
   optimizerDefaults(name) {
     const kind = oneOf('optimizerDefaults', 'name', name, OPTIMIZERS);
-    return this._scoped((s, M) => {
-      const p = s.alloc(9 * 8);
+    return this._scoped('optimizerDefaults', (s, M) => {
+      const p = s.alloc('the optimizer', 9, 8);
       M._dj_optimizer_defaults(kind, p);
       return unpackOptimizer(M.HEAPF64.slice(p >> 3, (p >> 3) + 9));
     });
@@ -288,9 +314,10 @@ class Descent {
   createModel(config) {
     const where = 'createModel';
     checkKeys(where, config, MODEL_KEYS);
-    const inputs = int(where, 'inputs', config.inputs, undefined, 1, 1e6);
-    if (!Array.isArray(config.layers) || config.layers.length === 0) {
-      throw fail(where, `layers must be a non-empty array of layer configs, got ${typeOf(config.layers)}`);
+    const limits = this.#limits;
+    const inputs = int(where, 'inputs', config.inputs, undefined, 1, limits.units);
+    if (!Array.isArray(config.layers) || config.layers.length === 0 || config.layers.length > limits.layers) {
+      throw fail(where, `layers must be a non-empty array of layer configs (at most ${limits.layers}), got ${Array.isArray(config.layers) ? `${config.layers.length} layers` : typeOf(config.layers)}`);
     }
     const defaultInit = config.init === undefined ? 0 : oneOf(where, 'init', config.init, INITIALIZERS);
     const packed = new Float64Array(config.layers.length * 8);
@@ -298,7 +325,7 @@ class Descent {
       const w = `${where}: layers[${i}]`;
       checkKeys(w, layer, LAYER_KEYS);
       const f = packed.subarray(i * 8, i * 8 + 8);
-      f[0] = int(w, 'units', layer.units, undefined, 1, 1e6);
+      f[0] = int(w, 'units', layer.units, undefined, 1, limits.units);
       f[1] = layer.activation === undefined ? 0 : oneOf(w, 'activation', layer.activation, ACTIVATIONS);
       f[2] = num(w, 'alpha', layer.alpha, 0.2);
       f[3] = num(w, 'l1', layer.l1, 0);
@@ -310,8 +337,8 @@ class Descent {
     const loss = config.loss === undefined ? 0 : oneOf(where, 'loss', config.loss, LOSSES);
     const opt = packOptimizer(this, where, config.optimizer === undefined ? 'adam' : config.optimizer);
     const seed = int(where, 'seed', config.seed, 0, 0, 0xffffffff);
-    const ptr = this._scoped((s, M) => M._dj_model_create(inputs, config.layers.length, s.f64(packed), loss,
-      s.f64(opt), seed));
+    const ptr = this._scoped(where, (s, M) => M._dj_model_create(inputs, config.layers.length,
+      s.f64(packed, 'the layers'), loss, s.f64(opt, 'the optimizer'), seed));
     if (!ptr) throw fail(where, this._message());
     return new Model(this, this.#M, ptr);
   }
@@ -320,8 +347,8 @@ class Descent {
     const where = 'loadModel';
     if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
     if (!(bytes instanceof Uint8Array)) throw fail(where, `bytes must be a Uint8Array or an ArrayBuffer, got ${typeOf(bytes)}`);
-    const ptr = this._scoped((s, M) => {
-      const p = s.alloc(bytes.length);
+    const ptr = this._scoped(where, (s, M) => {
+      const p = s.alloc('the model file', bytes.length);
       M.HEAPU8.set(bytes, p);
       return M._dj_model_load(p, bytes.length);
     });
@@ -335,8 +362,8 @@ class Descent {
     if (!ptr) throw fail(where, this._message());
     const M = this.#M;
     try {
-      return this._scoped((s) => {
-        const info = s.alloc(7 * 8);
+      return this._scoped(where, (s) => {
+        const info = s.alloc('the dataset info', 7, 8);
         M._dj_dataset_info(ptr, info);
         const [n, features, outputs, classes, x, y, labels] = M.HEAPF64.slice(info >> 3, (info >> 3) + 7);
         const featureNames = [];
@@ -377,10 +404,10 @@ class Descent {
     }
     const noTarget = bool(where, 'noTarget', options.noTarget, false);
     const utf8 = new TextEncoder().encode(text);
-    const ptr = this._scoped((s, M) => {
-      const p = s.alloc(utf8.length);
+    const ptr = this._scoped(where, (s, M) => {
+      const p = s.alloc('the CSV text', utf8.length);
       M.HEAPU8.set(utf8, p);
-      return M._dj_csv_parse(p, utf8.length, targetName === null ? 0 : s.str(targetName), targetIndex, task,
+      return M._dj_csv_parse(p, utf8.length, targetName === null ? 0 : s.str(targetName, 'the target name'), targetIndex, task,
         delimiter, noTarget ? 1 : 0);
     });
     return this._dataset(where, ptr);
@@ -424,10 +451,10 @@ class Descent {
     const where = 'fitScaler';
     const cols = int(where, 'columns', columns, undefined, 1, 1e6);
     const flat = toMatrix(where, 'x', x, cols);
-    return this._scoped((s, M) => {
-      const mean = s.alloc(cols * 4);
-      const std = s.alloc(cols * 4);
-      this._check(where, M._dj_standardize_fit(s.f32(flat), flat.length / cols, cols, mean, std));
+    return this._scoped(where, (s, M) => {
+      const mean = s.alloc('the means', cols, 4);
+      const std = s.alloc('the standard deviations', cols, 4);
+      this._check(where, M._dj_standardize_fit(s.f32(flat, 'x'), flat.length / cols, cols, mean, std));
       return { mean: M.HEAPF32.slice(mean >> 2, (mean >> 2) + cols), std: M.HEAPF32.slice(std >> 2, (std >> 2) + cols) };
     });
   }
@@ -436,9 +463,9 @@ class Descent {
     const where = 'applyScaler';
     const cols = checkScaler(where, scaler, null);
     const flat = toMatrix(where, 'x', x, cols);
-    return this._scoped((s, M) => {
-      const p = s.f32(flat);
-      M._dj_standardize_apply(p, flat.length / cols, cols, s.f32(scaler.mean), s.f32(scaler.std));
+    return this._scoped(where, (s, M) => {
+      const p = s.f32(flat, 'x');
+      M._dj_standardize_apply(p, flat.length / cols, cols, s.f32(scaler.mean, 'scaler.mean'), s.f32(scaler.std, 'scaler.std'));
       return M.HEAPF32.slice(p >> 2, (p >> 2) + flat.length);
     });
   }
@@ -465,11 +492,11 @@ class Descent {
     if (fraction === undefined) throw fail(where, 'testFraction is required, in [0, 1)');
     const { labels, classes } = this._labels(where, rows, options.labels);
     const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
-    return this._scoped((s, M) => {
-      const train = s.alloc(rows * 4);
-      const test = s.alloc(rows * 4);
-      const counts = s.alloc(8);
-      this._check(where, M._dj_split(rows, labels ? s.i32(labels) : 0, classes, fraction, seed, train, test, counts));
+    return this._scoped(where, (s, M) => {
+      const train = s.alloc('the training indices', rows, 4);
+      const test = s.alloc('the test indices', rows, 4);
+      const counts = s.alloc('the counts', 2, 4);
+      this._check(where, M._dj_split(rows, labels ? s.i32(labels, 'labels') : 0, classes, fraction, seed, train, test, counts));
       const [nTrain, nTest] = M.HEAP32.slice(counts >> 2, (counts >> 2) + 2);
       return {
         train: M.HEAP32.slice(train >> 2, (train >> 2) + nTrain),
@@ -485,9 +512,9 @@ class Descent {
     const k = int(where, 'k', options.k, undefined, 2, rows);
     const { labels, classes } = this._labels(where, rows, options.labels);
     const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
-    return this._scoped((s, M) => {
-      const fold = s.alloc(rows * 4);
-      this._check(where, M._dj_kfold(rows, k, labels ? s.i32(labels) : 0, classes, seed, fold));
+    return this._scoped(where, (s, M) => {
+      const fold = s.alloc('the folds', rows, 4);
+      this._check(where, M._dj_kfold(rows, k, labels ? s.i32(labels, 'labels') : 0, classes, seed, fold));
       return M.HEAP32.slice(fold >> 2, (fold >> 2) + rows);
     });
   }
@@ -499,10 +526,10 @@ class Descent {
     const t = toMatrix(where, 'y', y, k);
     if (p.length !== t.length) throw fail(where, `pred has ${p.length / k} rows but y has ${t.length / k}`);
     const classes = Math.max(2, k);
-    return this._scoped((s, M) => {
-      const confusion = s.alloc(classes * classes * 4);
-      const out = s.alloc(10 * 8);
-      this._check(where, M._dj_metrics_classification(s.f32(p), s.f32(t), p.length / k, k, confusion, out));
+    return this._scoped(where, (s, M) => {
+      const confusion = s.alloc('the confusion matrix', classes, classes, 4);
+      const out = s.alloc('the metrics', 10, 8);
+      this._check(where, M._dj_metrics_classification(s.f32(p, 'pred'), s.f32(t, 'y'), p.length / k, k, confusion, out));
       const v = M.HEAPF64.slice(out >> 3, (out >> 3) + 10);
       const c = M.HEAP32.slice(confusion >> 2, (confusion >> 2) + classes * classes);
       const matrix = [];
@@ -517,9 +544,9 @@ class Descent {
     const p = toMatrix(where, 'pred', pred, k);
     const t = toMatrix(where, 'y', y, k);
     if (p.length !== t.length) throw fail(where, `pred has ${p.length / k} rows but y has ${t.length / k}`);
-    return this._scoped((s, M) => {
-      const out = s.alloc(10 * 8);
-      this._check(where, M._dj_metrics_regression(s.f32(p), s.f32(t), p.length / k, k, out));
+    return this._scoped(where, (s, M) => {
+      const out = s.alloc('the metrics', 10, 8);
+      this._check(where, M._dj_metrics_regression(s.f32(p, 'pred'), s.f32(t, 'y'), p.length / k, k, out));
       const v = M.HEAPF64.slice(out >> 3, (out >> 3) + 10);
       return { n: v[0], mse: v[6], rmse: v[7], mae: v[8], r2: v[9] };
     });
@@ -638,8 +665,8 @@ class Model {
 
   get layers() {
     const p = this.#p('layers');
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(8 * 8);
+    return this.#d._scoped('layers', (s, M) => {
+      const out = s.alloc('the layer', 8, 8);
       const layers = [];
       for (let l = 0; l < M._dj_model_layer_count(p); l++) {
         M._dj_model_layer(p, l, out);
@@ -705,9 +732,10 @@ class Model {
       fanIn = layer.units;
       return [kernel, bias];
     });
-    this.#d._scoped((s, M) => {
+    this.#d._scoped(where, (s, M) => {
       flat.forEach(([kernel, bias], l) => {
-        this.#d._check(where, M._dj_model_set_weights(p, l, s.f32(kernel), bias ? s.f32(bias) : 0));
+        this.#d._check(where, M._dj_model_set_weights(p, l, s.f32(kernel, `weights[${l}].kernel`),
+          bias ? s.f32(bias, `weights[${l}].bias`) : 0));
       });
     });
   }
@@ -726,9 +754,9 @@ class Model {
     const where = 'trainOnBatch';
     const p = this.#idle(where);
     const [xs, ys, n] = this.#xy(where, x, y);
-    return this.#d._scoped((s, M) => {
-      const loss = s.alloc(4);
-      this.#d._check(where, M._dj_model_train_step(p, s.f32(xs), s.f32(ys), n, loss));
+    return this.#d._scoped(where, (s, M) => {
+      const loss = s.alloc('the loss', 4);
+      this.#d._check(where, M._dj_model_train_step(p, s.f32(xs, 'x'), s.f32(ys, 'y'), n, loss));
       return M.HEAPF32[loss >> 2];
     });
   }
@@ -739,9 +767,9 @@ class Model {
     const xs = toMatrix(where, 'x', x, this.inputs);
     const n = xs.length / this.inputs;
     const k = this.outputs;
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(n * k * 4);
-      this.#d._check(where, M._dj_model_predict(p, s.f32(xs), n, out));
+    return this.#d._scoped(where, (s, M) => {
+      const out = s.alloc('the predictions', n, k, 4);
+      this.#d._check(where, M._dj_model_predict(p, s.f32(xs, 'x'), n, out));
       return M.HEAPF32.slice(out >> 2, (out >> 2) + n * k);
     });
   }
@@ -750,9 +778,9 @@ class Model {
     const where = 'evaluate';
     const p = this.#p(where);
     const [xs, ys, n] = this.#xy(where, x, y);
-    return this.#d._scoped((s, M) => {
-      const loss = s.alloc(4);
-      this.#d._check(where, M._dj_model_evaluate(p, s.f32(xs), s.f32(ys), n, loss));
+    return this.#d._scoped(where, (s, M) => {
+      const loss = s.alloc('the loss', 4);
+      this.#d._check(where, M._dj_model_evaluate(p, s.f32(xs, 'x'), s.f32(ys, 'y'), n, loss));
       return M.HEAPF32[loss >> 2];
     });
   }
@@ -842,9 +870,9 @@ class Model {
     this.#busy = true;
     this.#d._fitting = true;
     try {
-      return this.#d._scoped((s) => {
-        const status = M._dj_model_fit(p, s.f32(a.xs), s.f32(a.ys), a.n, s.f64(a.opts), a.vx ? s.f32(a.vx) : 0,
-          a.vy ? s.f32(a.vy) : 0, a.vn);
+      return this.#d._scoped(where, (s) => {
+        const status = M._dj_model_fit(p, s.f32(a.xs, 'x'), s.f32(a.ys, 'y'), a.n, s.f64(a.opts),
+          a.vx ? s.f32(a.vx, 'validationData x') : 0, a.vy ? s.f32(a.vy, 'validationData y') : 0, a.vn);
         if (thrown) throw thrown;
         this.#d._check(where, status);
         return {
@@ -875,20 +903,19 @@ class Model {
     const d = this.#d;
     // The data stays in the heap for the trainer's life: the C side reads it on every run.
     const buffers = [];
-    const keep = (array) => {
-      const q = M._malloc(array.length * 4);
-      if (!q) throw new Error(`descent: out of WebAssembly memory (asked for ${array.length * 4} bytes)`);
+    const keep = (array, what) => {
+      const q = d._malloc(where, what, array.length, 4);
       M.HEAPF32.set(array, q >> 2);
       buffers.push(q);
       return q;
     };
     let ptr = 0;
     try {
-      const xp = keep(a.xs);
-      const yp = keep(a.ys);
-      const vxp = a.vx ? keep(a.vx) : 0;
-      const vyp = a.vy ? keep(a.vy) : 0;
-      ptr = d._scoped((s) => M._dj_trainer_create(p, xp, yp, a.n, s.f64(a.opts), vxp, vyp, a.vn));
+      const xp = keep(a.xs, 'x');
+      const yp = keep(a.ys, 'y');
+      const vxp = a.vx ? keep(a.vx, 'validationData x') : 0;
+      const vyp = a.vy ? keep(a.vy, 'validationData y') : 0;
+      ptr = d._scoped(where, (s) => M._dj_trainer_create(p, xp, yp, a.n, s.f64(a.opts), vxp, vyp, a.vn));
       if (!ptr) throw fail(where, d._message());
     } catch (e) {
       for (const q of buffers) M._free(q);
@@ -912,8 +939,8 @@ class Model {
 
   getOptimizer() {
     const p = this.#p('getOptimizer');
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(9 * 8);
+    return this.#d._scoped('getOptimizer', (s, M) => {
+      const out = s.alloc('the optimizer', 9, 8);
       M._dj_model_get_optimizer(p, out);
       return unpackOptimizer(M.HEAPF64.slice(out >> 3, (out >> 3) + 9));
     });
@@ -923,7 +950,7 @@ class Model {
     const where = 'setOptimizer';
     const p = this.#p(where);
     const opt = packOptimizer(this.#d, where, optimizer);
-    this.#d._scoped((s, M) => this.#d._check(where, M._dj_model_set_optimizer(p, s.f64(opt))));
+    this.#d._scoped(where, (s, M) => this.#d._check(where, M._dj_model_set_optimizer(p, s.f64(opt, 'the optimizer'))));
   }
 
   resetOptimizer() {
@@ -953,7 +980,7 @@ class Model {
       return;
     }
     checkScaler(where, scaler, columns);
-    this.#d._scoped((s) => this.#d._check(where, fn(p, s.f32(scaler.mean), s.f32(scaler.std))));
+    this.#d._scoped(where, (s) => this.#d._check(where, fn(p, s.f32(scaler.mean, 'scaler.mean'), s.f32(scaler.std, 'scaler.std'))));
   }
 
   setInputScaler(scaler) {
@@ -998,8 +1025,8 @@ class Model {
     const classes = strings('classNames', names.classNames);
     const target = names.targetName === undefined || names.targetName === null ? [] : strings('targetName', [names.targetName]);
     const all = [...features, ...target, ...classes];
-    this.#d._scoped((s, M) => {
-      const buf = s.str(all.join('\0'));
+    this.#d._scoped(where, (s, M) => {
+      const buf = s.str(all.join('\0'), 'the names');
       this.#d._check(where, M._dj_model_set_names(p, buf, features.length, target.length, classes.length));
     });
   }
@@ -1040,8 +1067,8 @@ class Model {
     const p = this.#p(where);
     checkKeys(where, options, ['withOptimizer']);
     const withOptimizer = bool(where, 'withOptimizer', options.withOptimizer, false);
-    return this.#d._scoped((s, M) => {
-      const len = s.alloc(8);
+    return this.#d._scoped(where, (s, M) => {
+      const len = s.alloc('the length', 8);
       const bytes = M._dj_model_save(p, withOptimizer ? 1 : 0, len);
       if (!bytes) throw fail(where, this.#d._message());
       try {
@@ -1088,8 +1115,8 @@ class Trainer {
   /** Where the run is, and whether it has finished (and why). */
   get state() {
     const p = this.#p('state');
-    return this.#d._scoped((s, M) => {
-      const out = s.alloc(7 * 8);
+    return this.#d._scoped('trainer.state', (s, M) => {
+      const out = s.alloc('the state', 7, 8);
       M._dj_trainer_info(p, out);
       const [epoch, batch, batchesPerEpoch, steps, done, stoppedEarly, bestEpoch] = M.HEAPF64.slice(out >> 3, (out >> 3) + 7);
       return { epoch, batch, batchesPerEpoch, steps, done: done !== 0, stoppedEarly: stoppedEarly !== 0, bestEpoch };

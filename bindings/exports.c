@@ -4,6 +4,7 @@
 #include "descent.h"
 
 #include <emscripten.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,34 @@ API const char *dj_error_message(void) { return last_error.message; }
 API int dj_error_code(void) { return (int)last_error.code; }
 API const char *dj_version(void) { return DESCENT_VERSION; }
 API int dj_simd_available(void) { return descent_simd_available(); }
+
+/* The core's limits, so the ES module checks against the same numbers: the
+ * most bytes one allocation may hold (PTRDIFF_MAX, 2^31 - 1 here), units,
+ * layers, parameters and optimizer steps. */
+API void dj_limits(double *out)
+{
+    out[0] = (double)PTRDIFF_MAX;
+    out[1] = DESCENT_MAX_UNITS;
+    out[2] = DESCENT_MAX_LAYERS;
+    out[3] = DESCENT_MAX_PARAMS;
+    out[4] = (double)DESCENT_MAX_STEPS;
+}
+
+/* For the ABI's own small allocations, so the JS side never reads a stale message. */
+static void *out_of_memory(const char *what)
+{
+    last_error.code = DESCENT_ERR_MEMORY;
+    snprintf(last_error.message, sizeof last_error.message, "out of memory for %s", what);
+    return NULL;
+}
+
+/* JS numbers arrive as doubles; a float field is checked as a float32
+ * before it is narrowed, so 1e39 is refused by name rather than becoming
+ * infinity (descent_check_float). */
+static int check_float(const char *name, double v, descent_range range)
+{
+    return descent_check_float(name, v, range, &last_error) == DESCENT_OK;
+}
 
 /* ------------------------------------------------------------------ model */
 
@@ -61,14 +90,26 @@ API void dj_optimizer_defaults(int kind, double *out)
 API descent_model *dj_model_create(int inputs, int n_layers, const double *layers, int loss, const double *opt,
                                    uint32_t seed)
 {
-    if (n_layers < 1 || n_layers > 1000) {
+    if (n_layers < 1 || n_layers > DESCENT_MAX_LAYERS) {
         descent_model_spec none = {inputs, n_layers, NULL, DESCENT_LOSS_MSE, descent_optimizer_defaults(0), 0};
         return descent_model_create(&none, &last_error);
     }
     descent_layer_spec *specs = calloc((size_t)n_layers, sizeof *specs);
-    if (!specs) return NULL;
+    if (!specs) return out_of_memory("the layer specs");
     for (int l = 0; l < n_layers; l++) {
         const double *f = layers + (size_t)l * LAYER_FIELDS;
+        static const char *const fields[] = {"alpha", "l1", "l2", "init_limit"};
+        static const int at[] = {2, 3, 4, 6};
+        for (int k = 0; k < 4; k++) {
+            char name[40];
+            snprintf(name, sizeof name, "layers[%d].%s", l, fields[k]);
+            /* init_limit matters (and is checked) only for the uniform initializer */
+            if (k == 3 && (int)f[5] != DESCENT_INIT_UNIFORM) continue;
+            if (!check_float(name, f[at[k]], k == 3 ? DESCENT_RANGE_POSITIVE : DESCENT_RANGE_NON_NEGATIVE)) {
+                free(specs);
+                return NULL;
+            }
+        }
         specs[l].units = (int)f[0];
         specs[l].activation = (descent_activation)(int)f[1];
         specs[l].alpha = (float)f[2];
@@ -152,9 +193,11 @@ API int dj_model_set_optimizer(descent_model *m, const double *opt)
 
 API void dj_model_reset_optimizer(descent_model *m) { descent_model_reset_optimizer(m); }
 
-API int dj_model_set_regularization(descent_model *m, int l, float l1, float l2)
+API int dj_model_set_regularization(descent_model *m, int l, double l1, double l2)
 {
-    return descent_model_set_regularization(m, l, l1, l2, &last_error);
+    if (!check_float("l1", l1, DESCENT_RANGE_NON_NEGATIVE) || !check_float("l2", l2, DESCENT_RANGE_NON_NEGATIVE))
+        return last_error.code;
+    return descent_model_set_regularization(m, l, (float)l1, (float)l2, &last_error);
 }
 
 API int dj_model_reinit(descent_model *m, uint32_t seed) { return descent_model_reinit(m, seed, &last_error); }
@@ -185,7 +228,10 @@ API int dj_model_set_names(descent_model *m, const char *buf, int n_features, in
 {
     int total = n_features + has_target + n_classes;
     const char **v = calloc((size_t)(total ? total : 1), sizeof *v);
-    if (!v) return DESCENT_ERR_MEMORY;
+    if (!v) {
+        out_of_memory("the names");
+        return DESCENT_ERR_MEMORY;
+    }
     const char *p = buf;
     for (int i = 0; i < total; i++) {
         v[i] = p;
@@ -247,7 +293,14 @@ static int on_batch(int epoch, int batch, float loss, void *user)
 static descent_history history;
 
 /* options, 9 doubles: epochs, batch_size, no_shuffle, shuffle_seed, validation_split, patience, min_delta,
- * restore_best, callbacks (bit 0 epoch, bit 1 batch). */
+ * restore_best, callbacks (bit 0 epoch, bit 1 batch). 0 with last_error set when a float option is not a
+ * float32 in its range. */
+static int fit_floats_ok(const double *o)
+{
+    return check_float("validation_split", o[4], DESCENT_RANGE_UNIT_OPEN) &&
+           check_float("min_delta", o[6], DESCENT_RANGE_NON_NEGATIVE);
+}
+
 static descent_fit_options unpack_fit(const double *o, const float *val_x, const float *val_y, int val_n)
 {
     descent_fit_options f = descent_fit_defaults();
@@ -273,6 +326,7 @@ API int dj_model_fit(descent_model *m, const float *x, const float *y, int n, co
                      const float *val_y, int val_n)
 {
     descent_history_free(&history);
+    if (!fit_floats_ok(o)) return last_error.code;
     descent_fit_options f = unpack_fit(o, val_x, val_y, val_n);
     return descent_model_fit(m, x, y, n, &f, &history, &last_error);
 }
@@ -280,13 +334,15 @@ API int dj_model_fit(descent_model *m, const float *x, const float *y, int n, co
 API descent_trainer *dj_trainer_create(descent_model *m, const float *x, const float *y, int n, const double *o,
                                        const float *val_x, const float *val_y, int val_n)
 {
+    if (!fit_floats_ok(o)) return NULL;
     descent_fit_options f = unpack_fit(o, val_x, val_y, val_n);
     return descent_trainer_create(m, x, y, n, &f, &last_error);
 }
 
 API int dj_trainer_run(descent_trainer *t, double max_batches)
 {
-    return descent_trainer_run(t, max_batches < 0 ? -1 : (long)max_batches, &last_error);
+    /* the ES module passes an integer up to 2^53, which int64_t holds on wasm32 too */
+    return descent_trainer_run(t, max_batches < 0 ? -1 : (int64_t)max_batches, &last_error);
 }
 
 API void dj_trainer_stop(descent_trainer *t) { descent_trainer_stop(t); }
@@ -341,9 +397,10 @@ API descent_dataset *dj_csv_parse(const char *text, int length, const char *targ
     return descent_csv_parse(text, (size_t)length, &o, &last_error);
 }
 
-API descent_dataset *dj_generate(int kind, int n, float noise, uint32_t seed)
+API descent_dataset *dj_generate(int kind, int n, double noise, uint32_t seed)
 {
-    return descent_dataset_generate((descent_generator)kind, n, noise, seed, &last_error);
+    if (!check_float("noise", noise, DESCENT_RANGE_UNIT_CLOSED)) return NULL;
+    return descent_dataset_generate((descent_generator)kind, n, (float)noise, seed, &last_error);
 }
 
 API descent_dataset *dj_dataset_subset(const descent_dataset *ds, const int *idx, int m)
@@ -390,10 +447,12 @@ API void dj_standardize_apply(float *x, int n, int columns, const float *mean, c
     descent_standardize_apply(x, n, columns, mean, std);
 }
 
-API int dj_split(int n, const int *labels, int classes, float test_fraction, uint32_t seed, int *train, int *test,
+API int dj_split(int n, const int *labels, int classes, double test_fraction, uint32_t seed, int *train, int *test,
                  int *counts)
 {
-    return descent_split(n, labels, classes, test_fraction, seed, train, &counts[0], test, &counts[1], &last_error);
+    if (!check_float("test_fraction", test_fraction, DESCENT_RANGE_UNIT_OPEN)) return last_error.code;
+    return descent_split(n, labels, classes, (float)test_fraction, seed, train, &counts[0], test, &counts[1],
+                         &last_error);
 }
 
 API int dj_kfold(int n, int k, const int *labels, int classes, uint32_t seed, int *fold)
@@ -520,21 +579,28 @@ API descent_search *dj_search_create(const descent_dataset *ds, int n_axes, cons
         spec.n_axes = n_axes;
         return descent_search_create(ds, &spec, &last_error);
     }
+    /* A count out of range goes to the core as -1, which names it; it is
+     * never converted to size_t (a huge double would not fit). */
+    int counts[DESCENT_TUNE_PARAMS];
     size_t n_layers = 0;
-    for (int i = 0; i < n_axes; i++)
-        if ((int)axes[i * 5] == DESCENT_TUNE_LAYERS) n_layers += (size_t)axes[i * 5 + 1];
+    for (int i = 0; i < n_axes; i++) {
+        double c = axes[i * 5 + 1];
+        counts[i] = c >= 0 && c <= DESCENT_TUNE_MAX_CONFIGS && c == (int)c ? (int)c : -1;
+        if ((int)axes[i * 5] == DESCENT_TUNE_LAYERS && counts[i] > 0) n_layers += (size_t)counts[i];
+    }
+    if (!check_float("test_fraction", o[5], DESCENT_RANGE_UNIT_OPEN)) return NULL;
     l = calloc(n_layers ? n_layers : 1, sizeof *l);
-    if (!l) return NULL;
+    if (!l) return out_of_memory("the search's layer lists");
     size_t used = 0;
     for (int i = 0; i < n_axes; i++) {
         const double *f = axes + i * 5;
         a[i].param = (descent_tune_param)(int)f[0];
-        a[i].count = (int)f[1];
+        a[i].count = counts[i];
         a[i].lo = f[2];
         a[i].hi = f[3];
         a[i].values = values + (size_t)f[4];
         a[i].layers = NULL;
-        if (a[i].param == DESCENT_TUNE_LAYERS) {
+        if (a[i].param == DESCENT_TUNE_LAYERS && a[i].count > 0) {
             const double *run = layers + (size_t)f[4];
             for (int k = 0; k < a[i].count; k++, run += 1 + DESCENT_TUNE_MAX_LAYERS) {
                 l[used + k].count = (int)run[0];

@@ -390,8 +390,9 @@ static const char *range_text(range r)
     return "a number";
 }
 
-/* The whole string must be a finite number that also fits a float, since
- * most of these end up in float fields. */
+/* The whole string must be a number; the library's descent_check_float then
+ * decides whether it is in range as the float32 it becomes (so 1e39, or
+ * 1e-50 for a positive value, is refused here as it would be there). */
 static int get_number(const args *a, const char *name, double fallback, range r, double *out)
 {
     const char *s = get(a, name);
@@ -402,16 +403,16 @@ static int get_number(const args *a, const char *name, double fallback, range r,
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    int ok = *s && !isspace((unsigned char)*s) && *end == '\0' && errno != ERANGE && isfinite(v) && fabs(v) <= FLT_MAX;
-    if (ok) {
-        switch (r) {
-        case POSITIVE: ok = v > 0; break;
-        case NON_NEGATIVE: ok = v >= 0; break;
-        case UNIT_OPEN: ok = v >= 0 && v < 1; break;
-        case UNIT_CLOSED: ok = v >= 0 && v <= 1; break;
-        }
+    int parsed = *s && !isspace((unsigned char)*s) && *end == '\0' && errno != ERANGE;
+    static const descent_range ranges[] = {DESCENT_RANGE_POSITIVE, DESCENT_RANGE_NON_NEGATIVE,
+                                           DESCENT_RANGE_UNIT_OPEN, DESCENT_RANGE_UNIT_CLOSED};
+    descent_error e;
+    if (!parsed || descent_check_float(name, v, ranges[r], &e) != DESCENT_OK) {
+        /* The library's reason, when it is the float32 rounding: "..., which is 0 as a float32)". */
+        const char *got = parsed ? strstr(e.message, " (got ") : NULL;
+        const char *why = got ? strstr(got, ", ") : NULL;
+        return usage_error("%s must be %s (got '%s'%s", name, range_text(r), s, why ? why : ")");
     }
-    if (!ok) return usage_error("%s must be %s (got '%s')", name, range_text(r), s);
     *out = v;
     return EXIT_OK;
 }
@@ -2099,7 +2100,7 @@ static int cmd_info(const args *a)
     case DESCENT_OPT_ADAM: printf(", beta1 %g, beta2 %g, epsilon %g", o.beta1, o.beta2, o.epsilon); break;
     }
     /* Only a file saved with its optimizer state remembers the steps taken. */
-    if (descent_model_step_count(m) > 0) printf(", %ld steps taken", descent_model_step_count(m));
+    if (descent_model_step_count(m) > 0) printf(", %lld steps taken", (long long)descent_model_step_count(m));
     putchar('\n');
     printf("seed: %lu\n", (unsigned long)descent_model_seed(m));
 

@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,10 +55,10 @@ static descent_status too_big(const char *what, uint64_t a, uint64_t b, uint64_t
                   (unsigned long long)c);
     if (overflow)
         return descent_fail(err, DESCENT_ERR_MEMORY,
-                            "%s needs %s bytes, more than 2^64: the most one allocation can hold here is %llu bytes",
+                            "%s would take %s bytes, more than 2^64: the most one allocation can hold here is %llu bytes",
                             what ? what : "an allocation", factors, (unsigned long long)descent_size_limit());
     return descent_fail(err, DESCENT_ERR_MEMORY,
-                        "%s needs %s = %llu bytes, more than the %llu bytes one allocation can hold here%s",
+                        "%s would take %s = %llu bytes, more than the %llu bytes one allocation can hold here%s",
                         what ? what : "an allocation", factors, (unsigned long long)bytes,
                         (unsigned long long)descent_size_limit(),
                         sizeof(size_t) < 8 ? " (a 32-bit build: use fewer rows or units)" : "");
@@ -78,13 +79,34 @@ descent_status descent_size(size_t *out, uint64_t a, uint64_t b, uint64_t c, con
 
 descent_status descent_size_add(size_t *total, size_t add, const char *what, descent_error *err)
 {
-    uint64_t sum = (uint64_t)*total + (uint64_t)add;
-    if (sum < (uint64_t)*total || sum > descent_size_limit())
+    uint64_t a = (uint64_t)*total, b = (uint64_t)add, sum = a + b;
+    if (sum < a)
         return descent_fail(err, DESCENT_ERR_MEMORY,
-                            "%s needs more than the %llu bytes one allocation can hold here%s",
-                            what ? what : "an allocation", (unsigned long long)descent_size_limit(),
+                            "%s would take %llu + %llu bytes, more than 2^64: the most one allocation can hold here is "
+                            "%llu bytes",
+                            what ? what : "an allocation", (unsigned long long)a, (unsigned long long)b,
+                            (unsigned long long)descent_size_limit());
+    if (sum > descent_size_limit())
+        return descent_fail(err, DESCENT_ERR_MEMORY,
+                            "%s would take %llu + %llu = %llu bytes, more than the %llu bytes one allocation can hold "
+                            "here%s",
+                            what ? what : "an allocation", (unsigned long long)a, (unsigned long long)b,
+                            (unsigned long long)sum, (unsigned long long)descent_size_limit(),
                             sizeof(size_t) < 8 ? " (a 32-bit build: use fewer rows or units)" : "");
     *total = (size_t)sum;
+    return DESCENT_OK;
+}
+
+descent_status descent_count(int *out, uint64_t a, uint64_t b, const char *what, descent_error *err)
+{
+    *out = 0;
+    uint64_t ab = a * b;
+    if ((a != 0 && ab / a != b) || ab > (uint64_t)DESCENT_MAX_COUNT)
+        return descent_fail(err, DESCENT_ERR_MEMORY, "%s would take %llu x %llu values in one buffer, more than the %d "
+                            "one buffer may hold",
+                            what ? what : "an array", (unsigned long long)a, (unsigned long long)b,
+                            DESCENT_MAX_COUNT);
+    *out = (int)ab;
     return DESCENT_OK;
 }
 
@@ -94,7 +116,7 @@ static void *alloc_checked(uint64_t count, uint64_t size, int zero, const char *
     if (descent_size(&bytes, count, size, 1, what, err) != DESCENT_OK) return NULL;
     void *p = zero ? calloc(bytes ? bytes : 1, 1) : malloc(bytes ? bytes : 1);
     if (!p)
-        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory: %s needs %llu bytes", what ? what : "an allocation",
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory: %s would take %llu bytes", what ? what : "an allocation",
                      (unsigned long long)bytes);
     return p;
 }
@@ -107,6 +129,41 @@ void *descent_alloc(uint64_t count, uint64_t size, const char *what, descent_err
 void *descent_zalloc(uint64_t count, uint64_t size, const char *what, descent_error *err)
 {
     return alloc_checked(count, size, 1, what, err);
+}
+
+/* ------------------------------------------------------- float checks */
+
+static const char *const range_text[] = {"a finite number > 0", "a finite number >= 0", "in [0, 1)",
+                                         "a finite number in [0, 1]"};
+
+static int in_range(double v, descent_range range)
+{
+    switch (range) {
+    case DESCENT_RANGE_POSITIVE: return v > 0.0;
+    case DESCENT_RANGE_NON_NEGATIVE: return v >= 0.0;
+    case DESCENT_RANGE_UNIT_OPEN: return v >= 0.0 && v < 1.0;
+    case DESCENT_RANGE_UNIT_CLOSED: return v >= 0.0 && v <= 1.0;
+    }
+    return 0;
+}
+
+descent_status descent_check_float(const char *name, double value, descent_range range, descent_error *err)
+{
+    if ((unsigned)range > DESCENT_RANGE_UNIT_CLOSED)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "range %d is not a known range", (int)range);
+    if (!name) name = "value";
+    if (!isfinite(value) || !in_range(value, range))
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must be %s (got %g)", name, range_text[range], value);
+    /* Past FLT_MAX a double rounds to infinity as a float (or is undefined
+     * to convert, in C), so it is refused before any conversion. */
+    if (fabs(value) > FLT_MAX)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must be %s (got %g, beyond float32's largest value %g)",
+                            name, range_text[range], value, (double)FLT_MAX);
+    float f = (float)value;
+    if (!in_range((double)f, range))
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must be %s (got %.12g, which is %g as a float32)", name,
+                            range_text[range], value, (double)f);
+    return DESCENT_OK;
 }
 
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err)

@@ -34,34 +34,30 @@ descent_dataset *descent_dataset_create(int n, int features, int outputs, int cl
         descent_fail(err, DESCENT_ERR_ARGUMENT, "classes must be 0 (regression) or >= 2, got %d", classes);
         return NULL;
     }
-    size_t rows = (size_t)n;
-    if ((size_t)features > SIZE_MAX / sizeof(float) / (rows ? rows : 1) ||
-        (size_t)outputs > SIZE_MAX / sizeof(float) / (rows ? rows : 1)) {
-        descent_fail(err, DESCENT_ERR_MEMORY, "a dataset of %d x %d is too large", n, features);
+    /* Sizes checked before anything is allocated, so a request too large
+     * fails with its sizes whichever array it is. */
+    char what_x[64], what_y[64];
+    snprintf(what_x, sizeof what_x, "a dataset of %d rows x %d features", n, features);
+    snprintf(what_y, sizeof what_y, "a dataset of %d rows x %d outputs", n, outputs);
+    size_t bytes;
+    if (descent_size(&bytes, (uint64_t)n, (uint64_t)features, sizeof(float), what_x, err) != DESCENT_OK ||
+        descent_size(&bytes, (uint64_t)n, (uint64_t)outputs, sizeof(float), what_y, err) != DESCENT_OK)
         return NULL;
-    }
-    descent_dataset *ds = calloc(1, sizeof *ds);
-    if (!ds) goto oom;
+    descent_dataset *ds = descent_zalloc(1, sizeof *ds, "a dataset", err);
+    if (!ds) return NULL;
     ds->n = n;
     ds->features = features;
     ds->outputs = outputs;
     ds->classes = classes;
     /* At least one element, so an empty dataset still has non-NULL arrays. */
-    ds->x = calloc(rows * (size_t)features + 1, sizeof(float));
-    if (!ds->x) goto oom;
-    if (outputs > 0) {
-        ds->y = calloc(rows * (size_t)outputs + 1, sizeof(float));
-        if (!ds->y) goto oom;
-    }
-    if (classes >= 2) {
-        ds->labels = calloc(rows + 1, sizeof(int));
-        if (!ds->labels) goto oom;
+    uint64_t rows = (uint64_t)n;
+    if (!(ds->x = descent_zalloc(rows * (uint64_t)features + 1, sizeof(float), what_x, err)) ||
+        (outputs > 0 && !(ds->y = descent_zalloc(rows * (uint64_t)outputs + 1, sizeof(float), what_y, err))) ||
+        (classes >= 2 && !(ds->labels = descent_zalloc(rows + 1, sizeof(int), "a dataset's labels", err)))) {
+        descent_dataset_free(ds);
+        return NULL;
     }
     return ds;
-oom:
-    descent_dataset_free(ds);
-    descent_fail(err, DESCENT_ERR_MEMORY, "out of memory allocating a dataset of %d x %d", n, features);
-    return NULL;
 }
 
 void descent_dataset_free(descent_dataset *ds)
@@ -85,7 +81,7 @@ void descent_dataset_free(descent_dataset *ds)
 /* Copies count strings (NULL entries stay NULL); NULL only when out of memory. */
 static char **copy_names(char *const *names, int count)
 {
-    char **out = calloc((size_t)count + 1, sizeof *out);
+    char **out = descent_zalloc((uint64_t)count + 1, sizeof *out, "names", NULL);
     if (!out) return NULL;
     for (int i = 0; i < count; i++) {
         if (names[i] && !(out[i] = descent_strdup(names[i]))) {
@@ -915,10 +911,7 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
         descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be in [1, %d], got %d", GENERATE_MAX_N, n);
         return NULL;
     }
-    if (!(noise >= 0 && noise <= 1)) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "noise must be a finite number in [0, 1], got %g", (double)noise);
-        return NULL;
-    }
+    if (descent_check_float("noise", noise, DESCENT_RANGE_UNIT_CLOSED, err) != DESCENT_OK) return NULL;
     int binary = kind <= DESCENT_DATA_SPIRAL;
     int two_d = kind != DESCENT_DATA_LINE && kind != DESCENT_DATA_CURVE;
     descent_dataset *ds = descent_dataset_create(n, two_d ? 2 : 1, 1, binary ? 2 : 0, err);
@@ -1012,6 +1005,9 @@ descent_status descent_standardize_fit(const float *x, int n, int columns, float
     if (!x || !mean || !std) return descent_fail(err, DESCENT_ERR_ARGUMENT, "x, mean and std must not be NULL");
     if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 1, got %d", n);
     if (columns < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "columns must be >= 1, got %d", columns);
+    size_t bytes; /* n x columns floats that no array here could hold is a wrong n */
+    descent_status s = descent_size(&bytes, (uint64_t)n, (uint64_t)columns, sizeof(float), "x", err);
+    if (s != DESCENT_OK) return s;
     size_t cols = (size_t)columns;
     for (size_t j = 0; j < cols; j++) {
         double sum = 0;
@@ -1040,7 +1036,10 @@ descent_status descent_standardize_fit(const float *x, int n, int columns, float
 
 void descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std)
 {
-    if (!x || !mean || !std || n < 1 || columns < 1) return;
+    size_t bytes;
+    if (!x || !mean || !std || n < 1 || columns < 1 ||
+        descent_size(&bytes, (uint64_t)n, (uint64_t)columns, sizeof(float), "x", NULL) != DESCENT_OK)
+        return;
     size_t cols = (size_t)columns;
     for (int i = 0; i < n; i++) {
         float *row = x + (size_t)i * cols;
@@ -1073,9 +1072,9 @@ static descent_status check_labels(const int *labels, int n, int classes, descen
 
 /* Rows grouped by class (sorted by label, then row), so stratification does
  * not need an array as large as classes, which may be far above n. */
-static labelled_row *group_by_label(const int *labels, int n)
+static labelled_row *group_by_label(const int *labels, int n, descent_error *err)
 {
-    labelled_row *g = malloc((size_t)n * sizeof *g);
+    labelled_row *g = descent_alloc((uint64_t)n, sizeof *g, "the rows grouped by class", err);
     if (!g) return NULL;
     for (int i = 0; i < n; i++) {
         g[i].label = labels[i];
@@ -1109,6 +1108,12 @@ descent_status descent_split(int n, const int *labels, int classes, float test_f
     if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 1, got %d", n);
     if (test_fraction > 0 && n < 2)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "cannot split 1 row: a test set needs n >= 2");
+    /* train_idx and test_idx hold n ints each: an n no array here could hold
+     * is refused before anything is written (its products would wrap in a
+     * 32-bit build). */
+    size_t bytes;
+    descent_status st = descent_size(&bytes, (uint64_t)n, sizeof(int), 1, "the training indices", err);
+    if (st != DESCENT_OK) return st;
     if (labels) {
         descent_status s = check_labels(labels, n, classes, err);
         if (s != DESCENT_OK) return s;
@@ -1120,25 +1125,25 @@ descent_status descent_split(int n, const int *labels, int classes, float test_f
     if (nt > n - 1) nt = n - 1;
     if (test_fraction == 0) nt = 0;
 
-    unsigned char *in_test = calloc((size_t)n, 1);
+    unsigned char *in_test = descent_zalloc((uint64_t)n, 1, "the test rows", err);
     labelled_row *g = NULL;
     if (!in_test) goto oom;
     rng r;
     rng_seed(&r, seed, RNG_STREAM_SPLIT);
     if (!labels) {
-        int *perm = malloc((size_t)n * sizeof *perm);
+        int *perm = descent_alloc((uint64_t)n, sizeof *perm, "a permutation of the rows", err);
         if (!perm) goto oom;
         for (int i = 0; i < n; i++) perm[i] = i;
         rng_shuffle(&r, perm, n);
         for (int i = 0; i < nt; i++) in_test[perm[i]] = 1;
         free(perm);
     } else {
-        if (!(g = group_by_label(labels, n))) goto oom;
+        if (!(g = group_by_label(labels, n, err))) goto oom;
         /* Per class run: start, size, quota and remainder of size·test_fraction. */
         int runs = 0;
-        int *start = malloc(((size_t)n + 1) * sizeof *start);
-        int *quota = malloc((size_t)n * sizeof *quota);
-        double *frac = malloc((size_t)n * sizeof *frac);
+        int *start = descent_alloc((uint64_t)n + 1, sizeof *start, "the classes' runs", err);
+        int *quota = descent_alloc((uint64_t)n, sizeof *quota, "the classes' quotas", err);
+        double *frac = descent_alloc((uint64_t)n, sizeof *frac, "the classes' remainders", err);
         if (!start || !quota || !frac) {
             free(start);
             free(quota);
@@ -1160,7 +1165,7 @@ descent_status descent_split(int n, const int *labels, int classes, float test_f
         /* Hand out the rest one row at a time to the largest remainders
          * (lowest class first on ties); a class is never bumped twice while
          * another can take a row, which keeps each within 1 of its share. */
-        unsigned char *bumped = calloc((size_t)runs, 1);
+        unsigned char *bumped = descent_zalloc((uint64_t)runs, 1, "the classes' marks", err);
         if (!bumped) {
             free(start);
             free(quota);
@@ -1217,10 +1222,10 @@ descent_status descent_split(int n, const int *labels, int classes, float test_f
     free(in_test);
     free(g);
     return DESCENT_OK;
-oom:
+oom: /* err names the allocation */
     free(in_test);
     free(g);
-    return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory splitting %d rows", n);
+    return DESCENT_ERR_MEMORY;
 }
 
 /* Rows are shuffled (within each class, classes one after another when
@@ -1231,6 +1236,9 @@ descent_status descent_kfold(int n, int k, const int *labels, int classes, uint3
     if (!fold) return descent_fail(err, DESCENT_ERR_ARGUMENT, "fold must not be NULL");
     if (n < 2) return descent_fail(err, DESCENT_ERR_ARGUMENT, "k-fold needs n >= 2 rows, got %d", n);
     if (k < 2 || k > n) return descent_fail(err, DESCENT_ERR_ARGUMENT, "k must be in [2, n] = [2, %d], got %d", n, k);
+    size_t bytes; /* fold holds n ints: see descent_split */
+    descent_status st = descent_size(&bytes, (uint64_t)n, sizeof(int), 1, "the folds", err);
+    if (st != DESCENT_OK) return st;
     if (labels) {
         descent_status s = check_labels(labels, n, classes, err);
         if (s != DESCENT_OK) return s;
@@ -1238,16 +1246,16 @@ descent_status descent_kfold(int n, int k, const int *labels, int classes, uint3
     rng r;
     rng_seed(&r, seed, RNG_STREAM_KFOLD);
     if (!labels) {
-        int *perm = malloc((size_t)n * sizeof *perm);
-        if (!perm) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory assigning %d rows to folds", n);
+        int *perm = descent_alloc((uint64_t)n, sizeof *perm, "a permutation of the rows", err);
+        if (!perm) return err ? err->code : DESCENT_ERR_MEMORY;
         for (int i = 0; i < n; i++) perm[i] = i;
         rng_shuffle(&r, perm, n);
         for (int p = 0; p < n; p++) fold[perm[p]] = p % k;
         free(perm);
         return DESCENT_OK;
     }
-    labelled_row *g = group_by_label(labels, n);
-    if (!g) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory assigning %d rows to folds", n);
+    labelled_row *g = group_by_label(labels, n, err);
+    if (!g) return DESCENT_ERR_MEMORY;
     for (int s = 0, e; s < n; s = e) {
         for (e = s + 1; e < n && g[e].label == g[s].label; e++) {
         }

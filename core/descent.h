@@ -87,6 +87,33 @@ typedef struct descent_error {
 /* A static, human-readable name for a status ("ok", "invalid argument", ...). */
 const char *descent_status_string(descent_status status);
 
+/* ------------------------------------------------------------------ limits
+ * Every count a caller or a file gives is checked against these before
+ * anything is allocated, and every size computed from counts is checked for
+ * overflow and against what one allocation can hold on the platform (2 GiB
+ * in the 32-bit WebAssembly build); a request beyond either fails with
+ * DESCENT_ERR_ARGUMENT or DESCENT_ERR_MEMORY and a message giving the sizes. */
+#define DESCENT_MAX_UNITS 1000000       /* units of a layer, and inputs of a model */
+#define DESCENT_MAX_LAYERS 1000
+#define DESCENT_MAX_PARAMS (1 << 27)    /* weights and biases of a model (so the count fits an int) */
+#define DESCENT_MAX_STEPS 9007199254740992LL /* 2^53 optimizer steps: the most a JS number holds exactly */
+
+/* How a float hyper-parameter is bounded. */
+typedef enum descent_range {
+    DESCENT_RANGE_POSITIVE = 0,     /* > 0 */
+    DESCENT_RANGE_NON_NEGATIVE,     /* >= 0 */
+    DESCENT_RANGE_UNIT_OPEN,        /* [0, 1) */
+    DESCENT_RANGE_UNIT_CLOSED       /* [0, 1] */
+} descent_range;
+
+/* Float hyper-parameters are used as float32, as TF.js uses them: value must
+ * be finite and in range both as given and as a float32, so 1e39 (infinite
+ * as a float32), 1e-50 for a positive value (0 as a float32) and
+ * 0.9999999999 for [0, 1) (1 as a float32) are refused. The message names
+ * name, the range and, where it decided, the float32 rounding. Every
+ * descent function that takes such a value checks it this way. */
+descent_status descent_check_float(const char *name, double value, descent_range range, descent_error *err);
+
 /* ------------------------------------------------------------ vocabulary */
 
 typedef enum descent_activation {
@@ -146,7 +173,7 @@ descent_status descent_task_parse(const char *name, descent_task *out, descent_e
 /* ------------------------------------------------------------------ model */
 
 typedef struct descent_layer_spec {
-    int units;                      /* >= 1 */
+    int units;                      /* 1..DESCENT_MAX_UNITS */
     descent_activation activation;
     float alpha;                    /* leaky_relu slope below 0, >= 0 (descent_layer sets 0.2) */
     float l1, l2;                   /* kernel penalty l1·Σ|W| + l2·ΣW², >= 0; never on the bias */
@@ -180,8 +207,8 @@ typedef struct descent_optimizer_spec {
 descent_optimizer_spec descent_optimizer_defaults(descent_optimizer_kind kind);
 
 typedef struct descent_model_spec {
-    int inputs;                     /* >= 1 */
-    int n_layers;                   /* >= 1; the last layer is the output */
+    int inputs;                     /* 1..DESCENT_MAX_UNITS */
+    int n_layers;                   /* 1..DESCENT_MAX_LAYERS; the last layer is the output */
     const descent_layer_spec *layers;
     descent_loss loss;
     descent_optimizer_spec optimizer;
@@ -205,7 +232,8 @@ int descent_model_layer_count(const descent_model *model);
 descent_layer_spec descent_model_layer(const descent_model *model, int layer);
 descent_loss descent_model_loss(const descent_model *model);
 uint32_t descent_model_seed(const descent_model *model);
-/* Total number of weights and biases. */
+/* Total number of weights and biases: at most DESCENT_MAX_PARAMS, which
+ * descent_model_create checks (in 64 bits) before allocating, so it fits. */
 int descent_model_param_count(const descent_model *model);
 /* All parameters as one array owned by the model: for each layer its kernel
  * [in][out] row-major, then its bias [out] (absent with no_bias). Valid until
@@ -229,8 +257,9 @@ descent_optimizer_spec descent_model_optimizer(const descent_model *model);
 descent_status descent_model_set_learning_rate(descent_model *model, double learning_rate, descent_error *err);
 /* Zeroes moments and accumulators (AdaGrad's back to its initial value) and the step count. */
 void descent_model_reset_optimizer(descent_model *model);
-/* Number of optimizer updates since creation or the last reset. */
-long descent_model_step_count(const descent_model *model);
+/* Number of optimizer updates since creation or the last reset (64 bits on
+ * every platform; a model file may hold up to DESCENT_MAX_STEPS). */
+int64_t descent_model_step_count(const descent_model *model);
 
 /* Per-layer regularization can be changed between steps. */
 descent_status descent_model_set_regularization(descent_model *model, int layer, float l1, float l2, descent_error *err);
@@ -277,7 +306,7 @@ typedef struct descent_history {
     float *val_metric;
     int best_epoch;                 /* 0-based epoch of the best monitored loss, -1 if none */
     int stopped_early;              /* 1 when early stopping ended the fit */
-    long steps;                     /* optimizer steps taken in this fit */
+    int64_t steps;                  /* optimizer steps taken in this fit */
 } descent_history;
 
 /* Frees the arrays of a history filled by descent_model_fit; the struct itself is the caller's. */
@@ -326,7 +355,7 @@ descent_trainer *descent_trainer_create(descent_model *model, const float *x, co
 /* Runs up to max_batches batches (-1: to the end). DESCENT_OK also when it
  * finished (see descent_trainer_done); DESCENT_CANCELLED when a callback
  * stopped it; an error stops it for good. */
-descent_status descent_trainer_run(descent_trainer *trainer, long max_batches, descent_error *err);
+descent_status descent_trainer_run(descent_trainer *trainer, int64_t max_batches, descent_error *err);
 /* Ends the run now, restoring the best weights if the options ask for it. */
 void descent_trainer_stop(descent_trainer *trainer);
 int descent_trainer_done(const descent_trainer *trainer);

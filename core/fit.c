@@ -34,13 +34,12 @@ static descent_status history_init(descent_history *h, int capacity, descent_err
     memset(h, 0, sizeof *h);
     h->best_epoch = -1;
     h->capacity = capacity;
-    h->loss = malloc(sizeof(float) * (size_t)capacity);
-    h->val_loss = malloc(sizeof(float) * (size_t)capacity);
-    h->metric = malloc(sizeof(float) * (size_t)capacity);
-    h->val_metric = malloc(sizeof(float) * (size_t)capacity);
-    if (!h->loss || !h->val_loss || !h->metric || !h->val_metric) {
-        descent_history_free(h);
-        return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for a history of %d epochs", capacity);
+    float **arrays[] = {&h->loss, &h->val_loss, &h->metric, &h->val_metric};
+    for (int i = 0; i < 4; i++) {
+        if (!(*arrays[i] = descent_alloc((uint64_t)capacity, sizeof(float), "the history", err))) {
+            descent_history_free(h);
+            return err ? err->code : DESCENT_ERR_MEMORY;
+        }
     }
     return DESCENT_OK;
 }
@@ -83,7 +82,7 @@ struct descent_trainer {
     /* Where the run is: the next batch starts at row `start` of epoch h.epochs. */
     int start, b;
     double loss_sum;
-    long correct;
+    int64_t correct;
     int done;
 };
 
@@ -127,14 +126,14 @@ descent_trainer *descent_trainer_create(descent_model *m, const float *x, const 
     t->n_val = n_val;
     t->o = *o;
     t->batch = o->batch_size < n_train ? o->batch_size : n_train;
-    t->batches_per_epoch = (n_train + t->batch - 1) / t->batch;
+    t->batches_per_epoch = n_train / t->batch + (n_train % t->batch != 0); /* n_train + batch would overflow an int */
     t->best = INFINITY;
-    t->idx = malloc(sizeof(int) * (size_t)n_train);
     int restore = o->patience > 0 && o->restore_best;
-    t->best_params = restore ? malloc(sizeof(float) * m->n_params) : NULL;
-    descent_status s = history_init(&t->h, o->epochs, err);
-    if (s == DESCENT_OK && (!t->idx || (restore && !t->best_params)))
-        s = descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for fitting %d rows", n_train);
+    descent_status s = DESCENT_OK;
+    if (!(t->idx = descent_alloc((uint64_t)n_train, sizeof(int), "the row order", err)) ||
+        (restore && !(t->best_params = descent_alloc(m->n_params, sizeof(float), "the best weights", err))))
+        s = err ? err->code : DESCENT_ERR_MEMORY;
+    if (s == DESCENT_OK) s = history_init(&t->h, o->epochs, err);
     if (s == DESCENT_OK) s = model_ensure_rows(m, t->batch, err);
     if (s != DESCENT_OK) {
         descent_trainer_free(t);
@@ -186,12 +185,12 @@ static descent_status end_epoch(descent_trainer *t, descent_error *err)
     return DESCENT_OK;
 }
 
-descent_status descent_trainer_run(descent_trainer *t, long max_batches, descent_error *err)
+descent_status descent_trainer_run(descent_trainer *t, int64_t max_batches, descent_error *err)
 {
     if (!t) return descent_fail(err, DESCENT_ERR_ARGUMENT, "trainer must not be NULL");
     descent_model *m = t->m;
     const descent_fit_options *o = &t->o;
-    for (long ran = 0; !t->done && (max_batches < 0 || ran < max_batches); ran++) {
+    for (int64_t ran = 0; !t->done && (max_batches < 0 || ran < max_batches); ran++) {
         if (t->start == 0) {
             for (int i = 0; i < t->n_train; i++) t->idx[i] = i;
             if (!o->no_shuffle) rng_shuffle(&m->shuffle, t->idx, t->n_train);

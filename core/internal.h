@@ -4,6 +4,7 @@
 
 #include "descent.h"
 
+#include <limits.h>
 #include <stdint.h>
 
 /* Fills err (if any) with code and a printf-style message; returns code. */
@@ -51,6 +52,15 @@ uint64_t descent_size_limit(void);
 descent_status descent_size(size_t *out, uint64_t a, uint64_t b, uint64_t c, const char *what, descent_error *err);
 /* *total += add, with the same checks (for sums of products). */
 descent_status descent_size_add(size_t *total, size_t add, const char *what, descent_error *err);
+
+/* The most elements one buffer may hold when a loop indexes it with an int
+ * (the kernels do, with vector steps of up to 16): INT_MAX rounded down to a
+ * multiple of 16, so i + 16 never overflows. */
+#define DESCENT_MAX_COUNT (INT_MAX & ~15)
+
+/* *out = a·b elements, checked in 64 bits against DESCENT_MAX_COUNT;
+ * DESCENT_ERR_MEMORY naming what, the factors and the limit otherwise. */
+descent_status descent_count(int *out, uint64_t a, uint64_t b, const char *what, descent_error *err);
 
 /* malloc / calloc of count·size bytes through descent_size; NULL with err
  * filled (the size, or out of memory) on failure. At least one byte is

@@ -35,17 +35,25 @@ typedef struct writer {
     unsigned char *p;
     size_t len, cap;
     int failed;
+    descent_error err;              /* why, once failed */
 } writer;
 
 static void put_bytes(writer *w, const void *src, size_t n)
 {
     if (w->failed) return;
-    if (w->len + n > w->cap) {
+    if (n > w->cap - w->len) {
+        size_t need = w->len;
+        if (descent_size_add(&need, n, "the saved model", &w->err) != DESCENT_OK) {
+            w->failed = 1;
+            return;
+        }
+        /* Doubling, but never past what one allocation can hold (nor wrapping). */
         size_t cap = w->cap ? w->cap : 1024;
-        while (cap < w->len + n) cap *= 2;
+        while (cap < need) cap = cap <= descent_size_limit() / 2 ? cap * 2 : need;
         unsigned char *q = realloc(w->p, cap);
         if (!q) {
             w->failed = 1;
+            descent_fail(&w->err, DESCENT_ERR_MEMORY, "out of memory saving a model: it needs %zu bytes", cap);
             return;
         }
         w->p = q;
@@ -101,7 +109,8 @@ descent_status descent_model_save(const descent_model *m, int with_optimizer, un
 {
     if (!m || !bytes || !length)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "model, bytes and length must not be NULL");
-    writer w = {0};
+    writer w;
+    memset(&w, 0, sizeof w);
     put_bytes(&w, MAGIC, 4);
     put_u32(&w, FORMAT_VERSION);
     put_u32(&w, 0); /* payload length and CRC, filled in below */
@@ -162,9 +171,16 @@ descent_status descent_model_save(const descent_model *m, int with_optimizer, un
     }
     if (w.failed) {
         free(w.p);
-        return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory saving a model");
+        return descent_fail(err, w.err.code, "%s", w.err.message);
     }
     size_t payload = w.len - HEADER_BYTES;
+    if ((uint64_t)payload > UINT32_MAX) {
+        free(w.p);
+        return descent_fail(err, DESCENT_ERR_ARGUMENT,
+                            "the model takes %zu bytes to save, more than the format's 32-bit payload length allows "
+                            "(%u bytes): its names are too long",
+                            payload, UINT32_MAX);
+    }
     uint32_t crc = crc32(w.p + HEADER_BYTES, payload);
     for (int i = 0; i < 4; i++) {
         w.p[8 + i] = (unsigned char)((uint32_t)payload >> (8 * i));
@@ -253,11 +269,101 @@ static void free_strs(char **s, int n)
     free(s);
 }
 
-static descent_model *parse_payload(reader *r, descent_error *err)
+/* What the optimizer state's arrays hold, for messages, and which must stay
+ * >= 0 because the update takes their square root (sums of squares). */
+static const char *state_name(descent_optimizer_kind kind, int slot, int *non_negative)
+{
+    *non_negative = 0;
+    switch (kind) {
+    case DESCENT_OPT_MOMENTUM:
+    case DESCENT_OPT_NESTEROV: return "velocity";
+    case DESCENT_OPT_ADAGRAD: *non_negative = 1; return "accumulator";
+    case DESCENT_OPT_RMSPROP:
+        *non_negative = slot == 0;
+        return slot == 0 ? "mean square" : slot == 1 ? "moment" : "mean gradient";
+    case DESCENT_OPT_ADAM: *non_negative = slot == 1; return slot == 0 ? "m" : "v";
+    case DESCENT_OPT_SGD: break;
+    }
+    return "state";
+}
+
+/* The optimizer state, the file's last field: its size must be exactly what
+ * the optimizer keeps for these layers, and every value must be one the
+ * update can use. */
+static descent_status read_optimizer_state(reader *r, descent_model *m, descent_error *err)
+{
+    const char *kind = descent_optimizer_name(m->opt.kind);
+    int slots = optimizer_slots(m->opt.kind);
+    uint64_t want = 24 + (uint64_t)slots * m->n_params * sizeof(float);
+    size_t have = r->len - r->pos;
+    if (have != want)
+        return descent_fail(err, DESCENT_ERR_FORMAT,
+                            "model file: optimizer state: %s keeps %d array%s of %zu values (%llu bytes with the step "
+                            "count), the file has %zu",
+                            kind, slots, slots == 1 ? "" : "s", m->n_params, (unsigned long long)want, have);
+    uint64_t t = get_u64(r);
+    if (t > (uint64_t)DESCENT_MAX_STEPS)
+        return descent_fail(err, DESCENT_ERR_FORMAT,
+                            "model file: optimizer state: the step count %llu is out of range 0..%lld",
+                            (unsigned long long)t, (long long)DESCENT_MAX_STEPS);
+    float pows[2];
+    pows[0] = get_f32(r);
+    pows[1] = get_f32(r);
+    for (int i = 0; i < 2; i++) {
+        /* Adam divides by 1 - beta^t; the other optimizers keep but never use them. */
+        int adam = m->opt.kind == DESCENT_OPT_ADAM;
+        if (!isfinite(pows[i]) || (adam && !(pows[i] >= 0.0f && pows[i] < 1.0f))) {
+            char shown[32];
+            snprintf(shown, sizeof shown, isnan(pows[i]) ? "NaN" : "%g", (double)pows[i]);
+            return descent_fail(err, DESCENT_ERR_FORMAT, "model file: optimizer state: beta%d^t is %s: it must be %s",
+                                i + 1, shown, adam ? "in [0, 1)" : "finite");
+        }
+    }
+    m->t = (int64_t)t;
+    m->beta1_pow = pows[0];
+    m->beta2_pow = pows[1];
+    m->shuffle.state = get_u64(r);
+    for (int s = 0; s < slots; s++) {
+        float *v = m->state[s];
+        if (!get_floats(r, v, m->n_params)) return descent_fail(err, DESCENT_ERR_FORMAT, "model file is truncated");
+        int non_negative;
+        const char *name = state_name(m->opt.kind, s, &non_negative);
+        for (size_t i = 0; i < m->n_params; i++) {
+            if (!isfinite(v[i]))
+                return descent_fail(err, DESCENT_ERR_FORMAT, "model file: optimizer state: %s %s[%zu] is %s", kind,
+                                    name, i, isnan(v[i]) ? "NaN" : "infinite");
+            if (non_negative && v[i] < 0.0f)
+                return descent_fail(err, DESCENT_ERR_FORMAT,
+                                    "model file: optimizer state: %s %s[%zu] is %g: it must be finite and >= 0", kind,
+                                    name, i, (double)v[i]);
+        }
+    }
+    return DESCENT_OK;
+}
+
+/* The input (or target) scaler: mean, then std. */
+static descent_status read_scaler(reader *r, descent_model *m, int input, descent_error *err)
+{
+    int cols = input ? m->inputs : m->outputs;
+    if ((uint64_t)cols * 2 * sizeof(float) > r->len - r->pos)
+        return descent_fail(err, DESCENT_ERR_FORMAT, "model file is truncated: it ends inside the %s scaler",
+                            input ? "input" : "target");
+    float *buf = descent_alloc(2 * (uint64_t)cols, sizeof(float), "the model file's scaler", err);
+    if (!buf) return err ? err->code : DESCENT_ERR_MEMORY;
+    get_floats(r, buf, 2 * (size_t)cols);
+    descent_error inner;
+    descent_status s = input ? descent_model_set_input_scaler(m, buf, buf + cols, &inner)
+                             : descent_model_set_target_scaler(m, buf, buf + cols, &inner);
+    free(buf);
+    if (s != DESCENT_OK) return descent_fail(err, DESCENT_ERR_FORMAT, "model file: %s", inner.message);
+    return DESCENT_OK;
+}
+
+/* file_length is the whole file's, for messages. */
+static descent_model *parse_payload(reader *r, size_t file_length, descent_error *err)
 {
     descent_model *m = NULL;
     descent_layer_spec *layers = NULL;
-    float *buf = NULL;
     char **features = NULL, **classes = NULL;
     char *target = NULL;
     int n_classes = 0, inputs = 0;
@@ -270,13 +376,25 @@ static descent_model *parse_payload(reader *r, descent_error *err)
     spec.loss = (descent_loss)get_u32(r);
     spec.seed = get_u32(r);
     if (r->short_read) goto truncated;
-    if (spec.n_layers < 1 || spec.n_layers > 1000 || spec.inputs < 1 || spec.inputs > 1000000) {
+    if (flags & ~(uint32_t)(FLAG_INPUT_SCALER | FLAG_TARGET_SCALER | FLAG_OPTIMIZER_STATE | FLAG_FEATURE_NAMES |
+                            FLAG_TARGET_NAME)) {
+        descent_fail(err, DESCENT_ERR_FORMAT, "model file: flags 0x%x has bits this version does not know", flags);
+        goto fail;
+    }
+    if (spec.n_layers < 1 || spec.n_layers > DESCENT_MAX_LAYERS || spec.inputs < 1 ||
+        spec.inputs > DESCENT_MAX_UNITS) {
         descent_fail(err, DESCENT_ERR_FORMAT, "model file: implausible shape (%d inputs, %d layers)", spec.inputs,
                      spec.n_layers);
         goto fail;
     }
-    layers = calloc((size_t)spec.n_layers, sizeof *layers);
-    if (!layers) goto oom;
+    /* 32 bytes a layer: checked before allocating them. */
+    if ((uint64_t)spec.n_layers * 32 > r->len - r->pos) {
+        descent_fail(err, DESCENT_ERR_FORMAT, "model file: n_layers says %d layers (%d bytes), but the file is %zu "
+                     "bytes long", spec.n_layers, spec.n_layers * 32, file_length);
+        goto fail;
+    }
+    layers = descent_zalloc((uint64_t)spec.n_layers, sizeof *layers, "the model file's layers", err);
+    if (!layers) goto fail;
     for (int l = 0; l < spec.n_layers; l++) {
         descent_layer_spec *s = &layers[l];
         s->units = (int)get_u32(r);
@@ -298,19 +416,32 @@ static descent_model *parse_payload(reader *r, descent_error *err)
     o->beta2 = get_f64(r);
     o->initial_accumulator = get_f64(r);
     o->centered = (int)get_u32(r);
+    uint32_t n_params = get_u32(r);
     if (r->short_read) goto truncated;
     spec.layers = layers;
+    /* Everything the header claims is checked against the file before the
+     * model is allocated, so a short file cannot make it allocate (and
+     * initialize) gigabytes: what it allocates is bounded by its length. */
     descent_error inner;
-    m = descent_model_create(&spec, &inner);
-    if (!m) {
+    size_t implied = 0;
+    if (model_spec_check(&spec, &implied, &inner) != DESCENT_OK) {
         descent_fail(err, DESCENT_ERR_FORMAT, "model file: invalid model: %s", inner.message);
         goto fail;
     }
-    uint32_t n_params = get_u32(r);
-    if (r->short_read) goto truncated;
-    if (n_params != m->n_params) {
-        descent_fail(err, DESCENT_ERR_FORMAT, "model file: %u parameters stored, the architecture has %zu", n_params,
-                     m->n_params);
+    if (n_params != implied) {
+        descent_fail(err, DESCENT_ERR_FORMAT, "model file: n_params is %u, but the layers imply %zu", n_params, implied);
+        goto fail;
+    }
+    if ((uint64_t)n_params * sizeof(float) > r->len - r->pos) {
+        descent_fail(err, DESCENT_ERR_FORMAT,
+                     "model file: n_params says %u parameters (%llu bytes), but the file is %zu bytes long", n_params,
+                     (unsigned long long)n_params * sizeof(float), file_length);
+        goto fail;
+    }
+    m = descent_model_create(&spec, &inner);
+    if (!m) {
+        descent_fail(err, inner.code == DESCENT_ERR_MEMORY ? DESCENT_ERR_MEMORY : DESCENT_ERR_FORMAT,
+                     "model file: %s", inner.message);
         goto fail;
     }
     if (!get_floats(r, m->params, m->n_params)) goto truncated;
@@ -319,26 +450,13 @@ static descent_model *parse_payload(reader *r, descent_error *err)
             descent_fail(err, DESCENT_ERR_FORMAT, "model file: parameter %zu is not finite", i);
             goto fail;
         }
-    int width = m->inputs > m->outputs ? m->inputs : m->outputs;
-    buf = malloc(sizeof(float) * 2 * (size_t)width);
-    if (!buf) goto oom;
-    if (flags & FLAG_INPUT_SCALER) {
-        if (!get_floats(r, buf, 2 * (size_t)m->inputs)) goto truncated;
-        if (descent_model_set_input_scaler(m, buf, buf + m->inputs, &inner) != DESCENT_OK) {
-            descent_fail(err, DESCENT_ERR_FORMAT, "model file: %s", inner.message);
-            goto fail;
-        }
-    }
-    if (flags & FLAG_TARGET_SCALER) {
-        if (!get_floats(r, buf, 2 * (size_t)m->outputs)) goto truncated;
-        if (descent_model_set_target_scaler(m, buf, buf + m->outputs, &inner) != DESCENT_OK) {
-            descent_fail(err, DESCENT_ERR_FORMAT, "model file: %s", inner.message);
-            goto fail;
-        }
-    }
+    if (flags & FLAG_INPUT_SCALER && read_scaler(r, m, 1, err) != DESCENT_OK) goto fail;
+    if (flags & FLAG_TARGET_SCALER && read_scaler(r, m, 0, err) != DESCENT_OK) goto fail;
     if (flags & FLAG_FEATURE_NAMES) {
-        features = calloc((size_t)inputs, sizeof *features);
-        if (!features) goto oom;
+        /* Each name is at least its 4-byte length. */
+        if ((uint64_t)inputs * 4 > r->len - r->pos) goto truncated;
+        if (!(features = descent_zalloc((uint64_t)inputs, sizeof *features, "the model file's feature names", err)))
+            goto fail;
         for (int i = 0; i < inputs; i++)
             if (!(features[i] = get_str(r))) goto truncated_or_oom;
     }
@@ -346,14 +464,22 @@ static descent_model *parse_payload(reader *r, descent_error *err)
         if (!(target = get_str(r))) goto truncated_or_oom;
     n_classes = (int)get_u32(r);
     if (r->short_read) goto truncated;
-    if (n_classes < 0 || n_classes > 1000000) {
+    if (n_classes < 0 || n_classes > DESCENT_MAX_UNITS) {
         descent_fail(err, DESCENT_ERR_FORMAT, "model file: implausible class count %d", n_classes);
         n_classes = 0;
         goto fail;
     }
     if (n_classes) {
-        classes = calloc((size_t)n_classes, sizeof *classes);
-        if (!classes) goto oom;
+        if ((uint64_t)n_classes * 4 > r->len - r->pos) {
+            descent_fail(err, DESCENT_ERR_FORMAT, "model file: n_classes says %d classes, but the file is %zu bytes "
+                         "long", n_classes, file_length);
+            n_classes = 0;
+            goto fail;
+        }
+        if (!(classes = descent_zalloc((uint64_t)n_classes, sizeof *classes, "the model file's class names", err))) {
+            n_classes = 0;
+            goto fail;
+        }
         for (int i = 0; i < n_classes; i++)
             if (!(classes[i] = get_str(r))) goto truncated_or_oom;
     }
@@ -363,20 +489,13 @@ static descent_model *parse_payload(reader *r, descent_error *err)
         goto fail;
     }
     if (flags & FLAG_OPTIMIZER_STATE) {
-        m->t = (long)get_u64(r);
-        m->beta1_pow = get_f32(r);
-        m->beta2_pow = get_f32(r);
-        m->shuffle.state = get_u64(r);
-        int slots = optimizer_slots(m->opt.kind);
-        for (int s = 0; s < slots; s++)
-            if (!get_floats(r, m->state[s], m->n_params)) goto truncated;
+        if (read_optimizer_state(r, m, err) != DESCENT_OK) goto fail;
     }
     if (r->pos != r->len) {
         descent_fail(err, DESCENT_ERR_FORMAT, "model file: %zu unexpected bytes after the model", r->len - r->pos);
         goto fail;
     }
     free(layers);
-    free(buf);
     free_strs(features, inputs);
     free_strs(classes, n_classes);
     free(target);
@@ -392,7 +511,6 @@ oom:
 fail:
     descent_model_free(m);
     free(layers);
-    free(buf);
     free_strs(features, inputs);
     free_strs(classes, n_classes);
     free(target);
@@ -434,7 +552,7 @@ descent_model *descent_model_load(const unsigned char *bytes, size_t length, des
         return NULL;
     }
     reader body = {bytes + HEADER_BYTES, payload, 0, 0};
-    return parse_payload(&body, err);
+    return parse_payload(&body, length, err);
 }
 
 descent_status descent_model_save_file(const descent_model *m, int with_optimizer, const char *path,

@@ -15,7 +15,12 @@ static descent_status check_common(const float *pred, const float *y, int n, int
     if (!out) return descent_fail(err, DESCENT_ERR_ARGUMENT, "out must not be NULL");
     if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 1 (got %d)", n);
     if (outputs < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "outputs must be >= 1 (got %d)", outputs);
-    size_t total = (size_t)n * (size_t)outputs;
+    /* n x outputs floats no array here could hold is a wrong n, not data (and
+     * would wrap the count below in a 32-bit build). */
+    size_t total;
+    descent_status s = descent_size(&total, (uint64_t)n, (uint64_t)outputs, sizeof(float), "pred", err);
+    if (s != DESCENT_OK) return s;
+    total /= sizeof(float);
     for (size_t i = 0; i < total; i++) {
         if (!isfinite(pred[i]))
             return descent_fail(err, DESCENT_ERR_ARGUMENT, "pred[%zu] is %s (row %zu, output %zu)", i,
@@ -34,7 +39,7 @@ static void set_all_nan(descent_metrics *m)
 }
 
 /* 0/0 scores as 0, as scikit-learn does with zero_division=0. */
-static double ratio(long num, long den)
+static double ratio(int64_t num, int64_t den)
 {
     return den > 0 ? (double)num / (double)den : 0.0;
 }
@@ -61,11 +66,21 @@ descent_status descent_metrics_classification(const float *pred, const float *y,
     }
 
     int k = outputs < 2 ? 2 : outputs;
-    /* The caller's matrix may be NULL, so count in our own and copy out. */
-    long *cm = calloc((size_t)k * (size_t)k, sizeof *cm);
-    if (!cm) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for a %dx%d confusion matrix", k, k);
+    /* The scores need only each class's true positives and actual and
+     * predicted counts (3k numbers, 64-bit so 2·tp cannot overflow); the k x k
+     * matrix is counted only into the caller's, when asked for, so 32768
+     * classes cost 768 KiB here rather than 8 GiB. */
+    size_t matrix_bytes = 0;
+    if (confusion) {
+        s = descent_size(&matrix_bytes, (uint64_t)k, (uint64_t)k, sizeof(int), "the confusion matrix", err);
+        if (s != DESCENT_OK) return s;
+    }
+    int64_t *counts = descent_zalloc(3 * (uint64_t)k, sizeof *counts, "the per-class counts", err);
+    if (!counts) return err ? err->code : DESCENT_ERR_MEMORY;
+    int64_t *tp = counts, *actual_n = counts + k, *predicted_n = counts + 2 * (size_t)k;
+    if (confusion) memset(confusion, 0, matrix_bytes);
 
-    long correct = 0;
+    int64_t correct = 0;
     for (int i = 0; i < n; i++) {
         int actual, predicted;
         if (outputs == 1) {
@@ -75,8 +90,13 @@ descent_status descent_metrics_classification(const float *pred, const float *y,
             actual = argmax(y + (size_t)i * outputs, outputs);
             predicted = argmax(pred + (size_t)i * outputs, outputs);
         }
-        cm[(size_t)actual * k + predicted]++;
-        correct += actual == predicted;
+        if (confusion) confusion[(size_t)actual * k + predicted]++;
+        actual_n[actual]++;
+        predicted_n[predicted]++;
+        if (actual == predicted) {
+            tp[actual]++;
+            correct++;
+        }
     }
 
     descent_metrics m;
@@ -86,10 +106,10 @@ descent_status descent_metrics_classification(const float *pred, const float *y,
     m.accuracy = (double)correct / (double)n;
 
     if (outputs == 1) {
-        long tp = cm[1 * 2 + 1], fp = cm[0 * 2 + 1], fn = cm[1 * 2 + 0];
-        m.precision = ratio(tp, tp + fp);
-        m.recall = ratio(tp, tp + fn);
-        m.f1 = ratio(2 * tp, 2 * tp + fp + fn);
+        int64_t fp = predicted_n[1] - tp[1], fn = actual_n[1] - tp[1];
+        m.precision = ratio(tp[1], tp[1] + fp);
+        m.recall = ratio(tp[1], tp[1] + fn);
+        m.f1 = ratio(2 * tp[1], 2 * tp[1] + fp + fn);
     } else {
         /* Macro average over the classes that occur as actual or predicted,
          * as scikit-learn's default labels do: a class absent from both says
@@ -97,26 +117,18 @@ descent_status descent_metrics_classification(const float *pred, const float *y,
         double sp = 0, sr = 0, sf = 0;
         int counted = 0;
         for (int c = 0; c < k; c++) {
-            long tp = cm[(size_t)c * k + c], actual = 0, predicted = 0;
-            for (int j = 0; j < k; j++) {
-                actual += cm[(size_t)c * k + j];
-                predicted += cm[(size_t)j * k + c];
-            }
-            if (actual == 0 && predicted == 0) continue;
+            if (actual_n[c] == 0 && predicted_n[c] == 0) continue;
             counted++;
-            sp += ratio(tp, predicted);
-            sr += ratio(tp, actual);
-            sf += ratio(2 * tp, actual + predicted);
+            sp += ratio(tp[c], predicted_n[c]);
+            sr += ratio(tp[c], actual_n[c]);
+            sf += ratio(2 * tp[c], actual_n[c] + predicted_n[c]);
         }
         /* n >= 1 guarantees at least one class occurs. */
         m.precision = sp / counted;
         m.recall = sr / counted;
         m.f1 = sf / counted;
     }
-
-    if (confusion)
-        for (size_t i = 0; i < (size_t)k * (size_t)k; i++) confusion[i] = (int)cm[i];
-    free(cm);
+    free(counts);
     *out = m;
     return DESCENT_OK;
 }

@@ -5,12 +5,13 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_UNITS 1000000
-#define MAX_LAYERS 1000
-#define MAX_PARAMS (1 << 27)    /* 128 Mi parameters: 2.5 GiB with gradients and state */
+#define MAX_UNITS DESCENT_MAX_UNITS
+#define MAX_LAYERS DESCENT_MAX_LAYERS
+#define MAX_PARAMS DESCENT_MAX_PARAMS /* 128 Mi parameters: 2.5 GiB with gradients and state */
 
 /* TF.js's epsilon() and the clip bounds it implies, as float32. */
 #define CLIP_LO 1e-7f
@@ -28,8 +29,6 @@ descent_layer_spec descent_layer(int units, descent_activation activation)
     return s;
 }
 
-static int finite_nonneg(float v) { return isfinite(v) && v >= 0.0f; }
-
 static descent_status validate_layer(const descent_layer_spec *s, int i, descent_error *err)
 {
     if (s->units < 1 || s->units > MAX_UNITS)
@@ -38,21 +37,24 @@ static descent_status validate_layer(const descent_layer_spec *s, int i, descent
     if (!descent_activation_name(s->activation))
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d].activation %d is not a known activation", i,
                             (int)s->activation);
-    if (!finite_nonneg(s->alpha))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d].alpha must be a finite number >= 0 (got %g)", i,
-                            (double)s->alpha);
-    if (!finite_nonneg(s->l1))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d].l1 must be a finite number >= 0 (got %g)", i,
-                            (double)s->l1);
-    if (!finite_nonneg(s->l2))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d].l2 must be a finite number >= 0 (got %g)", i,
-                            (double)s->l2);
+    char name[40];
+    const struct {
+        const char *field;
+        float value;
+        descent_range range;
+    } floats[] = {{"alpha", s->alpha, DESCENT_RANGE_NON_NEGATIVE},
+                  {"l1", s->l1, DESCENT_RANGE_NON_NEGATIVE},
+                  {"l2", s->l2, DESCENT_RANGE_NON_NEGATIVE},
+                  {"init_limit", s->init_limit, DESCENT_RANGE_POSITIVE}};
+    for (int f = 0; f < 4; f++) {
+        if (f == 3 && s->init != DESCENT_INIT_UNIFORM) break;
+        snprintf(name, sizeof name, "layers[%d].%s", i, floats[f].field);
+        descent_status st = descent_check_float(name, floats[f].value, floats[f].range, err);
+        if (st != DESCENT_OK) return st;
+    }
     if (!descent_init_name(s->init))
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d].init %d is not a known initializer", i,
                             (int)s->init);
-    if (s->init == DESCENT_INIT_UNIFORM && !(isfinite(s->init_limit) && s->init_limit > 0.0f))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d].init_limit must be a finite number > 0 (got %g)",
-                            i, (double)s->init_limit);
     if (s->no_bias != 0 && s->no_bias != 1)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d].no_bias must be 0 or 1 (got %d)", i, s->no_bias);
     return DESCENT_OK;
@@ -94,55 +96,58 @@ static void init_weights(descent_model *m)
     for (int l = 0; l < m->n_layers; l++) init_layer(m, &m->layers[l], &r);
 }
 
-descent_model *descent_model_create(const descent_model_spec *spec, descent_error *err)
+descent_status model_spec_check(const descent_model_spec *spec, size_t *n_params_out, descent_error *err)
 {
-    if (!spec) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "spec must not be NULL");
-        return NULL;
-    }
-    if (spec->inputs < 1 || spec->inputs > MAX_UNITS) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "inputs must be in 1..%d (got %d)", MAX_UNITS, spec->inputs);
-        return NULL;
-    }
-    if (spec->n_layers < 1 || spec->n_layers > MAX_LAYERS || !spec->layers) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "n_layers must be in 1..%d with a layers array (got %d)", MAX_LAYERS,
-                     spec->n_layers);
-        return NULL;
-    }
-    size_t n_params = 0;
-    int fan_in = spec->inputs, max_units = spec->inputs;
+    if (!spec) return descent_fail(err, DESCENT_ERR_ARGUMENT, "spec must not be NULL");
+    if (spec->inputs < 1 || spec->inputs > MAX_UNITS)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "inputs must be in 1..%d (got %d)", MAX_UNITS, spec->inputs);
+    if (spec->n_layers < 1 || spec->n_layers > MAX_LAYERS || !spec->layers)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "n_layers must be in 1..%d with a layers array (got %d)",
+                            MAX_LAYERS, spec->n_layers);
+    /* In 64 bits, where 1000 layers of 10^6 x 10^6 cannot overflow, so the
+     * message gives the real count (a 32-bit size_t would wrap). */
+    uint64_t n_params = 0;
+    int fan_in = spec->inputs;
     for (int l = 0; l < spec->n_layers; l++) {
         const descent_layer_spec *s = &spec->layers[l];
-        if (validate_layer(s, l, err) != DESCENT_OK) return NULL;
-        n_params += (size_t)fan_in * s->units + (s->no_bias ? 0 : (size_t)s->units);
-        if (n_params > MAX_PARAMS) {
-            descent_fail(err, DESCENT_ERR_ARGUMENT, "the network has more than %d parameters (at layer %d)",
-                         MAX_PARAMS, l);
-            return NULL;
-        }
-        if (s->activation == DESCENT_ACT_SOFTMAX && s->units < 2 && l == spec->n_layers - 1) {
+        descent_status st = validate_layer(s, l, err);
+        if (st != DESCENT_OK) return st;
+        n_params += (uint64_t)fan_in * (uint64_t)s->units + (s->no_bias ? 0 : (uint64_t)s->units);
+        if (s->activation == DESCENT_ACT_SOFTMAX && s->units < 2 && l == spec->n_layers - 1)
             /* softmax over one unit is the constant 1: nothing could be learned */
-            descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d]: softmax needs at least 2 units (got 1)", l);
-            return NULL;
-        }
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "layers[%d]: softmax needs at least 2 units (got 1)", l);
         fan_in = s->units;
-        if (s->units > max_units) max_units = s->units;
     }
+    if (n_params > MAX_PARAMS)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "the network has %llu parameters, more than the %d a model may have",
+                            (unsigned long long)n_params, MAX_PARAMS);
     int outputs = spec->layers[spec->n_layers - 1].units;
-    if (!descent_loss_name(spec->loss)) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "loss %d is not a known loss", (int)spec->loss);
-        return NULL;
-    }
-    if (spec->loss == DESCENT_LOSS_CATEGORICAL_CROSSENTROPY && outputs < 2) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT,
-                     "categorical_crossentropy needs at least 2 output units (got %d): use binary_crossentropy",
-                     outputs);
-        return NULL;
-    }
-    if (optimizer_validate(&spec->optimizer, err) != DESCENT_OK) return NULL;
+    if (!descent_loss_name(spec->loss))
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "loss %d is not a known loss", (int)spec->loss);
+    if (spec->loss == DESCENT_LOSS_CATEGORICAL_CROSSENTROPY && outputs < 2)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT,
+                            "categorical_crossentropy needs at least 2 output units (got %d): use binary_crossentropy",
+                            outputs);
+    descent_status st = optimizer_validate(&spec->optimizer, err);
+    if (st != DESCENT_OK) return st;
+    if (n_params_out) *n_params_out = (size_t)n_params;
+    return DESCENT_OK;
+}
+
+descent_model *descent_model_create(const descent_model_spec *spec, descent_error *err)
+{
+    size_t n_params = 0;
+    if (model_spec_check(spec, &n_params, err) != DESCENT_OK) return NULL;
+    int max_units = spec->inputs;
+    for (int l = 0; l < spec->n_layers; l++)
+        if (spec->layers[l].units > max_units) max_units = spec->layers[l].units;
+    int outputs = spec->layers[spec->n_layers - 1].units;
 
     descent_model *m = calloc(1, sizeof *m);
-    if (!m) goto oom;
+    if (!m) {
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory creating a model");
+        return NULL;
+    }
     m->inputs = spec->inputs;
     m->outputs = outputs;
     m->n_layers = spec->n_layers;
@@ -152,15 +157,21 @@ descent_model *descent_model_create(const descent_model_spec *spec, descent_erro
     m->seed = spec->seed;
     m->opt = spec->optimizer;
     m->k = kernels_simd() ? kernels_simd() : &kernels_scalar;
-    m->layers = calloc((size_t)spec->n_layers, sizeof *m->layers);
-    m->block = calloc((2 + OPT_SLOTS) * (n_params ? n_params : 1), sizeof(float));
-    if (!m->layers || !m->block) goto oom;
+    char what[96];
+    snprintf(what, sizeof what, "a model's parameters, gradients and optimizer state (%d arrays of %zu values)",
+             2 + OPT_SLOTS, n_params);
+    m->layers = descent_zalloc((uint64_t)spec->n_layers, sizeof *m->layers, "the model's layers", err);
+    m->block = m->layers ? descent_zalloc((uint64_t)(2 + OPT_SLOTS) * n_params, sizeof(float), what, err) : NULL;
+    if (!m->layers || !m->block) {
+        descent_model_free(m);
+        return NULL;
+    }
     m->params = m->block;
     m->grads = m->params + n_params;
     for (int s = 0; s < OPT_SLOTS; s++) m->state[s] = m->grads + (size_t)(s + 1) * n_params;
 
     size_t off = 0;
-    fan_in = spec->inputs;
+    int fan_in = spec->inputs;
     for (int l = 0; l < spec->n_layers; l++) {
         layer *L = &m->layers[l];
         L->spec = spec->layers[l];
@@ -176,10 +187,6 @@ descent_model *descent_model_create(const descent_model_spec *spec, descent_erro
     optimizer_reset(m);
     rng_seed(&m->shuffle, m->seed, RNG_STREAM_SHUFFLE);
     return m;
-oom:
-    descent_model_free(m);
-    descent_fail(err, DESCENT_ERR_MEMORY, "out of memory creating a model with %zu parameters", n_params);
-    return NULL;
 }
 
 static void free_names(char **names, int count)
@@ -209,7 +216,7 @@ void descent_model_free(descent_model *m)
 static float *dup_floats(const float *src, int n)
 {
     if (!src) return NULL;
-    float *d = malloc(sizeof(float) * (size_t)n);
+    float *d = descent_alloc((uint64_t)n, sizeof(float), "a scaler", NULL);
     if (d) memcpy(d, src, sizeof(float) * (size_t)n);
     return d;
 }
@@ -220,11 +227,8 @@ descent_model *descent_model_clone(const descent_model *src, descent_error *err)
         descent_fail(err, DESCENT_ERR_ARGUMENT, "model must not be NULL");
         return NULL;
     }
-    descent_layer_spec *specs = malloc(sizeof *specs * (size_t)src->n_layers);
-    if (!specs) {
-        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory cloning a model");
-        return NULL;
-    }
+    descent_layer_spec *specs = descent_alloc((uint64_t)src->n_layers, sizeof *specs, "a clone's layers", err);
+    if (!specs) return NULL;
     for (int l = 0; l < src->n_layers; l++) specs[l] = src->layers[l].spec;
     descent_model_spec spec = {src->inputs, src->n_layers, specs, src->loss, src->opt, src->seed};
     descent_model *m = descent_model_create(&spec, err);
@@ -253,7 +257,7 @@ descent_loss descent_model_loss(const descent_model *m) { return m->loss; }
 uint32_t descent_model_seed(const descent_model *m) { return m->seed; }
 int descent_model_param_count(const descent_model *m) { return (int)m->n_params; }
 float *descent_model_params(descent_model *m) { return m->params; }
-long descent_model_step_count(const descent_model *m) { return m->t; }
+int64_t descent_model_step_count(const descent_model *m) { return m->t; }
 
 descent_layer_spec descent_model_layer(const descent_model *m, int layer_index)
 {
@@ -324,10 +328,9 @@ descent_status descent_model_set_regularization(descent_model *m, int l, float l
 {
     descent_status s = check_layer_index(m, l, err);
     if (s != DESCENT_OK) return s;
-    if (!finite_nonneg(l1))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "l1 must be a finite number >= 0 (got %g)", (double)l1);
-    if (!finite_nonneg(l2))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "l2 must be a finite number >= 0 (got %g)", (double)l2);
+    if (s == DESCENT_OK) s = descent_check_float("l1", l1, DESCENT_RANGE_NON_NEGATIVE, err);
+    if (s == DESCENT_OK) s = descent_check_float("l2", l2, DESCENT_RANGE_NON_NEGATIVE, err);
+    if (s != DESCENT_OK) return s;
     m->layers[l].spec.l1 = l1;
     m->layers[l].spec.l2 = l2;
     return DESCENT_OK;
@@ -405,7 +408,7 @@ static char **dup_names(const char *const *names, int n, int *ok)
 {
     *ok = 1;
     if (!names || n == 0) return NULL;
-    char **d = calloc((size_t)n, sizeof *d);
+    char **d = descent_zalloc((uint64_t)n, sizeof *d, "names", NULL);
     if (!d) {
         *ok = 0;
         return NULL;
@@ -425,7 +428,7 @@ descent_status descent_model_set_names(descent_model *m, const char *const *feat
                                        int n_classes, const char *const *class_names, descent_error *err)
 {
     if (!m) return descent_fail(err, DESCENT_ERR_ARGUMENT, "model must not be NULL");
-    if (n_classes < 0 || n_classes > 1000000 || (n_classes > 0 && !class_names))
+    if (n_classes < 0 || n_classes > MAX_UNITS || (n_classes > 0 && !class_names))
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "n_classes must be 0 or >= 2 with class_names (got %d)",
                             n_classes);
     if (n_classes == 1)
@@ -467,17 +470,30 @@ const char *descent_model_class_name(const descent_model *m, int i)
 
 /* ------------------------------------------------------------- workspace */
 
+/* On failure the model keeps its workspace as it was, so it goes on working
+ * at the batch sizes it had. */
 descent_status model_ensure_rows(descent_model *m, int rows, descent_error *err)
 {
     if (rows <= m->ws_rows) return DESCENT_OK;
-    size_t per_row = (size_t)m->inputs + 2 * (size_t)m->max_units + (size_t)m->outputs;
-    for (int l = 0; l < m->n_layers; l++) per_row += (size_t)m->layers[l].out;
-    float *ws = malloc(sizeof(float) * per_row * (size_t)rows);
-    float **act = m->act ? m->act : malloc(sizeof(float *) * (size_t)(m->n_layers + 1));
-    if (!ws || !act) {
+    char what[64];
+    snprintf(what, sizeof what, "the workspace for a batch of %d rows", rows);
+    /* The kernels count one layer's rows x units in an int. */
+    int widest;
+    descent_status s = descent_count(&widest, (uint64_t)rows, (uint64_t)m->max_units, what, err);
+    if (s != DESCENT_OK) return s;
+    /* Per row: the input, every layer's output, two delta buffers as wide as
+     * the widest layer and the targets; at most ~10^9 floats, so no overflow. */
+    uint64_t per_row = (uint64_t)m->inputs + 2 * (uint64_t)m->max_units + (uint64_t)m->outputs;
+    for (int l = 0; l < m->n_layers; l++) per_row += (uint64_t)m->layers[l].out;
+    size_t bytes;
+    s = descent_size(&bytes, (uint64_t)rows, per_row, sizeof(float), what, err);
+    if (s != DESCENT_OK) return s;
+    float *ws = descent_alloc(bytes, 1, what, err);
+    if (!ws) return err ? err->code : DESCENT_ERR_MEMORY;
+    float **act = m->act;
+    if (!act && !(act = descent_alloc((uint64_t)m->n_layers + 1, sizeof *act, "the workspace's layer table", err))) {
         free(ws);
-        if (act != m->act) free(act);
-        return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for a batch of %d rows", rows);
+        return err ? err->code : DESCENT_ERR_MEMORY;
     }
     free(m->ws);
     m->ws = ws;
@@ -704,21 +720,21 @@ descent_status model_step_loaded(descent_model *m, int rows, float *loss, descen
     if (loss) *loss = (float)obj;
     if (!isfinite(obj))
         return descent_fail(err, DESCENT_ERR_NONFINITE,
-                            "the loss is not finite (%g) at step %ld: the weights are left as they were; "
+                            "the loss is not finite (%g) at step %lld: the weights are left as they were; "
                             "try a smaller learning rate",
-                            obj, m->t + 1);
+                            obj, (long long)m->t + 1);
     int bad = optimizer_apply(m);
     if (bad && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
         return descent_fail(err, DESCENT_ERR_NONFINITE,
-                            "the update at step %ld would make %d weight%s NaN: centered rmsprop takes the square "
+                            "the update at step %lld would make %d weight%s NaN: centered rmsprop takes the square "
                             "root of S - (G² + epsilon), as TF.js does, which is negative for a near-zero gradient; "
                             "use a smaller epsilon (now %g) or centered off. The weights keep their last finite values",
-                            m->t, bad, bad == 1 ? "" : "s", m->opt.epsilon);
+                            (long long)m->t, bad, bad == 1 ? "" : "s", m->opt.epsilon);
     if (bad)
         return descent_fail(err, DESCENT_ERR_NONFINITE,
-                            "the update at step %ld would make %d weight%s non-finite (%s): they keep their last "
+                            "the update at step %lld would make %d weight%s non-finite (%s): they keep their last "
                             "finite values; try a smaller learning rate",
-                            m->t, bad, bad == 1 ? "" : "s", descent_optimizer_name(m->opt.kind));
+                            (long long)m->t, bad, bad == 1 ? "" : "s", descent_optimizer_name(m->opt.kind));
     return DESCENT_OK;
 }
 
@@ -726,6 +742,12 @@ descent_status model_check_data(const descent_model *m, const float *x, const fl
                                 const char *yname, descent_error *err)
 {
     if (!x) return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must not be NULL", xname);
+    /* Rows whose bytes no array here could hold are a wrong n, not data (and
+     * would wrap the counts below in a 32-bit build). */
+    size_t bytes;
+    descent_status s = descent_size(&bytes, (uint64_t)n, (uint64_t)m->inputs, sizeof(float), xname, err);
+    if (s == DESCENT_OK && yname) s = descent_size(&bytes, (uint64_t)n, (uint64_t)m->outputs, sizeof(float), yname, err);
+    if (s != DESCENT_OK) return s;
     size_t nx = (size_t)n * m->inputs;
     for (size_t i = 0; i < nx; i++)
         if (!isfinite(x[i]))
@@ -760,11 +782,25 @@ descent_status descent_model_train_step(descent_model *m, const float *x, const 
 }
 
 /* Predictions and losses go through the workspace in chunks, so any n works
- * with a workspace of a few hundred rows. */
-static int chunk_rows(const descent_model *m, int n)
+ * with a workspace of a few hundred rows. A model too wide for a workspace of
+ * 256 rows uses fewer (halving until one fits), since the rows of a
+ * prediction are independent; only when even one row cannot fit does it fail,
+ * with that size in the message. */
+static descent_status chunk_rows(descent_model *m, int n, int *chunk, descent_error *err)
 {
     int want = n < 256 ? n : 256;
-    return m->ws_rows > want ? m->ws_rows : want;
+    descent_error tried; /* err stays untouched when a smaller chunk works */
+    while (m->ws_rows < want) {
+        descent_status s = model_ensure_rows(m, want, &tried);
+        if (s == DESCENT_OK) break;
+        if (s != DESCENT_ERR_MEMORY || want == 1) {
+            if (err) *err = tried;
+            return s;
+        }
+        want /= 2;
+    }
+    *chunk = m->ws_rows;
+    return DESCENT_OK;
 }
 
 descent_status descent_model_predict(descent_model *m, const float *x, int n, float *out, descent_error *err)
@@ -772,12 +808,12 @@ descent_status descent_model_predict(descent_model *m, const float *x, int n, fl
     descent_status s = check_rows(m, n, err);
     if (s == DESCENT_OK && !out) s = descent_fail(err, DESCENT_ERR_ARGUMENT, "out must not be NULL");
     if (s == DESCENT_OK) s = model_check_data(m, x, NULL, n, "x", NULL, err);
-    int chunk = s == DESCENT_OK ? chunk_rows(m, n) : 0;
-    if (s == DESCENT_OK) s = model_ensure_rows(m, chunk, err);
+    int chunk = 0;
+    if (s == DESCENT_OK) s = chunk_rows(m, n, &chunk, err);
     if (s != DESCENT_OK) return s;
     int k = m->outputs;
-    for (int start = 0; start < n; start += chunk) {
-        int rows = n - start < chunk ? n - start : chunk;
+    for (int start = 0, rows = 0; start < n; start += rows) {
+        rows = n - start < chunk ? n - start : chunk;
         model_load_rows(m, x, NULL, NULL, start, rows);
         model_forward(m, rows);
         const float *p = m->act[m->n_layers];
@@ -795,13 +831,13 @@ descent_status descent_model_predict(descent_model *m, const float *x, int n, fl
 descent_status model_evaluate_rows(descent_model *m, const float *x, const float *y, const int *idx, int n,
                                    double *loss, int *correct, descent_error *err)
 {
-    int chunk = chunk_rows(m, n);
-    descent_status s = model_ensure_rows(m, chunk, err);
+    int chunk = 0;
+    descent_status s = chunk_rows(m, n, &chunk, err);
     if (s != DESCENT_OK) return s;
     double total = 0.0;
     int right = 0;
-    for (int start = 0; start < n; start += chunk) {
-        int rows = n - start < chunk ? n - start : chunk;
+    for (int start = 0, rows = 0; start < n; start += rows) {
+        rows = n - start < chunk ? n - start : chunk;
         model_load_rows(m, x, y, idx, start, rows);
         model_forward(m, rows);
         total += loss_forward_backward(m->loss, m->act[m->n_layers], m->yb, rows, m->outputs, NULL) * rows;

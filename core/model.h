@@ -28,7 +28,7 @@ struct descent_model {
     float *params, *grads, *state[OPT_SLOTS];
 
     descent_optimizer_spec opt;
-    long t;                         /* optimizer updates so far */
+    int64_t t;                      /* optimizer updates so far (64 bits: long is 32 in wasm32) */
     float beta1_pow, beta2_pow;     /* Adam's float32 running products β^t, as TF.js keeps them */
 
     uint32_t seed;
@@ -51,6 +51,11 @@ struct descent_model {
     float *yb;                      /* scaled targets, rows × outputs */
 };
 
+/* Validates spec as descent_model_create does and counts its parameters,
+ * allocating nothing (so a model file's header can be checked against the
+ * file's length first). */
+descent_status model_spec_check(const descent_model_spec *spec, size_t *n_params, descent_error *err);
+/* Grows the workspace to rows rows; on failure the model is left as it was. */
 descent_status model_ensure_rows(descent_model *m, int rows, descent_error *err);
 /* Copies rows (idx[i] if idx, else start + i) of x (and y if given) into the
  * workspace, applying the scalers. */

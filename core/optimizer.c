@@ -28,46 +28,40 @@ descent_optimizer_spec descent_optimizer_defaults(descent_optimizer_kind kind)
     return s;
 }
 
-static descent_status check_unit(double v, const char *name, descent_error *err)
-{
-    if (!(isfinite(v) && v >= 0.0 && v < 1.0))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "optimizer %s must be in [0, 1) (got %g)", name, v);
-    return DESCENT_OK;
-}
-
+/* Every field a kind uses is a float32 in TF.js's arithmetic, so each is
+ * checked as one (descent_check_float): 1e39 is refused, not stored as
+ * infinity. */
 descent_status optimizer_validate(const descent_optimizer_spec *s, descent_error *err)
 {
     if (!descent_optimizer_name(s->kind))
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "optimizer kind %d is not a known optimizer", (int)s->kind);
-    if (!(isfinite(s->learning_rate) && s->learning_rate > 0.0))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "learning_rate must be a finite number > 0 (got %g)",
-                            s->learning_rate);
-    descent_status st = DESCENT_OK;
+    descent_status st = descent_check_float("learning_rate", s->learning_rate, DESCENT_RANGE_POSITIVE, err);
     switch (s->kind) {
     case DESCENT_OPT_SGD: break;
     case DESCENT_OPT_MOMENTUM:
-    case DESCENT_OPT_NESTEROV: st = check_unit(s->momentum, "momentum", err); break;
+    case DESCENT_OPT_NESTEROV:
+        if (st == DESCENT_OK)
+            st = descent_check_float("optimizer momentum", s->momentum, DESCENT_RANGE_UNIT_OPEN, err);
+        break;
     case DESCENT_OPT_ADAGRAD:
-        if (!(isfinite(s->initial_accumulator) && s->initial_accumulator > 0.0))
-            st = descent_fail(err, DESCENT_ERR_ARGUMENT,
-                              "optimizer initial_accumulator must be a finite number > 0 (got %g)",
-                              s->initial_accumulator);
+        if (st == DESCENT_OK)
+            st = descent_check_float("optimizer initial_accumulator", s->initial_accumulator, DESCENT_RANGE_POSITIVE,
+                                     err);
         break;
     case DESCENT_OPT_RMSPROP:
-        st = check_unit(s->rho, "rho", err);
-        if (st == DESCENT_OK) st = check_unit(s->momentum, "momentum", err);
-        if (st == DESCENT_OK && !(isfinite(s->epsilon) && s->epsilon > 0.0))
-            st = descent_fail(err, DESCENT_ERR_ARGUMENT, "optimizer epsilon must be a finite number > 0 (got %g)",
-                              s->epsilon);
+        if (st == DESCENT_OK) st = descent_check_float("optimizer rho", s->rho, DESCENT_RANGE_UNIT_OPEN, err);
+        if (st == DESCENT_OK)
+            st = descent_check_float("optimizer momentum", s->momentum, DESCENT_RANGE_UNIT_OPEN, err);
+        if (st == DESCENT_OK)
+            st = descent_check_float("optimizer epsilon", s->epsilon, DESCENT_RANGE_POSITIVE, err);
         if (st == DESCENT_OK && s->centered != 0 && s->centered != 1)
             st = descent_fail(err, DESCENT_ERR_ARGUMENT, "optimizer centered must be 0 or 1 (got %d)", s->centered);
         break;
     case DESCENT_OPT_ADAM:
-        st = check_unit(s->beta1, "beta1", err);
-        if (st == DESCENT_OK) st = check_unit(s->beta2, "beta2", err);
-        if (st == DESCENT_OK && !(isfinite(s->epsilon) && s->epsilon > 0.0))
-            st = descent_fail(err, DESCENT_ERR_ARGUMENT, "optimizer epsilon must be a finite number > 0 (got %g)",
-                              s->epsilon);
+        if (st == DESCENT_OK) st = descent_check_float("optimizer beta1", s->beta1, DESCENT_RANGE_UNIT_OPEN, err);
+        if (st == DESCENT_OK) st = descent_check_float("optimizer beta2", s->beta2, DESCENT_RANGE_UNIT_OPEN, err);
+        if (st == DESCENT_OK)
+            st = descent_check_float("optimizer epsilon", s->epsilon, DESCENT_RANGE_POSITIVE, err);
         break;
     }
     return st;
@@ -123,8 +117,8 @@ descent_status descent_model_set_optimizer(descent_model *m, const descent_optim
 descent_status descent_model_set_learning_rate(descent_model *m, double lr, descent_error *err)
 {
     if (!m) return descent_fail(err, DESCENT_ERR_ARGUMENT, "model must not be NULL");
-    if (!(isfinite(lr) && lr > 0.0))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "learning_rate must be a finite number > 0 (got %g)", lr);
+    descent_status s = descent_check_float("learning_rate", lr, DESCENT_RANGE_POSITIVE, err);
+    if (s != DESCENT_OK) return s;
     m->opt.learning_rate = lr;
     return DESCENT_OK;
 }

@@ -148,9 +148,11 @@ descent_tune_config descent_tune_config_defaults(void)
 descent_status descent_tune_config_check(const descent_tune_config *c, descent_error *err)
 {
     if (!c) return descent_fail(err, DESCENT_ERR_ARGUMENT, "config must not be NULL");
-    if (!(isfinite(c->learning_rate) && c->learning_rate >= 0))
+    if (c->learning_rate != 0 &&
+        descent_check_float("learning_rate", c->learning_rate, DESCENT_RANGE_POSITIVE, NULL) != DESCENT_OK)
         return descent_fail(err, DESCENT_ERR_ARGUMENT,
-                            "learning_rate must be a finite number > 0 (or 0 for the optimizer's default), got %g",
+                            "learning_rate must be a finite number > 0 and a finite float32 (or 0 for the optimizer's "
+                            "default), got %g",
                             c->learning_rate);
     if (c->batch_size < 0)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "batch_size must be >= 1 (or 0 for the full batch), got %d",
@@ -170,8 +172,8 @@ descent_status descent_tune_config_check(const descent_tune_config *c, descent_e
         return descent_fail(err, DESCENT_ERR_ARGUMENT,
                             "activation %d is not one of linear, relu, leaky_relu, sigmoid, tanh, softmax (0..5)",
                             (int)c->activation);
-    if (!(isfinite(c->l2) && c->l2 >= 0))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "l2 must be a finite number >= 0, got %g", c->l2);
+    descent_status s = descent_check_float("l2", c->l2, DESCENT_RANGE_NON_NEGATIVE, err);
+    if (s != DESCENT_OK) return s;
     if (c->epochs < 1 || c->epochs > MAX_EPOCHS)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "epochs must be in 1..%d, got %d", MAX_EPOCHS, c->epochs);
     return DESCENT_OK;
@@ -346,10 +348,11 @@ static descent_status train_rows(cv_run *r, const float *x, const float *y, int 
     descent_model *m = build_model(d, r->c, seed, err);
     if (!m) return err ? err->code : DESCENT_ERR_ARGUMENT;
     descent_status s = DESCENT_OK;
-    float *mean = malloc(sizeof(float) * (size_t)(d->features > d->outputs ? d->features : d->outputs));
-    float *std = malloc(sizeof(float) * (size_t)(d->features > d->outputs ? d->features : d->outputs));
+    uint64_t width = (uint64_t)(d->features > d->outputs ? d->features : d->outputs);
+    float *mean = descent_alloc(width, sizeof(float), "the scaler's means", err);
+    float *std = mean ? descent_alloc(width, sizeof(float), "the scaler's deviations", err) : NULL;
     if (!mean || !std) {
-        s = descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for the scalers");
+        s = DESCENT_ERR_MEMORY;
         goto done;
     }
     if (!r->no_standardize) {
@@ -471,13 +474,15 @@ static descent_status cross_validate(const descent_dataset *d, const int *fold, 
     res.folds = o->folds;
     for (int f = 0; f < DESCENT_TUNE_MAX_FOLDS; f++) res.scores[f] = NAN;
 
-    size_t fx = (size_t)d->features, fy = (size_t)d->outputs, n = (size_t)d->n;
-    float *xtr = malloc(sizeof(float) * n * fx), *ytr = malloc(sizeof(float) * n * fy);
-    float *xv = malloc(sizeof(float) * n * fx), *yv = malloc(sizeof(float) * n * fy);
-    float *pred = malloc(sizeof(float) * n * fy);
+    uint64_t fx = (uint64_t)d->features, fy = (uint64_t)d->outputs, n = (uint64_t)d->n;
+    float *xtr = NULL, *ytr = NULL, *xv = NULL, *yv = NULL, *pred = NULL;
     descent_status s = DESCENT_OK;
-    if (!xtr || !ytr || !xv || !yv || !pred) {
-        s = descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for the folds of %d rows", d->n);
+    if (!(xtr = descent_alloc(n * fx, sizeof(float), "a fold's training features", err)) ||
+        !(ytr = descent_alloc(n * fy, sizeof(float), "a fold's training targets", err)) ||
+        !(xv = descent_alloc(n * fx, sizeof(float), "a fold's held-out features", err)) ||
+        !(yv = descent_alloc(n * fy, sizeof(float), "a fold's held-out targets", err)) ||
+        !(pred = descent_alloc(n * fy, sizeof(float), "a fold's predictions", err))) {
+        s = DESCENT_ERR_MEMORY;
         goto done;
     }
     cv_run r;
@@ -559,8 +564,8 @@ descent_status descent_cross_validate(const descent_dataset *data, const descent
     if ((s = check_folds(o->folds, data->n, err)) != DESCENT_OK) return s;
     if ((s = check_metric(data, o->metric, err)) != DESCENT_OK) return s;
     if (o->index < 0) return descent_fail(err, DESCENT_ERR_ARGUMENT, "index must be >= 0, got %d", o->index);
-    int *fold = malloc(sizeof(int) * (size_t)data->n);
-    if (!fold) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory assigning %d rows to folds", data->n);
+    int *fold = descent_alloc((uint64_t)data->n, sizeof(int), "the folds", err);
+    if (!fold) return DESCENT_ERR_MEMORY;
     int classify = is_classification(data);
     s = descent_kfold(data->n, o->folds, classify ? data->labels : NULL, classify ? data->classes : 0, o->seed, fold,
                       err);
@@ -606,7 +611,10 @@ static descent_status check_value(int axis, descent_tune_param p, int i, double 
     int ok = isfinite(v);
     const char *allowed = "";
     switch (p) {
-    case DESCENT_TUNE_LEARNING_RATE: ok = ok && v > 0; allowed = "a number > 0"; break;
+    case DESCENT_TUNE_LEARNING_RATE:
+        ok = descent_check_float(name, v, DESCENT_RANGE_POSITIVE, NULL) == DESCENT_OK;
+        allowed = "a number > 0 (and a finite float32)";
+        break;
     case DESCENT_TUNE_BATCH_SIZE:
         ok = ok && v == floor(v) && v >= 0 && v <= 2147483647.0;
         allowed = "an integer 1..2147483647, or 0 for the full batch";
@@ -619,7 +627,10 @@ static descent_status check_value(int axis, descent_tune_param p, int i, double 
         ok = ok && v == floor(v) && descent_activation_name((descent_activation)(int)v);
         allowed = "an activation: 0..5 (linear, relu, leaky_relu, sigmoid, tanh, softmax)";
         break;
-    case DESCENT_TUNE_L2: ok = ok && v >= 0; allowed = "a number >= 0"; break;
+    case DESCENT_TUNE_L2:
+        ok = descent_check_float(name, v, DESCENT_RANGE_NON_NEGATIVE, NULL) == DESCENT_OK;
+        allowed = "a number >= 0 (and a finite float32)";
+        break;
     case DESCENT_TUNE_EPOCHS:
         ok = ok && v == floor(v) && v >= 1 && v <= MAX_EPOCHS;
         allowed = "an integer 1..1000000";
@@ -667,7 +678,8 @@ static descent_status check_axis(const descent_search_spec *sp, int a, descent_e
                 return descent_fail(err, DESCENT_ERR_ARGUMENT,
                                     "axis %d (%s): range %g..%g is drawn log-uniformly, so lo must be > 0", a + 1, name,
                                     x->lo, x->hi);
-        } else {
+        }
+        {
             descent_status s;
             if ((s = check_value(a, x->param, 0, x->lo, err)) != DESCENT_OK) return s;
             if ((s = check_value(a, x->param, 1, x->hi, err)) != DESCENT_OK) return s;
@@ -843,12 +855,12 @@ descent_search *descent_search_create(const descent_dataset *data, const descent
         if (sp->axes[a].param == DESCENT_TUNE_LAYERS) n_layers += (size_t)sp->axes[a].count;
         else n_values += (size_t)sp->axes[a].count;
     }
-    s->axes = calloc((size_t)(sp->n_axes ? sp->n_axes : 1), sizeof *s->axes);
-    s->values = calloc(n_values ? n_values : 1, sizeof *s->values);
-    s->layers = calloc(n_layers ? n_layers : 1, sizeof *s->layers);
-    s->results = calloc((size_t)count, sizeof *s->results);
-    if (sp->curves) s->curves = calloc((size_t)count, sizeof *s->curves);
-    if (!s->axes || !s->values || !s->layers || !s->results || (sp->curves && !s->curves)) goto oom;
+    if (!(s->axes = descent_zalloc((uint64_t)sp->n_axes, sizeof *s->axes, "the search's axes", err)) ||
+        !(s->values = descent_zalloc(n_values, sizeof *s->values, "the search's values", err)) ||
+        !(s->layers = descent_zalloc(n_layers, sizeof *s->layers, "the search's layer lists", err)) ||
+        !(s->results = descent_zalloc((uint64_t)count, sizeof *s->results, "the search's results", err)) ||
+        (sp->curves && !(s->curves = descent_zalloc((uint64_t)count, sizeof *s->curves, "the search's curves", err))))
+        goto fail;
     n_values = n_layers = 0;
     for (int a = 0; a < sp->n_axes; a++) {
         s->axes[a] = sp->axes[a];
@@ -872,11 +884,12 @@ descent_search *descent_search_create(const descent_dataset *data, const descent
     const int *labels = classify ? data->labels : NULL;
     int classes = classify ? data->classes : 0;
     if (sp->test_fraction > 0) {
-        int *tr = malloc(sizeof(int) * (size_t)data->n), *te = malloc(sizeof(int) * (size_t)data->n);
+        int *tr = descent_alloc((uint64_t)data->n, sizeof(int), "the training rows", err);
+        int *te = tr ? descent_alloc((uint64_t)data->n, sizeof(int), "the test rows", err) : NULL;
         int n_tr = 0, n_te = 0;
         descent_status st = tr && te ? descent_split(data->n, labels, classes, sp->test_fraction, sp->seed, tr, &n_tr,
                                                      te, &n_te, err)
-                                     : descent_fail(err, DESCENT_ERR_MEMORY, "out of memory splitting %d rows", data->n);
+                                     : DESCENT_ERR_MEMORY;
         if (st == DESCENT_OK) {
             s->train = descent_dataset_subset(data, tr, n_tr, err);
             if (s->train) s->test = descent_dataset_subset(data, te, n_te, err);
@@ -885,22 +898,20 @@ descent_search *descent_search_create(const descent_dataset *data, const descent
         free(te);
         if (!s->train || !s->test) goto fail;
     } else {
-        int *all = malloc(sizeof(int) * (size_t)data->n);
-        if (!all) goto oom;
+        int *all = descent_alloc((uint64_t)data->n, sizeof(int), "the training rows", err);
+        if (!all) goto fail;
         for (int i = 0; i < data->n; i++) all[i] = i;
         s->train = descent_dataset_subset(data, all, data->n, err);
         free(all);
         if (!s->train) goto fail;
     }
     if (check_folds(sp->folds, s->train->n, err) != DESCENT_OK) goto fail;
-    s->fold = malloc(sizeof(int) * (size_t)s->train->n);
-    if (!s->fold) goto oom;
+    s->fold = descent_alloc((uint64_t)s->train->n, sizeof(int), "the folds", err);
+    if (!s->fold) goto fail;
     if (descent_kfold(s->train->n, sp->folds, classify ? s->train->labels : NULL, classes, sp->seed, s->fold, err) !=
         DESCENT_OK)
         goto fail;
     return s;
-oom:
-    descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for a search of %lld configurations", count);
 fail:
     descent_search_free(s);
     return NULL;
@@ -944,11 +955,9 @@ static descent_status evaluate(descent_search *s, int index, int done, int total
     config_at(s, index, &c);
     const descent_search_spec *sp = &s->spec;
     float *curves = NULL;
-    size_t per = (size_t)sp->folds * (size_t)c.epochs;
-    if (sp->curves) {
-        curves = malloc(sizeof(float) * 2 * per);
-        if (!curves) return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for %zu curve points", 2 * per);
-    }
+    size_t per = (size_t)sp->folds * (size_t)c.epochs; /* at most 20 x 10^6 */
+    if (sp->curves && !(curves = descent_alloc(2 * (uint64_t)per, sizeof(float), "the curves", err)))
+        return DESCENT_ERR_MEMORY;
     cv_setup cs = {sp->folds, sp->metric, sp->seed, index, sp->no_standardize, sp->no_scale_target,
                    curves, curves ? curves + per : NULL, sp->on_progress, sp->user, done, total};
     descent_tune_result r;
@@ -1045,7 +1054,7 @@ int descent_search_rank(const descent_search *s, int *order)
     if (!s || !order) return 0;
     int n = 0;
     for (int i = 0; i < s->count; i++) n += s->results[i].evaluated;
-    rank_key *k = malloc(sizeof *k * (size_t)(n ? n : 1));
+    rank_key *k = descent_alloc((uint64_t)n, sizeof *k, "the ranking", NULL);
     if (!k) return 0;
     n = 0;
     for (int i = 0; i < s->count; i++) {
@@ -1113,10 +1122,10 @@ descent_status descent_search_refit(descent_search *s, int index, descent_tune_t
     t.metrics.accuracy = t.metrics.precision = t.metrics.recall = t.metrics.f1 = NAN;
     t.metrics.mse = t.metrics.rmse = t.metrics.mae = t.metrics.r2 = NAN;
     if (te) {
-        float *pred = malloc(sizeof(float) * (size_t)te->n * (size_t)te->outputs);
+        float *pred = descent_alloc((uint64_t)te->n * (uint64_t)te->outputs, sizeof(float), "the test predictions", err);
         if (!pred) {
             descent_model_free(m);
-            return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for %d predictions", te->n);
+            return DESCENT_ERR_MEMORY;
         }
         t.test_rows = te->n;
         st = score_rows(m, te, s->spec.metric, te->x, te->y, te->n, pred, &t.score, &t.metrics, &t.loss, err);

@@ -31,7 +31,8 @@ static void test_linear_four_points(void)
     CHECK(descent_model_fit(m, ds->x, ds->y, 4, &o, &h, &err) == DESCENT_OK);
     float theta[2];
     descent_model_get_weights(m, 0, theta, NULL, NULL);
-    printf("  linear4: theta = (%.6f, %.6f), loss %.3g after %ld steps\n", theta[0], theta[1], h.loss[999], h.steps);
+    printf("  linear4: theta = (%.6f, %.6f), loss %.3g after %lld steps\n", theta[0], theta[1], h.loss[999],
+           (long long)h.steps);
     CHECK_NEAR(theta[0], 0.0, 1e-3);
     CHECK_NEAR(theta[1], 1.0, 1e-3);
     CHECK(h.steps == 1000);

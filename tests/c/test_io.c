@@ -1,6 +1,8 @@
 /* test_io.c - the model file: a save/load round trip predicts bit for bit,
- * saved optimizer state resumes training exactly, and every damaged file
- * (truncated anywhere, a flipped byte, wrong magic or version) fails cleanly. */
+ * saved optimizer state resumes training exactly, every damaged file
+ * (truncated anywhere, a flipped byte, wrong magic or version) fails cleanly,
+ * and a well-formed file whose fields lie (a header claiming more than the
+ * file holds, optimizer state out of range) is refused by the field. */
 #define _POSIX_C_SOURCE 200809L /* mkstemp */
 #include "check.h"
 #include "model.h"
@@ -184,5 +186,198 @@ static void test_files(void)
     descent_model_free(m);
 }
 
+/* ------------------------------------------------ hostile but well-formed files
+ * Files with a valid header and checksum whose fields lie: each is refused by
+ * the field, before the model is allocated. */
+
+static uint32_t crc32_of(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Rewrites the header's payload length and CRC for a file of len bytes. */
+static void reseal(unsigned char *file, size_t len)
+{
+    put32(file + 8, (uint32_t)(len - 16));
+    put32(file + 12, crc32_of(file + 16, len - 16));
+}
+
+/* A file that ends right after n_params: one dense layer of units over
+ * inputs, SGD; 136 bytes. */
+static size_t header_only(unsigned char *f, uint32_t inputs, uint32_t units, uint32_t n_params, uint32_t n_layers)
+{
+    memset(f, 0, 136);
+    memcpy(f, "DSNT", 4);
+    put32(f + 4, 1);
+    unsigned char *p = f + 16;
+    put32(p + 4, inputs);
+    put32(p + 8, n_layers);
+    put32(p + 16, 1);                   /* seed */
+    put32(p + 20, units);               /* layer 0: units, activation 0, alpha, l1, l2, init 0, init_limit, bias */
+    float alpha = 0.2f, limit = 0.05f;
+    memcpy(p + 28, &alpha, 4);
+    memcpy(p + 44, &limit, 4);
+    double lr = 0.01;                   /* optimizer: kind 0 (sgd), learning_rate, ... */
+    memcpy(p + 56, &lr, 8);
+    put32(p + 116, n_params);
+    reseal(f, 136);
+    return 136;
+}
+
+static void test_header_claims_more_than_the_file(void)
+{
+    unsigned char f[136];
+    descent_error err;
+    /* 10^6 inputs x 100 units: 100,000,100 parameters (400 MB, and 2 GB with
+     * gradients and state) claimed by a 136-byte file */
+    size_t len = header_only(f, 1000000, 100, 100000100, 1);
+    CHECK(len == 136);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK(err.code == DESCENT_ERR_FORMAT);
+    CHECK_HAS(err.message, "model file: n_params says 100000100 parameters (400000400 bytes), but the file is 136 "
+                           "bytes long");
+    /* n_params disagreeing with the layers is named before anything is allocated */
+    header_only(f, 1000000, 100, 7, 1);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: n_params is 7, but the layers imply 100000100");
+    /* 1000 layers of 32 bytes each in 136 bytes */
+    header_only(f, 4, 3, 15, 1000);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: n_layers says 1000 layers (32000 bytes), but the file is 136 bytes long");
+    /* a flag bit version 1 does not define */
+    header_only(f, 4, 3, 15, 1);
+    put32(f + 16, 0x40);
+    reseal(f, len);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: flags 0x40 has bits this version does not know");
+    /* an architecture past the parameter limit, with its real count */
+    header_only(f, 1000000, 1000000, 0, 1);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "the network has 1000001000000 parameters, more than the 134217728 a model may have");
+}
+
+/* The saved rmsprop model (88 parameters, 3 state arrays) with its state. */
+static unsigned char *saved_state(size_t *len, size_t *state_at)
+{
+    descent_model *m = trained(0);
+    float x[8 * 4], y[8 * 3];
+    make_data(x, y, 8);
+    descent_model_train_step(m, x, y, 8, NULL, NULL);
+    unsigned char *bytes;
+    descent_model_save(m, 1, &bytes, len, NULL);
+    CHECK(m->n_params == 88);
+    *state_at = *len - (24 + 3 * 88 * 4);
+    descent_model_free(m);
+    return bytes;
+}
+
+static void test_optimizer_state_is_validated(void)
+{
+    size_t len, at;
+    descent_error err;
+    unsigned char *b = saved_state(&len, &at);
+    unsigned char *f = malloc(len);
+    float v;
+
+    /* The step count keeps 64 bits everywhere (long is 32 in wasm32). */
+    memcpy(f, b, len);
+    put64(f + at, (uint64_t)1 << 40);
+    reseal(f, len);
+    descent_model *m = descent_model_load(f, len, &err);
+    CHECK(m && descent_model_step_count(m) == (int64_t)1 << 40);
+    unsigned char *again;
+    size_t again_len;
+    CHECK(m && descent_model_save(m, 1, &again, &again_len, &err) == DESCENT_OK && memcmp(again, f, len) == 0);
+    if (m) free(again);
+    descent_model_free(m);
+
+    memcpy(f, b, len);
+    put64(f + at, ((uint64_t)1 << 53) + 1);
+    reseal(f, len);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: optimizer state: the step count 9007199254740993 is out of range "
+                           "0..9007199254740992");
+
+    memcpy(f, b, len);
+    v = NAN;
+    memcpy(f + at + 8, &v, 4);
+    reseal(f, len);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: optimizer state: beta1^t is NaN: it must be finite");
+
+    memcpy(f, b, len);
+    v = INFINITY;
+    memcpy(f + at + 24 + 4 * (88 + 5), &v, 4); /* the moment, index 5 */
+    reseal(f, len);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: optimizer state: rmsprop moment[5] is infinite");
+
+    memcpy(f, b, len);
+    v = -1;
+    memcpy(f + at + 24 + 4 * 2, &v, 4); /* the mean square, index 2: its square root is taken */
+    reseal(f, len);
+    CHECK(descent_model_load(f, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: optimizer state: rmsprop mean square[2] is -1: it must be finite and >= 0");
+
+    /* state for fewer parameters than the layers have */
+    memcpy(f, b, len);
+    reseal(f, len - 4 * 88);
+    CHECK(descent_model_load(f, len - 4 * 88, &err) == NULL);
+    CHECK_HAS(err.message, "model file: optimizer state: rmsprop keeps 3 arrays of 88 values (1080 bytes with the "
+                           "step count), the file has 728");
+
+    /* Adam's beta powers must be in [0, 1): it divides by 1 - beta^t */
+    descent_layer_spec one = descent_layer(2, DESCENT_ACT_LINEAR);
+    descent_model_spec spec = {3, 1, &one, DESCENT_LOSS_MSE, descent_optimizer_defaults(DESCENT_OPT_ADAM), 4};
+    descent_model *adam = descent_model_create(&spec, NULL);
+    unsigned char *ab;
+    size_t alen;
+    descent_model_save(adam, 1, &ab, &alen, NULL);
+    v = 1;
+    memcpy(ab + alen - (24 + 2 * 8 * 4) + 12, &v, 4);
+    reseal(ab, alen);
+    CHECK(descent_model_load(ab, alen, &err) == NULL);
+    CHECK_HAS(err.message, "model file: optimizer state: beta2^t is 1: it must be in [0, 1)");
+    free(ab);
+    descent_model_free(adam);
+    free(f);
+    free(b);
+}
+
+static void test_hyper_parameters_in_a_file_are_float32(void)
+{
+    descent_model *m = trained(0);
+    unsigned char *b;
+    size_t len;
+    descent_model_save(m, 0, &b, &len, NULL);
+    descent_error err;
+    /* the learning rate f64 follows the header, flags..seed (20 bytes), 3 layers of 32 and the kind */
+    double lr = 1e39;
+    memcpy(b + 16 + 20 + 3 * 32 + 4, &lr, 8);
+    reseal(b, len);
+    CHECK(descent_model_load(b, len, &err) == NULL);
+    CHECK_HAS(err.message, "model file: invalid model: learning_rate must be a finite number > 0 (got 1e+39, beyond "
+                           "float32's largest value");
+    free(b);
+    descent_model_free(m);
+}
+
 CHECK_MAIN(TEST(test_round_trip_bit_for_bit), TEST(test_optimizer_state_resumes_exactly), TEST(test_damaged_files),
-           TEST(test_files))
+           TEST(test_files), TEST(test_header_claims_more_than_the_file), TEST(test_optimizer_state_is_validated),
+           TEST(test_hyper_parameters_in_a_file_are_float32))
