@@ -1,13 +1,18 @@
 /* fit.c - epochs of mini-batch gradient descent as Keras' model.fit runs
- * them: seeded shuffling, a validation split or set, early stopping, and
- * callbacks that can stop the run between batches. */
+ * them: seeded shuffling, a validation split or set, early stopping,
+ * callbacks that can stop the run between batches, and the rollback of a run
+ * that diverges. */
 #include "model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_EPOCHS 10000000
+/* An epoch whose loss is more than this many times the run's lowest is no
+ * point to roll back to: the loss is climbing out of range. */
+#define CLIMB_FACTOR 10.0f
 
 descent_fit_options descent_fit_defaults(void)
 {
@@ -33,6 +38,7 @@ static descent_status history_init(descent_history *h, int capacity, descent_err
 {
     memset(h, 0, sizeof *h);
     h->best_epoch = -1;
+    h->diverged_epoch = h->diverged_batch = h->restored_epochs = -1;
     h->capacity = capacity;
     h->loss = malloc(sizeof(float) * (size_t)capacity);
     h->val_loss = malloc(sizeof(float) * (size_t)capacity);
@@ -70,6 +76,60 @@ static descent_status check_options(const descent_model *m, const descent_fit_op
     return DESCENT_OK;
 }
 
+/* ----------------------------------------------------------------- rollback
+ * What training changes in a model, kept to go back to: the weights, the
+ * state arrays its optimizer uses (and only those), the step count, Adam's β
+ * powers and the shuffle stream. One copy per epoch that counts. */
+typedef struct snapshot {
+    float *data;                    /* params, then `slots` state arrays, n_params floats each */
+    int room;                       /* state arrays data has room for */
+    int slots;                      /* state arrays held */
+    descent_optimizer_kind kind;    /* whose state they are */
+    long t;
+    float beta1_pow, beta2_pow;
+    rng shuffle;
+} snapshot;
+
+static descent_status snapshot_take(snapshot *s, const descent_model *m, descent_error *err)
+{
+    int slots = optimizer_slots(m->opt.kind);
+    if (!s->data || slots > s->room) {
+        float *data = descent_alloc((uint64_t)(1 + slots) * m->n_params, sizeof(float),
+                                    "the copy of the weights and optimizer state a diverging run rolls back to", err);
+        if (!data) return err ? err->code : DESCENT_ERR_MEMORY;
+        free(s->data);
+        s->data = data;
+        s->room = slots;
+    }
+    size_t n = m->n_params;
+    memcpy(s->data, m->params, sizeof(float) * n);
+    for (int k = 0; k < slots; k++) memcpy(s->data + (size_t)(k + 1) * n, m->state[k], sizeof(float) * n);
+    s->slots = slots;
+    s->kind = m->opt.kind;
+    s->t = m->t;
+    s->beta1_pow = m->beta1_pow;
+    s->beta2_pow = m->beta2_pow;
+    s->shuffle = m->shuffle;
+    return DESCENT_OK;
+}
+
+/* The optimizer's state goes back only if it is still the optimizer's: after
+ * a change of optimizer mid-run it starts afresh, as the change made it. */
+static void snapshot_restore(const snapshot *s, descent_model *m)
+{
+    size_t n = m->n_params;
+    memcpy(m->params, s->data, sizeof(float) * n);
+    if (m->opt.kind == s->kind) {
+        for (int k = 0; k < s->slots; k++) memcpy(m->state[k], s->data + (size_t)(k + 1) * n, sizeof(float) * n);
+        m->t = s->t;
+        m->beta1_pow = s->beta1_pow;
+        m->beta2_pow = s->beta2_pow;
+    } else {
+        optimizer_reset(m);
+    }
+    m->shuffle = s->shuffle;
+}
+
 struct descent_trainer {
     descent_model *m;
     const float *x, *y, *vx, *vy;
@@ -77,6 +137,10 @@ struct descent_trainer {
     descent_fit_options o;
     int *idx;                       /* this epoch's row order */
     float *best_params;             /* with restore_best: the best epoch's weights */
+    snapshot good;                  /* where a diverging run goes back to */
+    int good_epochs;                /* the epochs of this run `good` holds (0: the start) */
+    float lowest;                   /* the lowest loss of the start and the epochs that counted */
+    int start_measured;             /* lowest's start loss is measured, not the first batch's */
     descent_history h;
     float best;
     int wait;
@@ -136,10 +200,13 @@ descent_trainer *descent_trainer_create(descent_model *m, const float *x, const 
     if (s == DESCENT_OK && (!t->idx || (restore && !t->best_params)))
         s = descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for fitting %d rows", n_train);
     if (s == DESCENT_OK) s = model_ensure_rows(m, t->batch, err);
+    /* the start, before shuffle_seed restarts the stream: the model as it came */
+    if (s == DESCENT_OK) s = snapshot_take(&t->good, m, err);
     if (s != DESCENT_OK) {
         descent_trainer_free(t);
         return NULL;
     }
+    t->lowest = INFINITY;
     if (o->shuffle_seed) rng_seed(&m->shuffle, o->shuffle_seed, RNG_STREAM_SHUFFLE);
     return t;
 }
@@ -152,6 +219,70 @@ static void finish(descent_trainer *t)
     t->done = 1;
     if (t->best_params && t->h.best_epoch >= 0)
         memcpy(t->m->params, t->best_params, sizeof(float) * t->m->n_params);
+}
+
+/* The loss at the run's start: the data loss of the training rows plus the
+ * penalties, with the start's weights read in place from the snapshot. */
+static descent_status start_loss(descent_trainer *t, float *loss, descent_error *err)
+{
+    descent_model *m = t->m;
+    float *live = m->params;
+    m->params = t->good.data;
+    double data;
+    descent_status s = model_evaluate_rows(m, t->x, t->y, NULL, t->n_train, &data, NULL, err);
+    *loss = (float)data + model_penalty(m);
+    m->params = live;
+    return s;
+}
+
+/* An epoch counts as a point to roll back to when its loss is finite and at
+ * most CLIMB_FACTOR times the lowest so far. Until one does, the lowest is the
+ * start's loss, estimated by the first batch's and measured over the training
+ * rows when an epoch would be judged by that estimate alone. */
+static descent_status keep_if_sane(descent_trainer *t, float loss, descent_error *err)
+{
+    if (!(loss <= CLIMB_FACTOR * t->lowest) && t->good_epochs == 0 && !t->start_measured) {
+        descent_status s = start_loss(t, &t->lowest, err);
+        if (s != DESCENT_OK) return s;
+        t->start_measured = 1;
+    }
+    if (!(loss <= CLIMB_FACTOR * t->lowest)) return DESCENT_OK;
+    descent_status s = snapshot_take(&t->good, t->m, err);
+    if (s != DESCENT_OK) return s;
+    t->good_epochs = t->h.epochs;
+    if (loss < t->lowest) t->lowest = loss;
+    return DESCENT_OK;
+}
+
+/* After a non-finite loss or update in batch b of the current epoch: back to
+ * the snapshot, with a message that says where it happened, where the model
+ * is now and what to try. err holds the step's cause. */
+static descent_status roll_back(descent_trainer *t, int b, float loss, descent_error *err)
+{
+    descent_history *h = &t->h;
+    h->diverged_epoch = h->epochs;
+    h->diverged_batch = b;
+    h->restored_epochs = t->good_epochs;
+    snapshot_restore(&t->good, t->m);
+    if (!err) return DESCENT_ERR_NONFINITE;
+    char cause[DESCENT_MESSAGE_MAX], back[200], advice[160];
+    snprintf(cause, sizeof cause, "%s", err->message);
+    int n = t->good_epochs;
+    if (n == h->epochs && n == 0)
+        snprintf(back, sizeof back, "where it was before epoch 1");
+    else if (n == h->epochs)
+        snprintf(back, sizeof back, "the end of epoch %d", n);
+    else if (n == 0)
+        snprintf(back, sizeof back, "where it was before epoch 1, as the loss climbed from the start (epoch 1 ended "
+                 "at %.3g, over %g times the start's %.3g)", (double)h->loss[0], (double)CLIMB_FACTOR,
+                 (double)t->lowest);
+    else
+        snprintf(back, sizeof back, "the end of epoch %d, before the loss climbed (epoch %d ended at %.3g, over %g "
+                 "times the lowest, %.3g)", n, n + 1, (double)h->loss[n], (double)CLIMB_FACTOR, (double)t->lowest);
+    model_nonfinite_advice(t->m, loss, advice, sizeof advice);
+    return descent_fail(err, DESCENT_ERR_NONFINITE,
+                        "epoch %d, batch %d of %d: %s. The model's weights and optimizer state are rolled back to "
+                        "%s; %s", h->epochs + 1, b + 1, t->batches_per_epoch, cause, back, advice);
 }
 
 /* The bookkeeping at the end of an epoch: its logs, validation, early stopping. */
@@ -174,6 +305,8 @@ static descent_status end_epoch(descent_trainer *t, descent_error *err)
     }
     h->epochs++;
     t->start = 0;
+    descent_status kept = keep_if_sane(t, h->loss[e], err);
+    if (kept != DESCENT_OK) return kept;
     float monitored = t->n_val ? h->val_loss[e] : h->loss[e];
     if (monitored < t->best - t->o.min_delta) {
         t->best = monitored;
@@ -204,9 +337,10 @@ descent_status descent_trainer_run(descent_trainer *t, long max_batches, descent
         model_load_rows(m, t->x, t->y, t->idx, t->start, rows);
         descent_status s = model_step_loaded(m, rows, &loss, err);
         if (s != DESCENT_OK) {
-            t->done = 1; /* the weights stay the last finite ones; nothing is restored */
-            return s;
+            t->done = 1;
+            return s == DESCENT_ERR_NONFINITE ? roll_back(t, t->b, loss, err) : s;
         }
+        if (t->h.steps == 0) t->lowest = loss; /* the first batch's loss, at the start's weights */
         t->h.steps++;
         t->loss_sum += (double)loss * rows;
         t->correct += model_batch_correct(m, rows);
@@ -252,6 +386,7 @@ void descent_trainer_free(descent_trainer *t)
     descent_history_free(&t->h);
     free(t->idx);
     free(t->best_params);
+    free(t->good.data);
     free(t);
 }
 
