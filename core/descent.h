@@ -323,16 +323,18 @@ descent_fit_options descent_fit_defaults(void);
  * weights, the optimizer state (moments or accumulators, step count, Adam's β
  * powers) and the shuffle stream, bit for bit as a fit of that many epochs
  * leaves them; or, if no epoch counts, to the state it started the fit in. An
- * epoch counts when its loss is finite and at most 10 times the lowest loss of
- * the run so far (the loss at the start included), so a loss that climbs by
- * orders of magnitude before it overflows goes back to before the climb, not
- * to weights already at 1e20. The learning rate and other hyper-parameters
- * stay as they are (set a lower rate and fit again to go on); restore_best
- * does not apply to a diverged run. The message names the epoch and batch
- * (1-based), the epoch rolled back to, and a lower learning rate to try; the
- * history holds every epoch that finished, diverged_epoch, diverged_batch and
- * restored_epochs. The rollback keeps one copy of the weights and of the
- * optimizer's state arrays, updated once per epoch. */
+ * epoch counts when its loss, and the loss of the next epoch's first batch
+ * (which measures the weights it ended with), are finite and at most 10 times
+ * the lowest epoch loss of the run so far (the loss at the start included), so
+ * a loss that climbs by orders of magnitude before it overflows goes back to
+ * before the climb, not to weights already at 1e20. The learning rate and
+ * other hyper-parameters stay as they are (set a lower rate and fit again to
+ * go on); restore_best does not apply to a diverged run. The message names
+ * the epoch and batch (1-based), the epoch rolled back to, and a lower
+ * learning rate to try; the history holds every epoch that finished,
+ * diverged_epoch, diverged_batch and restored_epochs. The rollback keeps one
+ * copy of the weights and of the optimizer's state arrays, updated once per
+ * epoch. */
 descent_status descent_model_fit(descent_model *model, const float *x, const float *y, int n,
                                  const descent_fit_options *options, descent_history *history, descent_error *err);
 

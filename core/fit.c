@@ -79,7 +79,10 @@ static descent_status check_options(const descent_model *m, const descent_fit_op
 /* ----------------------------------------------------------------- rollback
  * What training changes in a model, kept to go back to: the weights, the
  * state arrays its optimizer uses (and only those), the step count, Adam's β
- * powers and the shuffle stream. One copy per epoch that counts. */
+ * powers and the shuffle stream. Taken when a run starts and then once per
+ * epoch that counts, in the next epoch's first step between its gradient and
+ * its update: the weights are still the epoch's last, and that batch's loss
+ * has just measured them. */
 typedef struct snapshot {
     float *data;                    /* params, then `slots` state arrays, n_params floats each */
     int room;                       /* state arrays data has room for */
@@ -90,7 +93,9 @@ typedef struct snapshot {
     rng shuffle;
 } snapshot;
 
-static descent_status snapshot_take(snapshot *s, const descent_model *m, descent_error *err)
+/* shuffle: the stream as it stood at the point taken (the model's may have
+ * drawn the next epoch's order since). */
+static descent_status snapshot_take(snapshot *s, const descent_model *m, rng shuffle, descent_error *err)
 {
     int slots = optimizer_slots(m->opt.kind);
     if (!s->data || slots > s->room) {
@@ -109,7 +114,7 @@ static descent_status snapshot_take(snapshot *s, const descent_model *m, descent
     s->t = m->t;
     s->beta1_pow = m->beta1_pow;
     s->beta2_pow = m->beta2_pow;
-    s->shuffle = m->shuffle;
+    s->shuffle = shuffle;
     return DESCENT_OK;
 }
 
@@ -141,6 +146,8 @@ struct descent_trainer {
     int good_epochs;                /* the epochs of this run `good` holds (0: the start) */
     float lowest;                   /* the lowest loss of the start and the epochs that counted */
     int start_measured;             /* lowest's start loss is measured, not the first batch's */
+    rng shuffle_before;             /* the stream before this epoch drew its order */
+    float climb;                    /* the loss that turned away the first point after `good` */
     descent_history h;
     float best;
     int wait;
@@ -201,7 +208,7 @@ descent_trainer *descent_trainer_create(descent_model *m, const float *x, const 
         s = descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for fitting %d rows", n_train);
     if (s == DESCENT_OK) s = model_ensure_rows(m, t->batch, err);
     /* the start, before shuffle_seed restarts the stream: the model as it came */
-    if (s == DESCENT_OK) s = snapshot_take(&t->good, m, err);
+    if (s == DESCENT_OK) s = snapshot_take(&t->good, m, m->shuffle, err);
     if (s != DESCENT_OK) {
         descent_trainer_free(t);
         return NULL;
@@ -235,22 +242,30 @@ static descent_status start_loss(descent_trainer *t, float *loss, descent_error 
     return s;
 }
 
-/* An epoch counts as a point to roll back to when its loss is finite and at
- * most CLIMB_FACTOR times the lowest so far. Until one does, the lowest is the
- * start's loss, estimated by the first batch's and measured over the training
- * rows when an epoch would be judged by that estimate alone. */
-static descent_status keep_if_sane(descent_trainer *t, float loss, descent_error *err)
+/* The end of the last epoch counts as a point to roll back to when its loss,
+ * and the loss of this first batch of the next (taken at its end weights), are
+ * finite and at most CLIMB_FACTOR times the lowest so far: a loss that climbs,
+ * or an epoch's last update that blows the weights up, keeps the older point.
+ * Until an epoch counts, the lowest is the start's loss, estimated by the
+ * run's first batch and measured over the training rows when it alone would
+ * turn an epoch away. Called between the batch's gradient and its update. */
+static descent_status keep_if_sane(descent_trainer *t, float first, descent_error *err)
 {
-    if (!(loss <= CLIMB_FACTOR * t->lowest) && t->good_epochs == 0 && !t->start_measured) {
+    float epoch = t->h.loss[t->h.epochs - 1];
+    float worse = epoch > first ? epoch : first;
+    if (!(worse <= CLIMB_FACTOR * t->lowest) && t->good_epochs == 0 && !t->start_measured) {
         descent_status s = start_loss(t, &t->lowest, err);
         if (s != DESCENT_OK) return s;
         t->start_measured = 1;
     }
-    if (!(loss <= CLIMB_FACTOR * t->lowest)) return DESCENT_OK;
-    descent_status s = snapshot_take(&t->good, t->m, err);
+    if (!(worse <= CLIMB_FACTOR * t->lowest)) {
+        if (t->good_epochs == t->h.epochs - 1) t->climb = worse;
+        return DESCENT_OK;
+    }
+    descent_status s = snapshot_take(&t->good, t->m, t->shuffle_before, err);
     if (s != DESCENT_OK) return s;
     t->good_epochs = t->h.epochs;
-    if (loss < t->lowest) t->lowest = loss;
+    if (epoch < t->lowest) t->lowest = epoch;
     return DESCENT_OK;
 }
 
@@ -273,12 +288,11 @@ static descent_status roll_back(descent_trainer *t, int b, float loss, descent_e
     else if (n == h->epochs)
         snprintf(back, sizeof back, "the end of epoch %d", n);
     else if (n == 0)
-        snprintf(back, sizeof back, "where it was before epoch 1, as the loss climbed from the start (epoch 1 ended "
-                 "at %.3g, over %g times the start's %.3g)", (double)h->loss[0], (double)CLIMB_FACTOR,
-                 (double)t->lowest);
+        snprintf(back, sizeof back, "where it was before epoch 1, before the loss climbed to %.3g (over %g times "
+                 "the start's, %.3g)", (double)t->climb, (double)CLIMB_FACTOR, (double)t->lowest);
     else
-        snprintf(back, sizeof back, "the end of epoch %d, before the loss climbed (epoch %d ended at %.3g, over %g "
-                 "times the lowest, %.3g)", n, n + 1, (double)h->loss[n], (double)CLIMB_FACTOR, (double)t->lowest);
+        snprintf(back, sizeof back, "the end of epoch %d, before the loss climbed to %.3g (over %g times the lowest, "
+                 "%.3g)", n, (double)t->climb, (double)CLIMB_FACTOR, (double)t->lowest);
     model_nonfinite_advice(t->m, loss, advice, sizeof advice);
     return descent_fail(err, DESCENT_ERR_NONFINITE,
                         "epoch %d, batch %d of %d: %s. The model's weights and optimizer state are rolled back to "
@@ -305,8 +319,6 @@ static descent_status end_epoch(descent_trainer *t, descent_error *err)
     }
     h->epochs++;
     t->start = 0;
-    descent_status kept = keep_if_sane(t, h->loss[e], err);
-    if (kept != DESCENT_OK) return kept;
     float monitored = t->n_val ? h->val_loss[e] : h->loss[e];
     if (monitored < t->best - t->o.min_delta) {
         t->best = monitored;
@@ -325,7 +337,9 @@ descent_status descent_trainer_run(descent_trainer *t, long max_batches, descent
     descent_model *m = t->m;
     const descent_fit_options *o = &t->o;
     for (long ran = 0; !t->done && (max_batches < 0 || ran < max_batches); ran++) {
-        if (t->start == 0) {
+        int first = t->start == 0;
+        if (first) {
+            t->shuffle_before = m->shuffle;
             for (int i = 0; i < t->n_train; i++) t->idx[i] = i;
             if (!o->no_shuffle) rng_shuffle(&m->shuffle, t->idx, t->n_train);
             t->loss_sum = 0.0;
@@ -333,9 +347,12 @@ descent_status descent_trainer_run(descent_trainer *t, long max_batches, descent
             t->b = 0;
         }
         int rows = t->n_train - t->start < t->batch ? t->n_train - t->start : t->batch;
-        float loss;
         model_load_rows(m, t->x, t->y, t->idx, t->start, rows);
-        descent_status s = model_step_loaded(m, rows, &loss, err);
+        double obj = model_gradient(m, rows);
+        float loss = (float)obj;
+        int correct = model_batch_correct(m, rows); /* before keep_if_sane may reuse the workspace */
+        descent_status s = first && t->h.epochs > 0 ? keep_if_sane(t, loss, err) : DESCENT_OK;
+        if (s == DESCENT_OK) s = model_update(m, obj, err);
         if (s != DESCENT_OK) {
             t->done = 1;
             return s == DESCENT_ERR_NONFINITE ? roll_back(t, t->b, loss, err) : s;
@@ -343,7 +360,7 @@ descent_status descent_trainer_run(descent_trainer *t, long max_batches, descent
         if (t->h.steps == 0) t->lowest = loss; /* the first batch's loss, at the start's weights */
         t->h.steps++;
         t->loss_sum += (double)loss * rows;
-        t->correct += model_batch_correct(m, rows);
+        t->correct += correct;
         t->start += rows;
         int b = t->b++;
         if (o->on_batch && o->on_batch(t->h.epochs, b, loss, o->user)) {

@@ -703,6 +703,11 @@ descent_status model_step_loaded(descent_model *m, int rows, float *loss, descen
 {
     double obj = model_gradient(m, rows);
     if (loss) *loss = (float)obj;
+    return model_update(m, obj, err);
+}
+
+descent_status model_update(descent_model *m, double obj, descent_error *err)
+{
     if (!isfinite(obj)) return descent_fail(err, DESCENT_ERR_NONFINITE, "the loss is not finite (%g)", obj);
     int bad = optimizer_apply(m);
     if (bad && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)

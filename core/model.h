@@ -66,6 +66,9 @@ double model_gradient(descent_model *m, int rows);
  * weights non-finite (those keep their values); err then says only which, so
  * the caller adds where it happened and what became of the model. */
 descent_status model_step_loaded(descent_model *m, int rows, float *loss, descent_error *err);
+/* The second half of model_step_loaded: the update from m->grads, given the
+ * objective model_gradient returned (which it checks first). */
+descent_status model_update(descent_model *m, double obj, descent_error *err);
 /* The advice after model_step_loaded's DESCENT_ERR_NONFINITE, given the step's
  * loss: a smaller epsilon for centered RMSprop's refused update, otherwise a
  * tenth of the learning rate. */

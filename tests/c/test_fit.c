@@ -346,6 +346,39 @@ static void test_trainer_rolls_back_as_fit_does(void)
     descent_model_free(b);
 }
 
+/* A network on the diabetes data (inputs and target standardized), two
+ * hidden relu layers of `units`; fresh is the same model again. */
+static descent_dataset *diabetes_nets(descent_optimizer_kind kind, double lr, int units, descent_model **m,
+                                      descent_model **fresh)
+{
+    descent_error err;
+    descent_dataset *d = descent_csv_read_file(DESCENT_DATA_DIR "/diabetes.csv", NULL, &err);
+    CHECK(d != NULL);
+    if (!d) return NULL;
+    float mean[16], sd[16], ym, ys;
+    CHECK(descent_standardize_fit(d->x, d->n, d->features, mean, sd, &err) == DESCENT_OK);
+    CHECK(descent_standardize_fit(d->y, d->n, 1, &ym, &ys, &err) == DESCENT_OK);
+    descent_layer_spec layers[3] = {descent_layer(units, DESCENT_ACT_RELU), descent_layer(units, DESCENT_ACT_RELU),
+                                    descent_layer(1, DESCENT_ACT_LINEAR)};
+    descent_optimizer_spec opt = descent_optimizer_defaults(kind);
+    opt.learning_rate = lr;
+    descent_model_spec spec = {d->features, 3, layers, DESCENT_LOSS_MSE, opt, 1};
+    descent_model **both[2] = {m, fresh};
+    for (int i = 0; i < 2; i++) {
+        *both[i] = descent_model_create(&spec, &err);
+        CHECK(descent_model_set_input_scaler(*both[i], mean, sd, &err) == DESCENT_OK);
+        CHECK(descent_model_set_target_scaler(*both[i], &ym, &ys, &err) == DESCENT_OK);
+    }
+    return d;
+}
+
+static float max_abs_weight(const descent_model *m)
+{
+    float top = 0.0f;
+    for (size_t i = 0; i < m->n_params; i++) top = fmaxf(top, fabsf(m->params[i]));
+    return top;
+}
+
 /* The diabetes network with Nesterov at a rate of 0.7: every epoch ends with
  * a finite loss, climbing from 8e22 to 5e37 with weights near 1e21, until the
  * 16th overflows. Rolling back to the last finite epoch would keep those
@@ -353,24 +386,10 @@ static void test_trainer_rolls_back_as_fit_does(void)
  * rate trains on from there. */
 static void test_a_climbing_loss_rolls_back_to_before_the_climb(void)
 {
-    descent_error err;
-    descent_dataset *d = descent_csv_read_file(DESCENT_DATA_DIR "/diabetes.csv", NULL, &err);
-    CHECK(d != NULL);
+    descent_model *m, *fresh;
+    descent_dataset *d = diabetes_nets(DESCENT_OPT_NESTEROV, 0.7, 10, &m, &fresh);
     if (!d) return;
-    float mean[16], sd[16], ym, ys;
-    CHECK(descent_standardize_fit(d->x, d->n, d->features, mean, sd, &err) == DESCENT_OK);
-    CHECK(descent_standardize_fit(d->y, d->n, 1, &ym, &ys, &err) == DESCENT_OK);
-    descent_layer_spec layers[3] = {descent_layer(10, DESCENT_ACT_RELU), descent_layer(10, DESCENT_ACT_RELU),
-                                    descent_layer(1, DESCENT_ACT_LINEAR)};
-    descent_optimizer_spec opt = descent_optimizer_defaults(DESCENT_OPT_NESTEROV);
-    opt.learning_rate = 0.7;
-    descent_model_spec spec = {d->features, 3, layers, DESCENT_LOSS_MSE, opt, 1};
-    descent_model *m = descent_model_create(&spec, &err), *fresh = descent_model_create(&spec, &err);
-    descent_model *both[2] = {m, fresh};
-    for (int i = 0; i < 2; i++) {
-        CHECK(descent_model_set_input_scaler(both[i], mean, sd, &err) == DESCENT_OK);
-        CHECK(descent_model_set_target_scaler(both[i], &ym, &ys, &err) == DESCENT_OK);
-    }
+    descent_error err;
     float start;
     CHECK(descent_model_evaluate(m, d->x, d->y, d->n, &start, &err) == DESCENT_OK);
     descent_fit_options o = descent_fit_defaults();
@@ -379,12 +398,10 @@ static void test_a_climbing_loss_rolls_back_to_before_the_climb(void)
     CHECK(descent_model_fit(m, d->x, d->y, d->n, &o, &h, &err) == DESCENT_ERR_NONFINITE);
     CHECK_MSG(h.epochs >= 5 && h.loss[0] > 1e20f, "%d epochs, the first at %g", h.epochs, (double)h.loss[0]);
     CHECK(h.restored_epochs == 0 && h.diverged_epoch == h.epochs);
-    CHECK_HAS(err.message, "as the loss climbed from the start (epoch 1 ended at");
+    CHECK_HAS(err.message, "rolled back to where it was before epoch 1, before the loss climbed to");
     CHECK_HAS(err.message, "the learning rate is 0.7: try a lower one (0.07, say)");
     CHECK(same_training_state(m, fresh));
-    float top = 0.0f;
-    for (size_t i = 0; i < m->n_params; i++) top = fmaxf(top, fabsf(m->params[i]));
-    CHECK_MSG(top < 1.0f, "max |w| %g after the rollback", (double)top);
+    CHECK_MSG(max_abs_weight(m) < 1.0f, "max |w| %g after the rollback", (double)max_abs_weight(m));
     descent_history_free(&h);
     CHECK(descent_model_set_learning_rate(m, 0.07, &err) == DESCENT_OK);
     o.epochs = 30;
@@ -393,6 +410,35 @@ static void test_a_climbing_loss_rolls_back_to_before_the_climb(void)
     float end;
     CHECK(descent_model_evaluate(m, d->x, d->y, d->n, &end, &err) == DESCENT_OK);
     CHECK_MSG(end < 0.5f * start, "loss %g after 30 epochs at 0.07, %g at the start", (double)end, (double)start);
+    descent_history_free(&h);
+    descent_model_free(m);
+    descent_model_free(fresh);
+    descent_dataset_free(d);
+}
+
+/* Full batch, SGD at 2: an epoch is one step, so its loss is that of the
+ * weights it started with; the last update can leave the weights a hundred
+ * times worse while the epoch's loss looked fine. The next epoch's first loss
+ * measures them, so the model comes back with a loss like the start's. */
+static void test_full_batch_rolls_back_to_weights_its_next_loss_measured(void)
+{
+    descent_model *m, *fresh;
+    descent_dataset *d = diabetes_nets(DESCENT_OPT_SGD, 2.0, 16, &m, &fresh);
+    if (!d) return;
+    descent_error err;
+    float start, back;
+    CHECK(descent_model_evaluate(m, d->x, d->y, d->n, &start, &err) == DESCENT_OK);
+    descent_fit_options o = descent_fit_defaults();
+    o.epochs = 100;
+    o.batch_size = d->n;
+    descent_history h;
+    CHECK(descent_model_fit(m, d->x, d->y, d->n, &o, &h, &err) == DESCENT_ERR_NONFINITE);
+    CHECK_MSG(h.epochs >= 2 && h.restored_epochs < h.epochs, "%d epochs, rolled back to %d", h.epochs,
+              h.restored_epochs);
+    CHECK(descent_model_evaluate(m, d->x, d->y, d->n, &back, &err) == DESCENT_OK);
+    CHECK_MSG(back <= 10.0f * start, "loss %g after the rollback to epoch %d, %g at the start", (double)back,
+              h.restored_epochs, (double)start);
+    if (h.restored_epochs == 0) CHECK(same_training_state(m, fresh));
     descent_history_free(&h);
     descent_model_free(m);
     descent_model_free(fresh);
@@ -541,5 +587,6 @@ CHECK_MAIN(TEST(test_trainer_in_pieces_equals_fit), TEST(test_trainer_stop_and_p
            TEST(test_callbacks_cancel), TEST(test_nonfinite_stops_with_finite_weights),
            TEST(test_divergence_rolls_back_to_the_last_epoch),
            TEST(test_divergence_in_the_first_epoch_rolls_back_to_the_start),
-           TEST(test_trainer_rolls_back_as_fit_does), TEST(test_a_climbing_loss_rolls_back_to_before_the_climb), TEST(test_option_errors),
+           TEST(test_trainer_rolls_back_as_fit_does), TEST(test_a_climbing_loss_rolls_back_to_before_the_climb),
+           TEST(test_full_batch_rolls_back_to_weights_its_next_loss_measured), TEST(test_option_errors),
            TEST(test_accuracy_in_history))
