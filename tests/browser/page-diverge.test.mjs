@@ -62,7 +62,11 @@ describe('a diverging run on the page', () => {
     await p.screenshot({ path: `${shots}/page-diverged.png`, fullPage: true });
 
     // A lower rate, and Train goes on from the rolled-back model with finite losses.
+    // (The Train button's label stays the same node through the rate's action:
+    // replaced between mousedown and mouseup, it would lose that click.)
+    const label = await p.evaluateHandle(() => document.querySelector('#play span'));
     await setValue(p, '#lr', 0.01);
+    assert.ok(await p.evaluate((span) => span.isConnected, label), 'the label is not rewritten');
     await p.click('#play');
     await idle(p);
     assert.equal(await note(p), null, 'a new run clears the note');

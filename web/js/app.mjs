@@ -813,11 +813,17 @@ function frame(now) {
   requestAnimationFrame(frame);
 }
 
+let playLabel = null;
 function updateButtons() {
   const ready = page.modelId !== null;
   const running = page.status === 'running';
   const play = $('play');
-  play.innerHTML = running ? '❚❚ <span>Pause</span>' : '▶ <span>Train</span>';
+  // Rewritten only when it changes: a label replaced under the pointer between
+  // mousedown and mouseup loses the click (type a rate, then press Train: the
+  // rate's change event ends its action, and so calls this, mid-click).
+  const label = running ? '❚❚ <span>Pause</span>' : '▶ <span>Train</span>';
+  if (label !== playLabel) play.innerHTML = label;
+  playLabel = label;
   play.setAttribute('aria-pressed', running ? 'true' : 'false');
   play.disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
   for (const id of ['reset', 'new-seed']) $(id).disabled = !ready;
