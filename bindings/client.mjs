@@ -113,6 +113,11 @@ export class DescentClient {
         const data = message.data || {};
         const error = new Error(typeof data.message === 'string' ? data.message : 'descent worker error');
         error.code = data.code;
+        // A run that diverged: its finished epochs, and where it diverged.
+        if (data.history) {
+          error.history = data.history;
+          error.divergence = data.divergence;
+        }
         pending.reject(error);
         return;
       }

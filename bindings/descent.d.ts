@@ -129,11 +129,31 @@ export interface FitOptions {
 export interface History {
   epoch: number[];
   history: { loss: number[]; val_loss?: number[]; acc?: number[]; val_acc?: number[] };
-  /** 'completed' | 'early-stopped' | 'cancelled' */
-  stopped: 'completed' | 'early-stopped' | 'cancelled';
+  /** 'completed' | 'early-stopped' | 'cancelled'; 'diverged' only in a DivergenceError's history */
+  stopped: 'completed' | 'early-stopped' | 'cancelled' | 'diverged';
   /** 0-based epoch of the best monitored loss, -1 if none */
   bestEpoch: number;
   steps: number;
+}
+
+/** Where a run diverged, and where its model was rolled back to. */
+export interface Divergence {
+  /** 0-based epoch and batch whose loss (or update) was not finite */
+  epoch: number;
+  batch: number;
+  /** the epochs of this run the model was rolled back to: its weights and optimizer state at their end (0: as the run started) */
+  restoredEpochs: number;
+}
+
+/**
+ * What fit and trainer.run throw when the loss (or an update) stops being
+ * finite: the model is rolled back (see Divergence), so a lower learning rate
+ * trains on from there. The message says where and suggests a rate.
+ */
+export interface DivergenceError extends Error {
+  /** the finished epochs, in the shape fit returns, with stopped: 'diverged' */
+  history: History;
+  divergence: Divergence;
 }
 
 export interface Names {
@@ -160,6 +180,7 @@ export interface Model {
   setWeights(weights: Array<{ kernel: Matrix; bias?: Matrix | null }>): void;
   /** the batch's loss before the update, as Keras's trainOnBatch */
   trainOnBatch(x: Matrix, y: Matrix): number;
+  /** throws a DivergenceError (with .history) when the loss stops being finite */
   fit(x: Matrix, y: Matrix, options?: FitOptions): History;
   /** fit in pieces (trainer.run(batches)): the same options, minus callbacks, and the same results */
   trainer(x: Matrix, y: Matrix, options?: Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd'>): Trainer;
@@ -203,7 +224,7 @@ export interface Trainer {
   readonly state: TrainerState;
   /** the completed epochs */
   readonly history: Pick<History, 'epoch' | 'history'>;
-  /** runs up to maxBatches batches (default: to the end) */
+  /** runs up to maxBatches batches (default: to the end); a divergence throws a DivergenceError, as fit */
   run(maxBatches?: number): TrainerState;
   /** ends the run, restoring the best weights when early stopping asks for it */
   stop(): TrainerState;
@@ -574,6 +595,9 @@ export interface ErrorData {
   code: ErrorCodeName;
   /** the Error's message: descent's own text for bad options, data or model files */
   message: string;
+  /** a train or step whose run diverged: its finished epochs, as train's result */
+  history?: DivergedTrainResult;
+  divergence?: Divergence;
 }
 
 /** Training rows kept in the worker; validation is split off as model.fit splits it. */
@@ -680,6 +704,11 @@ export interface TrainResult extends Omit<History, 'stopped'> {
   epochs: number;
   /** 'stopped': by stop() or dispose() */
   stopped: 'completed' | 'early-stopped' | 'stopped';
+}
+
+/** The history an error reply carries when the run diverged. */
+export interface DivergedTrainResult extends Omit<TrainResult, 'stopped'> {
+  stopped: 'diverged';
 }
 
 /** Where a run is, as pause / resume / stop report it. */
@@ -801,6 +830,9 @@ export type AnyWorker =
 /** An Error from a worker 'error' reply. */
 export interface DescentWorkerError extends Error {
   code?: ErrorCodeName;
+  /** when the run diverged (the model is rolled back): its finished epochs and where it diverged */
+  history?: DivergedTrainResult;
+  divergence?: Divergence;
 }
 
 /**

@@ -34,6 +34,19 @@ const C_TO_JS_NAMES = [
 ];
 
 const STATUS_CANCELLED = 1;
+const STATUS_NONFINITE = -6;
+
+/**
+ * The Error of a run that diverged: descent's message, the run's History as
+ * fit returns it (stopped: 'diverged', the finished epochs) and where it
+ * diverged: {epoch, batch} (0-based) and restoredEpochs, the epochs of this
+ * run the model was rolled back to (0: the state it started in).
+ */
+function diverged(error, history, [epoch, batch, restoredEpochs]) {
+  error.history = { ...history, stopped: 'diverged' };
+  error.divergence = { epoch, batch, restoredEpochs };
+  return error;
+}
 
 /** True when this runtime validates WebAssembly SIMD. */
 export function simdSupported() {
@@ -874,13 +887,17 @@ class Model {
         const status = M._dj_model_fit(p, s.f32(a.xs, 'x'), s.f32(a.ys, 'y'), a.n, s.f64(a.opts),
           a.vx ? s.f32(a.vx, 'validationData x') : 0, a.vy ? s.f32(a.vy, 'validationData y') : 0, a.vn);
         if (thrown) throw thrown;
-        this.#d._check(where, status);
-        return {
+        const history = () => ({
           ...this.#history(M._dj_history_epochs(), a.hasVal, (which) => M._dj_history_array(which)),
           stopped: status === STATUS_CANCELLED ? 'cancelled' : M._dj_history_stopped_early() ? 'early-stopped' : 'completed',
           bestEpoch: M._dj_history_best_epoch(),
           steps: M._dj_history_steps(),
-        };
+        });
+        if (status === STATUS_NONFINITE) {
+          throw diverged(fail(where, this.#d._message()), history(), [0, 1, 2].map((w) => M._dj_history_diverged(w)));
+        }
+        this.#d._check(where, status);
+        return history();
       });
     } finally {
       this.#busy = false;
@@ -1114,12 +1131,19 @@ class Trainer {
 
   /** Where the run is, and whether it has finished (and why). */
   get state() {
+    return this.#info().state;
+  }
+
+  /** The C trainer's info: the state, and where a diverged run diverged. */
+  #info() {
     const p = this.#p('state');
     return this.#d._scoped('trainer.state', (s, M) => {
-      const out = s.alloc('the state', 7, 8);
+      const out = s.alloc('the state', 10, 8);
       M._dj_trainer_info(p, out);
-      const [epoch, batch, batchesPerEpoch, steps, done, stoppedEarly, bestEpoch] = M.HEAPF64.slice(out >> 3, (out >> 3) + 7);
-      return { epoch, batch, batchesPerEpoch, steps, done: done !== 0, stoppedEarly: stoppedEarly !== 0, bestEpoch };
+      const [epoch, batch, batchesPerEpoch, steps, done, stoppedEarly, bestEpoch, ...divergence] =
+        M.HEAPF64.slice(out >> 3, (out >> 3) + 10);
+      const state = { epoch, batch, batchesPerEpoch, steps, done: done !== 0, stoppedEarly: stoppedEarly !== 0, bestEpoch };
+      return { state, divergence };
     });
   }
 
@@ -1129,12 +1153,22 @@ class Trainer {
     return this.#history(this.state.epoch);
   }
 
-  /** Runs up to maxBatches batches (default: to the end); returns the state. */
+  /**
+   * Runs up to maxBatches batches (default: to the end); returns the state.
+   * A run that diverges throws with .history and .divergence, as fit does.
+   */
   run(maxBatches = Infinity) {
     const where = 'trainer.run';
     const p = this.#p('run');
     if (maxBatches !== Infinity) int(where, 'maxBatches', maxBatches, undefined, 0, 2 ** 53);
-    this.#d._check(where, this.#M._dj_trainer_run(p, maxBatches === Infinity ? -1 : maxBatches));
+    const status = this.#M._dj_trainer_run(p, maxBatches === Infinity ? -1 : maxBatches);
+    if (status === STATUS_NONFINITE) {
+      const { state, divergence } = this.#info();
+      const { epoch, history } = this.#history(state.epoch);
+      const run = { epoch, history, stopped: 'diverged', bestEpoch: state.bestEpoch, steps: state.steps };
+      throw diverged(fail(where, this.#d._message()), run, divergence);
+    }
+    this.#d._check(where, status);
     return this.state;
   }
 

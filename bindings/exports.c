@@ -348,7 +348,8 @@ API int dj_trainer_run(descent_trainer *t, double max_batches)
 API void dj_trainer_stop(descent_trainer *t) { descent_trainer_stop(t); }
 API void dj_trainer_free(descent_trainer *t) { descent_trainer_free(t); }
 
-/* out: epoch, batch, batches_per_epoch, steps, done, stopped_early, best_epoch */
+/* out: epoch, batch, batches_per_epoch, steps, done, stopped_early, best_epoch, and after
+ * DESCENT_ERR_NONFINITE diverged_epoch, diverged_batch, restored_epochs (else -1) */
 API void dj_trainer_info(const descent_trainer *t, double *out)
 {
     int epoch, batch, per;
@@ -361,6 +362,9 @@ API void dj_trainer_info(const descent_trainer *t, double *out)
     out[4] = descent_trainer_done(t);
     out[5] = h->stopped_early;
     out[6] = h->best_epoch;
+    out[7] = h->diverged_epoch;
+    out[8] = h->diverged_batch;
+    out[9] = h->restored_epochs;
 }
 
 API const float *dj_trainer_history(const descent_trainer *t, int which)
@@ -373,6 +377,11 @@ API int dj_history_epochs(void) { return history.epochs; }
 API int dj_history_best_epoch(void) { return history.best_epoch; }
 API int dj_history_stopped_early(void) { return history.stopped_early; }
 API double dj_history_steps(void) { return (double)history.steps; }
+/* which: 0 diverged_epoch, 1 diverged_batch, 2 restored_epochs (-1 unless the fit diverged) */
+API int dj_history_diverged(int which)
+{
+    return which == 0 ? history.diverged_epoch : which == 1 ? history.diverged_batch : history.restored_epochs;
+}
 API const float *dj_history_array(int which)
 {
     switch (which) {

@@ -49,7 +49,12 @@ export const ErrorCode = Object.freeze({
   BUSY: 'busy',
   /** pause, resume or stop for a model that is not training */
   NOT_TRAINING: 'not-training',
-  /** anything descent or the worker rejected: bad options, bad data, C errors */
+  /**
+   * anything descent or the worker rejected: bad options, bad data, C errors.
+   * A train or step whose run diverged also carries data.history (the run's
+   * finished epochs, as train's result) and data.divergence ({epoch, batch,
+   * restoredEpochs}); the model is rolled back, ready for a lower rate.
+   */
   FAILED: 'failed',
 });
 

@@ -65,9 +65,14 @@ class RequestError extends Error {
 
 const failed = (message) => new RequestError(ErrorCode.FAILED, message);
 
-/** descent's 'trainer: ...' and 'trainer.run: ...' errors, named after the request. */
+/**
+ * descent's 'trainer: ...' and 'trainer.run: ...' errors, named after the
+ * request; a diverged run's history (its finished epochs) takes the shape of
+ * train's result, for the error reply.
+ */
 function renamed(where, e) {
   if (e instanceof Error && !(e instanceof RequestError)) e.message = e.message.replace(/^trainer(\.run)?:/, `${where}:`);
+  if (e && e.history && e.history.epochs === undefined) e.history = { ...e.history, epochs: e.history.epoch.length };
   return e;
 }
 
@@ -652,8 +657,11 @@ async function receive(message) {
   } catch (e) {
     const code = e instanceof RequestError ? e.code : ErrorCode.FAILED;
     const text = e instanceof Error ? e.message : String(e);
+    const data = { code, message: text };
+    // A run that diverged: the model is rolled back; the epochs it finished come along.
+    if (e && e.history) Object.assign(data, { history: e.history, divergence: e.divergence });
     try {
-      post({ id, type: MessageType.ERROR, data: { code, message: text } });
+      post({ id, type: MessageType.ERROR, data });
     } catch {
       // The id itself could not be cloned: nothing can be routed back.
     }

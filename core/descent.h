@@ -293,7 +293,8 @@ const char *descent_model_class_name(const descent_model *model, int i);
  * objective (mean data loss + penalties) before the update to *loss (may be
  * NULL), as Keras' trainOnBatch returns it. A non-finite loss leaves the model
  * untouched and returns DESCENT_ERR_NONFINITE; an update that would make a
- * weight non-finite keeps that weight's last finite value and returns it too. */
+ * weight non-finite keeps that weight's last finite value and returns it too.
+ * One step has nothing to roll back to: descent_model_fit's rollback is fit's. */
 descent_status descent_model_train_step(descent_model *model, const float *x, const float *y, int n, float *loss,
                                         descent_error *err);
 
@@ -307,6 +308,10 @@ typedef struct descent_history {
     int best_epoch;                 /* 0-based epoch of the best monitored loss, -1 if none */
     int stopped_early;              /* 1 when early stopping ended the fit */
     int64_t steps;                  /* optimizer steps taken in this fit */
+    /* After DESCENT_ERR_NONFINITE (else -1): the 0-based epoch and batch whose
+     * loss or update was not finite, and how many of this fit's epochs the
+     * model was rolled back to (0: the state it started the fit in). */
+    int diverged_epoch, diverged_batch, restored_epochs;
 } descent_history;
 
 /* Frees the arrays of a history filled by descent_model_fit; the struct itself is the caller's. */
@@ -338,15 +343,34 @@ descent_fit_options descent_fit_defaults(void);
 
 /* Trains for options->epochs epochs (or until early stopping or a callback
  * stops it). history may be NULL; if given it is filled (free it with
- * descent_history_free). Returns DESCENT_OK, DESCENT_CANCELLED, or an error;
- * on DESCENT_ERR_NONFINITE the model keeps its last finite weights and the
- * history holds the epochs completed before. */
+ * descent_history_free), also when the fit fails after it started.
+ * Returns DESCENT_OK, DESCENT_CANCELLED, or an error.
+ *
+ * A diverging run loses nothing: on a non-finite loss, or an update that would
+ * make a weight non-finite, fit returns DESCENT_ERR_NONFINITE with the model
+ * rolled back to its state at the end of the last epoch that counts: its
+ * weights, the optimizer state (moments or accumulators, step count, Adam's β
+ * powers) and the shuffle stream, bit for bit as a fit of that many epochs
+ * leaves them; or, if no epoch counts, to the state it started the fit in. An
+ * epoch counts when its loss, and the loss of the next epoch's first batch
+ * (which measures the weights it ended with), are finite and at most 10 times
+ * the lowest epoch loss of the run so far (the loss at the start included), so
+ * a loss that climbs by orders of magnitude before it overflows goes back to
+ * before the climb, not to weights already at 1e20. The learning rate and
+ * other hyper-parameters stay as they are (set a lower rate and fit again to
+ * go on); restore_best does not apply to a diverged run. The message names
+ * the epoch and batch (1-based), the epoch rolled back to, and a lower
+ * learning rate to try; the history holds every epoch that finished,
+ * diverged_epoch, diverged_batch and restored_epochs. The rollback keeps one
+ * copy of the weights and of the optimizer's state arrays, updated once per
+ * epoch. */
 descent_status descent_model_fit(descent_model *model, const float *x, const float *y, int n,
                                  const descent_fit_options *options, descent_history *history, descent_error *err);
 
 /* A fit that runs in pieces, for interactive use (a page that trains between
  * frames, pauses, steps one batch or one epoch): exactly descent_model_fit's
- * semantics and results, whatever the pieces. The trainer reads x, y and the
+ * semantics and results, whatever the pieces, the rollback of a diverging run
+ * included. The trainer reads x, y and the
  * validation arrays on every run, so they must outlive it; the model must
  * too. The learning rate and optimizer may change between runs. */
 typedef struct descent_trainer descent_trainer;

@@ -1,13 +1,18 @@
 /* fit.c - epochs of mini-batch gradient descent as Keras' model.fit runs
- * them: seeded shuffling, a validation split or set, early stopping, and
- * callbacks that can stop the run between batches. */
+ * them: seeded shuffling, a validation split or set, early stopping,
+ * callbacks that can stop the run between batches, and the rollback of a run
+ * that diverges. */
 #include "model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_EPOCHS 10000000
+/* An epoch whose loss is more than this many times the run's lowest is no
+ * point to roll back to: the loss is climbing out of range. */
+#define CLIMB_FACTOR 10.0f
 
 descent_fit_options descent_fit_defaults(void)
 {
@@ -33,6 +38,7 @@ static descent_status history_init(descent_history *h, int capacity, descent_err
 {
     memset(h, 0, sizeof *h);
     h->best_epoch = -1;
+    h->diverged_epoch = h->diverged_batch = h->restored_epochs = -1;
     h->capacity = capacity;
     float **arrays[] = {&h->loss, &h->val_loss, &h->metric, &h->val_metric};
     for (int i = 0; i < 4; i++) {
@@ -69,6 +75,65 @@ static descent_status check_options(const descent_model *m, const descent_fit_op
     return DESCENT_OK;
 }
 
+/* ----------------------------------------------------------------- rollback
+ * What training changes in a model, kept to go back to: the weights, the
+ * state arrays its optimizer uses (and only those), the step count, Adam's β
+ * powers and the shuffle stream. Taken when a run starts and then once per
+ * epoch that counts, in the next epoch's first step between its gradient and
+ * its update: the weights are still the epoch's last, and that batch's loss
+ * has just measured them. */
+typedef struct snapshot {
+    float *data;                    /* params, then `slots` state arrays, n_params floats each */
+    int room;                       /* state arrays data has room for */
+    int slots;                      /* state arrays held */
+    descent_optimizer_kind kind;    /* whose state they are */
+    int64_t t;
+    float beta1_pow, beta2_pow;
+    rng shuffle;
+} snapshot;
+
+/* shuffle: the stream as it stood at the point taken (the model's may have
+ * drawn the next epoch's order since). */
+static descent_status snapshot_take(snapshot *s, const descent_model *m, rng shuffle, descent_error *err)
+{
+    int slots = optimizer_slots(m->opt.kind);
+    if (!s->data || slots > s->room) {
+        float *data = descent_alloc((uint64_t)(1 + slots) * m->n_params, sizeof(float),
+                                    "the copy of the weights and optimizer state a diverging run rolls back to", err);
+        if (!data) return err ? err->code : DESCENT_ERR_MEMORY;
+        free(s->data);
+        s->data = data;
+        s->room = slots;
+    }
+    size_t n = m->n_params;
+    memcpy(s->data, m->params, sizeof(float) * n);
+    for (int k = 0; k < slots; k++) memcpy(s->data + (size_t)(k + 1) * n, m->state[k], sizeof(float) * n);
+    s->slots = slots;
+    s->kind = m->opt.kind;
+    s->t = m->t;
+    s->beta1_pow = m->beta1_pow;
+    s->beta2_pow = m->beta2_pow;
+    s->shuffle = shuffle;
+    return DESCENT_OK;
+}
+
+/* The optimizer's state goes back only if it is still the optimizer's: after
+ * a change of optimizer mid-run it starts afresh, as the change made it. */
+static void snapshot_restore(const snapshot *s, descent_model *m)
+{
+    size_t n = m->n_params;
+    memcpy(m->params, s->data, sizeof(float) * n);
+    if (m->opt.kind == s->kind) {
+        for (int k = 0; k < s->slots; k++) memcpy(m->state[k], s->data + (size_t)(k + 1) * n, sizeof(float) * n);
+        m->t = s->t;
+        m->beta1_pow = s->beta1_pow;
+        m->beta2_pow = s->beta2_pow;
+    } else {
+        optimizer_reset(m);
+    }
+    m->shuffle = s->shuffle;
+}
+
 struct descent_trainer {
     descent_model *m;
     const float *x, *y, *vx, *vy;
@@ -76,6 +141,12 @@ struct descent_trainer {
     descent_fit_options o;
     int *idx;                       /* this epoch's row order */
     float *best_params;             /* with restore_best: the best epoch's weights */
+    snapshot good;                  /* where a diverging run goes back to */
+    int good_epochs;                /* the epochs of this run `good` holds (0: the start) */
+    float lowest;                   /* the lowest loss of the start and the epochs that counted */
+    int start_measured;             /* lowest's start loss is measured, not the first batch's */
+    rng shuffle_before;             /* the stream before this epoch drew its order */
+    float climb;                    /* the loss that turned away the first point after `good` */
     descent_history h;
     float best;
     int wait;
@@ -135,10 +206,13 @@ descent_trainer *descent_trainer_create(descent_model *m, const float *x, const 
         s = err ? err->code : DESCENT_ERR_MEMORY;
     if (s == DESCENT_OK) s = history_init(&t->h, o->epochs, err);
     if (s == DESCENT_OK) s = model_ensure_rows(m, t->batch, err);
+    /* the start, before shuffle_seed restarts the stream: the model as it came */
+    if (s == DESCENT_OK) s = snapshot_take(&t->good, m, m->shuffle, err);
     if (s != DESCENT_OK) {
         descent_trainer_free(t);
         return NULL;
     }
+    t->lowest = INFINITY;
     if (o->shuffle_seed) rng_seed(&m->shuffle, o->shuffle_seed, RNG_STREAM_SHUFFLE);
     return t;
 }
@@ -151,6 +225,77 @@ static void finish(descent_trainer *t)
     t->done = 1;
     if (t->best_params && t->h.best_epoch >= 0)
         memcpy(t->m->params, t->best_params, sizeof(float) * t->m->n_params);
+}
+
+/* The loss at the run's start: the data loss of the training rows plus the
+ * penalties, with the start's weights read in place from the snapshot. */
+static descent_status start_loss(descent_trainer *t, float *loss, descent_error *err)
+{
+    descent_model *m = t->m;
+    float *live = m->params;
+    m->params = t->good.data;
+    double data;
+    descent_status s = model_evaluate_rows(m, t->x, t->y, NULL, t->n_train, &data, NULL, err);
+    *loss = (float)data + model_penalty(m);
+    m->params = live;
+    return s;
+}
+
+/* The end of the last epoch counts as a point to roll back to when its loss,
+ * and the loss of this first batch of the next (taken at its end weights), are
+ * finite and at most CLIMB_FACTOR times the lowest so far: a loss that climbs,
+ * or an epoch's last update that blows the weights up, keeps the older point.
+ * Until an epoch counts, the lowest is the start's loss, estimated by the
+ * run's first batch and measured over the training rows when it alone would
+ * turn an epoch away. Called between the batch's gradient and its update. */
+static descent_status keep_if_sane(descent_trainer *t, float first, descent_error *err)
+{
+    float epoch = t->h.loss[t->h.epochs - 1];
+    float worse = epoch > first ? epoch : first;
+    if (!(worse <= CLIMB_FACTOR * t->lowest) && t->good_epochs == 0 && !t->start_measured) {
+        descent_status s = start_loss(t, &t->lowest, err);
+        if (s != DESCENT_OK) return s;
+        t->start_measured = 1;
+    }
+    if (!(worse <= CLIMB_FACTOR * t->lowest)) {
+        if (t->good_epochs == t->h.epochs - 1) t->climb = worse;
+        return DESCENT_OK;
+    }
+    descent_status s = snapshot_take(&t->good, t->m, t->shuffle_before, err);
+    if (s != DESCENT_OK) return s;
+    t->good_epochs = t->h.epochs;
+    if (epoch < t->lowest) t->lowest = epoch;
+    return DESCENT_OK;
+}
+
+/* After a non-finite loss or update in batch b of the current epoch: back to
+ * the snapshot, with a message that says where it happened, where the model
+ * is now and what to try. err holds the step's cause. */
+static descent_status roll_back(descent_trainer *t, int b, float loss, descent_error *err)
+{
+    descent_history *h = &t->h;
+    h->diverged_epoch = h->epochs;
+    h->diverged_batch = b;
+    h->restored_epochs = t->good_epochs;
+    snapshot_restore(&t->good, t->m);
+    if (!err) return DESCENT_ERR_NONFINITE;
+    char cause[DESCENT_MESSAGE_MAX], back[200], advice[160];
+    snprintf(cause, sizeof cause, "%s", err->message);
+    int n = t->good_epochs;
+    if (n == h->epochs && n == 0)
+        snprintf(back, sizeof back, "where it was before epoch 1");
+    else if (n == h->epochs)
+        snprintf(back, sizeof back, "the end of epoch %d", n);
+    else if (n == 0)
+        snprintf(back, sizeof back, "where it was before epoch 1, before the loss climbed to %.3g (over %g times "
+                 "the start's, %.3g)", (double)t->climb, (double)CLIMB_FACTOR, (double)t->lowest);
+    else
+        snprintf(back, sizeof back, "the end of epoch %d, before the loss climbed to %.3g (over %g times the lowest, "
+                 "%.3g)", n, (double)t->climb, (double)CLIMB_FACTOR, (double)t->lowest);
+    model_nonfinite_advice(t->m, loss, advice, sizeof advice);
+    return descent_fail(err, DESCENT_ERR_NONFINITE,
+                        "epoch %d, batch %d of %d: %s. The model's weights and optimizer state are rolled back to "
+                        "%s; %s", h->epochs + 1, b + 1, t->batches_per_epoch, cause, back, advice);
 }
 
 /* The bookkeeping at the end of an epoch: its logs, validation, early stopping. */
@@ -191,7 +336,9 @@ descent_status descent_trainer_run(descent_trainer *t, int64_t max_batches, desc
     descent_model *m = t->m;
     const descent_fit_options *o = &t->o;
     for (int64_t ran = 0; !t->done && (max_batches < 0 || ran < max_batches); ran++) {
-        if (t->start == 0) {
+        int first = t->start == 0;
+        if (first) {
+            t->shuffle_before = m->shuffle;
             for (int i = 0; i < t->n_train; i++) t->idx[i] = i;
             if (!o->no_shuffle) rng_shuffle(&m->shuffle, t->idx, t->n_train);
             t->loss_sum = 0.0;
@@ -199,16 +346,20 @@ descent_status descent_trainer_run(descent_trainer *t, int64_t max_batches, desc
             t->b = 0;
         }
         int rows = t->n_train - t->start < t->batch ? t->n_train - t->start : t->batch;
-        float loss;
         model_load_rows(m, t->x, t->y, t->idx, t->start, rows);
-        descent_status s = model_step_loaded(m, rows, &loss, err);
+        double obj = model_gradient(m, rows);
+        float loss = (float)obj;
+        int correct = model_batch_correct(m, rows); /* before keep_if_sane may reuse the workspace */
+        descent_status s = first && t->h.epochs > 0 ? keep_if_sane(t, loss, err) : DESCENT_OK;
+        if (s == DESCENT_OK) s = model_update(m, obj, err);
         if (s != DESCENT_OK) {
-            t->done = 1; /* the weights stay the last finite ones; nothing is restored */
-            return s;
+            t->done = 1;
+            return s == DESCENT_ERR_NONFINITE ? roll_back(t, t->b, loss, err) : s;
         }
+        if (t->h.steps == 0) t->lowest = loss; /* the first batch's loss, at the start's weights */
         t->h.steps++;
         t->loss_sum += (double)loss * rows;
-        t->correct += model_batch_correct(m, rows);
+        t->correct += correct;
         t->start += rows;
         int b = t->b++;
         if (o->on_batch && o->on_batch(t->h.epochs, b, loss, o->user)) {
@@ -251,6 +402,7 @@ void descent_trainer_free(descent_trainer *t)
     descent_history_free(&t->h);
     free(t->idx);
     free(t->best_params);
+    free(t->good.data);
     free(t);
 }
 

@@ -617,7 +617,7 @@ static double loss_forward_backward(descent_loss loss, const float *p, const flo
     return total / rows;
 }
 
-static float penalty(const descent_model *m)
+float model_penalty(const descent_model *m)
 {
     float total = 0.0f;
     for (int l = 0; l < m->n_layers; l++) {
@@ -640,7 +640,7 @@ double model_objective(descent_model *m, int rows, int grad)
 {
     double data = loss_forward_backward(m->loss, m->act[m->n_layers], m->yb, rows, m->outputs,
                                         grad ? m->delta[0] : NULL);
-    return (double)((float)data + penalty(m));
+    return (double)((float)data + model_penalty(m));
 }
 
 int model_batch_correct(const descent_model *m, int rows)
@@ -718,24 +718,31 @@ descent_status model_step_loaded(descent_model *m, int rows, float *loss, descen
 {
     double obj = model_gradient(m, rows);
     if (loss) *loss = (float)obj;
-    if (!isfinite(obj))
-        return descent_fail(err, DESCENT_ERR_NONFINITE,
-                            "the loss is not finite (%g) at step %lld: the weights are left as they were; "
-                            "try a smaller learning rate",
-                            obj, (long long)m->t + 1);
+    return model_update(m, obj, err);
+}
+
+descent_status model_update(descent_model *m, double obj, descent_error *err)
+{
+    if (!isfinite(obj)) return descent_fail(err, DESCENT_ERR_NONFINITE, "the loss is not finite (%g)", obj);
     int bad = optimizer_apply(m);
     if (bad && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
         return descent_fail(err, DESCENT_ERR_NONFINITE,
-                            "the update at step %lld would make %d weight%s NaN: centered rmsprop takes the square "
-                            "root of S - (G² + epsilon), as TF.js does, which is negative for a near-zero gradient; "
-                            "use a smaller epsilon (now %g) or centered off. The weights keep their last finite values",
-                            (long long)m->t, bad, bad == 1 ? "" : "s", m->opt.epsilon);
+                            "the update would make %d weight%s NaN: centered rmsprop takes the square root of "
+                            "S - (G² + epsilon), as TF.js does, which is negative for a near-zero gradient",
+                            bad, bad == 1 ? "" : "s");
     if (bad)
-        return descent_fail(err, DESCENT_ERR_NONFINITE,
-                            "the update at step %lld would make %d weight%s non-finite (%s): they keep their last "
-                            "finite values; try a smaller learning rate",
-                            (long long)m->t, bad, bad == 1 ? "" : "s", descent_optimizer_name(m->opt.kind));
+        return descent_fail(err, DESCENT_ERR_NONFINITE, "the update would make %d weight%s non-finite (%s)", bad,
+                            bad == 1 ? "" : "s", descent_optimizer_name(m->opt.kind));
     return DESCENT_OK;
+}
+
+void model_nonfinite_advice(const descent_model *m, float loss, char *buf, size_t size)
+{
+    double lr = m->opt.learning_rate;
+    if (isfinite(loss) && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
+        snprintf(buf, size, "use a smaller epsilon (now %g) or centered off", m->opt.epsilon);
+    else
+        snprintf(buf, size, "the learning rate is %g: try a lower one (%g, say)", lr, lr / 10.0);
 }
 
 descent_status model_check_data(const descent_model *m, const float *x, const float *y, int n, const char *xname,
@@ -778,7 +785,20 @@ descent_status descent_model_train_step(descent_model *m, const float *x, const 
     if (s == DESCENT_OK) s = model_ensure_rows(m, n, err);
     if (s != DESCENT_OK) return s;
     model_load_rows(m, x, y, NULL, 0, n);
-    return model_step_loaded(m, n, loss, err);
+    float value;
+    s = model_step_loaded(m, n, &value, err);
+    if (loss) *loss = value;
+    if (s == DESCENT_ERR_NONFINITE && err) {
+        /* a non-finite loss stops before the update; a refused update has counted its step */
+        char cause[DESCENT_MESSAGE_MAX], advice[160];
+        snprintf(cause, sizeof cause, "%s", err->message);
+        model_nonfinite_advice(m, value, advice, sizeof advice);
+        int update = isfinite(value);
+        descent_fail(err, s, "%s at step %lld: %s; %s", cause, (long long)(update ? m->t : m->t + 1),
+                     update ? "those weights keep their last finite values" : "the weights are left as they were",
+                     advice);
+    }
+    return s;
 }
 
 /* Predictions and losses go through the workspace in chunks, so any n works

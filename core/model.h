@@ -66,8 +66,20 @@ void model_forward(descent_model *m, int rows);
 double model_objective(descent_model *m, int rows, int grad);
 /* Forward, loss and backward on the loaded rows: fills grads, returns the objective. */
 double model_gradient(descent_model *m, int rows);
-/* Forward, loss, backward and one update on the loaded rows. */
+/* Forward, loss, backward and one update on the loaded rows. DESCENT_ERR_NONFINITE
+ * when the loss is not finite (nothing changed) or the update would make
+ * weights non-finite (those keep their values); err then says only which, so
+ * the caller adds where it happened and what became of the model. */
 descent_status model_step_loaded(descent_model *m, int rows, float *loss, descent_error *err);
+/* The second half of model_step_loaded: the update from m->grads, given the
+ * objective model_gradient returned (which it checks first). */
+descent_status model_update(descent_model *m, double obj, descent_error *err);
+/* The advice after model_step_loaded's DESCENT_ERR_NONFINITE, given the step's
+ * loss: a smaller epsilon for centered RMSprop's refused update, otherwise a
+ * tenth of the learning rate. */
+void model_nonfinite_advice(const descent_model *m, float loss, char *buf, size_t size);
+/* The L1/L2 penalty of the weights now in m->params. */
+float model_penalty(const descent_model *m);
 /* Correct predictions in the loaded batch (for the running accuracy); -1 for MSE. */
 int model_batch_correct(const descent_model *m, int rows);
 /* The mean data loss (no penalties, as TF.js evaluates) over rows (idx[i]

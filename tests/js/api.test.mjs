@@ -292,6 +292,49 @@ describe('training', () => {
     m.dispose();
   });
 
+  it('a diverging fit rolls the model back and throws with the finished epochs in error.history', () => {
+    const { x, y } = data(40, 3, 2, 31);
+    for (const name of ['sgd', 'momentum', 'nesterov']) {
+      const config = net({ optimizer: { name, learningRate: 0.01 } });
+      const a = d.createModel(config);
+      const b = d.createModel(config);
+      const options = { epochs: 50, batchSize: 8, seed: 5 };
+      // three good epochs, then a rate far too high
+      const raise = (epoch) => { if (epoch === 2) a.setLearningRate(1e6); };
+      let error = null;
+      try {
+        a.fit(x, y, { ...options, onEpochEnd: raise });
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(error instanceof Error, `${name}: fit threw`);
+      assert.match(error.message, /^fit: epoch \d+, batch \d of 5: the (loss is not finite|update would make).*rolled back to the end of epoch 3\b.*the learning rate is 1e\+06: try a lower one \(100000, say\)/);
+      const finished = error.history.epoch.length;
+      assert.deepEqual(error.divergence, { epoch: finished, batch: error.divergence.batch, restoredEpochs: 3 });
+      const three = b.fit(x, y, { ...options, epochs: 3 });
+      // exactly the shape fit returns
+      assert.deepEqual(Object.keys(error.history), Object.keys(three));
+      assert.deepEqual(Object.keys(error.history.history), Object.keys(three.history));
+      assert.equal(error.history.stopped, 'diverged');
+      assert.deepEqual(error.history.epoch, Array.from({ length: finished }, (_, i) => i));
+      assert.deepEqual(error.history.history.loss.slice(0, 3), three.history.loss);
+      assert.ok(error.history.history.loss.every(Number.isFinite));
+      assert.equal(error.history.steps, finished * 5 + error.divergence.batch);
+      // rolled back bit for bit, optimizer state and shuffle stream included: a lower rate trains on as b does
+      assert.deepEqual(a.getWeights(), b.getWeights());
+      assert.equal(a.stepCount, b.stepCount);
+      a.setLearningRate(0.01);
+      const more = { epochs: 4, batchSize: 8 };
+      const ha = a.fit(x, y, more);
+      const hb = b.fit(x, y, more);
+      assert.deepEqual(ha.history.loss, hb.history.loss);
+      assert.ok(ha.history.loss.every(Number.isFinite));
+      assert.deepEqual(a.getWeights(), b.getWeights());
+      a.dispose();
+      b.dispose();
+    }
+  });
+
   it('setLearningRate and setOptimizer keep the state; another optimizer resets it', () => {
     const m = d.createModel(net({ optimizer: { name: 'momentum', learningRate: 0.1 } }));
     const { x, y } = data(8, 3, 2, 9);
@@ -578,5 +621,37 @@ describe('trainer', () => {
     b.dispose();
     assert.throws(() => u.state, /trainer\.state: this trainer has been disposed/);
     a.dispose();
+  });
+
+  it('a diverging trainer rolls back and throws as fit does', () => {
+    const { x, y } = data(40, 3, 2, 32);
+    const config = net({ optimizer: { name: 'nesterov', learningRate: 1e6 } });
+    const a = d.createModel(config);
+    const b = d.createModel(config);
+    const fresh = d.createModel(config);
+    const options = { epochs: 20, batchSize: 8, seed: 2 };
+    let fitError = null;
+    try {
+      a.fit(x, y, options);
+    } catch (e) {
+      fitError = e;
+    }
+    const t = b.trainer(x, y, options);
+    let error = null;
+    try {
+      for (;;) if (t.run(1).done) break;
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(fitError && error);
+    assert.equal(error.message, fitError.message.replace(/^fit:/, 'trainer.run:'));
+    assert.match(error.message, /rolled back to where it was before epoch 1/);
+    assert.deepEqual(error.history, fitError.history);
+    assert.deepEqual(error.divergence, { ...fitError.divergence, restoredEpochs: 0 });
+    assert.equal(t.state.done, true);
+    assert.deepEqual(b.getWeights(), fresh.getWeights());
+    assert.deepEqual(a.getWeights(), fresh.getWeights());
+    t.dispose();
+    for (const m of [a, b, fresh]) m.dispose();
   });
 });

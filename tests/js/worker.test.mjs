@@ -380,6 +380,62 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     assert.deepStrictEqual(more.history, model.fit(data.x, data.y, { epochs: 1, batchSize: 64 }).history);
   });
 
+  it('a run that diverges: the error reply carries its finished epochs; the model is rolled back, and a lower rate trains on', async (t) => {
+    const client = await start(t);
+    const data = regression(40, 11);
+    const config = { inputs: 3, layers: [{ units: 6, activation: 'tanh' }, { units: 2 }], optimizer: { name: 'nesterov', learningRate: 0.01 }, seed: 4 };
+    const options = { epochs: 50, batchSize: 8, seed: 3 };
+    const id = await client.createModel(config);
+    const model = descent.createModel(config);
+    t.after(() => model.dispose());
+    // Three epochs stepped, then a rate far too high: the run diverges in a step.
+    const training = client.train(id, { x: data.x, y: data.y, ...options, paused: true, copy: true }).catch((e) => e);
+    for (let e = 0; e < 3; e++) await client.step(id, { epoch: true });
+    await client.setLearningRate(id, 1e6);
+    let stepError = null;
+    for (let i = 0; i < 10 && !stepError; i++) stepError = await client.step(id, { epoch: true }).then(() => null, (e) => e);
+    const trainError = await training;
+    const three = model.fit(data.x, data.y, { ...options, epochs: 3 });
+    for (const e of [stepError, trainError]) {
+      assert.ok(e instanceof Error);
+      assert.equal(e.code, ErrorCode.FAILED);
+      assert.match(e.message, /^step: epoch \d+, batch \d of 5: .*rolled back to the end of epoch 3\b.*the learning rate is 1e\+06: try a lower one/);
+      // train's result shape: fit's History and the finished epochs
+      assert.deepEqual(Object.keys(e.history).sort(), [...Object.keys(three), 'epochs'].sort());
+      assert.equal(e.history.stopped, 'diverged');
+      assert.equal(e.history.epochs, e.history.epoch.length);
+      assert.deepStrictEqual(e.history.history.loss.slice(0, 3), three.history.loss);
+      assert.deepEqual(e.divergence, { epoch: e.history.epochs, batch: e.divergence.batch, restoredEpochs: 3 });
+    }
+    assert.deepStrictEqual(trainError.history, stepError.history);
+    // the rate stays as it was set (a model file records it): the rest is three epochs' fit
+    await client.setLearningRate(id, 0.01);
+    await assertSameModel(client, id, model);
+    const more = await client.train(id, { epochs: 3, batchSize: 8 });
+    assert.equal(more.stopped, 'completed');
+    assert.ok(more.history.loss.every(Number.isFinite));
+    assert.deepStrictEqual(more.history.loss, model.fit(data.x, data.y, { epochs: 3, batchSize: 8 }).history.loss);
+
+    // A run that diverges while running: the train's own error reply, seen raw, carries the history.
+    const raw = new Worker(workerUrl);
+    t.after(() => raw.terminate());
+    const replies = [];
+    raw.on('message', (m) => replies.push(m));
+    const send = async (id2, type, body) => {
+      raw.postMessage({ id: id2, type, data: body });
+      while (!replies.some((m) => m.id === id2 && m.type !== MessageType.PROGRESS)) await sleep(1);
+      return replies.find((m) => m.id === id2 && m.type !== MessageType.PROGRESS);
+    };
+    await send(1, MessageType.INIT, {});
+    const created = await send(2, MessageType.CREATE, { config: { ...config, optimizer: { name: 'sgd', learningRate: 1e6 } } });
+    const reply = await send(3, MessageType.TRAIN, { modelId: created.data.modelId, x: data.x, y: data.y.map((v) => v * 1e6), epochs: 20 });
+    assert.equal(reply.type, MessageType.ERROR);
+    assert.match(reply.data.message, /^train: epoch \d+, batch \d of 2: .*rolled back to where it was before epoch 1/);
+    assert.equal(reply.data.history.stopped, 'diverged');
+    assert.equal(reply.data.history.history.loss.length, reply.data.history.epochs);
+    assert.deepEqual(reply.data.divergence, { epoch: reply.data.history.epochs, batch: reply.data.divergence.batch, restoredEpochs: 0 });
+  });
+
   it('errors come back as rejections carrying the message', async (t) => {
     const client = await start(t);
     const id = await client.createModel(CIRCLE_NET);

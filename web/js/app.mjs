@@ -155,6 +155,7 @@ const page = {
   run: null,          // {token, promise, paused}
   status: 'loading',  // loading | paused | running | done | error
   epochBase: 0,       // epochs finished by earlier runs since the reset
+  modelAt: 0,         // the epoch whose end the model's state is from (0: as reset); a diverged run rolls it back
   stepsBase: 0,
   samplesBase: 0,
   progress: null,     // the latest progress of the current run
@@ -467,6 +468,7 @@ function foldRun(run) {
   page.epochBase += p.epoch;
   page.stepsBase += p.steps;
   page.samplesBase += samplesOf(run, p);
+  page.modelAt = run.modelAt ?? page.epochBase;
 }
 
 function samplesOf(run, p) {
@@ -483,7 +485,9 @@ function startRun(paused) {
   }
   const { data } = page;
   const batchSize = Math.min(config.batchSize, data.nTrain);
-  const run = { paused, last: null, folded: false, rows: data.nTrain, batchSize };
+  // charted: the run's epochs on the chart; startAt: where the model's state is from as it starts
+  const run = { paused, last: null, folded: false, rows: data.nTrain, batchSize, charted: 0, startAt: page.modelAt };
+  chart.note = '';
   run.promise = page.client.train(page.modelId, {
     x: data.xTrain, y: data.yTrain, ...(data.nTest ? { validationData: [data.xTest, data.yTest] } : {}),
     epochs, batchSize,
@@ -504,13 +508,45 @@ function startRun(paused) {
   }, (e) => {
     if (page.run !== run) return;
     page.run = null;
+    if (e.divergence) diverged(run, e);
     foldRun(run);
     page.status = 'done';
-    showError(`training stopped: ${e.message}`);
+    if (!e.divergence) showError(`training stopped: ${e.message}`);
     updateButtons();
   });
   page.run = run;
   page.status = paused ? 'paused' : 'running';
+}
+
+/**
+ * A run whose loss stopped being finite: the worker has rolled the model back
+ * to the end of its last sound epoch (weights and optimizer state). The
+ * epochs it finished join the chart, the curves stay, and the note beside the
+ * chart says, in the chart's epoch numbers, where it diverged, where the
+ * model is now and what to do; Train then goes on from there.
+ */
+function diverged(run, e) {
+  const { history, divergence } = e;
+  const base = page.epochBase;
+  const h = history.history;
+  if (h.loss.length > run.charted) {
+    chart.append(base + run.charted + 1, h.loss.slice(run.charted), h.val_loss && h.val_loss.slice(run.charted));
+    page.chartDirty = true;
+  }
+  run.last = { epoch: history.epochs, batch: divergence.batch, steps: history.steps };
+  run.modelAt = divergence.restoredEpochs > 0 ? base + divergence.restoredEpochs : run.startAt;
+  const at = run.modelAt === 0 ? 'its initial weights' : `the end of epoch ${run.modelAt}`;
+  const climbed = divergence.restoredEpochs < history.epochs ? ', before the loss began to climb' : '';
+  const { name, learningRate: lr, centered } = config.optimizer;
+  const lower = `lower it (to ${Number((lr / 10).toPrecision(2))}, say)`;
+  const advice = name === 'rmsprop' && centered
+    ? `Try a smaller epsilon, centered off, or a lower learning rate (now ${lr}), then press Train to go on from there.`
+    : `The learning rate is ${lr}: ${lower} and press Train to go on from there.`;
+  chart.note = `The loss stopped being finite at epoch ${base + divergence.epoch + 1}, batch ${divergence.batch + 1}. ` +
+    `The model is rolled back to ${at}${climbed}, weights and optimizer state. ${advice}`;
+  setStatusNote('diverged, model rolled back');
+  predict();
+  refreshWeights(true);
 }
 
 let statusNote = '';
@@ -523,6 +559,7 @@ function onProgress(run, p) {
   page.progress = p;
   if (p.history && p.history.loss.length) {
     chart.append(page.epochBase + p.history.from + 1, p.history.loss, p.history.val_loss);
+    run.charted = p.history.from + p.history.loss.length;
     if (page.firstLoss === null) page.firstLoss = p.history.loss[0];
   }
   if (p.loss !== undefined) page.lastLoss = p.loss;
@@ -559,6 +596,7 @@ async function reset() {
 /** The model now in use from its first epoch: totals and chart cleared, a run paused before its first batch, the views fetched. */
 async function freshRun(note) {
   page.epochBase = 0;
+  page.modelAt = 0;
   page.stepsBase = 0;
   page.samplesBase = 0;
   page.progress = null;
@@ -792,11 +830,17 @@ function frame(now) {
   requestAnimationFrame(frame);
 }
 
+let playLabel = null;
 function updateButtons() {
   const ready = page.modelId !== null;
   const running = page.status === 'running';
   const play = $('play');
-  play.innerHTML = running ? '❚❚ <span>Pause</span>' : '▶ <span>Train</span>';
+  // Rewritten only when it changes: a label replaced under the pointer between
+  // mousedown and mouseup loses the click (type a rate, then press Train: the
+  // rate's change event ends its action, and so calls this, mid-click).
+  const label = running ? '❚❚ <span>Pause</span>' : '▶ <span>Train</span>';
+  if (label !== playLabel) play.innerHTML = label;
+  playLabel = label;
   play.setAttribute('aria-pressed', running ? 'true' : 'false');
   play.disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
   for (const id of ['reset', 'new-seed']) $(id).disabled = !ready;
@@ -828,7 +872,10 @@ async function step(epoch) {
     startRun(true);
   }
   if (!page.run) return;
-  await page.client.step(page.modelId, epoch ? { epoch: true } : {});
+  await page.client.step(page.modelId, epoch ? { epoch: true } : {}).catch((e) => {
+    // A step that diverges ends its run, whose own handler says so beside the chart.
+    if (!e.divergence) throw e;
+  });
 }
 
 /** A new run of the same model with the current batch size, limit and early stopping; paused stays paused. */
@@ -1616,6 +1663,7 @@ window.descentPage = {
       stepsPerSecond: page.stepsPerSecond,
       frames: page.frames,
       chartPoints: chart ? chart.length : 0,
+      chartNote: chart ? chart.note : '',
       task: task(),
       dataset: config.dataset,
       nTrain: page.data ? page.data.nTrain : 0,

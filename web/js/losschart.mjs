@@ -1,5 +1,6 @@
 // losschart.mjs - the loss curves (training and test loss per epoch) with
-// uPlot: real axes, a hover readout in the legend, and a log-scale toggle.
+// uPlot: real axes, a hover readout in the legend, a log-scale toggle, and a
+// note under the curves (why a run stopped, what to do).
 
 import uPlot from '../vendor/uPlot.mjs';
 
@@ -11,9 +12,15 @@ export class LossChart {
   #log = false;
   #data = [[], [], []];
   #observer;
+  #note;
 
   constructor(el) {
     this.#el = el;
+    this.#note = document.createElement('p');
+    this.#note.className = 'chart-note';
+    this.#note.setAttribute('role', 'alert');
+    this.#note.hidden = true;
+    el.after(this.#note);
     this.#create();
     this.#observer = new ResizeObserver(() => this.#resize());
     this.#observer.observe(el);
@@ -77,10 +84,20 @@ export class LossChart {
     }
   }
 
+  /** Clears the curves and the note. */
   clear() {
     this.#data = [[], [], []];
+    this.note = '';
     this.draw();
   }
+
+  /** The note under the chart; '' hides it. */
+  set note(text) {
+    this.#note.textContent = text;
+    this.#note.hidden = !text;
+  }
+
+  get note() { return this.#note.hidden ? '' : this.#note.textContent; }
 
   get length() { return this.#data[0].length; }
 

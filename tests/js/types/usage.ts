@@ -1,6 +1,8 @@
 // usage.ts - a typical use of descent's API, compiled by tsc --strict --noEmit
 // (tests/js/types.test.mjs) to keep descent.d.ts complete and correct.
-import { loadDescent, TunePool, rankResults, type Descent, type Model, type History, type TuneResult } from 'descent';
+import {
+  loadDescent, TunePool, rankResults, type Descent, type Model, type History, type TuneResult, type DivergenceError,
+} from 'descent';
 
 async function main(): Promise<void> {
   const descent: Descent = await loadDescent({ simd: 'auto' });
@@ -31,6 +33,14 @@ async function main(): Promise<void> {
     onEpochEnd: (epoch, logs) => logs.loss < 0.01 ? false : undefined,
   });
   const last: number = history.history.loss[history.history.loss.length - 1];
+  try {
+    model.fit(x, y, { epochs: 100 });
+  } catch (e) {
+    const { history: kept, divergence } = e as DivergenceError;
+    const finished: number = kept.epoch.length;
+    const back: number = divergence.restoredEpochs;
+    console.log(finished, back, divergence.epoch, divergence.batch, kept.stopped === 'diverged');
+  }
   const predictions: Float32Array = model.predict(x);
   model.evaluate(x, y);
   model.setLearningRate(0.0005);
