@@ -1,9 +1,11 @@
-/* cli.c - the `descent` command-line tool: train a network on a CSV file, then
- * predict, evaluate, inspect it, generate toy data sets, or tune the
- * hyper-parameters by cross-validation. */
+/* cli.c - the `descent` command-line tool, as descent_cli_run (core/cli/cli.h;
+ * main() is core/cli/main.c): train a network on a CSV file, then predict,
+ * evaluate, inspect it, generate toy data sets, or tune the hyper-parameters
+ * by cross-validation. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "descent.h"
+#include "cli/cli.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -79,6 +81,7 @@ typedef struct args {
     const char *value[MAX_OPTIONS]; /* by option index; "" for a switch that is on */
     const char *repeated[MAX_OPTIONS][MAX_REPEATS]; /* every value of a repeatable option, in order */
     int n_repeated[MAX_OPTIONS];
+    int check_only;                 /* descent_cli_check: stop once the flags are read */
 } args;
 
 struct command {
@@ -916,6 +919,7 @@ static int cmd_train(const args *a)
     } else if (c.target) {
         csv.target = c.target;
     }
+    if (a->check_only) goto done;
     ds = descent_csv_read_file(c.data, &csv, &err);
     if (!ds) {
         rc = file_error(c.data, &err);
@@ -1655,7 +1659,7 @@ static int cmd_tune(const args *a)
     descent_model *best_model = NULL;
     int *order = NULL;
     descent_csv_options csv;
-    if ((rc = csv_target_options(t.target, t.task, &csv))) goto done;
+    if ((rc = csv_target_options(t.target, t.task, &csv)) || a->check_only) goto done;
     ds = descent_csv_read_file(t.data, &csv, &err);
     if (!ds) {
         rc = file_error(t.data, &err);
@@ -1813,6 +1817,7 @@ static int cmd_predict(const args *a)
     int rc;
     if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
     if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+    if (a->check_only) return EXIT_OK;
 
     descent_error err;
     descent_dataset *ds = NULL;
@@ -1932,6 +1937,7 @@ static int cmd_evaluate(const args *a)
     int rc;
     if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
     if (target && !*target) return usage_error("--target must be a column name (got '')");
+    if (a->check_only) return EXIT_OK;
 
     descent_error err;
     descent_dataset *ds = NULL;
@@ -2018,6 +2024,7 @@ static int cmd_generate(const args *a)
     if ((rc = get_number(a, "--noise", 0.1, UNIT_CLOSED, &noise))) return rc;
     if ((rc = get_integer(a, "--seed", 1, 0, 4294967295LL, &seed))) return rc;
     if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+    if (a->check_only) return EXIT_OK;
 
     descent_error err;
     descent_dataset *ds = descent_dataset_generate((descent_generator)kind, (int)n, (float)noise, (uint32_t)seed, &err);
@@ -2048,7 +2055,7 @@ static int cmd_info(const args *a)
 {
     const char *path;
     int rc;
-    if ((rc = require(a, "--model", &path))) return rc;
+    if ((rc = require(a, "--model", &path)) || a->check_only) return rc;
     descent_error err;
     descent_model *m = descent_model_load_file(path, &err);
     if (!m) return file_error(path, &err);
@@ -2122,7 +2129,7 @@ static int cmd_info(const args *a)
 
 /* ----------------------------------------------------------------- main */
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv, int check_only)
 {
     if (argc < 2)
         return usage_error("missing command: expected train, predict, evaluate, generate, info or tune (see "
@@ -2155,7 +2162,18 @@ int main(int argc, char **argv)
     args a;
     int rc = parse_args(c, argc - 2, argv + 2, &a);
     if (rc) return rc;
+    a.check_only = check_only;
     rc = c->run(&a);
     if (fflush(stdout) != 0 && rc == EXIT_OK) rc = runtime_error("cannot write to standard output");
     return rc;
+}
+
+int descent_cli_run(int argc, char **argv)
+{
+    return run(argc, argv, 0);
+}
+
+int descent_cli_check(int argc, char **argv)
+{
+    return run(argc, argv, 1);
 }
