@@ -6,6 +6,7 @@
 
 #include "descent.h"
 #include "cli/cli.h"
+#include "cli/escape.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,14 +27,15 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* ------------------------------------------------------------ messages */
 
-/* Every error is exactly one line, so a script can show or match it whole. */
+/* Every error is exactly one line, so a script can show or match it whole;
+ * names from files in it are escaped, newlines and terminal controls included. */
 static void vsay(const char *fmt, va_list ap)
 {
     char line[2048];
     vsnprintf(line, sizeof line, fmt, ap);
-    for (char *p = line; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
-    fprintf(stderr, "descent: %s\n", line);
+    fputs("descent: ", stderr);
+    escape_put(stderr, line, 0);
+    fputc('\n', stderr);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -569,18 +571,22 @@ static int csv_header_has(const char *path, const char *column)
     return found;
 }
 
+/* A CSV field, quoted when it must be; names from files are escaped. */
 static void csv_field(FILE *f, const char *s)
 {
-    if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    int quote = s[strcspn(s, ",\"")] || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ');
+    if (quote) fputc('"', f);
+    escape_put(f, s, quote);
+    if (quote) fputc('"', f);
+}
+
+/* A name from a file in a column of width characters, escaped (left-aligned with left). */
+static void put_column(FILE *f, const char *s, int width, int left)
+{
+    int pad = width - (int)escape_length(s);
+    if (!left) fprintf(f, "%*s", pad > 0 ? pad : 0, "");
+    escape_put(f, s, 0);
+    if (left) fprintf(f, "%*s", pad > 0 ? pad : 0, "");
 }
 
 /* Whether a loaded model classifies: it has class names or a
@@ -680,18 +686,22 @@ static void print_confusion(FILE *f, const descent_model *m, const int *cm, int 
     char buf[32];
     int width = 4;
     for (int i = 0; i < k; i++) {
-        int len = (int)strlen(class_label(m, i, buf, sizeof buf));
-        if (len > width) width = len;
+        size_t len = escape_length(class_label(m, i, buf, sizeof buf));
+        if (len > (size_t)width) width = len < 200 ? (int)len : 200;
     }
     for (int i = 0; i < k * k; i++) {
         int len = snprintf(buf, sizeof buf, "%d", cm[i]);
         if (len > width) width = len;
     }
     fprintf(f, "  confusion (rows: actual, columns: predicted)\n    %*s", width, "");
-    for (int j = 0; j < k; j++) fprintf(f, "  %*s", width, class_label(m, j, buf, sizeof buf));
+    for (int j = 0; j < k; j++) {
+        fputs("  ", f);
+        put_column(f, class_label(m, j, buf, sizeof buf), width, 0);
+    }
     fputc('\n', f);
     for (int i = 0; i < k; i++) {
-        fprintf(f, "    %-*s", width, class_label(m, i, buf, sizeof buf));
+        fputs("    ", f);
+        put_column(f, class_label(m, i, buf, sizeof buf), width, 1);
         for (int j = 0; j < k; j++) fprintf(f, "  %*d", width, cm[(size_t)i * k + j]);
         fputc('\n', f);
     }
@@ -725,10 +735,10 @@ static int report(descent_model *m, const char *title, const float *x, const flo
     }
     printf("%s: %d row%s\n  loss       %.6f\n", title, n, n == 1 ? "" : "s", (double)loss);
     if (k) {
-        char buf[32];
+        char buf[32], positive[256];
         printf("  accuracy   %.4f\n", met.accuracy);
         if (k == 2) {
-            const char *positive = class_label(m, 1, buf, sizeof buf);
+            escape_into(positive, sizeof positive, class_label(m, 1, buf, sizeof buf));
             printf("  precision  %.4f  (class '%s')\n", met.precision, positive);
             printf("  recall     %.4f  (class '%s')\n", met.recall, positive);
             printf("  f1         %.4f  (class '%s')\n", met.f1, positive);
@@ -2065,16 +2075,24 @@ static int cmd_info(const args *a)
     printf("task: %s\n", k ? "classification" : "regression");
     printf("inputs: %d", inputs);
     if (descent_model_feature_name(m, 0)) {
-        for (int i = 0; i < inputs; i++) printf("%s%s", i ? ", " : " (", descent_model_feature_name(m, i));
+        for (int i = 0; i < inputs; i++) {
+            fputs(i ? ", " : " (", stdout);
+            escape_put(stdout, descent_model_feature_name(m, i), 0);
+        }
         putchar(')');
     }
     putchar('\n');
     const char *target = descent_model_target_name(m);
-    printf("target: %s, %d output%s\n", target ? target : "(unnamed)", outputs, outputs == 1 ? "" : "s");
+    fputs("target: ", stdout);
+    escape_put(stdout, target ? target : "(unnamed)", 0);
+    printf(", %d output%s\n", outputs, outputs == 1 ? "" : "s");
     if (k) {
         char buf[32];
         printf("classes: %d (", k);
-        for (int i = 0; i < k; i++) printf("%s%s", i ? ", " : "", class_label(m, i, buf, sizeof buf));
+        for (int i = 0; i < k; i++) {
+            fputs(i ? ", " : "", stdout);
+            escape_put(stdout, class_label(m, i, buf, sizeof buf), 0);
+        }
         printf(")\n");
     }
     printf("layers: %d\n", descent_model_layer_count(m));
