@@ -299,6 +299,20 @@ static descent_model *parse_payload(reader *r, descent_error *err)
     o->initial_accumulator = get_f64(r);
     o->centered = (int)get_u32(r);
     if (r->short_read) goto truncated;
+    /* The weights the layers imply must be in the file before the model is
+     * allocated, or a short file could claim gigabytes of them. */
+    uint64_t implied = 0, fan_in = (uint32_t)spec.inputs, room = (r->len - r->pos) / 4;
+    for (int l = 0; l < spec.n_layers; l++) {
+        uint64_t units = (uint32_t)layers[l].units;
+        uint64_t need = fan_in * units + (layers[l].no_bias ? 0 : units);
+        if (need > room || (implied += need) > room) {
+            descent_fail(err, DESCENT_ERR_FORMAT, "model file: layer %d of %d needs more parameters than the file "
+                         "holds (%zu bytes, %zu of them left for parameters)", l + 1, spec.n_layers, r->len,
+                         r->len - r->pos);
+            goto fail;
+        }
+        fan_in = units;
+    }
     spec.layers = layers;
     descent_error inner;
     m = descent_model_create(&spec, &inner);
