@@ -53,7 +53,8 @@ function fail(where, message) {
 /** Any value as message text: strings quoted, and never a throw (BigInt, Symbol, cycles). */
 function show(value) {
   if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'symbol' || typeof value === 'function') return String(value.toString());
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return 'a function';
   if (typeof value === 'number' || value === undefined) return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
