@@ -31,11 +31,10 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
  * names from files in it are escaped, newlines and terminal controls included. */
 static void vsay(const char *fmt, va_list ap)
 {
-    char line[2048];
+    char line[2048], shown[4 * sizeof line];
     vsnprintf(line, sizeof line, fmt, ap);
-    fputs("descent: ", stderr);
-    escape_put(stderr, line, 0);
-    fputc('\n', stderr);
+    /* One write: stderr is unbuffered. */
+    fprintf(stderr, "descent: %s\n", escape_into(shown, sizeof shown, line));
 }
 
 static int usage_error(const char *fmt, ...)
