@@ -10,6 +10,35 @@ const isNode = typeof process === 'object' && !!(process.versions && process.ver
 
 const TERMINATED = 'descent worker terminated';
 
+/**
+ * An options argument: undefined as {}; anything but a plain object, or a key
+ * not in allowed (when given), refused with an error naming the call.
+ */
+function optionsOf(where, options, allowed) {
+  if (options === undefined) return {};
+  const proto = options !== null && typeof options === 'object' ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    const got = options === null ? 'null' : Array.isArray(options) ? 'an array'
+      : typeof options === 'object' ? `a ${proto && proto.constructor ? proto.constructor.name : 'object'}` : typeof options;
+    throw new Error(`DescentClient.${where}: options must be an object, got ${got}`);
+  }
+  for (const key of allowed ? Object.keys(options) : []) {
+    if (!allowed.includes(key)) throw new Error(`DescentClient.${where}: unknown option '${key}' (allowed: ${allowed.join(', ')})`);
+  }
+  return options;
+}
+
+/** Where in data a value no worker can receive (a function, a symbol) is, for the message. */
+function unsendable(value, path, depth = 0) {
+  if (typeof value === 'function' || typeof value === 'symbol') return `${path} is a ${typeof value}`;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || depth > 8) return null;
+  for (const [key, v] of Object.entries(value)) {
+    const found = unsendable(v, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Drops the keys whose value is undefined, so the worker sees only what was given. */
 function defined(object) {
   const out = {};
@@ -34,7 +63,7 @@ export class DescentClient {
       throw new Error('DescentClient: worker must be a Worker or a worker_threads Worker');
     }
     this.#worker = worker;
-    this.#copy = options.copy === true;
+    this.#copy = optionsOf('constructor', options, ['copy']).copy === true;
     if (typeof worker.on === 'function') {
       worker.on('message', (message) => this.#receive(message));
       worker.on('error', (e) => this.#fail(`descent worker failed: ${e && e.message ? e.message : String(e)}`));
@@ -54,6 +83,7 @@ export class DescentClient {
    * worker_threads Worker in Node) and loads descent in it.
    */
   static async create(options = {}) {
+    optionsOf('create', options, ['url', 'copy', 'simd', 'baseUrl', 'tune']);
     const url = options.url ? new URL(options.url, import.meta.url) : new URL('./worker.mjs', import.meta.url);
     let worker;
     if (isNode) {
@@ -75,6 +105,14 @@ export class DescentClient {
   /** Sends one request; resolves with the reply's data. onProgress receives this request's progress messages. */
   request(type, data = {}, options = {}) {
     if (this.#closed) return Promise.reject(new Error(this.#closed));
+    try {
+      optionsOf('request', options, ['copy', 'onProgress']);
+      if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+        throw new Error(`DescentClient.${type}: onProgress must be a function, got ${typeof options.onProgress}`);
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const id = this.#next++;
     const copy = options.copy === undefined ? this.#copy : options.copy === true;
     return new Promise((resolve, reject) => {
@@ -83,7 +121,8 @@ export class DescentClient {
         this.#worker.postMessage({ id, type, data }, copy ? [] : transferList(data));
       } catch (e) {
         this.#pending.delete(id);
-        reject(e);
+        const where = unsendable(data, 'data');
+        reject(new Error(`DescentClient.${type}: ${where ? `${where}, which` : 'the request'} cannot be sent to the worker (${e.message})`));
       }
     });
   }
@@ -141,6 +180,11 @@ export class DescentClient {
 
   /** Loads descent in the worker (options.tune: the build with tuning); resolves with {simd, version, tune}. */
   init(options = {}) {
+    try {
+      optionsOf('init', options, ['simd', 'baseUrl', 'tune']);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.request(MessageType.INIT, defined({ simd: options.simd, baseUrl: options.baseUrl, tune: options.tune }));
   }
 
@@ -160,7 +204,9 @@ export class DescentClient {
   }
 
   /** Keeps training data in the worker for later train and step requests. */
-  setData(modelId, { x, y, validationSplit, validationData, copy } = {}) {
+  async setData(modelId, options = {}) {
+    const { x, y, validationSplit, validationData, copy } = optionsOf('setData', options,
+      ['x', 'y', 'validationSplit', 'validationData', 'copy']);
     return this.request(MessageType.SET_DATA, defined({ modelId, x, y, validationSplit, validationData }), { copy });
   }
 
@@ -168,8 +214,8 @@ export class DescentClient {
    * Trains as model.fit would, in the worker; resolves with the history when
    * the epochs are done, early stopping ends it, or stop() is called.
    */
-  train(modelId, options = {}) {
-    const { onProgress, copy, progressEvery, ...rest } = options;
+  async train(modelId, options = {}) {
+    const { onProgress, copy, progressEvery, ...rest } = optionsOf('train', options);
     const data = defined({
       modelId, ...rest, progressEvery: progressEvery === undefined && onProgress ? 100 : progressEvery,
     });
@@ -177,8 +223,8 @@ export class DescentClient {
   }
 
   /** One batch (or with {epoch: true} the rest of the epoch) of the paused run, or of a run kept for stepping. */
-  step(modelId, options = {}) {
-    const { copy, ...rest } = options;
+  async step(modelId, options = {}) {
+    const { copy, ...rest } = optionsOf('step', options);
     return this.request(MessageType.STEP, defined({ modelId, ...rest }), { copy });
   }
 
@@ -225,8 +271,8 @@ export class DescentClient {
    * testFraction, also its seeded train/test split (stratified for
    * classification unless stratify is false) as row indices train and test.
    */
-  generate(options) {
-    return this.request(MessageType.GENERATE, defined({ ...options }));
+  async generate(options) {
+    return this.request(MessageType.GENERATE, defined({ ...optionsOf('generate', options) }));
   }
 
   /**
@@ -243,8 +289,8 @@ export class DescentClient {
    * onProgress receives its epoch (at most every progressEvery ms, default
    * 100), fold and config events.
    */
-  crossValidate(searchId, index, options = {}) {
-    const { onProgress, progressEvery } = options;
+  async crossValidate(searchId, index, options = {}) {
+    const { onProgress, progressEvery } = optionsOf('crossValidate', options, ['onProgress', 'progressEvery']);
     return this.request(MessageType.CROSS_VALIDATE, defined({ searchId, index, progressEvery }), { onProgress });
   }
 
@@ -253,8 +299,8 @@ export class DescentClient {
    * on the search's training rows and scores it on its test rows; with
    * {model: true} the model stays in the worker and the result has its modelId.
    */
-  refit(searchId, index, options = {}) {
-    return this.request(MessageType.REFIT, defined({ searchId, index, model: options.model }));
+  async refit(searchId, index, options = {}) {
+    return this.request(MessageType.REFIT, defined({ searchId, index, model: optionsOf('refit', options, ['model']).model }));
   }
 
   disposeSearch(searchId) {
@@ -266,14 +312,15 @@ export class DescentClient {
    * testFraction its split as generate gives it, and with scalers: true the
    * training rows' inputScaler (and targetScaler for regression).
    */
-  parseCSV(options) {
-    return this.request(MessageType.PARSE_CSV, defined({ ...options }));
+  async parseCSV(options) {
+    return this.request(MessageType.PARSE_CSV, defined({ ...optionsOf('parseCSV', options) }));
   }
 
   /** Sets a model's input scaler, target scaler and names (any of them); resolves with describe's answer. */
-  setPreprocessing(modelId, options = {}) {
+  async setPreprocessing(modelId, options = {}) {
     // Copied, never transferred: scalers are small and the caller usually keeps them.
-    return this.request(MessageType.SET_PREPROCESSING, defined({ modelId, ...options }), { copy: true });
+    return this.request(MessageType.SET_PREPROCESSING, defined({ modelId, ...optionsOf('setPreprocessing', options) }),
+      { copy: true });
   }
 
   /** A model's layers, optimizer, scalers and names. */
@@ -282,7 +329,7 @@ export class DescentClient {
   }
 
   /** The model file's bytes (core/FORMAT.md). */
-  save(modelId, options = {}) {
-    return this.request(MessageType.SAVE, defined({ modelId, withOptimizer: options.withOptimizer }));
+  async save(modelId, options = {}) {
+    return this.request(MessageType.SAVE, defined({ modelId, withOptimizer: optionsOf('save', options, ['withOptimizer']).withOptimizer }));
   }
 }

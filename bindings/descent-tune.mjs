@@ -7,14 +7,14 @@
 // descent.createSearch and descent.crossValidate work.
 
 /** descent.mjs's argument checks and constants (the same for every instance), given by attach(). */
-let fail, oneOf, checkKeys, num, int, bool, toMatrix, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED;
+let fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED;
 
 /**
  * Called by descent.mjs's loadDescent: the tuning half of a Descent instance
  * d over wasm module M; helpers.model wraps a model pointer of this instance.
  */
 export function attach(d, M, helpers) {
-  ({ fail, oneOf, checkKeys, num, int, bool, toMatrix, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED } = helpers);
+  ({ fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED } = helpers);
   return new Tuning(d, M, helpers.model);
 }
 
@@ -92,7 +92,7 @@ class Tuning {
    * configuration; returning false cancels before the next batch.
    */
   tune(data, options = {}, callbacks = {}) {
-    checkKeys('tune', callbacks, ['onProgress']);
+    checkKeys('tune', callbacks, ['onProgress'], 'callbacks');
     const search = this._createSearch('tune', data, options);
     try {
       const { cancelled } = search.run(callbacks);
@@ -114,7 +114,7 @@ class Tuning {
   crossValidate(data, config, options = {}) {
     const where = 'crossValidate';
     checkKeys(where, options, ['folds', 'metric', 'seed', 'configIndex', 'standardize', 'scaleTarget', 'curves',
-      'onProgress']);
+      'onProgress'], 'options');
     const packed = packConfig(where, 'config', config, tuneDefaults());
     const folds = int(where, 'folds', options.folds, 5, 2, 20);
     const metricName = options.metric === undefined ? 'auto' : options.metric;
@@ -204,7 +204,7 @@ function parseLayers(where, what, v) {
   if (typeof v === 'string') units = v === 'none' || v === '' ? [] : v.split(/[x,]/).map((u) => (/^\d+$/.test(u) ? Number(u) : NaN));
   if (!Array.isArray(units) || units.length > MAX_LAYERS ||
       units.some((u) => !Number.isInteger(u) || u < 1 || u > 100000)) {
-    throw fail(where, `${what} is ${JSON.stringify(v)}: expected hidden layer sizes 1..100000 (at most ${MAX_LAYERS}), like [16, 16], '16x16', '8' or 'none'`);
+    throw fail(where, `${what} is ${show(v)}: expected hidden layer sizes 1..100000 (at most ${MAX_LAYERS}), like [16, 16], '16x16', '8' or 'none'`);
   }
   return units;
 }
@@ -214,17 +214,17 @@ function tuneValue(where, what, p, v) {
   switch (p) {
     case 'learningRate':
       if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-      throw fail(where, `${what} is ${String(v)}: a learning rate must be a number > 0`);
+      throw fail(where, `${what} is ${show(v)}: a learning rate must be a number > 0`);
     case 'l2':
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-      throw fail(where, `${what} is ${String(v)}: an L2 rate must be a number >= 0`);
+      throw fail(where, `${what} is ${show(v)}: an L2 rate must be a number >= 0`);
     case 'batchSize':
       if (v === 'full') return 0;
       if (Number.isInteger(v) && v >= 1 && v <= 2 ** 31 - 1) return v;
-      throw fail(where, `${what} is ${String(v)}: a batch size must be an integer in 1..2147483647 or 'full'`);
+      throw fail(where, `${what} is ${show(v)}: a batch size must be an integer in 1..2147483647 or 'full'`);
     case 'epochs':
       if (Number.isInteger(v) && v >= 1 && v <= 1e6) return v;
-      throw fail(where, `${what} is ${String(v)}: epochs must be an integer in 1..1000000`);
+      throw fail(where, `${what} is ${show(v)}: epochs must be an integer in 1..1000000`);
     case 'optimizer': return oneOf(where, what, v, OPTIMIZERS);
     case 'activation': return oneOf(where, what, v, ACTIVATIONS);
     default: return parseLayers(where, what, v);
@@ -283,7 +283,7 @@ function readCurves(M, tl, vl, folds, epochs) {
 
 /** Checks tune options; returns the C ABI's arrays (axes: 5 doubles each, values, layers runs, base). */
 function tuneSpec(where, options) {
-  checkKeys(where, options, TUNE_KEYS);
+  checkKeys(where, options, TUNE_KEYS, 'options');
   if (options.grid !== undefined && options.random !== undefined) {
     throw fail(where, 'give grid or random, not both (random draws from lists too)');
   }
@@ -297,6 +297,9 @@ function tuneSpec(where, options) {
   if (random && space.draws === undefined) throw fail(where, 'random.draws is required: the number of configurations to draw');
   const draws = random ? int(where, 'random.draws', space.draws, undefined, 1, 100000) : 0;
   const base = options.base === undefined ? {} : options.base;
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) {
+    throw fail(where, `base must be an object with any of ${TUNE_PARAMS.join(', ')}, got ${show(base)}`);
+  }
   const axes = [];
   const values = [];
   const layers = [];
@@ -327,7 +330,7 @@ function tuneSpec(where, options) {
       checkKeys(`${where}: ${what}`, v, ['min', 'max']);
       const min = tuneValue(where, `${what}.min`, p, v.min);
       const max = tuneValue(where, `${what}.max`, p, v.max);
-      if (!(min > 0) || max < min) throw fail(where, `${what}: expected 0 < min <= max, got ${v.min}..${v.max}`);
+      if (!(min > 0) || max < min) throw fail(where, `${what}: expected 0 < min <= max, got ${show(v.min)}..${show(v.max)}`);
       axes.push(c, 0, min, max, 0);
     } else {
       throw fail(where, `${what} must be an array of values${random ? ' or a range {min, max}' : ''}`);
@@ -373,6 +376,12 @@ function tuneData(where, data) {
   }
   const task = data.task === undefined ? 'auto' : data.task;
   oneOf(where, 'data.task', task, TASKS);
+  for (const key of ['features', 'outputs', 'classes']) {
+    const v = data[key];
+    if (v !== undefined && v !== null && !(Number.isInteger(v) && v >= 0 && v <= 1e6)) {
+      throw fail(where, `data.${key} is ${show(v)}: expected an integer in 0..1000000`);
+    }
+  }
   const xs = flatRows(where, 'data.x', data.x, data.features);
   const features = xs.rows || data.features;
   if (!Number.isInteger(features) || features < 1) {
@@ -385,13 +394,22 @@ function tuneData(where, data) {
   const outputs = ys.rows || data.outputs || ys.flat.length / n;
   const y = ys.flat;
   if (!Number.isInteger(outputs) || y.length !== n * outputs) {
-    throw fail(where, `data.y has ${y.length} values for ${n} rows: expected ${n} × outputs`);
+    throw fail(where, `data.y has ${y.length} values for the ${n} rows of data.x: expected ${n} × outputs`);
   }
   let labels = null;
   let classes = 0;
-  if (data.labels) {
-    labels = Int32Array.from(data.labels);
-    if (labels.length !== n) throw fail(where, `data.labels has ${labels.length} entries for ${n} rows`);
+  if (data.labels !== undefined && data.labels !== null) {
+    const given = data.labels;
+    if (typeof given !== 'object' || given.length !== n) {
+      throw fail(where, `data.labels has ${show(given.length)} entries for ${n} rows`);
+    }
+    labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!Number.isInteger(given[i]) || given[i] < 0 || given[i] >= 1e6) {
+        throw fail(where, `data.labels[${i}] is ${show(given[i])}: expected a class index in 0..999999`);
+      }
+      labels[i] = given[i];
+    }
     classes = Math.max(data.classes || 0, outputs === 1 ? 2 : outputs, ...labels.map((l) => l + 1));
     if (outputs !== classes && !(classes === 2 && outputs === 1)) {
       throw fail(where, `data has ${classes} classes but y has ${outputs} column${outputs === 1 ? '' : 's'}: give one-hot rows (one column per class), or one 0/1 column for 2 classes`);
@@ -495,7 +513,7 @@ class Search {
   evaluate(index, callbacks = {}) {
     const where = 'search.evaluate';
     const p = this.#p('evaluate');
-    checkKeys(where, callbacks, ['onProgress']);
+    checkKeys(where, callbacks, ['onProgress'], 'callbacks');
     const i = int(where, 'index', index, undefined, 0, this.count - 1);
     this.#d._withTuneCallback(where, callbacks.onProgress, () => this.#d._check(where, this.#M._dj_search_evaluate(p, i)));
     return this.result(i);
@@ -505,7 +523,7 @@ class Search {
   run(callbacks = {}) {
     const where = 'search.run';
     const p = this.#p('run');
-    checkKeys(where, callbacks, ['onProgress']);
+    checkKeys(where, callbacks, ['onProgress'], 'callbacks');
     const status = this.#d._withTuneCallback(where, callbacks.onProgress, () => this.#d._check(where, this.#M._dj_search_run(p)));
     return { results: this.results(), cancelled: status === STATUS_CANCELLED };
   }
@@ -553,7 +571,7 @@ class Search {
   refit(index, options = {}) {
     const where = 'search.refit';
     const p = this.#p('refit');
-    checkKeys(where, options, ['model', 'onProgress']);
+    checkKeys(where, options, ['model', 'onProgress'], 'options');
     const i = index === undefined ? this.#M._dj_search_best(p) : int(where, 'index', index, undefined, 0, this.count - 1);
     if (i < 0) throw fail(where, 'no configuration has been evaluated yet: give an index');
     const wantModel = bool(where, 'model', options.model, false);

@@ -63,14 +63,30 @@ function fail(where, message) {
   return new Error(`${where}: ${message}`);
 }
 
+/** Any value as message text: strings quoted, and never a throw (BigInt, Symbol, cycles). */
+function show(value) {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'number' || value === undefined) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return typeOf(value);
+  }
+}
+
 function oneOf(where, what, value, names) {
   const i = names.indexOf(value);
-  if (i < 0) throw fail(where, `${what} ${JSON.stringify(value)} is not one of ${names.join(', ')}`);
+  if (i < 0) throw fail(where, `${what} ${show(value)} is not one of ${names.join(', ')}`);
   return i;
 }
 
-function checkKeys(where, object, allowed) {
-  if (object === null || typeof object !== 'object') throw fail(where, `expected an object, got ${typeOf(object)}`);
+/** object's keys must be among allowed; what names the parameter when where does not. */
+function checkKeys(where, object, allowed, what) {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+    throw fail(where, `${what ? `${what} must be an object` : 'expected an object'}, got ${typeOf(object)}`);
+  }
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) {
       throw fail(where, `unknown option '${key}' (allowed: ${allowed.join(', ')})`);
@@ -104,6 +120,22 @@ function bool(where, what, value, fallback) {
   return value;
 }
 
+// The most float32 values one WebAssembly heap (at most 2 GiB here) can hold.
+const MAX_VALUES = 2 ** 29;
+
+/** A list's length, checked: an integer that fits the wasm heap. */
+function lengthOf(where, what, value, limit = MAX_VALUES) {
+  const n = value.length;
+  if (!Number.isSafeInteger(n) || n < 0) throw fail(where, `${what} has length ${show(n)}: not an array`);
+  if (n > limit) throw fail(where, `${what} has ${n} values: more than the ${limit} a WebAssembly heap can hold`);
+  return n;
+}
+
+function number(where, what, v) {
+  if (typeof v !== 'number') throw fail(where, `${what} is ${typeOf(v)} ${show(v)}: expected a number`);
+  return v;
+}
+
 /** Flattens a Matrix into a Float32Array of rows × columns, naming what is wrong. */
 function toMatrix(where, what, value, columns) {
   if (value === null || value === undefined || typeof value !== 'object' || typeof value.length !== 'number') {
@@ -113,16 +145,24 @@ function toMatrix(where, what, value, columns) {
   if (value instanceof Float32Array) {
     flat = value;
   } else if (value.length > 0 && typeof value[0] === 'object' && value[0] !== null) {
-    flat = new Float32Array(value.length * columns);
-    for (let r = 0; r < value.length; r++) {
+    const rows = lengthOf(where, what, value, Math.floor(MAX_VALUES / columns));
+    flat = new Float32Array(rows * columns);
+    for (let r = 0; r < rows; r++) {
       const row = value[r];
-      if (!row || typeof row.length !== 'number' || row.length !== columns) {
-        throw fail(where, `${what}[${r}] has ${row && row.length} values, expected ${columns}`);
+      if (!row || typeof row !== 'object' || row.length !== columns) {
+        throw fail(where, `${what}[${r}] has ${show(row && row.length)} values, expected ${columns}`);
       }
-      for (let c = 0; c < columns; c++) flat[r * columns + c] = row[c];
+      for (let c = 0; c < columns; c++) flat[r * columns + c] = number(where, `${what}[${r}][${c}]`, row[c]);
     }
   } else {
-    flat = Float32Array.from(value);
+    const n = lengthOf(where, what, value);
+    flat = new Float32Array(n);
+    if (ArrayBuffer.isView(value)) {
+      if (typeof value[0] === 'bigint') throw fail(where, `${what} is a ${value.constructor.name}: expected numbers`);
+      flat.set(value);
+    } else {
+      for (let i = 0; i < n; i++) flat[i] = number(where, `${what}[${i}]`, value[i]);
+    }
   }
   if (flat.length === 0 || flat.length % columns !== 0) {
     throw fail(where, `${what} has ${flat.length} values: expected a positive multiple of ${columns} (one row per sample)`);
@@ -156,11 +196,11 @@ async function instantiate(bytes, url, imports) {
  */
 export async function loadDescent(options = {}) {
   const where = 'loadDescent';
-  checkKeys(where, options, ['simd', 'baseUrl', 'wasmBinary', 'tune']);
+  checkKeys(where, options, ['simd', 'baseUrl', 'wasmBinary', 'tune'], 'options');
   const tune = bool(where, 'tune', options.tune, false);
   const simd = options.simd === undefined ? 'auto' : options.simd;
   if (simd !== 'auto' && simd !== true && simd !== false) {
-    throw fail(where, `simd must be 'auto', true or false, got ${JSON.stringify(simd)}`);
+    throw fail(where, `simd must be 'auto', true or false, got ${show(simd)}`);
   }
   const supported = simdSupported();
   if (simd === true && !supported) throw fail(where, 'simd: true, but this runtime does not support WebAssembly SIMD');
@@ -221,7 +261,7 @@ class Descent {
       ? new FinalizationRegistry((ptr) => M._dj_model_free(ptr))
       : null;
     this.#tune = tuning ? tuning.attach(this, M, {
-      fail, oneOf, checkKeys, num, int, bool, toMatrix, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED,
+      fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED,
       model: (ptr) => new Model(this, M, ptr),
     }) : null;
     Object.seal(this);
@@ -326,7 +366,7 @@ class Descent {
 
   createModel(config) {
     const where = 'createModel';
-    checkKeys(where, config, MODEL_KEYS);
+    checkKeys(where, config, MODEL_KEYS, 'config');
     const limits = this.#limits;
     const inputs = int(where, 'inputs', config.inputs, undefined, 1, limits.units);
     if (!Array.isArray(config.layers) || config.layers.length === 0 || config.layers.length > limits.layers) {
@@ -402,7 +442,7 @@ class Descent {
   parseCSV(text, options = {}) {
     const where = 'parseCSV';
     if (typeof text !== 'string') throw fail(where, `text must be a string, got ${typeOf(text)}`);
-    checkKeys(where, options, ['target', 'task', 'delimiter', 'noTarget']);
+    checkKeys(where, options, ['target', 'task', 'delimiter', 'noTarget'], 'options');
     let targetName = null;
     let targetIndex = -1;
     if (typeof options.target === 'string') targetName = options.target;
@@ -411,7 +451,7 @@ class Descent {
     let delimiter = 0;
     if (options.delimiter !== undefined) {
       if (typeof options.delimiter !== 'string' || options.delimiter.length !== 1 || options.delimiter.charCodeAt(0) > 127) {
-        throw fail(where, `delimiter must be one ASCII character, got ${JSON.stringify(options.delimiter)}`);
+        throw fail(where, `delimiter must be one ASCII character, got ${show(options.delimiter)}`);
       }
       delimiter = options.delimiter.charCodeAt(0);
     }
@@ -429,7 +469,7 @@ class Descent {
   generate(name, options = {}) {
     const where = 'generate';
     const kind = oneOf(where, 'name', name, GENERATORS);
-    checkKeys(where, options, ['n', 'noise', 'seed']);
+    checkKeys(where, options, ['n', 'noise', 'seed'], 'options');
     const n = int(where, 'n', options.n, 200, 1, 1e7);
     const noise = num(where, 'noise', options.noise, 0.1);
     const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
@@ -442,7 +482,10 @@ class Descent {
       throw fail(where, 'dataset must be a Dataset (from parseCSV or generate)');
     }
     const { n, features, outputs } = dataset;
-    const m = indices.length;
+    if (indices === null || typeof indices !== 'object' || typeof indices.length !== 'number') {
+      throw fail(where, `indices must be an array of row numbers, got ${typeOf(indices)}`);
+    }
+    const m = lengthOf(where, 'indices', indices, 2 ** 31 - 1);
     const out = {
       ...dataset,
       n: m,
@@ -452,7 +495,7 @@ class Descent {
     };
     for (let i = 0; i < m; i++) {
       const r = indices[i];
-      if (!Number.isInteger(r) || r < 0 || r >= n) throw fail(where, `indices[${i}] = ${r} is not a row in 0..${n - 1}`);
+      if (!Number.isInteger(r) || r < 0 || r >= n) throw fail(where, `indices[${i}] = ${show(r)} is not a row in 0..${n - 1}`);
       out.x.set(dataset.x.subarray(r * features, (r + 1) * features), i * features);
       if (out.y) out.y.set(dataset.y.subarray(r * outputs, (r + 1) * outputs), i * outputs);
       if (out.labels) out.labels[i] = dataset.labels[r];
@@ -478,20 +521,21 @@ class Descent {
     const flat = toMatrix(where, 'x', x, cols);
     return this._scoped(where, (s, M) => {
       const p = s.f32(flat, 'x');
-      M._dj_standardize_apply(p, flat.length / cols, cols, s.f32(scaler.mean, 'scaler.mean'), s.f32(scaler.std, 'scaler.std'));
+      this._check(where, M._dj_standardize_apply(p, flat.length / cols, cols, s.f32(scaler.mean, 'scaler.mean'), s.f32(scaler.std, 'scaler.std')));
       return M.HEAPF32.slice(p >> 2, (p >> 2) + flat.length);
     });
   }
 
   _labels(where, n, labels) {
     if (labels === undefined || labels === null) return { labels: null, classes: 0 };
-    if (typeof labels.length !== 'number' || labels.length !== n) {
-      throw fail(where, `labels must have n = ${n} entries, got ${labels && labels.length}`);
+    if (typeof labels !== 'object' || typeof labels.length !== 'number' || labels.length !== n) {
+      throw fail(where, `labels must have n = ${n} entries, got ${show(labels && labels.length)}`);
     }
-    const l = Int32Array.from(labels);
+    const l = new Int32Array(n);
     let classes = 0;
     for (let i = 0; i < n; i++) {
-      if (l[i] !== labels[i] || l[i] < 0) throw fail(where, `labels[${i}] = ${labels[i]} is not a class index >= 0`);
+      l[i] = Number.isInteger(labels[i]) ? labels[i] : -1;
+      if (l[i] !== labels[i] || l[i] < 0) throw fail(where, `labels[${i}] = ${show(labels[i])} is not a class index >= 0`);
       classes = Math.max(classes, l[i] + 1);
     }
     return { labels: l, classes };
@@ -500,7 +544,7 @@ class Descent {
   trainTestSplit(n, options) {
     const where = 'trainTestSplit';
     const rows = int(where, 'n', n, undefined, 1, 2 ** 31 - 1);
-    checkKeys(where, options, ['testFraction', 'labels', 'seed']);
+    checkKeys(where, options, ['testFraction', 'labels', 'seed'], 'options');
     const fraction = num(where, 'testFraction', options.testFraction, undefined);
     if (fraction === undefined) throw fail(where, 'testFraction is required, in [0, 1)');
     const { labels, classes } = this._labels(where, rows, options.labels);
@@ -521,7 +565,7 @@ class Descent {
   kFold(n, options) {
     const where = 'kFold';
     const rows = int(where, 'n', n, undefined, 1, 2 ** 31 - 1);
-    checkKeys(where, options, ['k', 'labels', 'seed']);
+    checkKeys(where, options, ['k', 'labels', 'seed'], 'options');
     const k = int(where, 'k', options.k, undefined, 2, rows);
     const { labels, classes } = this._labels(where, rows, options.labels);
     const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
@@ -637,6 +681,15 @@ function checkScaler(where, scaler, expected) {
   }
   if (expected !== null && scaler.mean.length !== expected) {
     throw fail(where, `scaler has ${scaler.mean.length} columns, expected ${expected}`);
+  }
+  // A std of 0 would turn every value into Infinity; fitScaler gives 1 for a constant column.
+  for (let j = 0; j < scaler.mean.length; j++) {
+    const m = scaler.mean[j];
+    const sd = scaler.std[j];
+    if (typeof m !== 'number' || !Number.isFinite(m)) throw fail(where, `scaler.mean[${j}] is ${show(m)}: it must be a finite number`);
+    if (typeof sd !== 'number' || !Number.isFinite(sd) || !(Math.fround(sd) > 0)) {
+      throw fail(where, `scaler.std[${j}] is ${show(sd)}: it must be a finite number > 0 (fitScaler gives 1 for a constant column)`);
+    }
   }
   return scaler.mean.length;
 }
@@ -800,7 +853,7 @@ class Model {
 
   /** Checks fit/trainer options; returns the data and the C ABI's 9 option doubles. */
   #fitArgs(where, x, y, options, callbacks) {
-    checkKeys(where, options, callbacks ? FIT_KEYS : FIT_KEYS.filter((k) => !k.startsWith('on')));
+    checkKeys(where, options, callbacks ? FIT_KEYS : FIT_KEYS.filter((k) => !k.startsWith('on')), 'options');
     const [xs, ys, n] = this.#xy(where, x, y);
     const epochs = int(where, 'epochs', options.epochs, 1, 1, 1e7);
     const batchSize = int(where, 'batchSize', options.batchSize, 32, 1, 2 ** 31 - 1);
@@ -978,7 +1031,7 @@ class Model {
     const where = 'setRegularization';
     const p = this.#p(where);
     const l = int(where, 'layer', layer, undefined, 0, this.#M._dj_model_layer_count(p) - 1);
-    checkKeys(where, penalties, ['l1', 'l2']);
+    checkKeys(where, penalties, ['l1', 'l2'], 'penalties');
     const current = this.layers[l];
     this.#d._check(where, this.#M._dj_model_set_regularization(p, l, num(where, 'l1', penalties.l1, current.l1),
       num(where, 'l2', penalties.l2, current.l2)));
@@ -1028,7 +1081,7 @@ class Model {
   setNames(names) {
     const where = 'setNames';
     const p = this.#p(where);
-    checkKeys(where, names, ['featureNames', 'targetName', 'classNames']);
+    checkKeys(where, names, ['featureNames', 'targetName', 'classNames'], 'names');
     const strings = (what, v) => {
       if (v === undefined || v === null) return [];
       if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) throw fail(where, `${what} must be an array of strings`);
@@ -1082,7 +1135,7 @@ class Model {
   save(options = {}) {
     const where = 'save';
     const p = this.#p(where);
-    checkKeys(where, options, ['withOptimizer']);
+    checkKeys(where, options, ['withOptimizer'], 'options');
     const withOptimizer = bool(where, 'withOptimizer', options.withOptimizer, false);
     return this.#d._scoped(where, (s, M) => {
       const len = s.alloc('the length', 8);

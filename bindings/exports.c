@@ -451,9 +451,9 @@ API int dj_standardize_fit(const float *x, int n, int columns, float *mean, floa
     return descent_standardize_fit(x, n, columns, mean, std, &last_error);
 }
 
-API void dj_standardize_apply(float *x, int n, int columns, const float *mean, const float *std)
+API int dj_standardize_apply(float *x, int n, int columns, const float *mean, const float *std)
 {
-    descent_standardize_apply(x, n, columns, mean, std);
+    return descent_standardize_apply(x, n, columns, mean, std, &last_error);
 }
 
 API int dj_split(int n, const int *labels, int classes, double test_fraction, uint32_t seed, int *train, int *test,

@@ -8,6 +8,7 @@ import { DescentClient } from './client.mjs';
 import { rankResults } from './descent-tune.mjs';
 
 const TERMINATED = 'descent worker terminated';
+const CALLBACK_KEYS = ['onProgress', 'signal', 'progressEvery', 'refitModel'];
 
 /** hardwareConcurrency - 1 (the page keeps a core), at least 1. */
 export function defaultPoolSize() {
@@ -117,10 +118,22 @@ export class TunePool {
    */
   async tune(data, options = {}, callbacks = {}) {
     if (this.#run) throw fail('a search is already running in this pool');
-    if (callbacks === null || typeof callbacks !== 'object') throw fail('callbacks must be an object');
+    if (callbacks === null || typeof callbacks !== 'object' || Array.isArray(callbacks)) throw fail('callbacks must be an object');
+    for (const key of Object.keys(callbacks)) {
+      if (!CALLBACK_KEYS.includes(key)) throw fail(`unknown callbacks option '${key}' (allowed: ${CALLBACK_KEYS.join(', ')})`);
+    }
     const { onProgress, signal, progressEvery, refitModel } = callbacks;
     if (onProgress !== undefined && typeof onProgress !== 'function') throw fail('onProgress must be a function');
     if (refitModel !== undefined && typeof refitModel !== 'boolean') throw fail('refitModel must be true or false');
+    if (signal !== undefined && !(signal && typeof signal === 'object' && typeof signal.addEventListener === 'function')) {
+      throw fail('signal must be an AbortSignal');
+    }
+    if (progressEvery !== undefined && !(typeof progressEvery === 'number' && progressEvery >= 0)) {
+      throw fail('progressEvery must be a number of ms >= 0');
+    }
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw fail(`options must be an object (as descent.tune's), got ${options === null ? 'null' : typeof options}`);
+    }
     const payload = searchData(data);
     const run = { cancelled: false, error: null };
     this.#run = run;

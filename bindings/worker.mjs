@@ -65,13 +65,29 @@ class RequestError extends Error {
 
 const failed = (message) => new RequestError(ErrorCode.FAILED, message);
 
+/** A value from a request as message text, whatever it is (BigInt, Map, a cycle). */
+function shown(v) {
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return typeof v;
+  }
+}
+
+function boolOption(where, data, key) {
+  const v = data[key];
+  if (v !== undefined && typeof v !== 'boolean') throw failed(`${where}: ${key} must be true or false, got ${shown(v)}`);
+  return v;
+}
+
 /**
- * descent's 'trainer: ...' and 'trainer.run: ...' errors, named after the
- * request; a diverged run's history (its finished epochs) takes the shape of
- * train's result, for the error reply.
+ * descent's errors from the call a request makes ('trainer: ...',
+ * 'trainTestSplit: ...'), named after the request; a diverged run's history
+ * (its finished epochs) takes the shape of train's result, for the error reply.
  */
-function renamed(where, e) {
-  if (e instanceof Error && !(e instanceof RequestError)) e.message = e.message.replace(/^trainer(\.run)?:/, `${where}:`);
+function renamed(where, e, calls = 'trainer(\\.run)?') {
+  if (e instanceof Error && !(e instanceof RequestError)) e.message = e.message.replace(new RegExp(`^(${calls}):`), `${where}:`);
   if (e && e.history && e.history.epochs === undefined) e.history = { ...e.history, epochs: e.history.epoch.length };
   return e;
 }
@@ -89,10 +105,10 @@ function needDescent() {
   return descent;
 }
 
-function entryOf(data) {
+function entryOf(where, data) {
   needDescent();
   const entry = models.get(data.modelId);
-  if (!entry) throw new RequestError(ErrorCode.UNKNOWN_MODEL, `unknown model id ${JSON.stringify(data.modelId)}`);
+  if (!entry) throw new RequestError(ErrorCode.UNKNOWN_MODEL, `${where}: unknown model id ${shown(data.modelId)}`);
   return entry;
 }
 
@@ -275,16 +291,18 @@ class Run {
 function progressOptions(where, p) {
   if (p === undefined || p === null || p === false) return null;
   if (typeof p === 'number') p = { ms: p };
-  if (typeof p !== 'object') throw failed(`${where}: progressEvery must be a number of ms or {ms, epochs, history}`);
+  if (typeof p !== 'object' || Array.isArray(p)) {
+    throw failed(`${where}: progressEvery must be a number of ms or {ms, epochs, history}, got ${shown(p)}`);
+  }
   checkKeys(`${where}: progressEvery`, p, ['ms', 'epochs', 'history']);
   if (p.history !== undefined && typeof p.history !== 'boolean') {
-    throw failed(`${where}: progressEvery.history must be true or false, got ${String(p.history)}`);
+    throw failed(`${where}: progressEvery.history must be true or false, got ${shown(p.history)}`);
   }
   const ms = p.ms === undefined ? 0 : p.ms;
-  if (typeof ms !== 'number' || !(ms >= 0)) throw failed(`${where}: progressEvery.ms must be a number >= 0`);
+  if (typeof ms !== 'number' || !(ms >= 0)) throw failed(`${where}: progressEvery.ms must be a number >= 0, got ${shown(ms)}`);
   const epochs = p.epochs === undefined ? 0 : p.epochs;
   if (!Number.isInteger(epochs) || epochs < 0 || epochs > 1e7) {
-    throw failed(`${where}: progressEvery.epochs must be an integer in 0..10000000, got ${String(epochs)}`);
+    throw failed(`${where}: progressEvery.epochs must be an integer in 0..10000000, got ${shown(epochs)}`);
   }
   // ms 0 means after every slice of batches.
   return { ms: ms || (epochs ? 0 : Number.MIN_VALUE), epochs, history: p.history === true };
@@ -313,15 +331,25 @@ const SPLIT_KEYS = ['testFraction', 'splitSeed', 'stratify', 'scalers'];
  * training rows' input scaler and, for regression, target scaler.
  */
 function withSplit(d, where, set, data, seed) {
+  const stratify = boolOption(where, data, 'stratify');
+  const scalers = boolOption(where, data, 'scalers');
   if (data.testFraction === undefined) {
-    if (data.scalers) throw failed(`${where}: scalers needs testFraction (they are fitted on the training rows)`);
+    if (scalers) throw failed(`${where}: scalers needs testFraction (they are fitted on the training rows)`);
     return set;
   }
-  const labels = data.stratify === false ? null : set.labels;
-  const split = d.trainTestSplit(set.n, { testFraction: data.testFraction, labels,
-    seed: data.splitSeed === undefined ? seed : data.splitSeed });
+  if (data.splitSeed !== undefined && !(Number.isInteger(data.splitSeed) && data.splitSeed >= 0 && data.splitSeed <= 0xffffffff)) {
+    throw failed(`${where}: splitSeed must be an integer in 0..4294967295, got ${shown(data.splitSeed)}`);
+  }
+  const labels = stratify === false ? null : set.labels;
+  let split;
+  try {
+    split = d.trainTestSplit(set.n, { testFraction: data.testFraction, labels,
+      seed: data.splitSeed === undefined ? seed : data.splitSeed });
+  } catch (e) {
+    throw renamed(where, e, 'trainTestSplit');
+  }
   const out = { ...set, train: split.train, test: split.test };
-  if (data.scalers) {
+  if (scalers) {
     const train = d.subset(set, split.train);
     out.inputScaler = d.fitScaler(train.x, set.features);
     if (!set.classes && set.y) out.targetScaler = d.fitScaler(train.y, set.outputs);
@@ -356,7 +384,7 @@ const searches = new Map();
 function searchOf(where, data) {
   needDescent();
   const search = searches.get(data.searchId);
-  if (!search) throw new RequestError(ErrorCode.UNKNOWN_SEARCH, `${where}: unknown search id ${JSON.stringify(data.searchId)}`);
+  if (!search) throw new RequestError(ErrorCode.UNKNOWN_SEARCH, `${where}: unknown search id ${shown(data.searchId)}`);
   return search;
 }
 
@@ -408,6 +436,7 @@ const tuneHandlers = {
   [MessageType.REFIT](data) {
     checkKeys('refit', data, ['searchId', 'index', 'model']);
     const search = searchOf('refit', data);
+    boolOption('refit', data, 'model');
     let test;
     try {
       test = search.refit(data.index, { model: data.model === true });
@@ -434,7 +463,7 @@ const handlers = {
   async [MessageType.INIT](data) {
     checkKeys('init', data, ['simd', 'baseUrl', 'tune']);
     if (!loading) {
-      loading = loadDescent(data);
+      loading = loadDescent(data).catch((e) => { throw renamed('init', e, 'loadDescent'); });
       loading.catch(() => { loading = null; });
     } else if (data.simd !== undefined && data.simd !== 'auto' && descent && data.simd !== descent.simd) {
       throw failed(`init: descent is already loaded with simd: ${descent.simd}`);
@@ -458,7 +487,8 @@ const handlers = {
   },
 
   async [MessageType.DISPOSE](data) {
-    const entry = entryOf(data);
+    checkKeys('dispose', data, ['modelId']);
+    const entry = entryOf('dispose', data);
     models.delete(entry.id);
     if (entry.run) {
       const run = entry.run;
@@ -470,8 +500,8 @@ const handlers = {
   },
 
   async [MessageType.SET_DATA](data) {
-    const entry = entryOf(data);
     checkKeys('setData', data, ['modelId', ...DATA_KEYS]);
+    const entry = entryOf('setData', data);
     await idle(entry, 'setData');
     const d = dataOf('setData', entry, data);
     // A trainer checks the rows as train will; with batchSize 1 its batches per epoch are the training rows.
@@ -484,8 +514,8 @@ const handlers = {
   },
 
   async [MessageType.TRAIN](data, id) {
-    const entry = entryOf(data);
     checkKeys('train', data, TRAIN_KEYS);
+    const entry = entryOf('train', data);
     await idle(entry, 'train');
     const progress = progressOptions('train', data.progressEvery);
     const d = dataOf('train', entry, data);
@@ -503,8 +533,9 @@ const handlers = {
   },
 
   async [MessageType.STEP](data) {
-    const entry = entryOf(data);
     checkKeys('step', data, STEP_KEYS);
+    const entry = entryOf('step', data);
+    const epoch = boolOption('step', data, 'epoch');
     if (entry.run && entry.run.stopped) await entry.run.finishing.catch(() => {});
     const { run } = entry;
     if (run && !run.paused) {
@@ -520,7 +551,7 @@ const handlers = {
     const before = trainer.state;
     let after;
     try {
-      after = trainer.run(data.epoch === true ? before.batchesPerEpoch - before.batch : 1);
+      after = trainer.run(epoch ? before.batchesPerEpoch - before.batch : 1);
     } catch (e) {
       // That ends the paused run too, with the same error.
       if (run) run.fail(e);
@@ -537,7 +568,8 @@ const handlers = {
   },
 
   [MessageType.PAUSE](data) {
-    const run = activeRun(entryOf(data), 'pause');
+    checkKeys('pause', data, ['modelId']);
+    const run = activeRun(entryOf('pause', data), 'pause');
     const was = run.paused;
     run.pause();
     // Where it paused, so a client showing progress shows the batches since the last message too.
@@ -546,52 +578,54 @@ const handlers = {
   },
 
   [MessageType.RESUME](data) {
-    const run = activeRun(entryOf(data), 'resume');
+    checkKeys('resume', data, ['modelId']);
+    const run = activeRun(entryOf('resume', data), 'resume');
     run.resume();
     return run.state();
   },
 
   [MessageType.STOP](data) {
-    const run = activeRun(entryOf(data), 'stop');
+    checkKeys('stop', data, ['modelId']);
+    const run = activeRun(entryOf('stop', data), 'stop');
     run.stop();
     return run.state();
   },
 
   [MessageType.SET_LEARNING_RATE](data) {
-    const entry = entryOf(data);
     checkKeys('setLearningRate', data, ['modelId', 'learningRate']);
+    const entry = entryOf('setLearningRate', data);
     entry.model.setLearningRate(data.learningRate);
     return entry.model.getOptimizer();
   },
 
   [MessageType.SET_OPTIMIZER](data) {
-    const entry = entryOf(data);
     checkKeys('setOptimizer', data, ['modelId', 'optimizer']);
+    const entry = entryOf('setOptimizer', data);
     entry.model.setOptimizer(data.optimizer);
     return entry.model.getOptimizer();
   },
 
   [MessageType.PREDICT](data) {
-    const entry = entryOf(data);
     checkKeys('predict', data, ['modelId', 'x']);
+    const entry = entryOf('predict', data);
     return entry.model.predict(data.x);
   },
 
   [MessageType.EVALUATE](data) {
-    const entry = entryOf(data);
     checkKeys('evaluate', data, ['modelId', 'x', 'y']);
+    const entry = entryOf('evaluate', data);
     return { loss: entry.model.evaluate(data.x, data.y) };
   },
 
   [MessageType.GET_WEIGHTS](data) {
-    const entry = entryOf(data);
     checkKeys('getWeights', data, ['modelId']);
+    const entry = entryOf('getWeights', data);
     return entry.model.getWeights();
   },
 
   [MessageType.SET_WEIGHTS](data) {
-    const entry = entryOf(data);
     checkKeys('setWeights', data, ['modelId', 'weights']);
+    const entry = entryOf('setWeights', data);
     entry.model.setWeights(data.weights);
     return { modelId: entry.id };
   },
@@ -612,8 +646,8 @@ const handlers = {
   },
 
   [MessageType.SET_PREPROCESSING](data) {
-    const entry = entryOf(data);
     checkKeys('setPreprocessing', data, ['modelId', 'inputScaler', 'targetScaler', 'names']);
+    const entry = entryOf('setPreprocessing', data);
     const { model } = entry;
     if (data.inputScaler !== undefined) model.setInputScaler(data.inputScaler);
     if (data.targetScaler !== undefined) model.setTargetScaler(data.targetScaler);
@@ -622,14 +656,14 @@ const handlers = {
   },
 
   [MessageType.DESCRIBE](data) {
-    const entry = entryOf(data);
     checkKeys('describe', data, ['modelId']);
+    const entry = entryOf('describe', data);
     return describe(entry);
   },
 
   [MessageType.SAVE](data) {
-    const entry = entryOf(data);
     checkKeys('save', data, ['modelId', 'withOptimizer']);
+    const entry = entryOf('save', data);
     return entry.model.save({ withOptimizer: data.withOptimizer });
   },
 };
@@ -646,7 +680,7 @@ async function receive(message) {
     const { type } = message;
     if (!REQUEST_TYPES.includes(type)) {
       throw new RequestError(ErrorCode.UNKNOWN_TYPE,
-        `unknown message type ${JSON.stringify(type)} (known: ${REQUEST_TYPES.join(', ')})`);
+        `unknown message type ${shown(type)} (known: ${REQUEST_TYPES.join(', ')})`);
     }
     const data = message.data === undefined ? {} : message.data;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {

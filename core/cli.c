@@ -1,9 +1,12 @@
-/* cli.c - the `descent` command-line tool: train a network on a CSV file, then
- * predict, evaluate, inspect it, generate toy data sets, or tune the
- * hyper-parameters by cross-validation. */
+/* cli.c - the `descent` command-line tool, as descent_cli_run (core/cli/cli.h;
+ * main() is core/cli/main.c): train a network on a CSV file, then predict,
+ * evaluate, inspect it, generate toy data sets, or tune the hyper-parameters
+ * by cross-validation. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "descent.h"
+#include "cli/cli.h"
+#include "cli/escape.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -24,14 +27,14 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* ------------------------------------------------------------ messages */
 
-/* Every error is exactly one line, so a script can show or match it whole. */
+/* Every error is exactly one line, so a script can show or match it whole;
+ * names from files in it are escaped, newlines and terminal controls included. */
 static void vsay(const char *fmt, va_list ap)
 {
-    char line[2048];
+    char line[2048], shown[4 * sizeof line];
     vsnprintf(line, sizeof line, fmt, ap);
-    for (char *p = line; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
-    fprintf(stderr, "descent: %s\n", line);
+    /* One write: stderr is unbuffered. */
+    fprintf(stderr, "descent: %s\n", escape_into(shown, sizeof shown, line));
 }
 
 static int usage_error(const char *fmt, ...)
@@ -79,6 +82,7 @@ typedef struct args {
     const char *value[MAX_OPTIONS]; /* by option index; "" for a switch that is on */
     const char *repeated[MAX_OPTIONS][MAX_REPEATS]; /* every value of a repeatable option, in order */
     int n_repeated[MAX_OPTIONS];
+    int check_only;                 /* descent_cli_check: stop once the flags are read */
 } args;
 
 struct command {
@@ -567,18 +571,22 @@ static int csv_header_has(const char *path, const char *column)
     return found;
 }
 
+/* A CSV field, quoted when it must be; names from files are escaped. */
 static void csv_field(FILE *f, const char *s)
 {
-    if (!s[strcspn(s, ",\"\r\n")] && s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' ')) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    int quote = s[strcspn(s, ",\"")] || s[0] == ' ' || (*s && s[strlen(s) - 1] == ' ');
+    if (quote) fputc('"', f);
+    escape_put(f, s, quote);
+    if (quote) fputc('"', f);
+}
+
+/* A name from a file in a column of width characters, escaped (left-aligned with left). */
+static void put_column(FILE *f, const char *s, int width, int left)
+{
+    int pad = width - (int)escape_length(s);
+    if (!left) fprintf(f, "%*s", pad > 0 ? pad : 0, "");
+    escape_put(f, s, 0);
+    if (left) fprintf(f, "%*s", pad > 0 ? pad : 0, "");
 }
 
 /* Whether a loaded model classifies: it has class names or a
@@ -678,18 +686,22 @@ static void print_confusion(FILE *f, const descent_model *m, const int *cm, int 
     char buf[32];
     int width = 4;
     for (int i = 0; i < k; i++) {
-        int len = (int)strlen(class_label(m, i, buf, sizeof buf));
-        if (len > width) width = len;
+        size_t len = escape_length(class_label(m, i, buf, sizeof buf));
+        if (len > (size_t)width) width = len < 200 ? (int)len : 200;
     }
     for (int i = 0; i < k * k; i++) {
         int len = snprintf(buf, sizeof buf, "%d", cm[i]);
         if (len > width) width = len;
     }
     fprintf(f, "  confusion (rows: actual, columns: predicted)\n    %*s", width, "");
-    for (int j = 0; j < k; j++) fprintf(f, "  %*s", width, class_label(m, j, buf, sizeof buf));
+    for (int j = 0; j < k; j++) {
+        fputs("  ", f);
+        put_column(f, class_label(m, j, buf, sizeof buf), width, 0);
+    }
     fputc('\n', f);
     for (int i = 0; i < k; i++) {
-        fprintf(f, "    %-*s", width, class_label(m, i, buf, sizeof buf));
+        fputs("    ", f);
+        put_column(f, class_label(m, i, buf, sizeof buf), width, 1);
         for (int j = 0; j < k; j++) fprintf(f, "  %*d", width, cm[(size_t)i * k + j]);
         fputc('\n', f);
     }
@@ -723,10 +735,10 @@ static int report(descent_model *m, const char *title, const float *x, const flo
     }
     printf("%s: %d row%s\n  loss       %.6f\n", title, n, n == 1 ? "" : "s", (double)loss);
     if (k) {
-        char buf[32];
+        char buf[32], positive[256];
         printf("  accuracy   %.4f\n", met.accuracy);
         if (k == 2) {
-            const char *positive = class_label(m, 1, buf, sizeof buf);
+            escape_into(positive, sizeof positive, class_label(m, 1, buf, sizeof buf));
             printf("  precision  %.4f  (class '%s')\n", met.precision, positive);
             printf("  recall     %.4f  (class '%s')\n", met.recall, positive);
             printf("  f1         %.4f  (class '%s')\n", met.f1, positive);
@@ -917,6 +929,7 @@ static int cmd_train(const args *a)
     } else if (c.target) {
         csv.target = c.target;
     }
+    if (a->check_only) goto done;
     ds = descent_csv_read_file(c.data, &csv, &err);
     if (!ds) {
         rc = file_error(c.data, &err);
@@ -1656,7 +1669,7 @@ static int cmd_tune(const args *a)
     descent_model *best_model = NULL;
     int *order = NULL;
     descent_csv_options csv;
-    if ((rc = csv_target_options(t.target, t.task, &csv))) goto done;
+    if ((rc = csv_target_options(t.target, t.task, &csv)) || a->check_only) goto done;
     ds = descent_csv_read_file(t.data, &csv, &err);
     if (!ds) {
         rc = file_error(t.data, &err);
@@ -1814,6 +1827,7 @@ static int cmd_predict(const args *a)
     int rc;
     if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
     if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+    if (a->check_only) return EXIT_OK;
 
     descent_error err;
     descent_dataset *ds = NULL;
@@ -1933,6 +1947,7 @@ static int cmd_evaluate(const args *a)
     int rc;
     if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
     if (target && !*target) return usage_error("--target must be a column name (got '')");
+    if (a->check_only) return EXIT_OK;
 
     descent_error err;
     descent_dataset *ds = NULL;
@@ -2019,6 +2034,7 @@ static int cmd_generate(const args *a)
     if ((rc = get_number(a, "--noise", 0.1, UNIT_CLOSED, &noise))) return rc;
     if ((rc = get_integer(a, "--seed", 1, 0, 4294967295LL, &seed))) return rc;
     if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+    if (a->check_only) return EXIT_OK;
 
     descent_error err;
     descent_dataset *ds = descent_dataset_generate((descent_generator)kind, (int)n, (float)noise, (uint32_t)seed, &err);
@@ -2049,7 +2065,7 @@ static int cmd_info(const args *a)
 {
     const char *path;
     int rc;
-    if ((rc = require(a, "--model", &path))) return rc;
+    if ((rc = require(a, "--model", &path)) || a->check_only) return rc;
     descent_error err;
     descent_model *m = descent_model_load_file(path, &err);
     if (!m) return file_error(path, &err);
@@ -2059,16 +2075,24 @@ static int cmd_info(const args *a)
     printf("task: %s\n", k ? "classification" : "regression");
     printf("inputs: %d", inputs);
     if (descent_model_feature_name(m, 0)) {
-        for (int i = 0; i < inputs; i++) printf("%s%s", i ? ", " : " (", descent_model_feature_name(m, i));
+        for (int i = 0; i < inputs; i++) {
+            fputs(i ? ", " : " (", stdout);
+            escape_put(stdout, descent_model_feature_name(m, i), 0);
+        }
         putchar(')');
     }
     putchar('\n');
     const char *target = descent_model_target_name(m);
-    printf("target: %s, %d output%s\n", target ? target : "(unnamed)", outputs, outputs == 1 ? "" : "s");
+    fputs("target: ", stdout);
+    escape_put(stdout, target ? target : "(unnamed)", 0);
+    printf(", %d output%s\n", outputs, outputs == 1 ? "" : "s");
     if (k) {
         char buf[32];
         printf("classes: %d (", k);
-        for (int i = 0; i < k; i++) printf("%s%s", i ? ", " : "", class_label(m, i, buf, sizeof buf));
+        for (int i = 0; i < k; i++) {
+            fputs(i ? ", " : "", stdout);
+            escape_put(stdout, class_label(m, i, buf, sizeof buf), 0);
+        }
         printf(")\n");
     }
     printf("layers: %d\n", descent_model_layer_count(m));
@@ -2123,7 +2147,7 @@ static int cmd_info(const args *a)
 
 /* ----------------------------------------------------------------- main */
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv, int check_only)
 {
     if (argc < 2)
         return usage_error("missing command: expected train, predict, evaluate, generate, info or tune (see "
@@ -2156,7 +2180,18 @@ int main(int argc, char **argv)
     args a;
     int rc = parse_args(c, argc - 2, argv + 2, &a);
     if (rc) return rc;
+    a.check_only = check_only;
     rc = c->run(&a);
     if (fflush(stdout) != 0 && rc == EXIT_OK) rc = runtime_error("cannot write to standard output");
     return rc;
+}
+
+int descent_cli_run(int argc, char **argv)
+{
+    return run(argc, argv, 0);
+}
+
+int descent_cli_check(int argc, char **argv)
+{
+    return run(argc, argv, 1);
 }

@@ -1034,17 +1034,35 @@ descent_status descent_standardize_fit(const float *x, int n, int columns, float
     return DESCENT_OK;
 }
 
-void descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std)
+descent_status descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std,
+                                         descent_error *err)
 {
+    if (!x || !mean || !std) return descent_fail(err, DESCENT_ERR_ARGUMENT, "x, mean and std must not be NULL");
+    if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n must be >= 1, got %d", n);
+    if (columns < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "columns must be >= 1, got %d", columns);
     size_t bytes;
-    if (!x || !mean || !std || n < 1 || columns < 1 ||
-        descent_size(&bytes, (uint64_t)n, (uint64_t)columns, sizeof(float), "x", NULL) != DESCENT_OK)
-        return;
+    descent_status s = descent_size(&bytes, (uint64_t)n, (uint64_t)columns, sizeof(float), "x", err);
+    if (s != DESCENT_OK) return s;
     size_t cols = (size_t)columns;
+    for (size_t j = 0; j < cols; j++) {
+        if (!isfinite(mean[j])) return descent_fail(err, DESCENT_ERR_ARGUMENT, "mean[%zu] is not finite", j);
+        if (!(isfinite(std[j]) && std[j] > 0))
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "std[%zu] must be finite and > 0 (got %g)", j,
+                                (double)std[j]);
+    }
+    /* Checked before anything is written, so a refusal leaves x as it was. */
+    for (int i = 0; i < n; i++) {
+        const float *row = x + (size_t)i * cols;
+        for (size_t j = 0; j < cols; j++)
+            if (!isfinite((row[j] - mean[j]) / std[j]))
+                return descent_fail(err, DESCENT_ERR_ARGUMENT, "x[%d][%zu] is %g: standardized with mean %g and std "
+                                    "%g it is not finite", i, j, (double)row[j], (double)mean[j], (double)std[j]);
+    }
     for (int i = 0; i < n; i++) {
         float *row = x + (size_t)i * cols;
         for (size_t j = 0; j < cols; j++) row[j] = (row[j] - mean[j]) / std[j];
     }
+    return DESCENT_OK;
 }
 
 /* ------------------------------------------------------ split and k folds */

@@ -494,8 +494,11 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
 /* Per-column mean and population standard deviation of n rows (std 1 where a
  * column is constant). */
 descent_status descent_standardize_fit(const float *x, int n, int columns, float *mean, float *std, descent_error *err);
-/* x = (x - mean) / std in place. */
-void descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std);
+/* x = (x - mean) / std in place. A mean that is not finite, a std that is not
+ * finite and > 0, or a value that would not be finite once standardized is
+ * refused (DESCENT_ERR_ARGUMENT), and x is left as it was. */
+descent_status descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std,
+                                         descent_error *err);
 
 /* A seeded shuffle of 0..n-1 into n_test test rows (round(n·test_fraction),
  * at least 1 when test_fraction > 0) and the rest for training, each part in

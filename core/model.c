@@ -745,6 +745,26 @@ void model_nonfinite_advice(const descent_model *m, float loss, char *buf, size_
         snprintf(buf, size, "the learning rate is %g: try a lower one (%g, say)", lr, lr / 10.0);
 }
 
+/* Each of n·cols values must be finite, and stay finite once standardized as
+ * model_load_rows does it ((v - mean) / std in float): a tiny std, or a value
+ * near the float range, would otherwise turn into infinity inside. */
+static descent_status check_values(const float *v, int n, int cols, const float *mean, const float *std,
+                                   const char *name, const char *what, const char *scaler, descent_error *err)
+{
+    size_t count = (size_t)n * (size_t)cols;
+    for (size_t i = 0; i < count; i++) {
+        size_t r = i / (size_t)cols, c = i % (size_t)cols;
+        if (!isfinite(v[i]))
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s[%zu][%zu] is %s: %s must be finite", name, r, c,
+                                isnan(v[i]) ? "NaN" : "infinite", what);
+        if (mean && !isfinite((v[i] - mean[c]) / std[c]))
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s[%zu][%zu] is %g, which the model's %s scaler (mean "
+                                "%g, std %g) makes infinite", name, r, c, (double)v[i], scaler, (double)mean[c],
+                                (double)std[c]);
+    }
+    return DESCENT_OK;
+}
+
 descent_status model_check_data(const descent_model *m, const float *x, const float *y, int n, const char *xname,
                                 const char *yname, descent_error *err)
 {
@@ -755,19 +775,10 @@ descent_status model_check_data(const descent_model *m, const float *x, const fl
     descent_status s = descent_size(&bytes, (uint64_t)n, (uint64_t)m->inputs, sizeof(float), xname, err);
     if (s == DESCENT_OK && yname) s = descent_size(&bytes, (uint64_t)n, (uint64_t)m->outputs, sizeof(float), yname, err);
     if (s != DESCENT_OK) return s;
-    size_t nx = (size_t)n * m->inputs;
-    for (size_t i = 0; i < nx; i++)
-        if (!isfinite(x[i]))
-            return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s[%zu][%zu] is %s: inputs must be finite", xname,
-                                i / (size_t)m->inputs, i % (size_t)m->inputs, isnan(x[i]) ? "NaN" : "infinite");
-    if (!yname) return DESCENT_OK;
+    s = check_values(x, n, m->inputs, m->in_mean, m->in_std, xname, "inputs", "input", err);
+    if (s != DESCENT_OK || !yname) return s;
     if (!y) return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must not be NULL", yname);
-    size_t ny = (size_t)n * m->outputs;
-    for (size_t i = 0; i < ny; i++)
-        if (!isfinite(y[i]))
-            return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s[%zu][%zu] is %s: targets must be finite", yname,
-                                i / (size_t)m->outputs, i % (size_t)m->outputs, isnan(y[i]) ? "NaN" : "infinite");
-    return DESCENT_OK;
+    return check_values(y, n, m->outputs, m->out_mean, m->out_std, yname, "targets", "target", err);
 }
 
 static descent_status check_rows(const descent_model *m, int n, descent_error *err)

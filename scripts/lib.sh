@@ -23,9 +23,13 @@ ensure_packages() {
     fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  echo "==> installing ${missing[*]}"
+  apt_install "${missing[@]}"
+}
+
+apt_install() {
+  echo "==> installing $*"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 ensure_native_toolchain() {
@@ -38,6 +42,59 @@ build_native() {
   shift
   cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
   cmake --build "$DESCENT_ROOT/$dir" -j "$JOBS" >/dev/null
+}
+
+# ensure_fuzz_toolchain: clang, its libFuzzer runtime and llvm-symbolizer
+# (for readable crash reports). Debian ships the runtime in libclang-rt-N-dev,
+# only a recommendation of clang, so it is installed when a fuzzer will not link.
+ensure_fuzz_toolchain() {
+  ensure_packages clang:clang llvm-symbolizer:llvm
+  fuzzer_links && return 0
+  apt_install "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+  fuzzer_links || { echo "clang cannot link a libFuzzer target (-fsanitize=fuzzer)" >&2; return 1; }
+}
+
+fuzzer_links() {
+  local dir status=0
+  dir=$(mktemp -d)
+  printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return (int)(d && n && 0); }\n' >"$dir/f.c"
+  clang -fsanitize=fuzzer,address,undefined "$dir/f.c" -o "$dir/f" >/dev/null 2>&1 || status=1
+  rm -rf "$dir"
+  return $status
+}
+
+FUZZERS="csv model cli"
+
+# build_fuzz: the libFuzzer harnesses of tests/fuzz/, with ASan and UBSan, in build-fuzz/.
+build_fuzz() {
+  CC=clang cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/build-fuzz" -DDESCENT_FUZZ=ON -DDESCENT_TESTS=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  local name targets=()
+  for name in $FUZZERS; do targets+=("fuzz_$name"); done
+  cmake --build "$DESCENT_ROOT/build-fuzz" -j "$JOBS" --target "${targets[@]}" >/dev/null
+}
+
+# run_fuzzer NAME SECONDS: fuzzes tests/fuzz/fuzz_NAME.c for SECONDS from its
+# committed seeds (tests/fuzz/corpus/NAME), growing a working corpus in
+# build-fuzz/corpus/NAME. Prints one line; on a crash, a leak, a hang (10 s on
+# one input) or an allocation over 256 MB, the report and the input's file,
+# and fails. Every input is at most 4 KB, so nothing needs more memory.
+run_fuzzer() {
+  local name=$1 seconds=$2 dir="$DESCENT_ROOT/build-fuzz"
+  local log="$dir/fuzz-$name.log" work="$dir/corpus/$name"
+  mkdir -p "$work"
+  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$dir/fuzz_$name" \
+      -max_total_time="$seconds" -max_len=4096 -timeout=10 -malloc_limit_mb=256 -rss_limit_mb=2048 \
+      -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$dir/crash-$name-" \
+      "$work" "$DESCENT_ROOT/tests/fuzz/corpus/$name" >"$log" 2>&1; then
+    local runs
+    runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$log")
+    echo "fuzz_$name: ${runs:-done}, nothing found (corpus: $(find "$work" -type f | wc -l) inputs)"
+  else
+    grep -v -e '^#[0-9]' -e '^INFO:' "$log" | tail -n 40
+    echo "fuzz_$name FAILED: the input is in $(grep -o "$dir/crash-$name-[^ ]*" "$log" | tail -n 1); full log: $log"
+    return 1
+  fi
 }
 
 ensure_emscripten() {

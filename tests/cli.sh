@@ -301,5 +301,39 @@ check "a regression metric on classes exits 2" error_msg 2 "'r2'" "accuracy"
 run tune --data "$DATA/iris.csv" --out results.txt
 check "--out of another kind exits 2" error_msg 2 "--out" ".csv or .json"
 
+# ------------------------------------------------- names from files, escaped
+
+# Class and column names holding terminal escape sequences (a colour, a
+# window title ended by BEL) must reach the terminal as text, never raw.
+ESC=$(printf '\033')
+BEL=$(printf '\007')
+raw_free() {
+    for f in "$@"; do
+        if grep -q -e "$ESC" -e "$BEL" "$f"; then return 1; fi
+    done
+}
+awk 'BEGIN {
+    printf "f\033[1mone,two,cls\n"
+    for (i = 0; i < 40; i++) printf "%d,%d,%s\n", i % 7, i % 3, (i % 2 ? "\033[31mred" : "\033]0;pwned\007blue")
+}' >esc.csv
+run train --data esc.csv --layers 4 --epochs 2 --quiet --save esc.bin
+check "train shows class names with escapes as text" eval '[ "$rc" -eq 0 ] && raw_free out.txt err.txt &&
+    mentions out.txt "\x1b[31mred" "\x1b]0;pwned\x07blue"'
+run info --model esc.bin
+check "info shows feature and class names with escapes as text" eval '[ "$rc" -eq 0 ] && raw_free out.txt &&
+    mentions out.txt "f\x1b[1mone" "\x1b[31mred"'
+run predict --model esc.bin --data esc.csv
+check "predict writes class names with escapes as text" eval '[ "$rc" -eq 0 ] && raw_free out.txt &&
+    mentions out.txt "p_\x1b[31mred" && [ "$(lines out.txt)" -eq 41 ]'
+run evaluate --model esc.bin --data esc.csv
+check "evaluate shows class names with escapes as text" eval '[ "$rc" -eq 0 ] && raw_free out.txt &&
+    mentions out.txt "\x1b[31mred"'
+sed "s/red/green/" esc.csv >esc2.csv
+run evaluate --model esc.bin --data esc2.csv
+check "an unknown class in a message is escaped" eval 'error_msg 1 "[31mgreen" "\x1b[31mred" && raw_free err.txt'
+printf 'two,other\n1,2\n' >esc3.csv
+run predict --model esc.bin --data esc3.csv
+check "a missing column in a message is escaped" eval 'error_msg 1 "f\x1b[1mone" && raw_free err.txt'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

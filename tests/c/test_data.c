@@ -797,7 +797,7 @@ static void test_standardize(void)
     CHECK(sd[2] == 1.0f);
     /* Population sd of 0, 0.5, ..., 24.5: 0.5·sqrt((N²-1)/12). */
     CHECK_NEAR(sd[0], 0.5 * sqrt((N * N - 1) / 12.0), 1e-4);
-    descent_standardize_apply(x, N, C, mean, sd);
+    CHECK(descent_standardize_apply(x, N, C, mean, sd, &err) == DESCENT_OK);
     for (int j = 0; j < C; j++) {
         double s = 0, ss = 0;
         for (int i = 0; i < N; i++) {
@@ -831,6 +831,22 @@ static void test_standardize(void)
     CHECK_HAS(err.message, "row 7, column 1");
     x[7 * C + 1] = INFINITY;
     CHECK(descent_standardize_fit(x, N, C, mean, sd, &err) == DESCENT_ERR_ARGUMENT);
+
+    /* A scaler given by hand: a std of 0 (or one so small that a value
+     * overflows) is refused, and x is left as it was. */
+    float row[2] = {5, 1}, m2[2] = {0, 0}, s2[2] = {1, 0};
+    CHECK(descent_standardize_apply(row, 1, 2, m2, s2, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "std[1]");
+    CHECK(row[0] == 5 && row[1] == 1);
+    s2[1] = 1e-40f;
+    CHECK(descent_standardize_apply(row, 1, 2, m2, s2, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "x[0][1] is 1");
+    CHECK(row[0] == 5 && row[1] == 1);
+    m2[0] = NAN;
+    s2[1] = 1;
+    CHECK(descent_standardize_apply(row, 1, 2, m2, s2, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "mean[0]");
+    CHECK(descent_standardize_apply(NULL, 1, 2, m2, s2, &err) == DESCENT_ERR_ARGUMENT);
 }
 
 /* ------------------------------------------------------------------- split */

@@ -363,6 +363,32 @@ static void test_scalers_and_predict(void)
     descent_model_free(m);
 }
 
+/* A scaler's std may be tiny without being 0 (a subnormal, set by hand or
+ * read from a file): a finite input must then not become infinite inside. */
+static void test_scaled_inputs_stay_finite(void)
+{
+    descent_layer_spec layers[1] = {descent_layer(1, DESCENT_ACT_LINEAR)};
+    descent_model_spec spec = {2, 1, layers, DESCENT_LOSS_MSE, descent_optimizer_defaults(DESCENT_OPT_SGD), 9};
+    descent_error err;
+    descent_model *m = descent_model_create(&spec, &err);
+    float mean[2] = {0, 0}, sd[2] = {1, 1e-40f}, tm[1] = {0}, ts[1] = {1e-40f};
+    float x[4] = {1, 0, 1, 2}, y[2] = {0, 0}, out[2], loss;
+    CHECK(descent_model_set_input_scaler(m, mean, sd, &err) == DESCENT_OK);
+    CHECK(descent_model_predict(m, x, 1, out, &err) == DESCENT_OK);
+    CHECK(descent_model_predict(m, x, 2, out, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "x[1][1] is 2");
+    CHECK_HAS(err.message, "input scaler");
+    CHECK(descent_model_train_step(m, x, y, 2, &loss, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK(descent_model_evaluate(m, x, y, 2, &loss, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK(descent_model_set_input_scaler(m, NULL, NULL, &err) == DESCENT_OK);
+    CHECK(descent_model_set_target_scaler(m, tm, ts, &err) == DESCENT_OK);
+    y[1] = 1;
+    CHECK(descent_model_evaluate(m, x, y, 2, &loss, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "y[1][0] is 1");
+    CHECK_HAS(err.message, "target scaler");
+    descent_model_free(m);
+}
+
 static void test_train_step_reports_loss_before_update(void)
 {
     rng_seed(&r_, 4, 0);
@@ -451,5 +477,5 @@ static void test_clone_and_reinit(void)
 
 CHECK_MAIN(TEST(test_gradients_all_pairings), TEST(test_gradients_with_penalties), TEST(test_relu_slopes_at_zero),
            TEST(test_bce_clipping_stops_gradient), TEST(test_validation_messages), TEST(test_initializers),
-           TEST(test_weights_layout), TEST(test_scalers_and_predict), TEST(test_train_step_reports_loss_before_update), TEST(test_evaluate_leaves_out_penalties),
+           TEST(test_weights_layout), TEST(test_scalers_and_predict), TEST(test_scaled_inputs_stay_finite), TEST(test_train_step_reports_loss_before_update), TEST(test_evaluate_leaves_out_penalties),
            TEST(test_nonfinite_loss_keeps_last_finite_weights), TEST(test_clone_and_reinit))

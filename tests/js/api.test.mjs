@@ -103,7 +103,7 @@ describe('createModel', () => {
   });
 
   const bad = [
-    [null, /createModel: expected an object, got null/],
+    [null, /createModel: config must be an object, got null/],
     [{ ...net(), input: 3 }, /createModel: unknown option 'input' \(allowed: inputs, layers, loss, optimizer, init, seed\)/],
     [{ ...net(), inputs: 0 }, /createModel: inputs must be an integer in 1\.\.1000000, got 0/],
     [{ ...net(), inputs: 2.5 }, /inputs must be an integer in 1\.\.1000000, got 2\.5/],
@@ -421,7 +421,7 @@ describe('preprocessing, names, save and load', () => {
     raw.forEach((v, i) => assert.ok(Math.abs(v - (plain[i] * 10 + 100)) < 1e-4));
     assert.deepEqual(m.getInputScaler(), scaler);
     assert.throws(() => m.setInputScaler({ mean: [1], std: [1] }), /setInputScaler: scaler has 1 columns, expected 2/);
-    assert.throws(() => m.setInputScaler({ mean: [1, 2], std: [1, 0] }), /setInputScaler: input scaler std\[1\] must be finite and > 0 \(got 0\)/);
+    assert.throws(() => m.setInputScaler({ mean: [1, 2], std: [1, 0] }), /setInputScaler: scaler\.std\[1\] is 0: it must be a finite number > 0/);
     m.setInputScaler(null);
     assert.equal(m.getInputScaler(), null);
     m.dispose();
