@@ -7,7 +7,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  ACTIVATION_NAMES, DATASET_NAMES, FEATURE_IDS, GOAL_METRICS, HIDEABLE, HYPER_KEYS, INIT_NAMES, OPTIMIZER_NAMES,
+  ACTIVATION_NAMES, DATASET_NAMES, TABLE_NAMES, FEATURE_IDS, GOAL_METRICS, HIDEABLE, HYPER_KEYS, INIT_NAMES, OPTIMIZER_NAMES,
   OUTPUT_KEYS, decodeConfig, decodeEmbed, encodeConfig,
 } from '../../web/js/urlstate.mjs';
 
@@ -161,6 +161,8 @@ const validConfig = fc.record({
   removed: fc.uniqueArray(fc.integer({ min: 0, max: 99999 }), { maxLength: 20 }).map((r) => r.sort((a, b) => a - b)),
 }).map(({ patience, ...c }) => ({
   ...c, earlyStopping: patience !== null, patience: patience === null ? DEFAULTS.patience : patience,
+  // Only the tables have a target column and a task to choose.
+  ...(TABLE_NAMES.includes(c.dataset) ? {} : { target: null, task: 'auto' }),
 }));
 
 it('every valid configuration survives encode then decode exactly', () => {
