@@ -80,37 +80,29 @@ static descent_status next_record(tokenizer *t, const char *s, size_t end, int e
         if (i >= end && !eof) return DESCENT_OK;
         csv_field f = {NULL, 0, line, 0, 0};
         if (i < end && s[i] == '"') {
-            /* Find the closing quote first, so the scratch grows once. */
-            size_t j = i + 1;
-            for (;;) {
-                if (j >= end) {
-                    if (!eof) return DESCENT_OK;
-                    return descent_fail(err, DESCENT_ERR_PARSE, "line %zu, column %d: unterminated quoted field",
-                                        f.line, count + 1);
-                }
-                if (s[j] == '"') {
-                    if (j + 1 >= end && !eof) return DESCENT_OK;
-                    if (j + 1 < end && s[j + 1] == '"') {
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                j++;
-            }
-            char *grown = descent_grow(t->scratch, &t->scratch_cap, (uint64_t)o + (j - i), 1, "a quoted CSV field",
-                                       err);
-            if (!grown) return err ? err->code : DESCENT_ERR_MEMORY;
-            t->scratch = grown;
             f.quoted = 1;
             f.scratch = o + 1;
-            for (i++; i < j; i++) {
+            for (i++;; i++) {
+                /* What a quote or a \r means depends on the next byte. */
+                if (i + 1 >= end && !eof) return DESCENT_OK;
+                if (i >= end)
+                    return descent_fail(err, DESCENT_ERR_PARSE, "line %zu, column %d: unterminated quoted field",
+                                        f.line, count + 1);
                 char c = s[i];
-                if (c == '"') i++; /* the first of a doubled quote */
-                else if (c == '\n' || (c == '\r' && s[i + 1] != '\n')) line++;
+                if (c == '"') {
+                    if (i + 1 >= end || s[i + 1] != '"') break;
+                    i++; /* a doubled quote stands for one */
+                } else if (c == '\n' || (c == '\r' && !(i + 1 < end && s[i + 1] == '\n'))) {
+                    line++;
+                }
+                if (o == t->scratch_cap) {
+                    char *grown = descent_grow(t->scratch, &t->scratch_cap, (uint64_t)o + 1, 1, CSV_DATA, err);
+                    if (!grown) return err ? err->code : DESCENT_ERR_MEMORY;
+                    t->scratch = grown;
+                }
                 t->scratch[o++] = c;
             }
-            i = j + 1;
+            i++;
             f.len = o + 1 - f.scratch;
             while (i < end && is_blank(s[i], delimiter)) i++;
             if (i >= end && !eof) return DESCENT_OK;
@@ -131,7 +123,7 @@ static descent_status next_record(tokenizer *t, const char *s, size_t end, int e
             f.len = e - start;
         }
         csv_field *fields = descent_grow(t->fields, &t->fields_cap, (uint64_t)count + 1, sizeof *fields,
-                                         "the fields of a CSV record", err);
+                                         CSV_DATA, err);
         if (!fields) return err ? err->code : DESCENT_ERR_MEMORY;
         t->fields = fields;
         t->fields[count++] = f;
@@ -156,8 +148,10 @@ static descent_status next_record(tokenizer *t, const char *s, size_t end, int e
         *kind = REC_BLANK;
         return DESCENT_OK;
     }
-    for (int k = 0; k < count; k++)
-        if (t->fields[k].scratch) t->fields[k].text = t->scratch + (t->fields[k].scratch - 1);
+    for (int k = 0; k < count; k++) {
+        csv_field *f = &t->fields[k];
+        if (f->scratch) f->text = f->len ? t->scratch + (f->scratch - 1) : "";
+    }
     rec->fields = t->fields;
     rec->count = count;
     *kind = REC_FULL;
@@ -244,7 +238,7 @@ descent_dataset *csv_read_stream(FILE *f, const char *name, size_t buffer, const
 
     if (check_options(options, &opt, &local) != DESCENT_OK) goto fail;
     t.delimiter = opt.delimiter;
-    if (!(buf = descent_alloc(cap, 1, "the CSV read buffer", &local))) goto fail;
+    if (!(buf = descent_alloc(cap, 1, CSV_DATA, &local))) goto fail;
     if (!(b = csv_builder_create(&opt, &local))) goto fail;
     if (fill(f, buf, cap, &have, &eof) != 0) goto read_error;
     if (has_bom(buf, have)) pos = 3;
@@ -260,7 +254,7 @@ descent_dataset *csv_read_stream(FILE *f, const char *name, size_t buffer, const
         have -= pos;
         pos = 0;
         if (have == cap) {
-            char *grown = descent_grow(buf, &cap, (uint64_t)cap + 1, 1, "a CSV record", &local);
+            char *grown = descent_grow(buf, &cap, (uint64_t)cap + 1, 1, CSV_DATA, &local);
             if (!grown) goto fail;
             buf = grown;
         }

@@ -1,13 +1,16 @@
 /* csv.h - the CSV reader, internal to the core: csv.c splits text into
  * records, from memory or from a file read in bounded chunks;
- * csv_dataset.c turns records, one at a time, into a dataset; csv_values.c
- * reads the cells (numbers, and strings kept once). */
+ * csv_dataset.c turns records, one at a time, into a dataset; csv_number.c
+ * reads numbers. */
 #ifndef DESCENT_CSV_H
 #define DESCENT_CSV_H
 
 #include "internal.h"
 
 #include <stdio.h>
+
+/* What the reader's allocations are called in their messages. */
+#define CSV_DATA "the CSV data"
 
 /* One field, unescaped: len bytes at text, not NUL-terminated. A field may
  * hold NUL bytes; where it is used as a name it ends at the first, as a C
@@ -27,7 +30,7 @@ typedef struct csv_record {
     size_t line;                    /* line where the record starts */
 } csv_record;
 
-/* ------------------------------------------------ csv_values.c: cells */
+/* --------------------------------------------- csv_number.c: numbers */
 
 enum { CSV_NUM_OK = 0, CSV_NUM_EMPTY, CSV_NUM_TEXT, CSV_NUM_RANGE };
 
@@ -36,24 +39,6 @@ enum { CSV_NUM_OK = 0, CSV_NUM_EMPTY, CSV_NUM_TEXT, CSV_NUM_RANGE };
 int csv_parse_double(const char *s, size_t len, double *out);
 /* The same, and CSV_NUM_RANGE beyond float range (a feature value). */
 int csv_parse_float(const char *s, size_t len, double *out);
-/* The length of a field read as a C string: up to its first NUL byte. */
-size_t csv_name_length(const char *s, size_t len);
-
-/* Distinct strings, each stored once, numbered in order of arrival. */
-typedef struct csv_strings {
-    char *bytes;                    /* the strings, NUL-terminated, one after another */
-    size_t used, bytes_cap;
-    size_t *start;                  /* each string's offset in bytes */
-    size_t count, start_cap;
-    int *slot;                      /* open addressing: index + 1, or 0 when empty */
-    size_t slots;                   /* a power of two, at least twice count */
-} csv_strings;
-
-/* The number of s (len bytes, no NUL among them) in t, adding it if new; -1
- * when out of memory (err filled). Zero-initialize t first. */
-int csv_intern(csv_strings *t, const char *s, size_t len, descent_error *err);
-const char *csv_string(const csv_strings *t, size_t i);
-void csv_strings_free(csv_strings *t);
 
 /* ------------------------------------- csv_dataset.c: records to a dataset */
 

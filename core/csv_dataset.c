@@ -1,8 +1,7 @@
 /* csv_dataset.c - a dataset from CSV records, built row by row: features
  * parsed straight into a growing float matrix, the target kept as one number
- * (and, where classes may be text, one interned string) per row. Memory is
- * the matrix plus a few bytes per row; no text is kept but the header and
- * the target's distinct values. */
+ * per row (and its text where classes may be text). Memory is the matrix
+ * plus a few bytes a row; no other text is kept but the header. */
 #include "csv.h"
 
 #include <float.h>
@@ -21,8 +20,8 @@ struct csv_builder {
     size_t records;                 /* records seen, the header included */
     size_t header_line;
     int cols, target, features;
-    char **head;                    /* the header's fields as read, NUL-terminated */
-    size_t *head_len;
+    char *head_text;                /* the header's fields as read, each NUL-terminated */
+    size_t *head;                   /* cols pairs: each field's offset in head_text, its length */
 
     /* The first problem in the data, reported once the input is all split;
      * the rest is then only split (and counted). */
@@ -30,49 +29,38 @@ struct csv_builder {
     int skip;
 
     int n;                          /* data rows */
+    size_t cap;                     /* rows allocated */
     float *x;                       /* n·features */
-    double *value;                  /* the target, where numeric */
-    unsigned char *numeric;
-    int *id;                        /* the target's string in text, where classes may be text */
+    double *value;                  /* the target, where numeric (classes not given) */
+    size_t *text_at;                /* where classes may be text: each row's target in texts */
     int *label;                     /* with known classes */
-    size_t x_cap, value_cap, numeric_cap, id_cap, label_cap;
+    char *texts;                    /* those targets as C strings, one after another */
+    size_t texts_used, texts_cap;
     int any_text, all_integer;
-    csv_strings text;               /* the target's distinct values, as text */
-    int interning;
 
     /* Known classes (options.class_names), when usable; problems found with
      * them, and a regression target beyond float range, are reported only
      * if the dataset gets that far. */
     int known;
-    size_t *known_len;
-    double *known_value;
-    unsigned char *known_numeric;
     descent_error class_error, range_error;
 };
 
 void csv_builder_free(csv_builder *b)
 {
     if (!b) return;
-    if (b->head) {
-        for (int c = 0; c < b->cols; c++) free(b->head[c]);
-        free(b->head);
-    }
-    free(b->head_len);
+    free(b->head_text);
+    free(b->head);
     free(b->x);
     free(b->value);
-    free(b->numeric);
-    free(b->id);
+    free(b->text_at);
     free(b->label);
-    csv_strings_free(&b->text);
-    free(b->known_len);
-    free(b->known_value);
-    free(b->known_numeric);
+    free(b->texts);
     free(b);
 }
 
 csv_builder *csv_builder_create(const descent_csv_options *options, descent_error *err)
 {
-    csv_builder *b = descent_zalloc(1, sizeof *b, "a CSV reader", err);
+    csv_builder *b = descent_zalloc(1, sizeof *b, CSV_DATA, err);
     if (!b) return NULL;
     b->opt = *options;
     b->target = -1;
@@ -80,9 +68,19 @@ csv_builder *csv_builder_create(const descent_csv_options *options, descent_erro
     return b;
 }
 
+/* The length of a field read as a C string: up to its first NUL byte. */
+static size_t name_length(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && s[n]) n++;
+    return n;
+}
+
+/* A header field: as a C string (up to a NUL byte), or shown whole in a message. */
+static const char *head_name(const csv_builder *b, int column) { return b->head_text + b->head[2 * column]; }
 static const char *show_head(const csv_builder *b, int column, char *dst, size_t size)
 {
-    return descent_show(dst, size, b->head[column], b->head_len[column]);
+    return descent_show(dst, size, head_name(b, column), b->head[2 * column + 1]);
 }
 
 /* Fills e with "line L, column C ('name'): " + the formatted rest. */
@@ -130,25 +128,13 @@ static void column_list(const csv_builder *b, char *out, size_t size)
     }
 }
 
-/* The known classes' lengths and numeric values, if they can be used; if
- * not, csv_builder_finish says why. */
-static descent_status setup_known(csv_builder *b, descent_error *err)
+/* Whether the known classes can be used; if not, csv_builder_finish says why. */
+static int known_usable(const descent_csv_options *o)
 {
-    int k = b->opt.n_classes;
-    if (k < 2 || k > MAX_CLASSES) return DESCENT_OK;
-    for (int c = 0; c < k; c++)
-        if (!b->opt.class_names[c]) return DESCENT_OK;
-    b->known_len = descent_alloc((uint64_t)k, sizeof *b->known_len, "the known classes", err);
-    b->known_value = descent_alloc((uint64_t)k, sizeof *b->known_value, "the known classes", err);
-    b->known_numeric = descent_alloc((uint64_t)k, 1, "the known classes", err);
-    if (!b->known_len || !b->known_value || !b->known_numeric) return DESCENT_ERR_MEMORY;
-    for (int c = 0; c < k; c++) {
-        const char *name = b->opt.class_names[c];
-        b->known_len[c] = strlen(name);
-        b->known_numeric[c] = csv_parse_double(name, b->known_len[c], &b->known_value[c]) == CSV_NUM_OK;
-    }
-    b->known = 1;
-    return DESCENT_OK;
+    if (o->n_classes < 2 || o->n_classes > MAX_CLASSES) return 0;
+    for (int c = 0; c < o->n_classes; c++)
+        if (!o->class_names[c]) return 0;
+    return 1;
 }
 
 static descent_status take_header(csv_builder *b, const csv_record *r, descent_error *err)
@@ -156,28 +142,32 @@ static descent_status take_header(csv_builder *b, const csv_record *r, descent_e
     const descent_csv_options *o = &b->opt;
     char shown[64];
     b->header_line = r->line;
-    b->head = descent_zalloc((uint64_t)r->count, sizeof *b->head, "the CSV header", err);
-    b->head_len = descent_alloc((uint64_t)r->count, sizeof *b->head_len, "the CSV header", err);
-    if (!b->head || !b->head_len) return DESCENT_ERR_MEMORY;
+    size_t bytes = 0;
+    for (int c = 0; c < r->count; c++) bytes += r->fields[c].len + 1; /* within the record's text */
+    b->head = descent_alloc((uint64_t)r->count, 2 * sizeof *b->head, CSV_DATA, err);
+    b->head_text = descent_alloc(bytes, 1, CSV_DATA, err);
+    if (!b->head || !b->head_text) return DESCENT_ERR_MEMORY;
     b->cols = r->count;
+    size_t at = 0;
     for (int c = 0; c < r->count; c++) {
         const csv_field *f = &r->fields[c];
-        if (!(b->head[c] = descent_alloc((uint64_t)f->len + 1, 1, "the CSV header", err))) return DESCENT_ERR_MEMORY;
-        memcpy(b->head[c], f->text, f->len);
-        b->head[c][f->len] = '\0';
-        b->head_len[c] = f->len;
+        memcpy(b->head_text + at, f->text, f->len);
+        b->head_text[at + f->len] = '\0';
+        b->head[2 * c] = at;
+        b->head[2 * c + 1] = f->len;
+        at += f->len + 1;
     }
     b->skip = 1; /* until the header proves usable */
     if (!o->no_target) {
         if (o->target) {
-            size_t want = strlen(o->target);
             for (int c = 0; c < b->cols && b->target < 0; c++)
-                if (b->head_len[c] == want && memcmp(b->head[c], o->target, want) == 0) b->target = c;
+                if (strlen(head_name(b, c)) == b->head[2 * c + 1] && strcmp(head_name(b, c), o->target) == 0)
+                    b->target = c;
             if (b->target < 0) {
                 char list[320];
                 column_list(b, list, sizeof list);
                 descent_fail(&b->deferred, DESCENT_ERR_PARSE, "unknown target column '%s': columns are %s",
-                             descent_show(shown, sizeof shown, o->target, want), list);
+                             descent_show(shown, sizeof shown, o->target, strlen(o->target)), list);
                 return DESCENT_OK;
             }
         } else if (o->target_index == -1) {
@@ -198,41 +188,43 @@ static descent_status take_header(csv_builder *b, const csv_record *r, descent_e
                      show_head(b, 0, shown, sizeof shown), o->delimiter);
         return DESCENT_OK;
     }
-    if (b->target >= 0) {
-        if (o->class_names && o->n_classes) {
-            descent_status s = setup_known(b, err);
-            if (s != DESCENT_OK) return s;
-        } else {
-            b->interning = o->task != DESCENT_TASK_REGRESSION;
-        }
-    }
+    if (b->target >= 0 && o->class_names && o->n_classes) b->known = known_usable(o);
     b->skip = 0;
     return DESCENT_OK;
 }
 
-/* Room for one more row in every per-row array in use. */
+/* Whether the target is read as classes given, or may turn out to be text classes. */
+static int classes_given(const csv_builder *b) { return b->opt.class_names && b->opt.n_classes; }
+static int keeps_text(const csv_builder *b)
+{
+    return b->target >= 0 && !classes_given(b) && b->opt.task != DESCENT_TASK_REGRESSION;
+}
+
+/* Room for one more row in every per-row array in use, all grown alike. */
 static descent_status grow_rows(csv_builder *b, descent_error *err)
 {
     uint64_t need = (uint64_t)b->n + 1;
-    const char *what = "the CSV rows";
-    void *p;
-    if (!(p = descent_grow(b->x, &b->x_cap, need, (uint64_t)b->features * sizeof(float), what, err)))
-        return DESCENT_ERR_MEMORY;
+    const char *what = CSV_DATA;
+    size_t cap = b->cap;
+    void *p = descent_grow(b->x, &cap, need, (uint64_t)b->features * sizeof(float), what, err);
+    if (!p) return DESCENT_ERR_MEMORY;
     b->x = p;
-    if (b->target < 0) return DESCENT_OK;
+    if (b->target >= 0 && !classes_given(b)) {
+        cap = b->cap;
+        if (!(p = descent_grow(b->value, &cap, need, sizeof *b->value, what, err))) return DESCENT_ERR_MEMORY;
+        b->value = p;
+    }
+    if (keeps_text(b)) {
+        cap = b->cap;
+        if (!(p = descent_grow(b->text_at, &cap, need, sizeof *b->text_at, what, err))) return DESCENT_ERR_MEMORY;
+        b->text_at = p;
+    }
     if (b->known) {
-        if (!(p = descent_grow(b->label, &b->label_cap, need, sizeof *b->label, what, err))) return DESCENT_ERR_MEMORY;
+        cap = b->cap;
+        if (!(p = descent_grow(b->label, &cap, need, sizeof *b->label, what, err))) return DESCENT_ERR_MEMORY;
         b->label = p;
-        return DESCENT_OK;
     }
-    if (!(p = descent_grow(b->value, &b->value_cap, need, sizeof *b->value, what, err))) return DESCENT_ERR_MEMORY;
-    b->value = p;
-    if (!(p = descent_grow(b->numeric, &b->numeric_cap, need, 1, what, err))) return DESCENT_ERR_MEMORY;
-    b->numeric = p;
-    if (b->interning) {
-        if (!(p = descent_grow(b->id, &b->id_cap, need, sizeof *b->id, what, err))) return DESCENT_ERR_MEMORY;
-        b->id = p;
-    }
+    b->cap = cap;
     return DESCENT_OK;
 }
 
@@ -242,10 +234,14 @@ static void match_known(csv_builder *b, const csv_field *f, int column, int nume
 {
     const char *const *names = b->opt.class_names;
     int classes = b->opt.n_classes, label = -1;
-    size_t len = csv_name_length(f->text, f->len);
+    size_t len = name_length(f->text, f->len);
     for (int c = 0; c < classes && label < 0; c++) {
-        if (b->known_len[c] == len && memcmp(names[c], f->text, len) == 0) label = c;
-        else if (numeric && b->known_numeric[c] && b->known_value[c] == v) label = c;
+        const char *name = names[c];
+        size_t i = 0;
+        double w;
+        while (i < len && name[i] == f->text[i]) i++; /* f->text has no NUL in its first len bytes */
+        if (i == len && !name[i]) label = c;
+        else if (numeric && csv_parse_double(name, strlen(name), &w) == CSV_NUM_OK && w == v) label = c;
     }
     b->label[b->n] = label;
     if (label >= 0 || b->class_error.code != DESCENT_OK) return;
@@ -260,6 +256,21 @@ static void match_known(csv_builder *b, const csv_field *f, int column, int nume
     }
     cell_fail(b, f, column, &b->class_error, "class '%s' is not one of the known classes (%s)",
               descent_show(shown, sizeof shown, f->text, f->len), list);
+}
+
+/* The row's target as text (up to a NUL byte, as a C string), for text classes. */
+static descent_status keep_text(csv_builder *b, const csv_field *f, descent_error *err)
+{
+    size_t len = name_length(f->text, f->len);
+    char *texts = descent_grow(b->texts, &b->texts_cap, (uint64_t)b->texts_used + len + 1, 1,
+                               CSV_DATA, err);
+    if (!texts) return DESCENT_ERR_MEMORY;
+    b->texts = texts;
+    memcpy(texts + b->texts_used, f->text, len);
+    texts[b->texts_used + len] = '\0';
+    b->text_at[b->n] = b->texts_used;
+    b->texts_used += len + 1;
+    return DESCENT_OK;
 }
 
 static descent_status take_row(csv_builder *b, const csv_record *r, descent_error *err)
@@ -287,21 +298,14 @@ static descent_status take_row(csv_builder *b, const csv_record *r, descent_erro
                 b->skip = 1;
                 return DESCENT_OK;
             }
-            if (b->known) {
-                match_known(b, f, c, why == CSV_NUM_OK, v);
-                continue;
-            }
-            b->numeric[b->n] = why == CSV_NUM_OK;
+            if (b->known) match_known(b, f, c, why == CSV_NUM_OK, v);
+            if (classes_given(b)) continue;
             b->value[b->n] = v;
             if (why != CSV_NUM_OK) b->any_text = 1;
             else if (v != floor(v)) b->all_integer = 0;
             if (why == CSV_NUM_OK && fabs(v) > FLT_MAX && b->range_error.code == DESCENT_OK)
                 number_fail(b, f, c, CSV_NUM_RANGE, "", &b->range_error);
-            if (b->interning) {
-                int id = csv_intern(&b->text, f->text, csv_name_length(f->text, f->len), err);
-                if (id < 0) return DESCENT_ERR_MEMORY;
-                b->id[b->n] = id;
-            }
+            if (keeps_text(b) && keep_text(b, f, err) != DESCENT_OK) return DESCENT_ERR_MEMORY;
             continue;
         }
         int why = csv_parse_float(f->text, f->len, &v);
@@ -332,24 +336,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-typedef struct named {
-    const char *name;
-    int id;
-} named;
-
-static int cmp_named(const void *a, const void *b)
+static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(((const named *)a)->name, ((const named *)b)->name);
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Sorts and deduplicates in place; returns the distinct count. */
 static size_t unique_doubles(double *v, size_t n)
 {
-    if (n == 0) return 0;
     qsort(v, n, sizeof *v, cmp_double);
     size_t k = 1;
     for (size_t i = 1; i < n; i++)
         if (v[i] != v[k - 1]) v[k++] = v[i];
+    return k;
+}
+
+static size_t unique_strings(const char **v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_str);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[i], v[k - 1]) != 0) v[k++] = v[i];
     return k;
 }
 
@@ -360,24 +367,49 @@ static void *trim(void *p, size_t n, size_t size)
     return q ? q : p;
 }
 
-/* Labels to y: the label itself for two classes, one-hot for more. */
-static void encode_labels(descent_dataset *ds)
+/* ds's k classes, named names[c] or, for numbers, distinct[c] (labels set),
+ * and y from the labels: the label itself for two classes, one-hot for more. */
+static int name_classes(descent_dataset *ds, size_t k, const char *const *names, const double *distinct,
+                        descent_error *err)
 {
+    int classes = (int)k;
+    ds->classes = classes;
+    ds->outputs = classes == 2 ? 1 : classes;
+    if (!(ds->class_names = descent_zalloc(k, sizeof(char *), CSV_DATA, err))) return 0;
+    for (int c = 0; c < classes; c++) {
+        char num[40];
+        const char *name = num;
+        if (names) {
+            name = names[c];
+        } else {
+            snprintf(num, sizeof num, "%g", distinct[c]);
+            /* Distinct values can print alike at 6 digits; keep names distinct. */
+            if (c > 0 && strcmp(num, ds->class_names[c - 1]) == 0) snprintf(num, sizeof num, "%.17g", distinct[c]);
+        }
+        if (!(ds->class_names[c] = descent_strdup(name))) {
+            descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading CSV");
+            return 0;
+        }
+    }
+    if (!(ds->y = descent_zalloc((uint64_t)ds->n, (uint64_t)ds->outputs * sizeof(float), CSV_DATA, err)))
+        return 0;
     for (int r = 0; r < ds->n; r++) {
-        if (ds->classes == 2)
+        if (classes == 2)
             ds->y[r] = (float)ds->labels[r];
         else
-            ds->y[(size_t)r * (size_t)ds->classes + (size_t)ds->labels[r]] = 1.0f;
+            ds->y[(size_t)r * (size_t)classes + (size_t)ds->labels[r]] = 1.0f;
     }
+    return 1;
 }
 
-/* Classes and labels from the rows' targets; 0 with err filled when they do not make a classification. */
-static int set_classes(csv_builder *b, descent_dataset *ds, size_t k, const double *distinct, const named *names,
-                       descent_error *err)
+/* k classes found in the data, named by names (text) or distinct
+ * (numbers), both sorted; 0 with err filled when they do not make a
+ * classification. */
+static int set_classes(const csv_builder *b, descent_dataset *ds, size_t k, const double *distinct,
+                       const char **names, descent_error *err)
 {
     char shown[64];
     const char *tname = descent_show(shown, sizeof shown, ds->target_name, strlen(ds->target_name));
-    int n = b->n;
     if (k > MAX_CLASSES) {
         descent_fail(err, DESCENT_ERR_PARSE, "target '%s' has %zu distinct values: at most %d classes are supported",
                      tname, k, MAX_CLASSES);
@@ -385,49 +417,22 @@ static int set_classes(csv_builder *b, descent_dataset *ds, size_t k, const doub
     }
     if (k < 2) {
         char only[48];
-        if (names) descent_show(only, sizeof only, names[0].name, strlen(names[0].name));
+        if (names) descent_show(only, sizeof only, names[0], strlen(names[0]));
         else snprintf(only, sizeof only, "%g", distinct[0]);
         descent_fail(err, DESCENT_ERR_PARSE, "target '%s' has only one class ('%s')", tname, only);
         return 0;
     }
-    int classes = (int)k;
-    ds->classes = classes;
-    ds->outputs = classes == 2 ? 1 : classes;
-    if (!(ds->class_names = descent_zalloc((uint64_t)classes, sizeof(char *), "the class names", err))) return 0;
-    for (int c = 0; c < classes; c++) {
-        char num[40];
-        const char *name = num;
+    if (!(ds->labels = descent_alloc((uint64_t)b->n, sizeof(int), CSV_DATA, err))) return 0;
+    for (int r = 0; r < b->n; r++) {
         if (names) {
-            name = names[c].name;
+            const char *s = b->texts + b->text_at[r];
+            ds->labels[r] = (int)((const char **)bsearch(&s, names, k, sizeof *names, cmp_str) - names);
         } else {
-            snprintf(num, sizeof num, "%g", distinct[c]);
-            /* Distinct values can print alike at 6 digits; keep names distinct. */
-            if (c > 0 && strcmp(num, ds->class_names[c - 1]) == 0) snprintf(num, sizeof num, "%.17g", distinct[c]);
-        }
-        if (!(ds->class_names[c] = descent_strdup(name))) {
-            descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for the class names");
-            return 0;
+            ds->labels[r] = (int)((const double *)bsearch(&b->value[r], distinct, k, sizeof *distinct, cmp_double) -
+                                  distinct);
         }
     }
-    ds->labels = descent_alloc((uint64_t)n, sizeof(int), "the CSV labels", err);
-    ds->y = descent_zalloc((uint64_t)n, (uint64_t)ds->outputs * sizeof(float), "the CSV targets", err);
-    if (!ds->labels || !ds->y) return 0;
-    int *rank = NULL;
-    if (names) {
-        if (!(rank = descent_alloc(k, sizeof *rank, "the CSV labels", err))) return 0;
-        for (size_t c = 0; c < k; c++) rank[names[c].id] = (int)c;
-    }
-    for (int r = 0; r < n; r++) {
-        if (rank) {
-            ds->labels[r] = rank[b->id[r]];
-        } else {
-            const double *hit = bsearch(&b->value[r], distinct, k, sizeof *distinct, cmp_double);
-            ds->labels[r] = (int)(hit - distinct);
-        }
-    }
-    free(rank);
-    encode_labels(ds);
-    return 1;
+    return name_classes(ds, k, (const char *const *)names, distinct, err);
 }
 
 /* The target of a file whose classes are given (a model's). */
@@ -439,16 +444,9 @@ static int set_known_classes(csv_builder *b, descent_dataset *ds, descent_error 
                      MAX_CLASSES);
         return 0;
     }
-    ds->classes = classes;
-    ds->outputs = classes == 2 ? 1 : classes;
-    if (!(ds->class_names = descent_zalloc((uint64_t)classes, sizeof(char *), "the class names", err))) return 0;
     for (int c = 0; c < classes; c++) {
         if (!b->opt.class_names[c]) {
             descent_fail(err, DESCENT_ERR_ARGUMENT, "class_names[%d] is NULL", c);
-            return 0;
-        }
-        if (!(ds->class_names[c] = descent_strdup(b->opt.class_names[c]))) {
-            descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for the class names");
             return 0;
         }
     }
@@ -458,60 +456,41 @@ static int set_known_classes(csv_builder *b, descent_dataset *ds, descent_error 
     }
     ds->labels = trim(b->label, (size_t)b->n, sizeof *b->label);
     b->label = NULL;
-    if (!(ds->y = descent_zalloc((uint64_t)b->n, (uint64_t)ds->outputs * sizeof(float), "the CSV targets", err)))
-        return 0;
-    encode_labels(ds);
-    return 1;
+    return name_classes(ds, (size_t)classes, b->opt.class_names, NULL, err);
 }
 
-/* The target column: known classes, text or few integers (classes), or numbers. */
+/* The target column: classes given, text or few integers (classes), or numbers. */
 static int set_target(csv_builder *b, descent_dataset *ds, descent_error *err)
 {
-    if (b->opt.class_names && b->opt.n_classes) return set_known_classes(b, ds, err);
-    int n = b->n, ok = 0;
-    if (b->opt.task == DESCENT_TASK_REGRESSION ||
-        (b->opt.task == DESCENT_TASK_AUTO && !b->any_text && !b->all_integer)) {
-        if (b->range_error.code != DESCENT_OK) {
-            *err = b->range_error;
-            return 0;
-        }
-        ds->outputs = 1;
-        if (!(ds->y = descent_alloc((uint64_t)n, sizeof(float), "the CSV targets", err))) return 0;
-        for (int r = 0; r < n; r++) ds->y[r] = (float)b->value[r];
-        return 1;
-    }
+    if (classes_given(b)) return set_known_classes(b, ds, err);
+    size_t n = (size_t)b->n, k = 0;
+    const char **names = NULL;
+    double *distinct = NULL;
+    /* Text is classes (a regression target refused it as it came); numbers
+     * are when asked for, or when they are few integers. */
+    int classify = b->any_text || b->opt.task == DESCENT_TASK_CLASSIFICATION ||
+                   (b->opt.task == DESCENT_TASK_AUTO && b->all_integer),
+        ok = 0;
     if (b->any_text) {
-        size_t k = b->text.count;
-        named *names = descent_alloc(k, sizeof *names, "the class names", err);
-        if (!names) return 0;
-        for (size_t c = 0; c < k; c++) {
-            names[c].name = csv_string(&b->text, c);
-            names[c].id = (int)c;
-        }
-        qsort(names, k, sizeof *names, cmp_named);
-        ok = set_classes(b, ds, k, NULL, names, err);
-        free(names);
-        return ok;
+        if (!(names = descent_alloc(n, sizeof *names, CSV_DATA, err))) return 0;
+        for (size_t r = 0; r < n; r++) names[r] = b->texts + b->text_at[r];
+        k = unique_strings(names, n);
+    } else if (classify) {
+        if (!(distinct = descent_alloc(n, sizeof *distinct, CSV_DATA, err))) return 0;
+        memcpy(distinct, b->value, n * sizeof *distinct);
+        k = unique_doubles(distinct, n);
+        classify = b->opt.task == DESCENT_TASK_CLASSIFICATION || k <= AUTO_MAX_CLASSES;
     }
-    double *distinct = descent_alloc((uint64_t)n, sizeof *distinct, "the target's distinct values", err);
-    if (!distinct) return 0;
-    memcpy(distinct, b->value, (size_t)n * sizeof *distinct);
-    size_t k = unique_doubles(distinct, (size_t)n);
-    if (b->opt.task == DESCENT_TASK_CLASSIFICATION || k <= AUTO_MAX_CLASSES) {
-        ok = set_classes(b, ds, k, distinct, NULL, err);
-    } else {
-        /* AUTO with more than 20 integers: numbers after all. */
+    if (classify) {
+        ok = set_classes(b, ds, k, distinct, names, err);
+    } else if (b->range_error.code != DESCENT_OK) {
+        *err = b->range_error;
+    } else if ((ds->y = descent_alloc(n, sizeof(float), CSV_DATA, err))) {
+        ds->outputs = 1;
+        for (size_t r = 0; r < n; r++) ds->y[r] = (float)b->value[r];
         ok = 1;
-        if (b->range_error.code != DESCENT_OK) {
-            *err = b->range_error;
-            ok = 0;
-        } else if ((ds->y = descent_alloc((uint64_t)n, sizeof(float), "the CSV targets", err))) {
-            ds->outputs = 1;
-            for (int r = 0; r < n; r++) ds->y[r] = (float)b->value[r];
-        } else {
-            ok = 0;
-        }
     }
+    free(names);
     free(distinct);
     return ok;
 }
@@ -535,19 +514,19 @@ descent_dataset *csv_builder_finish(csv_builder *b, descent_error *err)
         if (err) *err = b->deferred;
         goto fail;
     }
-    if (!(ds = descent_zalloc(1, sizeof *ds, "a dataset", err))) goto fail;
+    if (!(ds = descent_zalloc(1, sizeof *ds, CSV_DATA, err))) goto fail;
     ds->n = b->n;
     ds->features = b->features;
     ds->x = trim(b->x, (size_t)b->n * (size_t)b->features, sizeof(float));
     b->x = NULL;
-    if (!(ds->feature_names = descent_zalloc((uint64_t)b->features, sizeof(char *), "the feature names", err)))
+    if (!(ds->feature_names = descent_zalloc((uint64_t)b->features, sizeof(char *), CSV_DATA, err)))
         goto fail;
     for (int c = 0, j = 0; c < b->cols; c++) {
         if (c == b->target) continue;
-        if (!(ds->feature_names[j++] = descent_strdup(b->head[c]))) goto oom;
+        if (!(ds->feature_names[j++] = descent_strdup(head_name(b, c)))) goto oom;
     }
     if (b->target >= 0) {
-        if (!(ds->target_name = descent_strdup(b->head[b->target]))) goto oom;
+        if (!(ds->target_name = descent_strdup(head_name(b, b->target)))) goto oom;
         descent_error local;
         if (!set_target(b, ds, &local)) {
             if (err) *err = local;
@@ -557,7 +536,7 @@ descent_dataset *csv_builder_finish(csv_builder *b, descent_error *err)
     csv_builder_free(b);
     return ds;
 oom:
-    descent_fail(err, DESCENT_ERR_MEMORY, "out of memory for the column names");
+    descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading CSV");
 fail:
     descent_dataset_free(ds);
     csv_builder_free(b);

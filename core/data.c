@@ -1,6 +1,6 @@
 /* data.c - datasets: creating and subsetting them, synthetic generators, and
  * preparing rows for training (standardization, train/test split, k folds).
- * Reading CSV is in csv.c, csv_dataset.c and csv_values.c. */
+ * Reading CSV is in csv.c, csv_dataset.c and csv_number.c. */
 #include "internal.h"
 
 #include <math.h>

@@ -1,13 +1,9 @@
-/* csv_values.c - what a CSV cell holds: a number (plain decimals, parsed
- * without strtod), or text kept once however many rows repeat it. */
+/* csv_number.c - a CSV cell as a number: plain decimals, parsed without
+ * strtod (whose long-double machinery would double the wasm build). */
 #include "csv.h"
 
 #include <float.h>
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
-/* ---------------------------------------------------------- numbers */
 
 /* 10^e for |e| <= 22: each exactly representable in a double. */
 static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -94,66 +90,3 @@ int csv_parse_float(const char *s, size_t len, double *out)
     if (r == CSV_NUM_OK && fabs(*out) > FLT_MAX) return CSV_NUM_RANGE;
     return r;
 }
-
-/* The length of a field read as a C string: up to its first NUL byte. */
-size_t csv_name_length(const char *s, size_t len)
-{
-    const char *nul = memchr(s, '\0', len);
-    return nul ? (size_t)(nul - s) : len;
-}
-
-/* ---------------------------------------------------------- strings */
-
-void csv_strings_free(csv_strings *t)
-{
-    free(t->bytes);
-    free(t->start);
-    free(t->slot);
-}
-
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-    return h;
-}
-
-const char *csv_string(const csv_strings *t, size_t i) { return t->bytes + t->start[i]; }
-
-int csv_intern(csv_strings *t, const char *s, size_t len, descent_error *err)
-{
-    if (2 * ((uint64_t)t->count + 1) > t->slots) {
-        uint64_t slots = t->slots ? 2 * (uint64_t)t->slots : 64;
-        int *slot = descent_zalloc(slots, sizeof *slot, "the target's distinct values", err);
-        if (!slot) return -1;
-        for (size_t i = 0; i < t->count; i++) {
-            const char *v = csv_string(t, i);
-            size_t k = (size_t)(hash_bytes(v, strlen(v)) & (slots - 1));
-            while (slot[k]) k = (size_t)((k + 1) & (slots - 1));
-            slot[k] = (int)i + 1;
-        }
-        free(t->slot);
-        t->slot = slot;
-        t->slots = (size_t)slots;
-    }
-    size_t k = (size_t)hash_bytes(s, len) & (t->slots - 1);
-    for (; t->slot[k]; k = (k + 1) & (t->slots - 1)) {
-        const char *v = csv_string(t, (size_t)t->slot[k] - 1);
-        if (strncmp(v, s, len) == 0 && v[len] == '\0') return t->slot[k] - 1;
-    }
-    char *bytes = descent_grow(t->bytes, &t->bytes_cap, (uint64_t)t->used + len + 1, 1,
-                               "the target's distinct values", err);
-    if (!bytes) return -1;
-    t->bytes = bytes;
-    size_t *start = descent_grow(t->start, &t->start_cap, (uint64_t)t->count + 1, sizeof *start,
-                                 "the target's distinct values", err);
-    if (!start) return -1;
-    t->start = start;
-    memcpy(t->bytes + t->used, s, len);
-    t->bytes[t->used + len] = '\0';
-    t->start[t->count] = t->used;
-    t->used += len + 1;
-    t->slot[k] = (int)t->count + 1;
-    return (int)t->count++;
-}
-
