@@ -196,6 +196,9 @@ descent_dataset *descent_csv_parse(const char *text, size_t length, const descen
 
     csv_builder *b = csv_builder_create(&opt, err);
     if (!b) return NULL;
+    size_t lines = 1;
+    for (size_t i = 0; i < length; i++) lines += text[i] == '\n';
+    csv_builder_expect(b, lines, length);
     tokenizer t = {opt.delimiter, 1, NULL, 0, NULL, 0};
     size_t pos = has_bom(text, length) ? 3 : 0;
     descent_status st = feed(&t, b, text, length, 1, &pos, err);

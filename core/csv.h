@@ -46,6 +46,9 @@ typedef struct csv_builder csv_builder;
 
 /* A builder for options already checked by csv.c (the delimiter, the task). */
 csv_builder *csv_builder_create(const descent_csv_options *options, descent_error *err);
+/* The text holds at most lines line breaks in bytes bytes: the rows can be
+ * allocated once instead of grown (a hint, for text already in memory). */
+void csv_builder_expect(csv_builder *b, size_t lines, size_t bytes);
 /* Takes the next record, the header first. A problem in the data (a cell
  * that is not a number, a wrong field count, an unknown target column) is
  * kept, and reported by csv_builder_finish, so that a malformed record

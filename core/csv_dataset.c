@@ -15,6 +15,13 @@
 
 /* --------------------------------------------------------------- builder */
 
+/* What a row keeps of its target. */
+typedef struct row_target {
+    double value;                   /* where numeric */
+    size_t text;                    /* where classes may be text: its text, a C string at texts + text */
+    int label;                      /* with known classes */
+} row_target;
+
 struct csv_builder {
     descent_csv_options opt;
     size_t records;                 /* records seen, the header included */
@@ -28,12 +35,11 @@ struct csv_builder {
     descent_error deferred;
     int skip;
 
+    size_t hint_lines, hint_bytes;  /* csv_builder_expect's */
     int n;                          /* data rows */
     size_t cap;                     /* rows allocated */
     float *x;                       /* n·features */
-    double *value;                  /* the target, where numeric (classes not given) */
-    size_t *text_at;                /* where classes may be text: each row's target in texts */
-    int *label;                     /* with known classes */
+    row_target *rows;               /* with a target */
     char *texts;                    /* those targets as C strings, one after another */
     size_t texts_used, texts_cap;
     int any_text, all_integer;
@@ -51,9 +57,7 @@ void csv_builder_free(csv_builder *b)
     free(b->head_text);
     free(b->head);
     free(b->x);
-    free(b->value);
-    free(b->text_at);
-    free(b->label);
+    free(b->rows);
     free(b->texts);
     free(b);
 }
@@ -66,6 +70,12 @@ csv_builder *csv_builder_create(const descent_csv_options *options, descent_erro
     b->target = -1;
     b->all_integer = 1;
     return b;
+}
+
+void csv_builder_expect(csv_builder *b, size_t lines, size_t bytes)
+{
+    b->hint_lines = lines;
+    b->hint_bytes = bytes;
 }
 
 /* The length of a field read as a C string: up to its first NUL byte. */
@@ -137,6 +147,29 @@ static int known_usable(const descent_csv_options *o)
     return 1;
 }
 
+/* Whether the target is read as classes given, or may turn out to be text classes. */
+static int classes_given(const csv_builder *b) { return b->opt.class_names && b->opt.n_classes; }
+static int keeps_text(const csv_builder *b)
+{
+    return b->target >= 0 && !classes_given(b) && b->opt.task != DESCENT_TASK_REGRESSION;
+}
+
+/* Room for need rows. */
+static descent_status grow_rows(csv_builder *b, uint64_t need, descent_error *err)
+{
+    size_t cap = b->cap;
+    void *p = descent_grow(b->x, &cap, need, (uint64_t)b->features * sizeof(float), CSV_DATA, err);
+    if (!p) return DESCENT_ERR_MEMORY;
+    b->x = p;
+    if (b->target >= 0) {
+        cap = b->cap;
+        if (!(p = descent_grow(b->rows, &cap, need, sizeof *b->rows, CSV_DATA, err))) return DESCENT_ERR_MEMORY;
+        b->rows = p;
+    }
+    b->cap = cap;
+    return DESCENT_OK;
+}
+
 static descent_status take_header(csv_builder *b, const csv_record *r, descent_error *err)
 {
     const descent_csv_options *o = &b->opt;
@@ -190,41 +223,13 @@ static descent_status take_header(csv_builder *b, const csv_record *r, descent_e
     }
     if (b->target >= 0 && o->class_names && o->n_classes) b->known = known_usable(o);
     b->skip = 0;
-    return DESCENT_OK;
-}
-
-/* Whether the target is read as classes given, or may turn out to be text classes. */
-static int classes_given(const csv_builder *b) { return b->opt.class_names && b->opt.n_classes; }
-static int keeps_text(const csv_builder *b)
-{
-    return b->target >= 0 && !classes_given(b) && b->opt.task != DESCENT_TASK_REGRESSION;
-}
-
-/* Room for one more row in every per-row array in use, all grown alike. */
-static descent_status grow_rows(csv_builder *b, descent_error *err)
-{
-    uint64_t need = (uint64_t)b->n + 1;
-    const char *what = CSV_DATA;
-    size_t cap = b->cap;
-    void *p = descent_grow(b->x, &cap, need, (uint64_t)b->features * sizeof(float), what, err);
-    if (!p) return DESCENT_ERR_MEMORY;
-    b->x = p;
-    if (b->target >= 0 && !classes_given(b)) {
-        cap = b->cap;
-        if (!(p = descent_grow(b->value, &cap, need, sizeof *b->value, what, err))) return DESCENT_ERR_MEMORY;
-        b->value = p;
+    /* Rows all at once when the text's size is known: no more than its line
+     * breaks, nor than one per cols bytes, so this is never more than four
+     * times the text. It is only a start: rows grow past it if need be. */
+    if (b->hint_lines) {
+        size_t rows = b->hint_bytes / (size_t)b->cols + 1;
+        grow_rows(b, b->hint_lines < rows ? b->hint_lines : rows, NULL);
     }
-    if (keeps_text(b)) {
-        cap = b->cap;
-        if (!(p = descent_grow(b->text_at, &cap, need, sizeof *b->text_at, what, err))) return DESCENT_ERR_MEMORY;
-        b->text_at = p;
-    }
-    if (b->known) {
-        cap = b->cap;
-        if (!(p = descent_grow(b->label, &cap, need, sizeof *b->label, what, err))) return DESCENT_ERR_MEMORY;
-        b->label = p;
-    }
-    b->cap = cap;
     return DESCENT_OK;
 }
 
@@ -243,7 +248,7 @@ static void match_known(csv_builder *b, const csv_field *f, int column, int nume
         if (i == len && !name[i]) label = c;
         else if (numeric && csv_parse_double(name, strlen(name), &w) == CSV_NUM_OK && w == v) label = c;
     }
-    b->label[b->n] = label;
+    b->rows[b->n].label = label;
     if (label >= 0 || b->class_error.code != DESCENT_OK) return;
     char shown[48], list[256] = "";
     for (int c = 0; c < classes; c++) {
@@ -268,7 +273,7 @@ static descent_status keep_text(csv_builder *b, const csv_field *f, descent_erro
     b->texts = texts;
     memcpy(texts + b->texts_used, f->text, len);
     texts[b->texts_used + len] = '\0';
-    b->text_at[b->n] = b->texts_used;
+    b->rows[b->n].text = b->texts_used;
     b->texts_used += len + 1;
     return DESCENT_OK;
 }
@@ -281,7 +286,7 @@ static descent_status take_row(csv_builder *b, const csv_record *r, descent_erro
         b->skip = 1;
         return DESCENT_OK;
     }
-    if (grow_rows(b, err) != DESCENT_OK) return DESCENT_ERR_MEMORY;
+    if (grow_rows(b, (uint64_t)b->n + 1, err) != DESCENT_OK) return DESCENT_ERR_MEMORY;
     float *row = b->x + (size_t)b->n * (size_t)b->features;
     for (int c = 0; c < b->cols; c++) {
         const csv_field *f = &r->fields[c];
@@ -300,7 +305,7 @@ static descent_status take_row(csv_builder *b, const csv_record *r, descent_erro
             }
             if (b->known) match_known(b, f, c, why == CSV_NUM_OK, v);
             if (classes_given(b)) continue;
-            b->value[b->n] = v;
+            b->rows[b->n].value = v;
             if (why != CSV_NUM_OK) b->any_text = 1;
             else if (v != floor(v)) b->all_integer = 0;
             if (why == CSV_NUM_OK && fabs(v) > FLT_MAX && b->range_error.code == DESCENT_OK)
@@ -425,10 +430,10 @@ static int set_classes(const csv_builder *b, descent_dataset *ds, size_t k, cons
     if (!(ds->labels = descent_alloc((uint64_t)b->n, sizeof(int), CSV_DATA, err))) return 0;
     for (int r = 0; r < b->n; r++) {
         if (names) {
-            const char *s = b->texts + b->text_at[r];
+            const char *s = b->texts + b->rows[r].text;
             ds->labels[r] = (int)((const char **)bsearch(&s, names, k, sizeof *names, cmp_str) - names);
         } else {
-            ds->labels[r] = (int)((const double *)bsearch(&b->value[r], distinct, k, sizeof *distinct, cmp_double) -
+            ds->labels[r] = (int)((const double *)bsearch(&b->rows[r].value, distinct, k, sizeof *distinct, cmp_double) -
                                   distinct);
         }
     }
@@ -454,8 +459,8 @@ static int set_known_classes(csv_builder *b, descent_dataset *ds, descent_error 
         *err = b->class_error;
         return 0;
     }
-    ds->labels = trim(b->label, (size_t)b->n, sizeof *b->label);
-    b->label = NULL;
+    if (!(ds->labels = descent_alloc((uint64_t)b->n, sizeof(int), CSV_DATA, err))) return 0;
+    for (int r = 0; r < b->n; r++) ds->labels[r] = b->rows[r].label;
     return name_classes(ds, (size_t)classes, b->opt.class_names, NULL, err);
 }
 
@@ -473,11 +478,11 @@ static int set_target(csv_builder *b, descent_dataset *ds, descent_error *err)
         ok = 0;
     if (b->any_text) {
         if (!(names = descent_alloc(n, sizeof *names, CSV_DATA, err))) return 0;
-        for (size_t r = 0; r < n; r++) names[r] = b->texts + b->text_at[r];
+        for (size_t r = 0; r < n; r++) names[r] = b->texts + b->rows[r].text;
         k = unique_strings(names, n);
     } else if (classify) {
         if (!(distinct = descent_alloc(n, sizeof *distinct, CSV_DATA, err))) return 0;
-        memcpy(distinct, b->value, n * sizeof *distinct);
+        for (size_t r = 0; r < n; r++) distinct[r] = b->rows[r].value;
         k = unique_doubles(distinct, n);
         classify = b->opt.task == DESCENT_TASK_CLASSIFICATION || k <= AUTO_MAX_CLASSES;
     }
@@ -487,7 +492,7 @@ static int set_target(csv_builder *b, descent_dataset *ds, descent_error *err)
         *err = b->range_error;
     } else if ((ds->y = descent_alloc(n, sizeof(float), CSV_DATA, err))) {
         ds->outputs = 1;
-        for (size_t r = 0; r < n; r++) ds->y[r] = (float)b->value[r];
+        for (size_t r = 0; r < n; r++) ds->y[r] = (float)b->rows[r].value;
         ok = 1;
     }
     free(names);
