@@ -308,9 +308,12 @@ export class DescentClient {
   }
 
   /**
-   * A CSV text parsed in the worker ({text, target?, task?, delimiter?}); with
-   * testFraction its split as generate gives it, and with scalers: true the
-   * training rows' inputScaler (and targetScaler for regression).
+   * A CSV parsed in the worker ({text, target?, task?, delimiter?}): text a
+   * string, its UTF-8 bytes (transferred), or a Blob such as a File, which
+   * the worker reads, so a large file costs the page's thread nothing. With
+   * testFraction its split as generate gives it; with scalers: true the
+   * training rows' inputScaler (and targetScaler for regression); with
+   * subsets: true also the rows themselves, as trainSet and testSet.
    */
   async parseCSV(options) {
     return this.request(MessageType.PARSE_CSV, defined({ ...optionsOf('parseCSV', options) }));

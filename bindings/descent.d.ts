@@ -504,7 +504,8 @@ export interface Descent {
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   optimizerDefaults(name: OptimizerName): FullOptimizerConfig;
 
-  parseCSV(text: string, options?: CSVOptions): Dataset;
+  /** text: a string, or its UTF-8 bytes */
+  parseCSV(text: string | Uint8Array | ArrayBuffer, options?: CSVOptions): Dataset;
   generate(name: GeneratorName, options?: { n?: number; noise?: number; seed?: number }): Dataset;
   /** rows of a dataset, in the given order */
   subset(dataset: Dataset, indices: ArrayLike<number>): Dataset;
@@ -619,6 +620,8 @@ export interface SplitRequest {
   stratify?: boolean;
   /** with testFraction: also inputScaler (and targetScaler for regression) of the training rows */
   scalers?: boolean;
+  /** with testFraction: also the rows themselves, as trainSet and testSet */
+  subsets?: boolean;
 }
 
 export interface SplitDataset extends Dataset {
@@ -626,6 +629,16 @@ export interface SplitDataset extends Dataset {
   test?: Int32Array;
   inputScaler?: Scaler;
   targetScaler?: Scaler;
+  trainSet?: DataRows;
+  testSet?: DataRows;
+}
+
+/** Rows of a dataset: n × features inputs, n × outputs targets, labels for classes. */
+export interface DataRows {
+  n: number;
+  x: Float32Array;
+  y: Float32Array | null;
+  labels: Int32Array | null;
 }
 
 export interface ModelDescription {
@@ -756,7 +769,8 @@ export interface RequestData {
   generate: {
     name: GeneratorName; n?: number; noise?: number; seed?: number;
   } & SplitRequest;
-  parseCSV: { text: string } & CSVOptions & SplitRequest;
+  /** text: a string, its UTF-8 bytes, or a Blob (a File) read in the worker */
+  parseCSV: { text: string | Uint8Array | ArrayBuffer | Blob } & CSVOptions & SplitRequest;
   setPreprocessing: {
     modelId: number; inputScaler?: Scaler | null; targetScaler?: Scaler | null;
     names?: { featureNames?: string[]; targetName?: string | null; classNames?: string[] };

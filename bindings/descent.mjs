@@ -441,7 +441,10 @@ class Descent {
 
   parseCSV(text, options = {}) {
     const where = 'parseCSV';
-    if (typeof text !== 'string') throw fail(where, `text must be a string, got ${typeOf(text)}`);
+    const bytes = text instanceof ArrayBuffer ? new Uint8Array(text) : text instanceof Uint8Array ? text : null;
+    if (!bytes && typeof text !== 'string') {
+      throw fail(where, `text must be a string, got ${typeOf(text)} (or UTF-8 bytes: a Uint8Array or an ArrayBuffer)`);
+    }
     checkKeys(where, options, ['target', 'task', 'delimiter', 'noTarget'], 'options');
     let targetName = null;
     let targetIndex = -1;
@@ -456,11 +459,16 @@ class Descent {
       delimiter = options.delimiter.charCodeAt(0);
     }
     const noTarget = bool(where, 'noTarget', options.noTarget, false);
-    const utf8 = new TextEncoder().encode(text);
     const ptr = this._scoped(where, (s, M) => {
-      const p = s.alloc('the CSV text', utf8.length);
-      M.HEAPU8.set(utf8, p);
-      return M._dj_csv_parse(p, utf8.length, targetName === null ? 0 : s.str(targetName, 'the target name'), targetIndex, task,
+      // Into the heap with one copy: bytes as they are; an ASCII string
+      // (its length is its UTF-8 length) encoded in place; other text
+      // through TextEncoder's own array.
+      const utf8 = bytes ?? (/[^\0-\x7f]/.test(text) ? new TextEncoder().encode(text) : null);
+      const length = utf8 ? utf8.length : text.length;
+      const p = s.alloc('the CSV text', length);
+      if (utf8) M.HEAPU8.set(utf8, p);
+      else new TextEncoder().encodeInto(text, M.HEAPU8.subarray(p, p + length));
+      return M._dj_csv_parse(p, length, targetName === null ? 0 : s.str(targetName, 'the target name'), targetIndex, task,
         delimiter, noTarget ? 1 : 0);
     });
     return this._dataset(where, ptr);

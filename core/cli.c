@@ -901,6 +901,54 @@ static int all_digits(const char *s)
     return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/* Puts rows order[0..n-1] of ds in places 0..n-1, in place (one row of
+ * scratch, following each cycle of the permutation), so the training and
+ * test rows become two runs of the one matrix instead of two copies. */
+static int reorder_rows(descent_dataset *ds, const int *order, int n)
+{
+    size_t f = (size_t)ds->features, o = (size_t)ds->outputs;
+    unsigned char *done = calloc((size_t)n + 1, 1);
+    float *row = malloc(sizeof(float) * (f + o));
+    if (!done || !row) {
+        free(done);
+        free(row);
+        return runtime_error("out of memory for %d rows", n);
+    }
+    for (int start = 0; start < n; start++) {
+        if (done[start] || order[start] == start) continue;
+        memcpy(row, ds->x + (size_t)start * f, f * sizeof(float));
+        if (o && ds->y) memcpy(row + f, ds->y + (size_t)start * o, o * sizeof(float));
+        int label = ds->labels ? ds->labels[start] : 0;
+        int at = start;
+        for (;;) {
+            int from = order[at];
+            done[at] = 1;
+            if (from == start) break;
+            memcpy(ds->x + (size_t)at * f, ds->x + (size_t)from * f, f * sizeof(float));
+            if (o && ds->y) memcpy(ds->y + (size_t)at * o, ds->y + (size_t)from * o, o * sizeof(float));
+            if (ds->labels) ds->labels[at] = ds->labels[from];
+            at = from;
+        }
+        memcpy(ds->x + (size_t)at * f, row, f * sizeof(float));
+        if (o && ds->y) memcpy(ds->y + (size_t)at * o, row + f, o * sizeof(float));
+        if (ds->labels) ds->labels[at] = label;
+    }
+    free(done);
+    free(row);
+    return EXIT_OK;
+}
+
+/* Rows [first, first + n) of ds as a dataset sharing its memory: never freed. */
+static descent_dataset rows_of(const descent_dataset *ds, int first, int n)
+{
+    descent_dataset v = *ds;
+    v.n = n;
+    v.x = ds->x + (size_t)first * (size_t)ds->features;
+    v.y = ds->y ? ds->y + (size_t)first * (size_t)ds->outputs : NULL;
+    v.labels = ds->labels ? ds->labels + first : NULL;
+    return v;
+}
+
 static int cmd_train(const args *a)
 {
     train_config c;
@@ -909,6 +957,7 @@ static int cmd_train(const args *a)
 
     descent_error err;
     descent_dataset *ds = NULL, *train = NULL, *test = NULL, *fit_rows = NULL, *val = NULL;
+    descent_dataset train_rows, test_rows, fit_part, val_part;
     descent_model *model = NULL;
     descent_layer_spec *layers = NULL;
     int *train_idx = NULL, *test_idx = NULL, *fit_idx = NULL, *val_idx = NULL;
@@ -959,12 +1008,15 @@ static int cmd_train(const args *a)
         rc = runtime_error("--test-split %g leaves no training rows out of %d", c.test_split, ds->n);
         goto done;
     }
-    train = descent_dataset_subset(ds, train_idx, n_train, &err);
-    if (train && n_test > 0) test = descent_dataset_subset(ds, test_idx, n_test, &err);
-    if (!train || (n_test > 0 && !test)) {
-        rc = runtime_error("%s", err.message);
-        goto done;
+    /* The training rows, then the test rows, each in the split's order. */
+    if (n_test > 0) {
+        memcpy(train_idx + n_train, test_idx, sizeof(int) * (size_t)n_test);
+        if ((rc = reorder_rows(ds, train_idx, ds->n))) goto done;
     }
+    train_rows = rows_of(ds, 0, n_train);
+    test_rows = rows_of(ds, n_train, n_test);
+    train = &train_rows;
+    if (n_test > 0) test = &test_rows;
 
     /* Validation rows are drawn like the test rows rather than taken from
      * the end as Keras' validationSplit does: the split keeps file order, and
@@ -982,12 +1034,12 @@ static int cmd_train(const args *a)
             rc = runtime_error("--val-split %g of %d training rows: %s", c.val_split, train->n, err.message);
             goto done;
         }
-        fit_rows = descent_dataset_subset(train, fit_idx, n_fit, &err);
-        if (fit_rows) val = descent_dataset_subset(train, val_idx, n_val, &err);
-        if (!fit_rows || !val) {
-            rc = runtime_error("%s", err.message);
-            goto done;
-        }
+        memcpy(fit_idx + n_fit, val_idx, sizeof(int) * (size_t)n_val);
+        if ((rc = reorder_rows(train, fit_idx, train->n))) goto done;
+        fit_part = rows_of(train, 0, n_fit);
+        val_part = rows_of(train, n_fit, n_val);
+        fit_rows = &fit_part;
+        val = &val_part;
     }
     /* The rows the network learns from; the scalers see only these. */
     const descent_dataset *fit_set = fit_rows ? fit_rows : train;
@@ -1116,10 +1168,6 @@ done:
     free(fit_idx);
     free(val_idx);
     descent_model_free(model);
-    descent_dataset_free(val);
-    descent_dataset_free(fit_rows);
-    descent_dataset_free(test);
-    descent_dataset_free(train);
     descent_dataset_free(ds);
     free(c.units);
     return rc;

@@ -166,6 +166,25 @@ descent_status descent_check_float(const char *name, double value, descent_range
     return DESCENT_OK;
 }
 
+void *descent_grow(void *p, size_t *cap, uint64_t need, uint64_t size, const char *what, descent_error *err)
+{
+    if (need <= *cap) return p;
+    uint64_t want = *cap < 16 ? 16 : (uint64_t)*cap + *cap / 2;
+    if (want < need) want = need;
+    size_t bytes;
+    /* Near the limit, exactly what is needed may still fit. */
+    if (descent_size(&bytes, want, size, 1, what, NULL) != DESCENT_OK) want = need;
+    if (descent_size(&bytes, want, size, 1, what, err) != DESCENT_OK) return NULL;
+    void *q = realloc(p, bytes ? bytes : 1);
+    if (!q) {
+        descent_fail(err, DESCENT_ERR_MEMORY, "out of memory: %s needs %llu bytes", what ? what : "an allocation",
+                     (unsigned long long)bytes);
+        return NULL;
+    }
+    *cap = (size_t)want;
+    return q;
+}
+
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err)
 {
     if (!path) {
@@ -213,6 +232,24 @@ char *descent_strdup(const char *s)
     char *d = malloc(n);
     if (d) memcpy(d, s, n);
     return d;
+}
+
+const char *descent_show(char *dst, size_t size, const char *s, size_t len)
+{
+    size_t max = size - 4;
+    size_t n = len <= max ? len : max;
+    if (n < len)
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        dst[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    }
+    if (n < len) {
+        memcpy(dst + n, "...", 4);
+    } else {
+        dst[n] = '\0';
+    }
+    return dst;
 }
 
 /* ---------------------------------------------------------------- names */

@@ -67,11 +67,19 @@ descent_status descent_count(int *out, uint64_t a, uint64_t b, const char *what,
  * allocated, so a zero count still gives a pointer to free. */
 void *descent_alloc(uint64_t count, uint64_t size, const char *what, descent_error *err);
 void *descent_zalloc(uint64_t count, uint64_t size, const char *what, descent_error *err);
+/* Grows p, an array of *cap elements of size bytes, to hold at least need
+ * (by half again, so n appends cost O(n)), with the size checked as above;
+ * *cap is updated. NULL with err filled on failure, p then still valid. */
+void *descent_grow(void *p, size_t *cap, uint64_t need, uint64_t size, const char *what, descent_error *err);
 
 /* Reads a whole file into a new buffer (free() it), with located errors. */
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err);
 
 /* strdup that reports failure through err. */
 char *descent_strdup(const char *s);
+
+/* Text from an input shown in a message: at most size - 1 bytes (cut with
+ * "..." and never inside a UTF-8 sequence), control bytes as '?'. Returns dst. */
+const char *descent_show(char *dst, size_t size, const char *s, size_t len);
 
 #endif

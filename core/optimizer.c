@@ -89,8 +89,12 @@ void optimizer_reset(descent_model *m)
         for (size_t i = 0; i < n; i++) m->state[0][i] = a;
     }
     m->t = 0;
-    m->beta1_pow = (float)m->opt.beta1;
-    m->beta2_pow = (float)m->opt.beta2;
+    /* Only Adam uses (and validates) its betas; another optimizer's fields
+     * may hold anything, so its unused powers are 1 rather than copies of them
+     * (a non-finite copy would be saved and then refused by the loader). */
+    int adam = m->opt.kind == DESCENT_OPT_ADAM;
+    m->beta1_pow = adam ? (float)m->opt.beta1 : 1.0f;
+    m->beta2_pow = adam ? (float)m->opt.beta2 : 1.0f;
 }
 
 void descent_model_reset_optimizer(descent_model *m)

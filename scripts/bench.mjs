@@ -3,8 +3,8 @@
 // 4.22's WebAssembly backend (XNNPACK, SIMD, one thread) in the same run:
 // warm-up, interleaved repetitions, medians. Prints a table of samples/s,
 // µs per step, GFLOP/s and ratios to tfjs-wasm, the gemm kernels next to
-// tf.matMul, hyper-parameter tuning in 1 and 2 workers (bench-tune.mjs), and
-// one JSON line with everything.
+// tf.matMul, hyper-parameter tuning in 1 and 2 workers (bench-tune.mjs), the
+// CLI's peak memory on a 26 MB CSV, and one JSON line with everything.
 //   node scripts/bench.mjs [--quick] [--reps N]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -53,7 +53,8 @@ const flopsPerStep = (w) => {
 const nativeBench = join(root, 'build', 'descent_bench');
 const wasmBench = join(root, 'build-wasm', 'descent_bench.cjs');
 const wasmScalarBench = join(root, 'build-wasm', 'descent_bench_scalar.cjs');
-for (const f of [nativeBench, wasmBench, wasmScalarBench]) {
+const memoryBench = join(root, 'build', 'train_memory');
+for (const f of [nativeBench, wasmBench, wasmScalarBench, memoryBench]) {
   if (!existsSync(f)) {
     console.error(`bench: ${f} is missing: run scripts/bench (it builds everything) rather than this file alone`);
     process.exit(1);
@@ -262,7 +263,17 @@ for (const [name, files] of Object.entries(MODULES)) {
   console.log(`  ${name.padEnd(20)}${pad(s.raw.toLocaleString('en-US'), 10)}${pad(s.gzip.toLocaleString('en-US'), 10)}  ${files.join(' + ')}`);
 }
 
-// The targets of the SIMD and tuning issues, read off this run (information, not a test).
+// Peak memory of the native CLI training on a generated 26 MB numeric CSV
+// (tests/c/train_memory.c; CTest holds it to the same bar).
+const memory = JSON.parse(execFileSync(memoryBench,
+  [join(root, 'build', 'descent'), '--dir', join(root, 'build'), '--json'], { encoding: 'utf8' }));
+result.memory = memory;
+const MB = (b) => `${(b / 1e6).toFixed(1)} MB`;
+console.log(`
+memory: descent train on a ${MB(memory.file_bytes)} CSV (${memory.rows.toLocaleString('en-US')} x ${memory.columns}, 1 epoch): `
+  + `peak RSS ${MB(memory.peak_rss_bytes)} = ${(memory.peak_rss_bytes / memory.file_bytes).toFixed(2)} x the file (limit 3 x file + 50 MB = ${MB(memory.limit_bytes)})`);
+
+// The targets of the SIMD, tuning and hardening issues, read off this run (information, not a test).
 const best = wasmHasSimd ? 'descent wasm simd' : 'descent wasm scalar';
 const checks = [];
 for (const id of ['W1', 'W2']) checks.push([`${id}: ${best} >= 100x tfjs-wasm`, result.workloads[id][best].vs_tfjs, 100]);
@@ -277,6 +288,7 @@ checks.push([`gemm nn 256: ${best} >= tf.matMul`, result.gemm[256][best].nn / re
 checks.push([`gemm nn 256: ${best} >= 2x wasm scalar`, result.gemm[256][best].nn / result.gemm[256]['descent wasm scalar'].nn, 2]);
 checks.push(['tuning: 2 workers >= 1.7x the configurations/s of 1 (on 2 cores)', result.tuning.speedup_2_vs_1, 1.7]);
 checks.push(['size: core SIMD .wasm + .mjs + glue <= 150 KB (KB = 1000 B)', result.size['core, SIMD'].raw / 1000, 150, true]);
+checks.push(['memory: descent train peak RSS <= 3 x the CSV + 50 MB (MB)', memory.peak_rss_bytes / 1e6, memory.limit_bytes / 1e6, true]);
 console.log('\ntargets (this run)');
 result.targets = checks.map(([what, value, bar, atMost]) => {
   const met = atMost ? value <= bar : value >= bar;

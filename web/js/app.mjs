@@ -274,12 +274,14 @@ async function fetchTable(name) {
 }
 
 /**
- * Parses a table (a shipped set or the user's file) in the worker, with its
- * split and the training rows' scalers. Nothing of the page changes unless it
- * parses: a bad file leaves the previous data and model as they were.
+ * Parses a table (a shipped set's text, or the user's File, which the worker
+ * reads) in the worker, with its split into training and test rows and the
+ * training rows' scalers, so this thread does nothing in proportion to the
+ * file. Nothing of the page changes unless it parses: a bad file leaves the
+ * previous data and model as they were.
  */
 async function parseTable(text, source) {
-  const options = { text, testFraction: config.testRatio, splitSeed: config.dataSeed, scalers: true };
+  const options = { text, testFraction: config.testRatio, splitSeed: config.dataSeed, scalers: true, subsets: true };
   if (config.target !== null && config.target !== undefined) options.target = config.target;
   if (config.task && config.task !== 'auto') options.task = config.task;
   let set;
@@ -289,7 +291,8 @@ async function parseTable(text, source) {
     throw new InputError(`${source}: ${e.message.replace(/^parseCSV: /, '')}`);
   }
   if (set.train.length === 0) throw new InputError(`${source}: no training rows (the test share is ${config.testRatio})`);
-  return { ...set, dims: 0, source, text };
+  const { x, y, labels, ...rest } = set; // each row is in trainSet or testSet
+  return { ...rest, dims: 0, source };
 }
 
 /**
@@ -314,7 +317,7 @@ async function generateFromLink(notices) {
 
 async function generate() {
   if (isTable()) {
-    const text = config.dataset === 'csv' ? page.csvText : await fetchTable(config.dataset);
+    const text = config.dataset === 'csv' ? page.csvFile : await fetchTable(config.dataset);
     page.raw = await parseTable(text, config.dataset === 'csv' ? page.csvName : `data/${config.dataset}.csv`);
     return;
   }
@@ -385,19 +388,10 @@ function prepareTable() {
   const f = raw.features;
   const k = raw.outputs;
   const signed = task() === 'classification' && k === 1 && output().signed;
-  const pick = (idx) => {
-    const x = new Float32Array(idx.length * f);
-    const y = new Float32Array(idx.length * k);
-    const labels = raw.labels ? new Int32Array(idx.length) : null;
-    idx.forEach((r, i) => {
-      x.set(raw.x.subarray(r * f, (r + 1) * f), i * f);
-      for (let j = 0; j < k; j++) y[i * k + j] = signed ? 2 * raw.y[r * k + j] - 1 : raw.y[r * k + j];
-      if (labels) labels[i] = raw.labels[r];
-    });
-    return { x, y, labels };
-  };
-  const train = pick(raw.train);
-  const test = pick(raw.test);
+  // The worker's rows as they are (nothing changes them); the targets as ±1 for a signed output.
+  const pick = (rows) => ({ x: rows.x, y: signed ? rows.y.map((v) => 2 * v - 1) : rows.y, labels: rows.labels });
+  const train = pick(raw.trainSet);
+  const test = pick(raw.testSet);
   page.data = {
     dims: 0, table: true,
     xTrain: train.x, yTrain: train.y, labelsTrain: train.labels,
@@ -488,11 +482,14 @@ function startRun(paused) {
   // charted: the run's epochs on the chart; startAt: where the model's state is from as it starts
   const run = { paused, last: null, folded: false, rows: data.nTrain, batchSize, charted: 0, startAt: page.modelAt };
   chart.note = '';
+  // Copies transferred rather than copied by postMessage, whose structured
+  // clone of a large table's rows holds this thread for a tenth of a second.
   run.promise = page.client.train(page.modelId, {
-    x: data.xTrain, y: data.yTrain, ...(data.nTest ? { validationData: [data.xTest, data.yTest] } : {}),
+    x: data.xTrain.slice(), y: data.yTrain.slice(),
+    ...(data.nTest ? { validationData: [data.xTest.slice(), data.yTest.slice()] } : {}),
     epochs, batchSize,
     earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
-    progressEvery: { ms: PROGRESS_MS, history: true }, paused, copy: true,
+    progressEvery: { ms: PROGRESS_MS, history: true }, paused,
     onProgress: (p) => onProgress(run, p),
   });
   run.promise.then((result) => {
@@ -922,18 +919,17 @@ const MAX_CSV_BYTES = 20 * 1024 * 1024;
 /** A user's CSV file: parsed first; only then does it replace the data (and the model). */
 async function openCsv(file) {
   if (file.size > MAX_CSV_BYTES) throw new InputError(`${file.name}: ${file.size} bytes; files up to ${MAX_CSV_BYTES} bytes are read`);
-  const text = await file.text();
   const before = clone(config);
   config.target = null;
   config.task = 'auto';
   let raw;
   try {
-    raw = await parseTable(text, file.name);
+    raw = await parseTable(file, file.name);
   } catch (e) {
     Object.assign(config, before);
     throw e;
   }
-  page.csvText = text;
+  page.csvFile = file;
   page.csvName = file.name;
   const option = [...$('dataset').options].find((o) => o.value === 'csv');
   if (option) option.textContent = `your file: ${file.name}`;

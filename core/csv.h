@@ -1,0 +1,70 @@
+/* csv.h - the CSV reader, internal to the core: csv.c splits text into
+ * records, from memory or from a file read in bounded chunks;
+ * csv_dataset.c turns records, one at a time, into a dataset; csv_number.c
+ * reads numbers. */
+#ifndef DESCENT_CSV_H
+#define DESCENT_CSV_H
+
+#include "internal.h"
+
+#include <stdio.h>
+
+/* What the reader's allocations are called in their messages. */
+#define CSV_DATA "the CSV data"
+
+/* One field, unescaped: len bytes at text, not NUL-terminated. A field may
+ * hold NUL bytes; where it is used as a name it ends at the first, as a C
+ * string would. */
+typedef struct csv_field {
+    const char *text;
+    size_t len;
+    size_t line;                    /* physical line where the field starts */
+    size_t scratch;                 /* csv.c's own: 1 + offset of a quoted field's text in its buffer, else 0 */
+    int quoted;
+} csv_field;
+
+/* A record (never a blank line). Its fields live until the next record. */
+typedef struct csv_record {
+    const csv_field *fields;
+    int count;
+    size_t line;                    /* line where the record starts */
+} csv_record;
+
+/* --------------------------------------------- csv_number.c: numbers */
+
+enum { CSV_NUM_OK = 0, CSV_NUM_EMPTY, CSV_NUM_TEXT, CSV_NUM_RANGE };
+
+/* The whole field (blanks around it aside) as a finite double: CSV_NUM_OK,
+ * or why not (empty, not a plain decimal, beyond double range). */
+int csv_parse_double(const char *s, size_t len, double *out);
+/* The same, and CSV_NUM_RANGE beyond float range (a feature value). */
+int csv_parse_float(const char *s, size_t len, double *out);
+
+/* ------------------------------------- csv_dataset.c: records to a dataset */
+
+typedef struct csv_builder csv_builder;
+
+/* A builder for options already checked by csv.c (the delimiter, the task). */
+csv_builder *csv_builder_create(const descent_csv_options *options, descent_error *err);
+/* The text holds at most lines line breaks in bytes bytes: the rows can be
+ * allocated once instead of grown (a hint, for text already in memory). */
+void csv_builder_expect(csv_builder *b, size_t lines, size_t bytes);
+/* Takes the next record, the header first. A problem in the data (a cell
+ * that is not a number, a wrong field count, an unknown target column) is
+ * kept, and reported by csv_builder_finish, so that a malformed record
+ * further on is reported first, as when the whole text was split before
+ * anything was read; what fails here is memory. */
+descent_status csv_builder_add(csv_builder *b, const csv_record *r, descent_error *err);
+/* The dataset, or NULL with err filled; b is freed either way. */
+descent_dataset *csv_builder_finish(csv_builder *b, descent_error *err);
+void csv_builder_free(csv_builder *b);
+
+/* ------------------------------------------------ csv.c: text to records */
+
+/* The reader behind descent_csv_read_file, reading f through a buffer of
+ * buffer bytes at first (it grows only to hold one record that is longer);
+ * name is the path, for messages. Exposed so tests can use tiny buffers. */
+descent_dataset *csv_read_stream(FILE *f, const char *name, size_t buffer, const descent_csv_options *options,
+                                 descent_error *err);
+
+#endif
