@@ -2,6 +2,7 @@
  * heap pointers) instead of structs, one error slot whose message the JS side
  * reads after any non-zero status, and JS callbacks for fit. */
 #include "descent.h"
+#include "internal.h" /* descent_format: messages without libc printf in the module */
 
 #include <emscripten.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ API void dj_limits(double *out)
 static void *out_of_memory(const char *what)
 {
     last_error.code = DESCENT_ERR_MEMORY;
-    snprintf(last_error.message, sizeof last_error.message, "out of memory for %s", what);
+    descent_format(last_error.message, sizeof last_error.message, "out of memory for %s", what);
     return NULL;
 }
 
@@ -102,7 +103,7 @@ API descent_model *dj_model_create(int inputs, int n_layers, const double *layer
         static const int at[] = {2, 3, 4, 6};
         for (int k = 0; k < 4; k++) {
             char name[40];
-            snprintf(name, sizeof name, "layers[%d].%s", l, fields[k]);
+            descent_format(name, sizeof name, "layers[%d].%s", l, fields[k]);
             /* init_limit matters (and is checked) only for the uniform initializer */
             if (k == 3 && (int)f[5] != DESCENT_INIT_UNIFORM) continue;
             if (!check_float(name, f[at[k]], k == 3 ? DESCENT_RANGE_POSITIVE : DESCENT_RANGE_NON_NEGATIVE)) {

@@ -32,7 +32,7 @@ descent_status descent_fail(descent_error *err, descent_status code, const char 
         va_list ap;
         va_start(ap, fmt);
         err->code = code;
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        descent_vformat(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
     }
     return code;
@@ -49,9 +49,9 @@ static descent_status too_big(const char *what, uint64_t a, uint64_t b, uint64_t
                               descent_error *err)
 {
     char factors[96];
-    if (b == 1 && c == 1) snprintf(factors, sizeof factors, "%llu", (unsigned long long)a);
-    else if (c == 1) snprintf(factors, sizeof factors, "%llu x %llu", (unsigned long long)a, (unsigned long long)b);
-    else snprintf(factors, sizeof factors, "%llu x %llu x %llu", (unsigned long long)a, (unsigned long long)b,
+    if (b == 1 && c == 1) descent_format(factors, sizeof factors, "%llu", (unsigned long long)a);
+    else if (c == 1) descent_format(factors, sizeof factors, "%llu x %llu", (unsigned long long)a, (unsigned long long)b);
+    else descent_format(factors, sizeof factors, "%llu x %llu x %llu", (unsigned long long)a, (unsigned long long)b,
                   (unsigned long long)c);
     if (overflow)
         return descent_fail(err, DESCENT_ERR_MEMORY,

@@ -105,7 +105,7 @@ static void cell_fail(const csv_builder *b, const csv_field *f, int column, desc
     char rest[DESCENT_MESSAGE_MAX], name[48];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rest, sizeof rest, fmt, ap);
+    descent_vformat(rest, sizeof rest, fmt, ap);
     va_end(ap);
     descent_fail(e, DESCENT_ERR_PARSE, "line %zu, column %d ('%s'): %s", f->line, column + 1,
                  show_head(b, column, name, sizeof name), rest);
@@ -131,10 +131,10 @@ static void column_list(const csv_builder *b, char *out, size_t size)
         show_head(b, c, name, sizeof name);
         size_t need = strlen(name) + 2;
         if (used + need + 24 >= size) {
-            snprintf(out + used, size - used, "... (%d columns)", b->cols);
+            descent_format(out + used, size - used, "... (%d columns)", b->cols);
             return;
         }
-        used += (size_t)snprintf(out + used, size - used, "%s%s", name, c + 1 < b->cols ? ", " : "");
+        used += (size_t)descent_format(out + used, size - used, "%s%s", name, c + 1 < b->cols ? ", " : "");
     }
 }
 
@@ -254,10 +254,10 @@ static void match_known(csv_builder *b, const csv_field *f, int column, int nume
     for (int c = 0; c < classes; c++) {
         size_t used = strlen(list);
         if (used + 8 >= sizeof list) {
-            snprintf(list + used, sizeof list - used, ", ...");
+            descent_format(list + used, sizeof list - used, ", ...");
             break;
         }
-        snprintf(list + used, sizeof list - used, "%s%s", c ? ", " : "", names[c]);
+        descent_format(list + used, sizeof list - used, "%s%s", c ? ", " : "", names[c]);
     }
     cell_fail(b, f, column, &b->class_error, "class '%s' is not one of the known classes (%s)",
               descent_show(shown, sizeof shown, f->text, f->len), list);
@@ -387,9 +387,9 @@ static int name_classes(descent_dataset *ds, size_t k, const char *const *names,
         if (names) {
             name = names[c];
         } else {
-            snprintf(num, sizeof num, "%g", distinct[c]);
+            descent_format(num, sizeof num, "%g", distinct[c]);
             /* Distinct values can print alike at 6 digits; keep names distinct. */
-            if (c > 0 && strcmp(num, ds->class_names[c - 1]) == 0) snprintf(num, sizeof num, "%.17g", distinct[c]);
+            if (c > 0 && strcmp(num, ds->class_names[c - 1]) == 0) descent_format(num, sizeof num, "%.17g", distinct[c]);
         }
         if (!(ds->class_names[c] = descent_strdup(name))) {
             descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading CSV");
@@ -423,7 +423,7 @@ static int set_classes(const csv_builder *b, descent_dataset *ds, size_t k, cons
     if (k < 2) {
         char only[48];
         if (names) descent_show(only, sizeof only, names[0], strlen(names[0]));
-        else snprintf(only, sizeof only, "%g", distinct[0]);
+        else descent_format(only, sizeof only, "%g", distinct[0]);
         descent_fail(err, DESCENT_ERR_PARSE, "target '%s' has only one class ('%s')", tname, only);
         return 0;
     }

@@ -34,8 +34,8 @@ descent_dataset *descent_dataset_create(int n, int features, int outputs, int cl
     /* Sizes checked before anything is allocated, so a request too large
      * fails with its sizes whichever array it is. */
     char what_x[64], what_y[64];
-    snprintf(what_x, sizeof what_x, "a dataset of %d rows x %d features", n, features);
-    snprintf(what_y, sizeof what_y, "a dataset of %d rows x %d outputs", n, outputs);
+    descent_format(what_x, sizeof what_x, "a dataset of %d rows x %d features", n, features);
+    descent_format(what_y, sizeof what_y, "a dataset of %d rows x %d outputs", n, outputs);
     size_t bytes;
     if (descent_size(&bytes, (uint64_t)n, (uint64_t)features, sizeof(float), what_x, err) != DESCENT_OK ||
         descent_size(&bytes, (uint64_t)n, (uint64_t)outputs, sizeof(float), what_y, err) != DESCENT_OK)
@@ -158,6 +158,26 @@ descent_status descent_generator_parse(const char *name, descent_generator *out,
                         name ? descent_show(shown, sizeof shown, name, strlen(name)) : "(null)", allowed);
 }
 
+/* sin for the generators' angles (|x| < 1000, given as float like the
+ * sinf it replaces): reduced to [-pi/2, pi/2] in double, a Taylor series to
+ * x^23 (error below 1e-17 there), rounded to float. libm's sinf and cosf
+ * would bring 2 KB of large-argument reduction into the wasm module, and
+ * libms differ in the last bit; this gives the same bits everywhere. */
+static float gen_sin(double x)
+{
+    x -= 2 * PI * floor(x / (2 * PI) + 0.5);
+    if (x > PI / 2) x = PI - x;
+    else if (x < -PI / 2) x = -PI - x;
+    double x2 = x * x, term = x, sum = x;
+    for (int k = 1; k <= 11; k++) {
+        term *= -x2 / (double)((2 * k) * (2 * k + 1));
+        sum += term;
+    }
+    return (float)sum;
+}
+
+static float gen_cos(double x) { return gen_sin(x + PI / 2); }
+
 static double uniform(rng *r, double lo, double hi)
 {
     return lo + (hi - lo) * (double)rng_uniform(r);
@@ -248,8 +268,8 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
             const double R = 5;
             double radius = label ? uniform(&r, 0, 0.5 * R) : uniform(&r, 0.7 * R, R);
             double angle = uniform(&r, 0, 2 * PI);
-            a = radius * (double)sinf((float)angle) + uniform(&r, -R, R) * nz * 0.5;
-            b = radius * (double)cosf((float)angle) + uniform(&r, -R, R) * nz * 0.5;
+            a = radius * (double)gen_sin((float)angle) + uniform(&r, -R, R) * nz * 0.5;
+            b = radius * (double)gen_cos((float)angle) + uniform(&r, -R, R) * nz * 0.5;
             break;
         }
         case DESCENT_DATA_XOR: {
@@ -271,8 +291,8 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
             int m = (n - label + 1) / 2, j = i / 2;
             double rad = 5.0 * j / m;
             double t = 1.75 * 2 * PI * j / m + (label ? 0 : PI);
-            a = rad * (double)sinf((float)t) + uniform(&r, -1, 1) * nz * 0.5;
-            b = rad * (double)cosf((float)t) + uniform(&r, -1, 1) * nz * 0.5;
+            a = rad * (double)gen_sin((float)t) + uniform(&r, -1, 1) * nz * 0.5;
+            b = rad * (double)gen_cos((float)t) + uniform(&r, -1, 1) * nz * 0.5;
             break;
         }
         case DESCENT_DATA_PLANE:
@@ -294,7 +314,7 @@ descent_dataset *descent_dataset_generate(descent_generator kind, int n, float n
             break;
         case DESCENT_DATA_CURVE:
             a = uniform(&r, -1, 1);
-            y = 0.8 * (double)sinf((float)(3 * a)) + 0.3 * a + nz * rng_normal(&r);
+            y = 0.8 * (double)gen_sin((float)(3 * a)) + 0.3 * a + nz * rng_normal(&r);
             break;
         }
         if (two_d) {

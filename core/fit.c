@@ -280,17 +280,17 @@ static descent_status roll_back(descent_trainer *t, int b, float loss, descent_e
     snapshot_restore(&t->good, t->m);
     if (!err) return DESCENT_ERR_NONFINITE;
     char cause[DESCENT_MESSAGE_MAX], back[200], advice[160];
-    snprintf(cause, sizeof cause, "%s", err->message);
+    descent_format(cause, sizeof cause, "%s", err->message);
     int n = t->good_epochs;
     if (n == h->epochs && n == 0)
-        snprintf(back, sizeof back, "where it was before epoch 1");
+        descent_format(back, sizeof back, "where it was before epoch 1");
     else if (n == h->epochs)
-        snprintf(back, sizeof back, "the end of epoch %d", n);
+        descent_format(back, sizeof back, "the end of epoch %d", n);
     else if (n == 0)
-        snprintf(back, sizeof back, "where it was before epoch 1, before the loss climbed to %.3g (over %g times "
+        descent_format(back, sizeof back, "where it was before epoch 1, before the loss climbed to %.3g (over %g times "
                  "the start's, %.3g)", (double)t->climb, (double)CLIMB_FACTOR, (double)t->lowest);
     else
-        snprintf(back, sizeof back, "the end of epoch %d, before the loss climbed to %.3g (over %g times the lowest, "
+        descent_format(back, sizeof back, "the end of epoch %d, before the loss climbed to %.3g (over %g times the lowest, "
                  "%.3g)", n, (double)t->climb, (double)CLIMB_FACTOR, (double)t->lowest);
     model_nonfinite_advice(t->m, loss, advice, sizeof advice);
     return descent_fail(err, DESCENT_ERR_NONFINITE,

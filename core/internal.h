@@ -14,6 +14,19 @@ descent_status descent_fail(descent_error *err, descent_status code, const char 
 #endif
     ;
 
+/* printf-style formatting into buf (at most size - 1 bytes and a NUL);
+ * returns the length of the whole output, as snprintf. The core formats
+ * every message and name through these (core/format.c), never printf: in
+ * the wasm module they are done by JavaScript, which keeps libc's float
+ * formatting out of it. */
+int descent_format(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+#include <stdarg.h>
+int descent_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+
 /* A small, fast, seedable generator (SplitMix64). Integer-only, so a seed
  * gives the same sequence natively and in WebAssembly. */
 typedef struct rng {

@@ -314,7 +314,7 @@ static descent_status read_optimizer_state(reader *r, descent_model *m, descent_
         int adam = m->opt.kind == DESCENT_OPT_ADAM;
         if (!isfinite(pows[i]) || (adam && !(pows[i] >= 0.0f && pows[i] < 1.0f))) {
             char shown[32];
-            snprintf(shown, sizeof shown, isnan(pows[i]) ? "NaN" : "%g", (double)pows[i]);
+            descent_format(shown, sizeof shown, isnan(pows[i]) ? "NaN" : "%g", (double)pows[i]);
             return descent_fail(err, DESCENT_ERR_FORMAT, "model file: optimizer state: beta%d^t is %s: it must be %s",
                                 i + 1, shown, adam ? "in [0, 1)" : "finite");
         }

@@ -48,7 +48,7 @@ static descent_status validate_layer(const descent_layer_spec *s, int i, descent
                   {"init_limit", s->init_limit, DESCENT_RANGE_POSITIVE}};
     for (int f = 0; f < 4; f++) {
         if (f == 3 && s->init != DESCENT_INIT_UNIFORM) break;
-        snprintf(name, sizeof name, "layers[%d].%s", i, floats[f].field);
+        descent_format(name, sizeof name, "layers[%d].%s", i, floats[f].field);
         descent_status st = descent_check_float(name, floats[f].value, floats[f].range, err);
         if (st != DESCENT_OK) return st;
     }
@@ -158,7 +158,7 @@ descent_model *descent_model_create(const descent_model_spec *spec, descent_erro
     m->opt = spec->optimizer;
     m->k = kernels_simd() ? kernels_simd() : &kernels_scalar;
     char what[96];
-    snprintf(what, sizeof what, "a model's parameters, gradients and optimizer state (%d arrays of %zu values)",
+    descent_format(what, sizeof what, "a model's parameters, gradients and optimizer state (%d arrays of %zu values)",
              2 + OPT_SLOTS, n_params);
     m->layers = descent_zalloc((uint64_t)spec->n_layers, sizeof *m->layers, "the model's layers", err);
     m->block = m->layers ? descent_zalloc((uint64_t)(2 + OPT_SLOTS) * n_params, sizeof(float), what, err) : NULL;
@@ -476,7 +476,7 @@ descent_status model_ensure_rows(descent_model *m, int rows, descent_error *err)
 {
     if (rows <= m->ws_rows) return DESCENT_OK;
     char what[64];
-    snprintf(what, sizeof what, "the workspace for a batch of %d rows", rows);
+    descent_format(what, sizeof what, "the workspace for a batch of %d rows", rows);
     /* The kernels count one layer's rows x units in an int. */
     int widest;
     descent_status s = descent_count(&widest, (uint64_t)rows, (uint64_t)m->max_units, what, err);
@@ -740,9 +740,9 @@ void model_nonfinite_advice(const descent_model *m, float loss, char *buf, size_
 {
     double lr = m->opt.learning_rate;
     if (isfinite(loss) && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
-        snprintf(buf, size, "use a smaller epsilon (now %g) or centered off", m->opt.epsilon);
+        descent_format(buf, size, "use a smaller epsilon (now %g) or centered off", m->opt.epsilon);
     else
-        snprintf(buf, size, "the learning rate is %g: try a lower one (%g, say)", lr, lr / 10.0);
+        descent_format(buf, size, "the learning rate is %g: try a lower one (%g, say)", lr, lr / 10.0);
 }
 
 /* Each of n·cols values must be finite, and stay finite once standardized as
@@ -802,7 +802,7 @@ descent_status descent_model_train_step(descent_model *m, const float *x, const 
     if (s == DESCENT_ERR_NONFINITE && err) {
         /* a non-finite loss stops before the update; a refused update has counted its step */
         char cause[DESCENT_MESSAGE_MAX], advice[160];
-        snprintf(cause, sizeof cause, "%s", err->message);
+        descent_format(cause, sizeof cause, "%s", err->message);
         model_nonfinite_advice(m, value, advice, sizeof advice);
         int update = isfinite(value);
         descent_fail(err, s, "%s at step %lld: %s; %s", cause, (long long)(update ? m->t : m->t + 1),

@@ -117,12 +117,12 @@ void descent_tune_layers_format(const descent_tune_layers *l, char *buf, size_t 
     if (!buf || size == 0) return;
     buf[0] = '\0';
     if (!l || l->count <= 0) {
-        snprintf(buf, size, "none");
+        descent_format(buf, size, "none");
         return;
     }
     size_t used = 0;
     for (int i = 0; i < l->count && used < size; i++) {
-        int w = snprintf(buf + used, size - used, "%s%d", i ? "x" : "", l->units[i]);
+        int w = descent_format(buf + used, size - used, "%s%d", i ? "x" : "", l->units[i]);
         if (w < 0) break;
         used += (size_t)w;
     }
@@ -716,7 +716,7 @@ static descent_status check_axis(const descent_search_spec *sp, int a, descent_e
 static double round3(double v)
 {
     char buf[32];
-    snprintf(buf, sizeof buf, "%.3g", v);
+    descent_format(buf, sizeof buf, "%.3g", v);
     return strtod(buf, NULL);
 }
 
@@ -810,7 +810,7 @@ descent_search *descent_search_create(const descent_dataset *data, const descent
     descent_tune_config base = sp->base;
     if (descent_tune_config_check(&base, err) != DESCENT_OK) {
         char msg[DESCENT_MESSAGE_MAX];
-        snprintf(msg, sizeof msg, "%s", err->message);
+        descent_format(msg, sizeof msg, "%s", err->message);
         descent_fail(err, DESCENT_ERR_ARGUMENT, "base configuration: %s", msg);
         return NULL;
     }
@@ -1032,7 +1032,7 @@ typedef struct rank_key {
 static double rank_value(double mean)
 {
     char buf[40];
-    snprintf(buf, sizeof buf, "%.12g", mean);
+    descent_format(buf, sizeof buf, "%.12g", mean);
     return strtod(buf, NULL);
 }
 

@@ -237,6 +237,8 @@ describe('the Tune panel', () => {
     assert.equal(s.results.length, 4);
     assert.ok(s.test && Number.isFinite(s.test.score), 'the best scored on the held-out rows');
     assert.equal(s.test.testRows, 50);
+    // The score's line is written as the refit's reply arrives, a moment after the search reports done.
+    await waitFor(p, () => document.querySelector('#tune-test-score').textContent !== '');
     assert.match(await p.textContent('#tune-test-score'), /retrained on all 150 searched rows: accuracy [\d.]+, loss [\d.]+ on the 50 held-out rows/);
     const bestConfig = s.results[0].config;
     await p.click('#tune-best');

@@ -9,6 +9,8 @@
 #include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <math.h>
 
 static const int wasm32 = sizeof(size_t) < 8;
 
@@ -154,6 +156,61 @@ static void test_check_float_as_float32(void)
     CHECK(descent_check_float(NULL, 1e39, DESCENT_RANGE_POSITIVE, NULL) == DESCENT_ERR_ARGUMENT);
 }
 
-CHECK_MAIN(TEST(test_limit_is_the_platforms), TEST(test_size_multiplies_in_64_bits), TEST(test_size_limit_boundary),
+/* descent_format: natively vsnprintf, in wasm JavaScript (core/format.c).
+ * Every expected string is what C's printf gives, so this table passing in
+ * both builds means both format alike. */
+#define FMT(expected, ...)                                                                     \
+    do {                                                                                       \
+        char b_[256];                                                                          \
+        int n_ = descent_format(b_, sizeof b_, __VA_ARGS__);                                   \
+        CHECK_MSG(strcmp(b_, expected) == 0 && n_ == (int)strlen(expected), "%s: got '%s' (%d), want '%s'", \
+                  #__VA_ARGS__, b_, n_, expected);                                             \
+    } while (0)
+
+static void test_format_integers_and_strings(void)
+{
+    FMT("plain text, 100%", "plain text, 100%%");
+    FMT("-7 42 4294967295 ff -2147483648", "%d %i %u %x %d", -7, 42, 4294967295u, 255u, INT32_MIN);
+    FMT("-9223372036854775808 18446744073709551615", "%lld %llu", (long long)INT64_MIN, (unsigned long long)UINT64_MAX);
+    FMT("4296005728 x 3", "%llu x %d", (unsigned long long)4296005728u, 3);
+    FMT("12 | -3", "%zu | %ld", (size_t)12, -3L);
+    FMT("[   42] [42   ] [00042] [-0042]", "[%5d] [%-5d] [%05d] [%05d]", 42, 42, 42, -42);
+    FMT("[  abc] [abc  ] [ab] [a]", "[%5s] [%-5s] [%.2s] [%.*s]", "abc", "abc", "abc", 1, "abc");
+    FMT("[   x] [y]", "[%*s] [%c]", 4, "x", 'y');
+    FMT("caf\xc3\xa9 \xff", "%s %s", "caf\xc3\xa9", "\xff"); /* bytes pass through as they are */
+    const char *volatile none = NULL; /* glibc and the wasm formatter both print (null) */
+    FMT("(null)", "%s", none);
+    /* 64-bit arguments after 32-bit ones are 8-byte aligned in wasm32's varargs */
+    FMT("1 2 3.5 4", "%d %lld %g %d", 1, 2LL, 3.5, 4);
+}
+
+static void test_format_floats(void)
+{
+    FMT("0 -0 1 0.1 100000 1e+06 1.5e-05 0.0001", "%g %g %g %g %g %g %g %g", 0.0, -0.0, 1.0, 0.1, 100000.0, 1e6, 1.5e-5,
+        1e-4);
+    FMT("1e+39 3.40282e+38 1.17549e-38 4.94066e-324", "%g %g %g %g", 1e39, (double)FLT_MAX, (double)FLT_MIN,
+        4.9406564584124654e-324);
+    FMT("0.3 0.29999999999999999 0.1 0.99999999999", "%g %.17g %.12g %.12g", 0.3, 0.3, 0.1, 0.99999999999);
+    FMT("1.23457e+08 123456789 1.2e+02 123", "%g %.9g %.2g %.3g", 123456789.0, 123456789.0, 123.456, 123.456);
+    /* exact ties round to even, as C does */
+    FMT("0.12 0.38 2 2 4 1e+02", "%.2g %.2g %.1g %.0g %.1g %.2g", 0.125, 0.375, 2.5, 2.5, 3.5, 99.5);
+    FMT("inf -inf nan", "%g %g %g", INFINITY, -INFINITY, NAN);
+    FMT("[   1.5] [1.5   ] [0001.5] [-001.5] [   inf]", "[%6g] [%-6g] [%06g] [%06g] [%06g]", 1.5, 1.5, 1.5, -1.5,
+        INFINITY);
+    FMT("0.000123457 9.99999e-05 1e-05", "%g %g %g", 0.0001234567, 0.0000999999, 0.00001);
+    FMT("9.5 10 1e+01 0.100000000000000005551", "%.2g %.2g %.1g %.21g", 9.5, 9.96, 9.96, 0.1);
+}
+
+static void test_format_truncates(void)
+{
+    char b[8];
+    CHECK(descent_format(b, sizeof b, "%s-%d", "abcdef", 12345) == 12);
+    CHECK(strcmp(b, "abcdef-") == 0);
+    CHECK(descent_format(b, 1, "xyz") == 3 && b[0] == '\0');
+    CHECK(descent_format(NULL, 0, "%d", 123456) == 6);
+}
+
+CHECK_MAIN(TEST(test_format_integers_and_strings), TEST(test_format_floats), TEST(test_format_truncates),
+           TEST(test_limit_is_the_platforms), TEST(test_size_multiplies_in_64_bits), TEST(test_size_limit_boundary),
            TEST(test_size_overflow_of_64_bits), TEST(test_size_add), TEST(test_count_fits_an_int), TEST(test_alloc),
            TEST(test_check_float_ranges), TEST(test_check_float_as_float32))
