@@ -385,6 +385,10 @@ class Descent {
       f[4] = num(w, 'l2', layer.l2, 0);
       f[5] = layer.init === undefined ? defaultInit : oneOf(w, 'init', layer.init, INITIALIZERS);
       f[6] = num(w, 'initLimit', layer.initLimit, 0.05);
+      // Used by the uniform initializer only, but a value given is checked whatever the initializer.
+      if (!(Number.isFinite(f[6]) && Math.fround(f[6]) > 0 && Math.abs(f[6]) <= 3.4028234663852886e38)) {
+        throw fail(w, `initLimit must be a finite number > 0 (as a float32), got ${f[6]}`);
+      }
       f[7] = bool(w, 'useBias', layer.useBias, true) ? 0 : 1;
     });
     const loss = config.loss === undefined ? 0 : oneOf(where, 'loss', config.loss, LOSSES);

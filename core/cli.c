@@ -1137,7 +1137,16 @@ static int cmd_train(const args *a)
     descent_status s = descent_model_fit(model, fit_set->x, fit_set->y, fit_set->n, &fit, &history, &err);
     if (!quiet && prog.tty && history.epochs > 0) fputc('\n', stderr);
     if (s != DESCENT_OK) {
-        rc = runtime_error("training stopped in epoch %d of %d: %s", history.epochs + 1, fit.epochs, err.message);
+        if (s == DESCENT_ERR_NONFINITE && history.diverged_epoch >= 0) {
+            /* the message names the epoch and batch, and the epoch the model was rolled back to */
+            rc = runtime_error("training diverged: %s", err.message);
+            if (history.restored_epochs > 0 && has(a, "--save") &&
+                descent_model_save_file(model, 1, get(a, "--save"), &err) == DESCENT_OK)
+                fprintf(stderr, "the model as it was at the end of epoch %d is saved to '%s'\n",
+                        history.restored_epochs, get(a, "--save"));
+        } else {
+            rc = runtime_error("training stopped in epoch %d of %d: %s", history.epochs + 1, fit.epochs, err.message);
+        }
         goto done;
     }
     if (!quiet && history.stopped_early)

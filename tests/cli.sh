@@ -242,8 +242,20 @@ check "linear4 by SGD prints weights close to 0 and 1 (got '$w0' '$w1')" eval \
 
 run train --data "$DATA/diabetes.csv" --layers none --optimizer sgd --lr 1e30 --no-standardize --no-scale-target \
     --epochs 5 --quiet --save diverged.bin
-check "a diverging run exits 1 with one line and saves nothing" eval \
-    'error_msg 1 "epoch 1 of 5" && [ ! -e diverged.bin ]'
+check "a run diverging in its first epoch exits 1 with one line (where, the rollback, a lower rate) and saves nothing" eval \
+    'error_msg 1 "training diverged: epoch 1, batch 2 of 12" "rolled back to where it was before epoch 1" "try a lower one" &&
+     [ ! -e diverged.bin ]'
+
+# Full-batch SGD too fast: the loss climbs for a few epochs, then overflows; the model goes back to the end of
+# epoch 3, which --save keeps (once said twice over: "training stopped in epoch 9 of 200: epoch 9, ...").
+run train --data "$DATA/diabetes.csv" --target progression --layers 10 --optimizer sgd --lr 0.5 --batch 1000 \
+    --epochs 200 --seed 1 --quiet --save rolled-back.bin
+check "a run diverging later saves the model it was rolled back to and says so" eval \
+    '[ "$rc" -eq 1 ] && grep -q "^descent: training diverged: epoch 9, batch 1 of 1: " err.txt &&
+     ! grep -q "epoch 9 of 200" err.txt &&
+     grep -q "^the model as it was at the end of epoch 3 is saved to .rolled-back.bin.$" err.txt && [ -s rolled-back.bin ]'
+run info --model rolled-back.bin
+check "the saved rolled-back model loads" exits 0
 
 # ------------------------------------------------------------------ tune
 

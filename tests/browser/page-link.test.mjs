@@ -78,4 +78,20 @@ describe('a shared link with values the page cannot use', () => {
     assert.equal((await state(p)).nTrain, 20);
     await trains(p);
   });
+
+  it('the last training point cannot be removed by a click either: refused, and the run and data stay', async (t) => {
+    const rows = Array.from({ length: 19 }, (_, i) => i).join(',');
+    const { p } = await open(t, `?d=circle&n=20&test=0&rm=${rows}`);
+    assert.equal((await state(p)).nTrain, 1);
+    const { train: [a, b], domain: [lo, hi] } = await p.evaluate(() => window.descentPage.points());
+    await p.locator('#heatmap').scrollIntoViewIfNeeded();
+    const box = await p.locator('#heatmap').boundingBox();
+    await p.mouse.click(box.x + ((a - lo) / (hi - lo)) * box.width, box.y + ((hi - b) / (hi - lo)) * box.height,
+      { button: 'right' });
+    await p.evaluate(() => window.descentPage.idle());
+    assert.match(await errorText(p), /the last training point cannot be removed/);
+    assert.equal((await p.evaluate(() => window.descentPage.config)).removed.length, 19);
+    assert.equal((await state(p)).nTrain, 1);
+    await trains(p);
+  });
 });

@@ -150,6 +150,8 @@ describe('the JS API refuses bad arguments with its own errors', () => {
       ['createModel', 'alpha', (v) => d.createModel(layer({ alpha: v })), ['undefined', ...POSITIVE]],
       ['createModel', 'l1', (v) => d.createModel(layer({ l1: v })), ['undefined', ...POSITIVE]],
       ['createModel', 'initLimit', (v) => d.createModel(layer({ initLimit: v, init: 'uniform' })), ['undefined', ...POSITIVE]],
+      // A limit given is checked whatever the initializer (it was taken unchecked for glorot_uniform).
+      ['createModel', 'initLimit', (v) => d.createModel(layer({ initLimit: v })), ['undefined', ...POSITIVE]],
       ['createModel', 'useBias', (v) => d.createModel(layer({ useBias: v })), ['undefined', 'boolean']],
       ['createModel', 'loss', (v) => d.createModel({ ...layer({}), loss: v }), ['undefined']],
       ['createModel', 'init', (v) => d.createModel({ ...layer({}), init: v }), ['undefined']],

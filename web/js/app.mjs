@@ -573,18 +573,26 @@ function onProgress(run, p) {
 /** A model made anew from the configuration (the same seed, the same weights), paused before its first batch. */
 async function reset() {
   await stopRun();
+  // The new model is made (and given its preprocessing) before the old one
+  // goes: if the configuration cannot make a model, the error is shown and
+  // the model the learner had stays, with its run.
+  const created = await page.client.createModel(modelConfig());
+  try {
+    const preprocessing = { names: modelNames() };
+    if (isTable()) {
+      preprocessing.inputScaler = page.raw.inputScaler;
+      if (page.raw.targetScaler && task() === 'regression') preprocessing.targetScaler = page.raw.targetScaler;
+    }
+    await page.client.setPreprocessing(created, preprocessing);
+  } catch (e) {
+    await page.client.dispose(created).catch(() => {});
+    throw e;
+  }
   if (page.modelId !== null) {
     const old = page.modelId;
     page.modelId = null;
     await page.client.dispose(old).catch(() => {});
   }
-  const created = await page.client.createModel(modelConfig());
-  const preprocessing = { names: modelNames() };
-  if (isTable()) {
-    preprocessing.inputScaler = page.raw.inputScaler;
-    if (page.raw.targetScaler && task() === 'regression') preprocessing.targetScaler = page.raw.targetScaler;
-  }
-  await page.client.setPreprocessing(created, preprocessing);
   page.modelId = created;
   page.modelData = page.data;
   await freshRun('');
@@ -1321,7 +1329,15 @@ function wire() {
     if (file) await openModel(file);
   });
   const clicked = (e) => {
-    const change = planeClick(e);
+    let change;
+    try {
+      change = planeClick(e);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      e.preventDefault();
+      showError(err.message);
+      return;
+    }
     if (!change) return;
     e.preventDefault();
     act(async () => {
@@ -1539,6 +1555,10 @@ function planeClick(e) {
     consider(data.trainPts, data.trainRows, data.nTrain);
     consider(data.testPts, data.testRows, data.nTest);
     if (best === null) return null;
+    if (data.nTrain === 1 && data.trainRows[0] === best) {
+      // Training needs a row: the run and the data stay as they are.
+      throw new InputError('the last training point cannot be removed: add another first');
+    }
     return () => {
       if (best < 0) config.added.splice(-1 - best, 1);
       else config.removed = [...new Set([...config.removed, best])].sort((x, y) => x - y);
@@ -1675,6 +1695,10 @@ window.descentPage = {
     trainRows: Array.from(page.data.trainRows), testRows: Array.from(page.data.testRows), outputs: page.data.outputs || 1,
   },
   weights: () => page.client.getWeights(page.modelId),
+  /** The 2-D training points as drawn (x1, x2 pairs) and the plane's domain. */
+  points: () => page.data && page.data.trainPts && {
+    train: Array.from(page.data.trainPts), domain: DATASETS[config.dataset].domain,
+  },
   /** The Tune panel: its search, results, heatmap and curves. */
   get tune() { return tunePanel ? tunePanel.state : null; },
   /** The rows and options of the panel's latest search (plain arrays), to repeat it elsewhere. */
