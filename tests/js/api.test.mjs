@@ -115,7 +115,7 @@ describe('createModel', () => {
     [{ ...net(), layers: [{ units: 3, l2: NaN }] }, /layers\[0\]: l2 must be a number, got number NaN/],
     [{ ...net(), layers: [{ units: 3, l1: '0.1' }] }, /layers\[0\]: l1 must be a number, got string 0\.1/],
     [{ ...net(), layers: [{ units: 3, init: 'lecun' }] }, /init "lecun" is not one of glorot_uniform, glorot_normal/],
-    [{ ...net(), layers: [{ units: 3, init: 'uniform', initLimit: 0 }] }, /layers\[0\]\.initLimit must be a finite number > 0 \(got 0\)/],
+    [{ ...net(), layers: [{ units: 3, init: 'uniform', initLimit: 0 }] }, /layers\[0\]: initLimit must be a finite number > 0 \(as a float32\), got 0/],
     [{ ...net(), layers: [{ units: 3, useBias: 1 }] }, /useBias must be true or false, got number/],
     [{ ...net(), layers: [{ units: 1, activation: 'softmax' }] }, /softmax needs at least 2 units/],
     [{ ...net(), layers: [{ units: 1 }], loss: 'categorical_crossentropy' }, /categorical_crossentropy needs at least 2 output units \(got 1\)/],
