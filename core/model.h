@@ -61,6 +61,10 @@ descent_status model_ensure_rows(descent_model *m, int rows, descent_error *err)
  * workspace, applying the scalers. */
 void model_load_rows(descent_model *m, const float *x, const float *y, const int *idx, int start, int count);
 void model_forward(descent_model *m, int rows);
+/* The forward pass of layers 0..last only (act[last + 1] holds their output). */
+void model_forward_to(descent_model *m, int rows, int last);
+/* Mean over the batch of each row's data loss; with dp, also ∂L/∂p (loss.c). */
+double loss_forward_backward(descent_loss loss, const float *p, const float *y, int rows, int k, float *dp);
 /* Mean data loss of the loaded batch plus the penalties; with grad, also
  * leaves ∂L/∂output in delta[0]. */
 double model_objective(descent_model *m, int rows, int grad);
@@ -86,12 +90,13 @@ int model_batch_correct(const descent_model *m, int rows);
  * if idx, else 0..n-1) in workspace-sized chunks; correct receives the count of right predictions (-1 for MSE). */
 descent_status model_evaluate_rows(descent_model *m, const float *x, const float *y, const int *idx, int n,
                                    double *loss, int *correct, descent_error *err);
+/* model must not be NULL, n >= 1. */
+descent_status model_check_rows(const descent_model *m, int n, descent_error *err);
 /* Checks n rows of x (and y) are finite, naming the first bad cell. */
 descent_status model_check_data(const descent_model *m, const float *x, const float *y, int n, const char *xname,
                                 const char *yname, descent_error *err);
 
 /* optimizer.c */
-descent_status optimizer_validate(const descent_optimizer_spec *spec, descent_error *err);
 void optimizer_reset(descent_model *m);
 /* Applies one update from m->grads; returns the count of weights kept because they would be non-finite. */
 int optimizer_apply(descent_model *m);
