@@ -3,10 +3,9 @@
  *
  * Overview
  * --------
- * A search is a list of
- * configurations (a grid: every combination of the values given; or random:
- * n draws), each scored by the mean over k folds of a metric on the fold
- * held out. Everything random derives from the search's seed, a
+ * A search is a list of configurations (a grid: every combination of the
+ * values given; or random: n draws), each scored by the mean over k folds of
+ * a metric on the fold held out. Everything random derives from the search's seed, a
  * configuration's index and a fold's index, never from a shared stream, so
  * a configuration's result is the same whatever order (or process, or
  * thread) evaluates it in. Folds are assigned once per search (stratified for
