@@ -75,7 +75,8 @@ static descent_status next_record(tokenizer *t, const char *s, size_t end, int e
     int count = 0;
     *kind = REC_MORE;
     for (;;) {
-        if (count == 0x7FFFFFFF) return descent_fail(err, DESCENT_ERR_PARSE, "line %zu: too many fields", t->line);
+        if (count == DESCENT_MAX_COLUMNS)
+            return descent_fail(err, DESCENT_ERR_PARSE, "line %zu: more than %d fields", t->line, DESCENT_MAX_COLUMNS);
         while (i < end && is_blank(s[i], delimiter)) i++;
         if (i >= end && !eof) return DESCENT_OK;
         csv_field f = {NULL, 0, line, 0, 0};

@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AUTO_MAX_CLASSES 20
-#define MAX_CLASSES 1000
+#define MAX_CLASSES DESCENT_MAX_CLASSES
 
 /* --------------------------------------------------------------- builder */
 
@@ -196,7 +195,9 @@ static descent_status take_header(csv_builder *b, const csv_record *r, descent_e
             for (int c = 0; c < b->cols && b->target < 0; c++)
                 if (strlen(head_name(b, c)) == b->head[2 * c + 1] && strcmp(head_name(b, c), o->target) == 0)
                     b->target = c;
-            if (b->target < 0) {
+            if (b->target < 0 && o->target_optional) {
+                /* A model's target, which a file to predict may lack: every column is a feature. */
+            } else if (b->target < 0) {
                 char list[320];
                 column_list(b, list, sizeof list);
                 descent_fail(&b->deferred, DESCENT_ERR_PARSE, "unknown target column '%s': columns are %s",
@@ -328,8 +329,8 @@ static descent_status take_row(csv_builder *b, const csv_record *r, descent_erro
 descent_status csv_builder_add(csv_builder *b, const csv_record *r, descent_error *err)
 {
     if (b->records++ == 0) return take_header(b, r, err);
-    /* Past INT_MAX rows csv_builder_finish refuses the file; until then, count. */
-    if (b->skip || b->n == 0x7FFFFFFF) return DESCENT_OK;
+    /* Past DESCENT_MAX_ROWS rows csv_builder_finish refuses the file; until then, count. */
+    if (b->skip || b->n == DESCENT_MAX_ROWS) return DESCENT_OK;
     return take_row(b, r, err);
 }
 
@@ -383,14 +384,9 @@ static int name_classes(descent_dataset *ds, size_t k, const char *const *names,
     if (!(ds->class_names = descent_zalloc(k, sizeof(char *), CSV_DATA, err))) return 0;
     for (int c = 0; c < classes; c++) {
         char num[40];
-        const char *name = num;
-        if (names) {
-            name = names[c];
-        } else {
-            descent_format(num, sizeof num, "%g", distinct[c]);
-            /* Distinct values can print alike at 6 digits; keep names distinct. */
-            if (c > 0 && strcmp(num, ds->class_names[c - 1]) == 0) descent_format(num, sizeof num, "%.17g", distinct[c]);
-        }
+        const char *name = names ? names[c]
+                                 : descent_class_name_numeric(distinct[c], c > 0 ? ds->class_names[c - 1] : NULL, num,
+                                                              sizeof num);
         if (!(ds->class_names[c] = descent_strdup(name))) {
             descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading CSV");
             return 0;
@@ -472,7 +468,8 @@ static int set_target(csv_builder *b, descent_dataset *ds, descent_error *err)
     const char **names = NULL;
     double *distinct = NULL;
     /* Text is classes (a regression target refused it as it came); numbers
-     * are when asked for, or when they are few integers. */
+     * are when asked for, or when they are few integers (descent_task_detect,
+     * once their distinct values are counted). */
     int classify = b->any_text || b->opt.task == DESCENT_TASK_CLASSIFICATION ||
                    (b->opt.task == DESCENT_TASK_AUTO && b->all_integer),
         ok = 0;
@@ -484,7 +481,7 @@ static int set_target(csv_builder *b, descent_dataset *ds, descent_error *err)
         if (!(distinct = descent_alloc(n, sizeof *distinct, CSV_DATA, err))) return 0;
         for (size_t r = 0; r < n; r++) distinct[r] = b->rows[r].value;
         k = unique_doubles(distinct, n);
-        classify = b->opt.task == DESCENT_TASK_CLASSIFICATION || k <= AUTO_MAX_CLASSES;
+        classify = descent_task_detect(b->opt.task, 0, b->all_integer, (int64_t)k) == DESCENT_TASK_CLASSIFICATION;
     }
     if (classify) {
         ok = set_classes(b, ds, k, distinct, names, err);
@@ -511,8 +508,9 @@ descent_dataset *csv_builder_finish(csv_builder *b, descent_error *err)
         descent_fail(err, DESCENT_ERR_PARSE, "no data rows after the header (line %zu)", b->header_line);
         goto fail;
     }
-    if (b->records - 1 > 0x7FFFFFFF) {
-        descent_fail(err, DESCENT_ERR_PARSE, "%zu data rows: at most 2147483647 are supported", b->records - 1);
+    if (b->records - 1 > DESCENT_MAX_ROWS) {
+        descent_fail(err, DESCENT_ERR_PARSE, "%zu data rows: at most %d are supported", b->records - 1,
+                     DESCENT_MAX_ROWS);
         goto fail;
     }
     if (b->deferred.code != DESCENT_OK) {

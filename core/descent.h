@@ -8,13 +8,21 @@
  * regularization penalties, the same optimizer updates in float32, so a run
  * can be checked against TF.js step by step.
  *
+ * This header is the core: errors, the vocabulary (every name, default and
+ * limit, with functions to list them), models, optimizers, training, predict
+ * and evaluate, the model file and metrics. descent_data.h adds data sets
+ * (CSV, generators, splits, scaling) and the task recipe (task detection,
+ * output head, scalers, hidden-layer lists, class names); descent_tune.h adds
+ * hyper-parameter search. Each includes the one before.
+ *
  * Everything that can fail returns a descent_status (or NULL) and, when the
  * caller passes a descent_error, fills it with a message that says what and
  * where ("line 17, column 3: 'abc' is not a number"). Nothing here exits,
  * aborts or prints. Every random choice takes a seed; the same seed gives the
  * same run.
  *
- * Example: learn y = x2 from four points with plain gradient descent.
+ * Example: learn y = x2 from four points with plain gradient descent (the
+ * build compiles and runs this example as it stands here).
  *
  *     #include "descent.h"
  *     #include <stdio.h>
@@ -88,22 +96,64 @@ typedef struct descent_error {
 const char *descent_status_string(descent_status status);
 
 /* ------------------------------------------------------------------ limits
- * Every count a caller or a file gives is checked against these before
- * anything is allocated, and every size computed from counts is checked for
- * overflow and against what one allocation can hold on the platform (2 GiB
- * in the 32-bit WebAssembly build); a request beyond either fails with
- * DESCENT_ERR_ARGUMENT or DESCENT_ERR_MEMORY and a message giving the sizes. */
+ * Every limit of the library, the command line and the bindings, defined
+ * here once. Every count a caller or a file gives is checked against these
+ * before anything is allocated, and every size computed from counts is
+ * checked for overflow and against what one allocation can hold on the
+ * platform (2 GiB in the 32-bit WebAssembly build); a request beyond either
+ * fails with DESCENT_ERR_ARGUMENT or DESCENT_ERR_MEMORY and a message giving
+ * the sizes. Each is a plain number, so a program may also print it
+ * (descent_limit_value lists them at run time, for the bindings). */
 #define DESCENT_MAX_UNITS 1000000       /* units of a layer, and inputs of a model */
-#define DESCENT_MAX_LAYERS 1000
+#define DESCENT_MAX_LAYERS 1000         /* layers of a model, its output layer included */
 #define DESCENT_MAX_PARAMS (1 << 27)    /* weights and biases of a model (so the count fits an int) */
 #define DESCENT_MAX_STEPS 9007199254740992LL /* 2^53 optimizer steps: the most a JS number holds exactly */
+#define DESCENT_MAX_EPOCHS 1000000      /* epochs of a fit or a tuned configuration; early stopping's patience */
+#define DESCENT_MAX_BATCH 2147483647    /* rows of a batch */
+#define DESCENT_MAX_ROWS 2147483647     /* rows of a data set */
+#define DESCENT_MAX_COLUMNS 2147483647  /* columns of a CSV record */
+#define DESCENT_MAX_GENERATE 10000000   /* rows a generator makes */
+#define DESCENT_MAX_CLASSES 1000        /* classes of a CSV target, or classes given to the reader */
+#define DESCENT_AUTO_MAX_CLASSES 20     /* task auto: integer targets with at most this many values are classes */
+#define DESCENT_MAX_HIDDEN 8            /* hidden layers of a tuned configuration */
+#define DESCENT_MAX_FOLDS 20            /* cross-validation folds */
+#define DESCENT_MAX_CONFIGS 100000      /* configurations of a search */
+#define DESCENT_MAX_SEED 4294967295     /* seeds are 32-bit */
+
+/* The limits by index, for programs that list them (the bindings hand them
+ * to JavaScript): the DESCENT_MAX_* above in order, then "bytes", the most
+ * one allocation may hold here. */
+typedef enum descent_limit {
+    DESCENT_LIMIT_UNITS = 0,        /* "units" */
+    DESCENT_LIMIT_LAYERS,           /* "layers" */
+    DESCENT_LIMIT_PARAMS,           /* "params" */
+    DESCENT_LIMIT_STEPS,            /* "steps" */
+    DESCENT_LIMIT_EPOCHS,           /* "epochs" */
+    DESCENT_LIMIT_BATCH,            /* "batch" */
+    DESCENT_LIMIT_ROWS,             /* "rows" */
+    DESCENT_LIMIT_COLUMNS,          /* "columns" */
+    DESCENT_LIMIT_GENERATE,         /* "generate" */
+    DESCENT_LIMIT_CLASSES,          /* "classes" */
+    DESCENT_LIMIT_AUTO_CLASSES,     /* "auto_classes" */
+    DESCENT_LIMIT_HIDDEN,           /* "hidden" */
+    DESCENT_LIMIT_FOLDS,            /* "folds" */
+    DESCENT_LIMIT_CONFIGS,          /* "configs" */
+    DESCENT_LIMIT_SEED,             /* "seed" */
+    DESCENT_LIMIT_BYTES             /* "bytes": 2^31 - 1 in wasm32, 2^63 - 1 on 64-bit platforms */
+} descent_limit;
+#define DESCENT_LIMITS 16
+
+/* The limit's value (every one is an integer a double holds exactly), or 0
+ * for an unknown one. Names: descent_vocabulary_word(DESCENT_VOCAB_LIMIT, i). */
+double descent_limit_value(descent_limit limit);
 
 /* How a float hyper-parameter is bounded. */
 typedef enum descent_range {
     DESCENT_RANGE_POSITIVE = 0,     /* > 0 */
     DESCENT_RANGE_NON_NEGATIVE,     /* >= 0 */
     DESCENT_RANGE_UNIT_OPEN,        /* [0, 1) */
-    DESCENT_RANGE_UNIT_CLOSED       /* [0, 1] */
+    DESCENT_RANGE_UNIT_CLOSED,      /* [0, 1] */
+    DESCENT_RANGE_FLAG              /* 0 or 1 */
 } descent_range;
 
 /* Float hyper-parameters are used as float32, as TF.js uses them: value must
@@ -113,8 +163,13 @@ typedef enum descent_range {
  * name, the range and, where it decided, the float32 rounding. Every
  * descent function that takes such a value checks it this way. */
 descent_status descent_check_float(const char *name, double value, descent_range range, descent_error *err);
+/* The range as the messages say it: "a finite number > 0", "in [0, 1)", ...
+ * (NULL for an unknown range). */
+const char *descent_range_text(descent_range range);
 
-/* ------------------------------------------------------------ vocabulary */
+/* ------------------------------------------------------------ vocabulary
+ * Every name the library reads and writes, each list defined once (in
+ * vocabulary.c). The CLI, the model file and the JS API use these names. */
 
 typedef enum descent_activation {
     DESCENT_ACT_LINEAR = 0,
@@ -124,6 +179,7 @@ typedef enum descent_activation {
     DESCENT_ACT_TANH,
     DESCENT_ACT_SOFTMAX             /* over the layer's units */
 } descent_activation;
+#define DESCENT_ACTIVATIONS 6
 
 typedef enum descent_init {
     DESCENT_INIT_GLOROT_UNIFORM = 0, /* U(-l, l), l = sqrt(6 / (fan_in + fan_out)); the Keras default */
@@ -133,12 +189,14 @@ typedef enum descent_init {
     DESCENT_INIT_UNIFORM,            /* U(-a, a), a = layer's init_limit */
     DESCENT_INIT_ZEROS
 } descent_init;
+#define DESCENT_INITS 6
 
 typedef enum descent_loss {
     DESCENT_LOSS_MSE = 0,
     DESCENT_LOSS_BINARY_CROSSENTROPY,
     DESCENT_LOSS_CATEGORICAL_CROSSENTROPY
 } descent_loss;
+#define DESCENT_LOSSES 3
 
 typedef enum descent_optimizer_kind {
     DESCENT_OPT_SGD = 0,
@@ -148,12 +206,14 @@ typedef enum descent_optimizer_kind {
     DESCENT_OPT_RMSPROP,
     DESCENT_OPT_ADAM
 } descent_optimizer_kind;
+#define DESCENT_OPTIMIZERS 6
 
 typedef enum descent_task {
     DESCENT_TASK_AUTO = 0,
     DESCENT_TASK_CLASSIFICATION,
     DESCENT_TASK_REGRESSION
 } descent_task;
+#define DESCENT_TASKS 3
 
 /* Names as the CLI, the JS API and the model file use them ("leaky_relu",
  * "glorot_uniform", "binary_crossentropy", "rmsprop", "classification").
@@ -169,6 +229,31 @@ descent_status descent_init_parse(const char *name, descent_init *out, descent_e
 descent_status descent_loss_parse(const char *name, descent_loss *out, descent_error *err);
 descent_status descent_optimizer_parse(const char *name, descent_optimizer_kind *out, descent_error *err);
 descent_status descent_task_parse(const char *name, descent_task *out, descent_error *err);
+
+/* Every list of names, by one index, for programs that list them all (the
+ * bindings, help texts). The lists of descent_data.h and descent_tune.h are
+ * here too, so one call enumerates everything. */
+typedef enum descent_vocabulary {
+    DESCENT_VOCAB_ACTIVATION = 0,   /* "activation": linear, relu, ... (descent_activation) */
+    DESCENT_VOCAB_INIT,             /* "initializer": glorot_uniform, ... (descent_init) */
+    DESCENT_VOCAB_LOSS,             /* "loss": mse, ... (descent_loss) */
+    DESCENT_VOCAB_OPTIMIZER,        /* "optimizer": sgd, ... (descent_optimizer_kind) */
+    DESCENT_VOCAB_OPTIMIZER_PARAM,  /* "optimizer parameter": learning_rate, rho, ... (descent_optimizer_param) */
+    DESCENT_VOCAB_TASK,             /* "task": auto, classification, regression (descent_task) */
+    DESCENT_VOCAB_OUTPUT,           /* "output": auto, sigmoid-bce, ... (descent_output, descent_data.h) */
+    DESCENT_VOCAB_GENERATOR,        /* "generator": circle, ... (descent_generator, descent_data.h) */
+    DESCENT_VOCAB_TUNE_PARAM,       /* "parameter": learning_rate, ... (descent_tune_param, descent_tune.h) */
+    DESCENT_VOCAB_METRIC,           /* "metric": loss, accuracy, ... (descent_tune_metric, descent_tune.h) */
+    DESCENT_VOCAB_LIMIT             /* "limit": units, layers, ... (descent_limit) */
+} descent_vocabulary;
+#define DESCENT_VOCABULARIES 11
+
+/* What a list is called in messages ("activation"), or NULL. */
+const char *descent_vocabulary_title(descent_vocabulary v);
+/* Entries in the list (0 for an unknown list); entry i is the enum value i. */
+int descent_vocabulary_size(descent_vocabulary v);
+/* Entry i's name, or NULL when i is out of range. */
+const char *descent_vocabulary_word(descent_vocabulary v, int i);
 
 /* ------------------------------------------------------------------ model */
 
@@ -205,6 +290,33 @@ typedef struct descent_optimizer_spec {
  *   rmsprop   lr 0.001, rho 0.9, momentum 0, epsilon 1e-7, not centered
  *   adam      lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7 */
 descent_optimizer_spec descent_optimizer_defaults(descent_optimizer_kind kind);
+
+/* The optimizers' hyper-parameters by index, so a program can list, read and
+ * set them without knowing the struct (the page's optimizer panel, the CLI's
+ * flags). Each has one range, checked by descent_optimizer_set and by every
+ * function that takes a spec; an optimizer uses only some of them. */
+typedef enum descent_optimizer_param {
+    DESCENT_PARAM_LEARNING_RATE = 0, /* "learning_rate": every optimizer, > 0 */
+    DESCENT_PARAM_RHO,              /* "rho": rmsprop, [0, 1) */
+    DESCENT_PARAM_MOMENTUM,         /* "momentum": momentum, nesterov, rmsprop, [0, 1) */
+    DESCENT_PARAM_BETA1,            /* "beta1": adam, [0, 1) */
+    DESCENT_PARAM_BETA2,            /* "beta2": adam, [0, 1) */
+    DESCENT_PARAM_EPSILON,          /* "epsilon": rmsprop, adam, > 0 */
+    DESCENT_PARAM_INITIAL_ACCUMULATOR, /* "initial_accumulator": adagrad, > 0 */
+    DESCENT_PARAM_CENTERED          /* "centered": rmsprop, 0 or 1 */
+} descent_optimizer_param;
+#define DESCENT_OPTIMIZER_PARAMS 8
+
+const char *descent_optimizer_param_name(descent_optimizer_param p); /* NULL if unknown */
+descent_range descent_optimizer_param_range(descent_optimizer_param p);
+/* 1 when optimizer kind uses parameter p. */
+int descent_optimizer_uses(descent_optimizer_kind kind, descent_optimizer_param p);
+/* p's value in spec (centered as 0 or 1); NaN for an unknown p. */
+double descent_optimizer_get(const descent_optimizer_spec *spec, descent_optimizer_param p);
+/* Sets p in spec after checking it against p's range (descent_check_float,
+ * the message naming p); spec is unchanged on failure. */
+descent_status descent_optimizer_set(descent_optimizer_spec *spec, descent_optimizer_param p, double value,
+                                     descent_error *err);
 
 typedef struct descent_model_spec {
     int inputs;                     /* 1..DESCENT_MAX_UNITS */
@@ -323,14 +435,14 @@ typedef int (*descent_epoch_callback)(const descent_history *history, void *user
 typedef int (*descent_batch_callback)(int epoch, int batch, float loss, void *user);
 
 typedef struct descent_fit_options {
-    int epochs;                     /* >= 1 */
+    int epochs;                     /* 1..DESCENT_MAX_EPOCHS */
     int batch_size;                 /* 1 (stochastic) .. n (full batch); the last batch may be smaller */
     int no_shuffle;                 /* 1: rows in order every epoch */
     uint32_t shuffle_seed;          /* nonzero: restart the model's shuffle stream from it */
     float validation_split;         /* [0, 1): the last fraction of rows is held out, as Keras does */
     const float *val_x, *val_y;     /* separate validation data (overrides validation_split) */
     int val_n;
-    int patience;                   /* early stopping after this many epochs without improvement; 0 = off */
+    int patience;                   /* early stopping after this many epochs without improvement, 0..DESCENT_MAX_EPOCHS; 0 = off */
     float min_delta;                /* an improvement must exceed this */
     int restore_best;               /* with early stopping: put back the best epoch's weights */
     descent_epoch_callback on_epoch;
@@ -391,6 +503,14 @@ void descent_trainer_free(descent_trainer *trainer);
 
 /* out receives n·outputs predictions in target units. */
 descent_status descent_model_predict(descent_model *model, const float *x, int n, float *out, descent_error *err);
+/* The outputs of layer `layer` (0-based, after its activation) for n raw
+ * input rows: out receives n·units floats, row-major. The input scaler is
+ * applied as predict applies it; the values are the network's own, so for
+ * the last layer of a model with a target scaler they are before predict
+ * undoes the target's scaling (otherwise they are predict's). Any n works:
+ * rows go through the workspace in chunks, as for predict. */
+descent_status descent_model_layer_outputs(descent_model *model, const float *x, int n, int layer, float *out,
+                                           descent_error *err);
 /* The mean data loss on n rows, without training. As in TF.js (whose
  * evaluate and validation loss leave them out), the L1/L2 penalties are not
  * included; the training loss includes them. */
@@ -426,95 +546,12 @@ descent_status descent_metrics_classification(const float *pred, const float *y,
                                               descent_metrics *out, descent_error *err);
 descent_status descent_metrics_regression(const float *pred, const float *y, int n, int outputs, descent_metrics *out,
                                           descent_error *err);
-
-/* -------------------------------------------------------------------- data */
-
-typedef struct descent_dataset {
-    int n;                          /* rows */
-    int features;                   /* columns of x */
-    int outputs;                    /* columns of y: 1 for regression or 2 classes, k for k > 2 classes (one-hot) */
-    float *x;                       /* n·features, row-major */
-    float *y;                       /* n·outputs */
-    int classes;                    /* 0: regression; >= 2: classification */
-    int *labels;                    /* n class indices for classification, else NULL */
-    char **feature_names;           /* features entries */
-    char *target_name;
-    char **class_names;             /* classes entries (numeric classes are named by their value) */
-} descent_dataset;
-
-typedef struct descent_csv_options {
-    const char *target;             /* target column by name; NULL: use target_index */
-    int target_index;               /* 0-based; -1: the last column */
-    descent_task task;              /* AUTO: text targets, or integer targets with at most 20 distinct
-                                       values, are classification; otherwise regression */
-    char delimiter;                 /* 0: ',' */
-    int no_target;                  /* 1: every column is a feature; y NULL, outputs 0 (for prediction) */
-    const char *const *class_names; /* with n_classes (2..1000): the classes are these, in this order (a
-                                       model's, say), and the target is classification; each row's
-                                       class is matched by name (or by value for numbers), so a file
-                                       may hold any of them, even one; another class is an error */
-    int n_classes;
-} descent_csv_options;
-
-/* target NULL, target_index -1, task AUTO, ',', with a target, classes from the data. */
-descent_csv_options descent_csv_defaults(void);
-
-/* A header row, then one row per sample. Features must be numbers; the target
- * may be text (mapped to classes in sorted order). CRLF, quoted fields and
- * blank lines are handled. Errors name the line and column and what was
- * expected, with the file's name when reading a file. Rows are read one at a
- * time (a file in chunks), so reading costs the dataset returned plus a few
- * bytes a row and about one record's text, not a copy of the text. */
-descent_dataset *descent_csv_read_file(const char *path, const descent_csv_options *options, descent_error *err);
-descent_dataset *descent_csv_parse(const char *text, size_t length, const descent_csv_options *options,
-                                   descent_error *err);
-
-/* An empty dataset to fill (x and y zeroed; names NULL; labels allocated when classes >= 2). */
-descent_dataset *descent_dataset_create(int n, int features, int outputs, int classes, descent_error *err);
-/* A new dataset with rows idx[0..m-1] of ds (names and classes kept). */
-descent_dataset *descent_dataset_subset(const descent_dataset *ds, const int *idx, int m, descent_error *err);
-void descent_dataset_free(descent_dataset *ds);
-
-typedef enum descent_generator {
-    DESCENT_DATA_CIRCLE = 0,        /* 2-D, binary: inside vs outside a ring */
-    DESCENT_DATA_XOR,               /* 2-D, binary: sign of x1·x2 */
-    DESCENT_DATA_GAUSSIAN,          /* 2-D, binary: two Gaussian blobs */
-    DESCENT_DATA_SPIRAL,            /* 2-D, binary: two interleaved spirals */
-    DESCENT_DATA_PLANE,             /* 2-D regression: a tilted plane */
-    DESCENT_DATA_MULTIGAUSS,        /* 2-D regression: a sum of Gaussian bumps */
-    DESCENT_DATA_LINEAR4,           /* the 4-point set X = [[1,1],[1,-1],[-1,1],[-1,-1]], y = x2 (n, noise ignored) */
-    DESCENT_DATA_LINE,              /* 1-D regression: y = 3x + noise, x in [-1, 1] */
-    DESCENT_DATA_CURVE              /* 1-D regression: a smooth curve plus noise */
-} descent_generator;
-
-const char *descent_generator_name(descent_generator g);
-descent_status descent_generator_parse(const char *name, descent_generator *out, descent_error *err);
-/* n >= 1 rows (LINEAR4 always has 4); noise in [0, 1] (a fraction of the
- * set's scale; for LINE the standard deviation of the added noise). */
-descent_dataset *descent_dataset_generate(descent_generator kind, int n, float noise, uint32_t seed, descent_error *err);
-
-/* Per-column mean and population standard deviation of n rows (std 1 where a
- * column is constant). */
-descent_status descent_standardize_fit(const float *x, int n, int columns, float *mean, float *std, descent_error *err);
-/* x = (x - mean) / std in place. A mean that is not finite, a std that is not
- * finite and > 0, or a value that would not be finite once standardized is
- * refused (DESCENT_ERR_ARGUMENT), and x is left as it was. */
-descent_status descent_standardize_apply(float *x, int n, int columns, const float *mean, const float *std,
-                                         descent_error *err);
-
-/* A seeded shuffle of 0..n-1 into n_test test rows (round(n·test_fraction),
- * at least 1 when test_fraction > 0) and the rest for training, each part in
- * random order (test_fraction 0 leaves all rows in order). With labels (n
- * class indices in [0, classes)), the split is stratified: each class
- * contributes in proportion. train_idx and test_idx must hold n entries each. */
-descent_status descent_split(int n, const int *labels, int classes, float test_fraction, uint32_t seed, int *train_idx,
-                             int *n_train, int *test_idx, int *n_test, descent_error *err);
-
-/* Assigns each of n rows a fold in 0..k-1 (2 <= k <= n), seeded; with labels
- * the folds are stratified so each class's count differs by at most one
- * between folds. */
-descent_status descent_kfold(int n, int k, const int *labels, int classes, uint32_t seed, int *fold,
-                             descent_error *err);
+/* The same scores for another label encoding: with outputs == 1, pred is
+ * class 1 where pred >= threshold, and y must be low (class 0) or high
+ * (class 1), as a descent_head says (descent_data.h: descent_head_metrics).
+ * descent_metrics_classification is this with 0.5, 0 and 1. */
+descent_status descent_metrics_binary(const float *pred, const float *y, int n, float threshold, float low, float high,
+                                      int *confusion, descent_metrics *out, descent_error *err);
 
 /* ----------------------------------------------------------------- kernels */
 
@@ -527,249 +564,6 @@ typedef enum descent_kernels {
 int descent_simd_available(void);
 /* Chooses the kernels a model's hot loops use (default: SIMD when available). */
 descent_status descent_model_set_kernels(descent_model *model, descent_kernels kernels, descent_error *err);
-
-/* ------------------------------------------------------------------ tuning
- * Hyper-parameter search with k-fold cross-validation. A search is a list of
- * configurations (a grid: every combination of the values given; or random:
- * n draws), each scored by the mean over k folds of a metric on the fold
- * held out. Everything random derives from the search's seed, a
- * configuration's index and a fold's index, never from a shared stream, so
- * a configuration's result is the same whatever order (or process, or
- * thread) evaluates it in. Folds are assigned once per search (stratified for
- * classification), so every configuration is scored on the same splits.
- *
- * Each fold trains a fresh model: the configuration's hidden layers, an
- * output layer and loss picked from the task (sigmoid + binary cross-entropy
- * for two classes, softmax + categorical cross-entropy for more, linear + MSE
- * for regression), the inputs standardized with the training rows' mean and
- * standard deviation (and, for regression, the target too). A fold whose
- * training becomes non-finite scores NaN; a configuration with such a fold
- * has a NaN mean and ranks last. */
-
-typedef enum descent_tune_param {
-    DESCENT_TUNE_LEARNING_RATE = 0, /* "learning_rate" (alias "lr"): > 0 */
-    DESCENT_TUNE_BATCH_SIZE,        /* "batch_size" (alias "batch"): >= 1, or 0 for the full batch */
-    DESCENT_TUNE_OPTIMIZER,         /* "optimizer": a descent_optimizer_kind */
-    DESCENT_TUNE_LAYERS,            /* "layers": the hidden layers' unit counts */
-    DESCENT_TUNE_ACTIVATION,        /* "activation": of the hidden layers */
-    DESCENT_TUNE_L2,                /* "l2": the L2 penalty on every kernel, >= 0 */
-    DESCENT_TUNE_EPOCHS             /* "epochs": 1..1000000 */
-} descent_tune_param;
-
-#define DESCENT_TUNE_PARAMS 7
-#define DESCENT_TUNE_MAX_LAYERS 8   /* hidden layers in one configuration */
-#define DESCENT_TUNE_MAX_FOLDS 20
-#define DESCENT_TUNE_MAX_CONFIGS 100000
-
-typedef enum descent_tune_metric {
-    DESCENT_METRIC_LOSS = 0,        /* the data loss (no penalties), lower is better */
-    DESCENT_METRIC_ACCURACY,        /* classification, higher is better */
-    DESCENT_METRIC_F1,              /* classification (binary: of class 1; else macro), higher is better */
-    DESCENT_METRIC_R2,              /* regression, higher is better */
-    DESCENT_METRIC_RMSE             /* regression, in target units, lower is better */
-} descent_tune_metric;
-
-/* Names: "learning_rate", ...; "loss", "accuracy", "f1", "r2", "rmse". *_parse
- * also takes the aliases "lr" and "batch", and lists what it accepts. */
-const char *descent_tune_param_name(descent_tune_param p);
-descent_status descent_tune_param_parse(const char *name, descent_tune_param *out, descent_error *err);
-const char *descent_tune_metric_name(descent_tune_metric m);
-descent_status descent_tune_metric_parse(const char *name, descent_tune_metric *out, descent_error *err);
-/* 1 when a larger score is better (accuracy, f1, r2), 0 when smaller is (loss, rmse). */
-int descent_tune_metric_higher_is_better(descent_tune_metric m);
-
-/* The hidden layers of a configuration: count 0 is the logistic (or linear)
- * model, a single output layer. */
-typedef struct descent_tune_layers {
-    int count;                      /* 0..DESCENT_TUNE_MAX_LAYERS */
-    int units[DESCENT_TUNE_MAX_LAYERS]; /* each 1..100000 */
-} descent_tune_layers;
-
-/* "8", "16,16", "16x16" (either separator) or "none" / "" for no hidden layer. */
-descent_status descent_tune_layers_parse(const char *text, descent_tune_layers *out, descent_error *err);
-/* Writes "16x16" ("none" for no hidden layer) into buf (NUL-terminated, truncated to size). */
-void descent_tune_layers_format(const descent_tune_layers *layers, char *buf, size_t size);
-
-/* One point of a search: every hyper-parameter a configuration sets. */
-typedef struct descent_tune_config {
-    double learning_rate;           /* > 0; 0 means the optimizer's default (descent_optimizer_defaults) */
-    int batch_size;                 /* >= 1; 0 = all training rows (full batch) */
-    descent_optimizer_kind optimizer;
-    descent_tune_layers layers;
-    descent_activation activation;  /* hidden layers' */
-    double l2;                      /* >= 0, on every layer's kernel */
-    int epochs;                     /* 1..1000000 */
-} descent_tune_config;
-
-/* adam at its default learning rate, batch 32, hidden layers 16,16, relu, no
- * L2, 100 epochs: what `descent train` uses. */
-descent_tune_config descent_tune_config_defaults(void);
-/* Checks every field, naming the bad one and its allowed range. */
-descent_status descent_tune_config_check(const descent_tune_config *config, descent_error *err);
-
-typedef enum descent_tune_event {
-    DESCENT_TUNE_BATCH = 0,         /* after each training batch */
-    DESCENT_TUNE_EPOCH,             /* after each epoch of a fold */
-    DESCENT_TUNE_FOLD,              /* a fold is scored: score */
-    DESCENT_TUNE_CONFIG             /* a configuration is done: score is its mean */
-} descent_tune_event;
-
-typedef struct descent_tune_progress {
-    descent_tune_event event;
-    int index;                      /* the configuration */
-    int fold, folds;                /* 0-based fold being trained, of folds (fold == folds: the final refit) */
-    int epoch, epochs;              /* epochs completed in this fold, of epochs */
-    int batch;                      /* 0-based batch within the epoch (BATCH events) */
-    float loss;                     /* the last batch's loss (BATCH), the epoch's training loss (EPOCH) */
-    double score;                   /* FOLD: the fold's score; CONFIG: the mean over folds */
-    int done, total;                /* configurations finished so far in this run, and in it overall */
-    const struct descent_tune_result *result; /* CONFIG: the configuration's result; else NULL */
-} descent_tune_progress;
-
-/* Called at every event; return nonzero to cancel. The run then stops before
- * the next batch and returns DESCENT_CANCELLED; the configuration it was in
- * keeps no result unless the cancel came from its CONFIG event. */
-typedef int (*descent_tune_callback)(const descent_tune_progress *progress, void *user);
-
-/* One configuration's scores. */
-typedef struct descent_tune_result {
-    int index;                      /* the configuration's index (its seeds derive from it) */
-    int evaluated;                  /* 1 once scored */
-    descent_tune_config config;
-    int folds;
-    double scores[DESCENT_TUNE_MAX_FOLDS]; /* each fold's score on its held-out rows; NaN if it diverged */
-    double mean, std;               /* over the folds (population std); NaN if a fold diverged */
-    int diverged;                   /* folds whose training became non-finite */
-    double time_ms;                 /* wall time to train and score every fold */
-} descent_tune_result;
-
-typedef struct descent_cv_options {
-    int folds;                      /* 2..20 (and at most the rows) */
-    descent_tune_metric metric;
-    uint32_t seed;                  /* the fold assignment's seed; with index, the folds' model seeds */
-    int index;                      /* >= 0: the configuration's index in its search */
-    int no_standardize;             /* 1: inputs as they are */
-    int no_scale_target;            /* 1: regression targets as they are */
-    /* Optional per-epoch curves, folds·epochs floats each, row f = fold f:
-     * the training loss and the held-out fold's loss after each epoch (NaN
-     * past an epoch not reached). Asking for val_loss costs one evaluation
-     * of the held-out rows per epoch; the scores do not change. */
-    float *train_loss, *val_loss;
-    descent_tune_callback on_progress;
-    void *user;
-} descent_cv_options;
-
-/* folds 5, metric loss, seed 1, index 0, standardized, no curves, no callback. */
-descent_cv_options descent_cv_defaults(void);
-
-/* k-fold cross-validation of one configuration on data (classification when
- * data->classes >= 2, with its labels stratifying the folds). Fills *out and
- * returns DESCENT_OK (also when folds diverged: see out->diverged),
- * DESCENT_CANCELLED, or an error. */
-descent_status descent_cross_validate(const descent_dataset *data, const descent_tune_config *config,
-                                      const descent_cv_options *options, descent_tune_result *out, descent_error *err);
-
-typedef enum descent_search_mode {
-    DESCENT_SEARCH_GRID = 0,        /* every combination of the axes' values; the first axis varies slowest */
-    DESCENT_SEARCH_RANDOM           /* draws configurations, each from its own seeded stream */
-} descent_search_mode;
-
-/* One searched hyper-parameter. Values are given in one of three ways:
- *   values     numbers: learning_rate, batch_size (0 = full), l2, epochs, and
- *              the enum values of optimizer and activation;
- *   layers     for DESCENT_TUNE_LAYERS;
- *   lo..hi     random search only (count 0): learning_rate and l2 drawn
- *              log-uniformly in [lo, hi] (lo > 0), batch_size and epochs
- *              uniformly among the integers lo..hi.
- * A random search draws from a list uniformly. */
-typedef struct descent_tune_axis {
-    descent_tune_param param;
-    int count;                      /* entries in values or layers */
-    const double *values;
-    const descent_tune_layers *layers;
-    double lo, hi;
-} descent_tune_axis;
-
-typedef struct descent_search_spec {
-    descent_search_mode mode;
-    int n_axes;                     /* 0..DESCENT_TUNE_PARAMS, each parameter at most once */
-    const descent_tune_axis *axes;
-    int draws;                      /* random: configurations to draw, 1..DESCENT_TUNE_MAX_CONFIGS */
-    descent_tune_config base;       /* the values of the parameters not searched */
-    int folds;                      /* 2..20 */
-    descent_tune_metric metric;
-    uint32_t seed;
-    float test_fraction;            /* [0, 1): rows held out (stratified) before the folds, for the refit */
-    int no_standardize, no_scale_target;
-    int curves;                     /* 1: keep each fold's per-epoch curves (descent_search_curves) */
-    descent_tune_callback on_progress;
-    void *user;
-} descent_search_spec;
-
-/* Grid, no axes, descent_tune_config_defaults, 5 folds, metric loss, seed 1,
- * no test split, standardized, no curves, no callback. */
-descent_search_spec descent_search_defaults(void);
-
-typedef struct descent_search descent_search;
-
-/* Checks the spec (a bad axis or value is named with its allowed range), holds
- * out the test rows, assigns the folds and lists the configurations. data
- * is copied. NULL on failure. */
-descent_search *descent_search_create(const descent_dataset *data, const descent_search_spec *spec,
-                                      descent_error *err);
-void descent_search_free(descent_search *search);
-/* Replaces the progress callback (for a search evaluated piecewise by another caller). */
-void descent_search_set_callback(descent_search *search, descent_tune_callback on_progress, void *user);
-
-int descent_search_count(const descent_search *search);        /* configurations */
-int descent_search_train_rows(const descent_search *search);   /* rows the folds split */
-int descent_search_test_rows(const descent_search *search);    /* rows held out; 0 without a test split */
-/* Configuration index's values (0 <= index < count). */
-descent_status descent_search_config(const descent_search *search, int index, descent_tune_config *out,
-                                     descent_error *err);
-/* The training rows (after the test split), as the folds see them; owned by the search. */
-const descent_dataset *descent_search_train_data(const descent_search *search);
-/* The held-out test rows, or NULL without a test split; owned by the search. */
-const descent_dataset *descent_search_test_data(const descent_search *search);
-/* Row i of the training rows is in fold fold[i]; owned by the search. */
-const int *descent_search_folds(const descent_search *search);
-
-/* Cross-validates one configuration and keeps its result: exactly
- * descent_cross_validate on descent_search_train_data with the search's
- * options and this index. Evaluating again recomputes it (the same result). */
-descent_status descent_search_evaluate(descent_search *search, int index, descent_error *err);
-/* Evaluates every configuration not yet evaluated, in index order;
- * DESCENT_CANCELLED leaves those done so far. */
-descent_status descent_search_run(descent_search *search, descent_error *err);
-/* index's result, or NULL if it was never evaluated. Owned by the search. */
-const descent_tune_result *descent_search_result(const descent_search *search, int index);
-/* With curves on: index's per-fold curves (folds·epochs floats, row f =
- * fold f), owned by the search, or NULL. */
-descent_status descent_search_curves(const descent_search *search, int index, const float **train_loss,
-                                     const float **val_loss, int *epochs, descent_error *err);
-/* The evaluated configurations, best first, into order (count entries);
- * returns how many (0 also when out of memory). Means are compared to 12
- * significant digits, ties go to the lower index, and NaN means come last. */
-int descent_search_rank(const descent_search *search, int *order);
-/* The best evaluated configuration's index, or -1. */
-int descent_search_best(const descent_search *search);
-
-/* A retrained configuration and its scores on the held-out test rows. */
-typedef struct descent_tune_test {
-    int index;
-    int train_rows, test_rows;      /* test_rows 0: no test split, scores NaN */
-    double score;                   /* the search's metric on the test rows */
-    double loss;                    /* data loss on the test rows */
-    descent_metrics metrics;        /* all metrics on the test rows */
-    double time_ms;
-} descent_tune_test;
-
-/* Trains configuration index on all the training rows (seeds from the search's
- * seed, index and fold = folds) and scores it on the test rows. model, if
- * not NULL, receives the trained model (with its scalers and the data's
- * names; free it with descent_model_free). */
-descent_status descent_search_refit(descent_search *search, int index, descent_tune_test *out,
-                                    descent_model **model, descent_error *err);
 
 #ifdef __cplusplus
 }

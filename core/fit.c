@@ -1,7 +1,8 @@
-/* fit.c - epochs of mini-batch gradient descent as Keras' model.fit runs
- * them: seeded shuffling, a validation split or set, early stopping,
- * callbacks that can stop the run between batches, and the rollback of a run
- * that diverges. */
+/* fit.c - training: one step on a batch (train_step), and epochs of
+ * mini-batch gradient descent as Keras' model.fit runs them, whole or in
+ * pieces (the trainer): seeded shuffling, a validation split or set, early
+ * stopping, callbacks that can stop the run between batches, and the
+ * rollback of a run that diverges. */
 #include "model.h"
 
 #include <math.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_EPOCHS 10000000
 /* An epoch whose loss is more than this many times the run's lowest is no
  * point to roll back to: the loss is climbing out of range. */
 #define CLIMB_FACTOR 10.0f
@@ -55,8 +55,9 @@ static descent_status check_options(const descent_model *m, const descent_fit_op
     if (!m) return descent_fail(err, DESCENT_ERR_ARGUMENT, "model must not be NULL");
     if (!o) return descent_fail(err, DESCENT_ERR_ARGUMENT, "options must not be NULL (use descent_fit_defaults())");
     if (n < 1) return descent_fail(err, DESCENT_ERR_ARGUMENT, "n (rows) must be >= 1 (got %d)", n);
-    if (o->epochs < 1 || o->epochs > MAX_EPOCHS)
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "epochs must be in 1..%d (got %d)", MAX_EPOCHS, o->epochs);
+    if (o->epochs < 1 || o->epochs > DESCENT_MAX_EPOCHS)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "epochs must be in 1..%d (got %d)", DESCENT_MAX_EPOCHS,
+                            o->epochs);
     if (o->batch_size < 1)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "batch_size must be >= 1 (got %d)", o->batch_size);
     if (!(o->validation_split >= 0.0f && o->validation_split < 1.0f))
@@ -67,8 +68,9 @@ static descent_status check_options(const descent_model *m, const descent_fit_op
             return descent_fail(err, DESCENT_ERR_ARGUMENT,
                                 "validation data needs val_x, val_y and val_n >= 1 (got val_n %d)", o->val_n);
     }
-    if (o->patience < 0)
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "patience must be >= 0 (got %d)", o->patience);
+    if (o->patience < 0 || o->patience > DESCENT_MAX_EPOCHS)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "patience must be in 0..%d (got %d)", DESCENT_MAX_EPOCHS,
+                            o->patience);
     if (!(isfinite(o->min_delta) && o->min_delta >= 0.0f))
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "min_delta must be a finite number >= 0 (got %g)",
                             (double)o->min_delta);
@@ -419,5 +421,29 @@ descent_status descent_model_fit(descent_model *m, const float *x, const float *
         memset(&t->h, 0, sizeof t->h);
     }
     descent_trainer_free(t);
+    return s;
+}
+
+descent_status descent_model_train_step(descent_model *m, const float *x, const float *y, int n, float *loss,
+                                        descent_error *err)
+{
+    descent_status s = model_check_rows(m, n, err);
+    if (s == DESCENT_OK) s = model_check_data(m, x, y, n, "x", "y", err);
+    if (s == DESCENT_OK) s = model_ensure_rows(m, n, err);
+    if (s != DESCENT_OK) return s;
+    model_load_rows(m, x, y, NULL, 0, n);
+    float value;
+    s = model_step_loaded(m, n, &value, err);
+    if (loss) *loss = value;
+    if (s == DESCENT_ERR_NONFINITE && err) {
+        /* a non-finite loss stops before the update; a refused update has counted its step */
+        char cause[DESCENT_MESSAGE_MAX], advice[160];
+        descent_format(cause, sizeof cause, "%s", err->message);
+        model_nonfinite_advice(m, value, advice, sizeof advice);
+        int update = isfinite(value);
+        descent_fail(err, s, "%s at step %lld: %s; %s", cause, (long long)(update ? m->t : m->t + 1),
+                     update ? "those weights keep their last finite values" : "the weights are left as they were",
+                     advice);
+    }
     return s;
 }

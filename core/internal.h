@@ -1,8 +1,9 @@
-/* internal.h - helpers shared by the core's source files; not installed. */
+/* internal.h - helpers shared by the core's source files; not installed.
+ * The core implements the whole public API, so this sees all of it. */
 #ifndef DESCENT_INTERNAL_H
 #define DESCENT_INTERNAL_H
 
-#include "descent.h"
+#include "descent_tune.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -84,6 +85,9 @@ void *descent_zalloc(uint64_t count, uint64_t size, const char *what, descent_er
  * (by half again, so n appends cost O(n)), with the size checked as above;
  * *cap is updated. NULL with err filled on failure, p then still valid. */
 void *descent_grow(void *p, size_t *cap, uint64_t need, uint64_t size, const char *what, descent_error *err);
+
+/* Checks every field the spec's kind uses against its range (vocabulary.c). */
+descent_status optimizer_validate(const descent_optimizer_spec *spec, descent_error *err);
 
 /* Reads a whole file into a new buffer (free() it), with located errors. */
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err);

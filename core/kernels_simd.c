@@ -12,7 +12,6 @@
 #endif
 
 #ifdef HAVE_SIMD
-
 #include <math.h>
 #include <string.h>
 

@@ -52,17 +52,22 @@ static int argmax(const float *v, int count)
     return best;
 }
 
-descent_status descent_metrics_classification(const float *pred, const float *y, int n, int outputs, int *confusion,
-                                              descent_metrics *out, descent_error *err)
+/* The scores from n rows: binary (outputs 1) with pred cut at threshold
+ * and y either low or high, else argmax against argmax. */
+static descent_status classify(const float *pred, const float *y, int n, int outputs, float threshold, float low,
+                               float high, int *confusion, descent_metrics *out, descent_error *err)
 {
     descent_status s = check_common(pred, y, n, outputs, out, err);
     if (s != DESCENT_OK) return s;
     if (outputs == 1) {
+        if (!isfinite(threshold) || !isfinite(low) || !isfinite(high) || !(low < high))
+            return descent_fail(err, DESCENT_ERR_ARGUMENT, "binary labels need finite low < high and a finite "
+                                "threshold (got %g, %g, %g)", (double)low, (double)high, (double)threshold);
         for (int i = 0; i < n; i++)
-            if (y[i] != 0.0f && y[i] != 1.0f)
+            if (y[i] != low && y[i] != high)
                 return descent_fail(err, DESCENT_ERR_ARGUMENT,
-                                    "y[%d] is %g (row %d): binary labels (outputs == 1) must be 0 or 1", i,
-                                    (double)y[i], i);
+                                    "y[%d] is %g (row %d): binary labels (outputs == 1) must be %g or %g", i,
+                                    (double)y[i], i, (double)low, (double)high);
     }
 
     int k = outputs < 2 ? 2 : outputs;
@@ -84,8 +89,8 @@ descent_status descent_metrics_classification(const float *pred, const float *y,
     for (int i = 0; i < n; i++) {
         int actual, predicted;
         if (outputs == 1) {
-            actual = y[i] == 1.0f;
-            predicted = pred[i] >= 0.5f;
+            actual = y[i] == high;
+            predicted = pred[i] >= threshold;
         } else {
             actual = argmax(y + (size_t)i * outputs, outputs);
             predicted = argmax(pred + (size_t)i * outputs, outputs);
@@ -131,6 +136,18 @@ descent_status descent_metrics_classification(const float *pred, const float *y,
     free(counts);
     *out = m;
     return DESCENT_OK;
+}
+
+descent_status descent_metrics_classification(const float *pred, const float *y, int n, int outputs, int *confusion,
+                                              descent_metrics *out, descent_error *err)
+{
+    return classify(pred, y, n, outputs, 0.5f, 0.0f, 1.0f, confusion, out, err);
+}
+
+descent_status descent_metrics_binary(const float *pred, const float *y, int n, float threshold, float low, float high,
+                                      int *confusion, descent_metrics *out, descent_error *err)
+{
+    return classify(pred, y, n, 1, threshold, low, high, confusion, out, err);
 }
 
 descent_status descent_metrics_regression(const float *pred, const float *y, int n, int outputs, descent_metrics *out,

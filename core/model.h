@@ -51,6 +51,8 @@ struct descent_model {
     float *yb;                      /* scaled targets, rows × outputs */
 };
 
+/* model.c */
+
 /* Validates spec as descent_model_create does and counts its parameters,
  * allocating nothing (so a model file's header can be checked against the
  * file's length first). */
@@ -60,10 +62,11 @@ descent_status model_ensure_rows(descent_model *m, int rows, descent_error *err)
 /* Copies rows (idx[i] if idx, else start + i) of x (and y if given) into the
  * workspace, applying the scalers. */
 void model_load_rows(descent_model *m, const float *x, const float *y, const int *idx, int start, int count);
+
+/* layers.c */
 void model_forward(descent_model *m, int rows);
-/* Mean data loss of the loaded batch plus the penalties; with grad, also
- * leaves ∂L/∂output in delta[0]. */
-double model_objective(descent_model *m, int rows, int grad);
+/* The forward pass of layers 0..last only (act[last + 1] holds their output). */
+void model_forward_to(descent_model *m, int rows, int last);
 /* Forward, loss and backward on the loaded rows: fills grads, returns the objective. */
 double model_gradient(descent_model *m, int rows);
 /* Forward, loss, backward and one update on the loaded rows. DESCENT_ERR_NONFINITE
@@ -71,6 +74,8 @@ double model_gradient(descent_model *m, int rows);
  * weights non-finite (those keep their values); err then says only which, so
  * the caller adds where it happened and what became of the model. */
 descent_status model_step_loaded(descent_model *m, int rows, float *loss, descent_error *err);
+
+/* optimizer.c */
 /* The second half of model_step_loaded: the update from m->grads, given the
  * objective model_gradient returned (which it checks first). */
 descent_status model_update(descent_model *m, double obj, descent_error *err);
@@ -78,23 +83,31 @@ descent_status model_update(descent_model *m, double obj, descent_error *err);
  * loss: a smaller epsilon for centered RMSprop's refused update, otherwise a
  * tenth of the learning rate. */
 void model_nonfinite_advice(const descent_model *m, float loss, char *buf, size_t size);
-/* The L1/L2 penalty of the weights now in m->params. */
-float model_penalty(const descent_model *m);
-/* Correct predictions in the loaded batch (for the running accuracy); -1 for MSE. */
-int model_batch_correct(const descent_model *m, int rows);
-/* The mean data loss (no penalties, as TF.js evaluates) over rows (idx[i]
- * if idx, else 0..n-1) in workspace-sized chunks; correct receives the count of right predictions (-1 for MSE). */
-descent_status model_evaluate_rows(descent_model *m, const float *x, const float *y, const int *idx, int n,
-                                   double *loss, int *correct, descent_error *err);
-/* Checks n rows of x (and y) are finite, naming the first bad cell. */
-descent_status model_check_data(const descent_model *m, const float *x, const float *y, int n, const char *xname,
-                                const char *yname, descent_error *err);
-
-/* optimizer.c */
-descent_status optimizer_validate(const descent_optimizer_spec *spec, descent_error *err);
 void optimizer_reset(descent_model *m);
 /* Applies one update from m->grads; returns the count of weights kept because they would be non-finite. */
 int optimizer_apply(descent_model *m);
 int optimizer_slots(descent_optimizer_kind kind);
+
+/* loss.c */
+/* Mean over the batch of each row's data loss; with dp, also ∂L/∂p. */
+double loss_forward_backward(descent_loss loss, const float *p, const float *y, int rows, int k, float *dp);
+/* Mean data loss of the loaded batch plus the penalties; with grad, also
+ * leaves ∂L/∂output in delta[0]. */
+double model_objective(descent_model *m, int rows, int grad);
+/* The L1/L2 penalty of the weights now in m->params. */
+float model_penalty(const descent_model *m);
+/* Correct predictions in the loaded batch (for the running accuracy); -1 for MSE. */
+int model_batch_correct(const descent_model *m, int rows);
+
+/* predict.c */
+/* The mean data loss (no penalties, as TF.js evaluates) over rows (idx[i]
+ * if idx, else 0..n-1) in workspace-sized chunks; correct receives the count of right predictions (-1 for MSE). */
+descent_status model_evaluate_rows(descent_model *m, const float *x, const float *y, const int *idx, int n,
+                                   double *loss, int *correct, descent_error *err);
+/* model must not be NULL, n >= 1. */
+descent_status model_check_rows(const descent_model *m, int n, descent_error *err);
+/* Checks n rows of x (and y) are finite, naming the first bad cell. */
+descent_status model_check_data(const descent_model *m, const float *x, const float *y, int n, const char *xname,
+                                const char *yname, descent_error *err);
 
 #endif

@@ -1,71 +1,12 @@
-/* optimizer.c - the six optimizers' defaults, validation, state and update,
- * with TF.js's float32 arithmetic (see the kernels for the per-element rules). */
+/* optimizer.c - the six optimizers' state and update, with TF.js's float32
+ * arithmetic (see the kernels for the per-element rules); their names,
+ * defaults and ranges are in vocabulary.c. */
 #include "model.h"
 
 #include <math.h>
 #include <string.h>
 
 #define TFJS_EPSILON 1e-7           /* backend epsilon: AdaGrad's, fixed */
-
-descent_optimizer_spec descent_optimizer_defaults(descent_optimizer_kind kind)
-{
-    descent_optimizer_spec s;
-    memset(&s, 0, sizeof s);
-    s.kind = kind;
-    s.learning_rate = 0.01;
-    s.rho = 0.9;
-    s.epsilon = 1e-7;
-    s.beta1 = 0.9;
-    s.beta2 = 0.999;
-    s.initial_accumulator = 0.1;
-    switch (kind) {
-    case DESCENT_OPT_MOMENTUM:
-    case DESCENT_OPT_NESTEROV: s.momentum = 0.9; break;
-    case DESCENT_OPT_RMSPROP:
-    case DESCENT_OPT_ADAM: s.learning_rate = 0.001; break;
-    default: break;
-    }
-    return s;
-}
-
-/* Every field a kind uses is a float32 in TF.js's arithmetic, so each is
- * checked as one (descent_check_float): 1e39 is refused, not stored as
- * infinity. */
-descent_status optimizer_validate(const descent_optimizer_spec *s, descent_error *err)
-{
-    if (!descent_optimizer_name(s->kind))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "optimizer kind %d is not a known optimizer", (int)s->kind);
-    descent_status st = descent_check_float("learning_rate", s->learning_rate, DESCENT_RANGE_POSITIVE, err);
-    switch (s->kind) {
-    case DESCENT_OPT_SGD: break;
-    case DESCENT_OPT_MOMENTUM:
-    case DESCENT_OPT_NESTEROV:
-        if (st == DESCENT_OK)
-            st = descent_check_float("optimizer momentum", s->momentum, DESCENT_RANGE_UNIT_OPEN, err);
-        break;
-    case DESCENT_OPT_ADAGRAD:
-        if (st == DESCENT_OK)
-            st = descent_check_float("optimizer initial_accumulator", s->initial_accumulator, DESCENT_RANGE_POSITIVE,
-                                     err);
-        break;
-    case DESCENT_OPT_RMSPROP:
-        if (st == DESCENT_OK) st = descent_check_float("optimizer rho", s->rho, DESCENT_RANGE_UNIT_OPEN, err);
-        if (st == DESCENT_OK)
-            st = descent_check_float("optimizer momentum", s->momentum, DESCENT_RANGE_UNIT_OPEN, err);
-        if (st == DESCENT_OK)
-            st = descent_check_float("optimizer epsilon", s->epsilon, DESCENT_RANGE_POSITIVE, err);
-        if (st == DESCENT_OK && s->centered != 0 && s->centered != 1)
-            st = descent_fail(err, DESCENT_ERR_ARGUMENT, "optimizer centered must be 0 or 1 (got %d)", s->centered);
-        break;
-    case DESCENT_OPT_ADAM:
-        if (st == DESCENT_OK) st = descent_check_float("optimizer beta1", s->beta1, DESCENT_RANGE_UNIT_OPEN, err);
-        if (st == DESCENT_OK) st = descent_check_float("optimizer beta2", s->beta2, DESCENT_RANGE_UNIT_OPEN, err);
-        if (st == DESCENT_OK)
-            st = descent_check_float("optimizer epsilon", s->epsilon, DESCENT_RANGE_POSITIVE, err);
-        break;
-    }
-    return st;
-}
 
 int optimizer_slots(descent_optimizer_kind kind)
 {
@@ -160,4 +101,28 @@ int optimizer_apply(descent_model *m)
     }
     m->t++;
     return bad;
+}
+
+descent_status model_update(descent_model *m, double obj, descent_error *err)
+{
+    if (!isfinite(obj)) return descent_fail(err, DESCENT_ERR_NONFINITE, "the loss is not finite (%g)", obj);
+    int bad = optimizer_apply(m);
+    if (bad && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
+        return descent_fail(err, DESCENT_ERR_NONFINITE,
+                            "the update would make %d weight%s NaN: centered rmsprop takes the square root of "
+                            "S - (G² + epsilon), as TF.js does, which is negative for a near-zero gradient",
+                            bad, bad == 1 ? "" : "s");
+    if (bad)
+        return descent_fail(err, DESCENT_ERR_NONFINITE, "the update would make %d weight%s non-finite (%s)", bad,
+                            bad == 1 ? "" : "s", descent_optimizer_name(m->opt.kind));
+    return DESCENT_OK;
+}
+
+void model_nonfinite_advice(const descent_model *m, float loss, char *buf, size_t size)
+{
+    double lr = m->opt.learning_rate;
+    if (isfinite(loss) && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
+        descent_format(buf, size, "use a smaller epsilon (now %g) or centered off", m->opt.epsilon);
+    else
+        descent_format(buf, size, "the learning rate is %g: try a lower one (%g, say)", lr, lr / 10.0);
 }

@@ -137,7 +137,16 @@ check "a number with trailing junk is refused" error_msg 2 "--epochs" "'10x'"
 run train --data "$DATA/iris.csv" --momentum 1
 check "--momentum 1 is out of [0, 1)" error_msg 2 "--momentum"
 run train --data "$DATA/iris.csv" --layers 16,0
-check "--layers with a 0 exits 2" error_msg 2 "--layers" "1..100000"
+check "--layers with a 0 exits 2" error_msg 2 "--layers" "1..1000000"
+# One unit limit, the library's: train's and tune's layer lists refuse what model creation refuses, alike.
+run train --data "$DATA/iris.csv" --layers 2000000
+check "--layers 2000000 exits 2 with the library's range" error_msg 2 "--layers" "'2000000'" "1..1000000"
+run tune --data "$DATA/iris.csv" --layers 2000000
+check "tune --layers 2000000 exits 2 with the same range" error_msg 2 "--layers" "'2000000'" "1..1000000"
+run tune --data "$DATA/iris.csv" --grid layers=8,2000000
+check "tune --grid layers=8,2000000 exits 2 with the same range" error_msg 2 "--grid layers=8,2000000" "1..1000000"
+run train --data "$DATA/iris.csv" --epochs 1000001
+check "--epochs past the library's limit exits 2" error_msg 2 "--epochs" "1..1000000" "'1000001'"
 run train --data "$DATA/iris.csv" --optimizer adamw
 check "an unknown optimizer lists the allowed ones" error_msg 2 "--optimizer" "sgd" "adam" "'adamw'"
 run train --data "$DATA/iris.csv" --lr
@@ -214,6 +223,25 @@ check "info prints the layers" eval '[ "$rc" -eq 0 ] &&
     mentions out.txt "dense 4 -> 16, relu" "dense 16 -> 3, softmax" categorical_crossentropy adam setosa'
 run info --model m.bin --weights
 check "info --weights prints kernels and biases" mentions out.txt "layer 1 kernel [4][16]" "layer 2 bias [3]"
+
+run train --data "$DATA/iris.csv" --target species --layers 8:tanh,4 --epochs 2 --quiet --save per-layer.bin
+run info --model per-layer.bin
+check "--layers takes a layer's activation (16:tanh), the others --activation's" eval '[ "$rc" -eq 0 ] &&
+    mentions out.txt "dense 4 -> 8, tanh" "dense 8 -> 4, relu" "dense 4 -> 3, softmax"'
+
+# A tanh output with mse learns two classes as -1 and 1 and is cut at 0 (the
+# library's output head, as the page's "tanh · mean squared error").
+run train --data "$DATA/breast_cancer.csv" --target diagnosis --layers 8 --output-activation tanh --loss mse \
+    --epochs 30 --quiet --save tanh.bin
+check "train with a tanh output scores its -1/+1 labels" eval '[ "$rc" -eq 0 ] &&
+    awk "/^test:/ { t = 1 } t && /accuracy/ { exit !(\$2 > 0.9) }" out.txt'
+run evaluate --model tanh.bin --data "$DATA/breast_cancer.csv"
+check "evaluate reads the tanh model's head" eval '[ "$rc" -eq 0 ] &&
+    awk "/accuracy/ { exit !(\$2 > 0.9) }" out.txt'
+run predict --model tanh.bin --data "$DATA/breast_cancer.csv"
+check "predict gives the tanh model's class and probabilities in [0, 1]" eval '[ "$rc" -eq 0 ] &&
+    [ "$(lines out.txt)" -eq 570 ] && head -n 1 out.txt | grep -q "^predicted,p_benign,p_malignant$" &&
+    awk -F, "NR > 1 && (\$2 < 0 || \$2 > 1 || \$3 < 0 || \$3 > 1) { bad = 1 } END { exit bad }" out.txt'
 
 run generate --set spiral --n 50 --seed 7 --out spiral.csv
 check "generate spiral writes n + 1 lines" eval '[ "$rc" -eq 0 ] && [ "$(lines spiral.csv)" -eq 51 ]'

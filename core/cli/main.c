@@ -1,4 +1,4 @@
-/* main.c - the `descent` program: everything is in descent_cli_run (core/cli.c). */
+/* main.c - the `descent` program: everything is in descent_cli_run (help.c). */
 #include "cli.h"
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 /* test_data.c - CSV reading, generators, standardization, split and k-fold. */
 #include "check.h"
-#include "descent.h"
+#include "descent_data.h"
 
 #include <stdlib.h>
 #include <time.h>

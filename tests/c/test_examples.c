@@ -2,7 +2,7 @@
  * sets reach their accuracy (or R²) on a seeded, held-out, stratified split
  * with features standardized on the training rows only. */
 #include "check.h"
-#include "descent.h"
+#include "descent_data.h"
 
 #include <stdlib.h>
 

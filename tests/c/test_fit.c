@@ -454,6 +454,10 @@ static void test_option_errors(void)
     o.epochs = 0;
     CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
     CHECK_HAS(err.message, "epochs must be in 1..");
+    /* One epoch limit for fit, tuning and the CLI: DESCENT_MAX_EPOCHS. */
+    o.epochs = DESCENT_MAX_EPOCHS + 1;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "epochs must be in 1..1000000 (got 1000001)");
     o = descent_fit_defaults();
     o.batch_size = 0;
     CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
@@ -468,7 +472,9 @@ static void test_option_errors(void)
     o = descent_fit_defaults();
     o.patience = -1;
     CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
-    CHECK_HAS(err.message, "patience must be >= 0");
+    CHECK_HAS(err.message, "patience must be in 0..1000000 (got -1)");
+    o.patience = DESCENT_MAX_EPOCHS + 1;
+    CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);
     o = descent_fit_defaults();
     o.val_n = 3;
     CHECK(descent_model_fit(a, x, y, 2, &o, NULL, &err) == DESCENT_ERR_ARGUMENT);

@@ -475,7 +475,108 @@ static void test_clone_and_reinit(void)
     descent_model_free(m);
 }
 
-CHECK_MAIN(TEST(test_gradients_all_pairings), TEST(test_gradients_with_penalties), TEST(test_relu_slopes_at_zero),
+/* Each layer's outputs against a forward pass written out here (the
+ * scaler, then a·W + b and the activation, layer by layer), and the last
+ * layer's against predict; 600 rows so they go through the workspace in
+ * chunks. */
+static double act_ref(descent_activation a, double z, float alpha)
+{
+    switch (a) {
+    case DESCENT_ACT_RELU: return z > 0 ? z : 0;
+    case DESCENT_ACT_LEAKY_RELU: return z > 0 ? z : alpha * z;
+    case DESCENT_ACT_SIGMOID: return 1 / (1 + exp(-z));
+    case DESCENT_ACT_TANH: return tanh(z);
+    default: return z;
+    }
+}
+
+static void test_layer_outputs(void)
+{
+    enum { N = 600, IN = 3 };
+    descent_layer_spec layers[4] = {descent_layer(8, DESCENT_ACT_TANH), descent_layer(5, DESCENT_ACT_LEAKY_RELU),
+                                    descent_layer(4, DESCENT_ACT_SIGMOID), descent_layer(3, DESCENT_ACT_SOFTMAX)};
+    descent_model_spec spec = {IN, 4, layers, DESCENT_LOSS_CATEGORICAL_CROSSENTROPY,
+                               descent_optimizer_defaults(DESCENT_OPT_SGD), 5};
+    descent_error err;
+    descent_model *m = descent_model_create(&spec, &err);
+    CHECK(m != NULL);
+    if (!m) return;
+    for (size_t i = 0; i < m->n_params; i++) m->params[i] = 0.8f * (2.0f * rng_uniform(&r_) - 1.0f);
+    float mean[IN] = {1, -2, 0.5f}, sd[IN] = {2, 0.5f, 1};
+    CHECK(descent_model_set_input_scaler(m, mean, sd, &err) == DESCENT_OK);
+    float *x = malloc(sizeof(float) * N * IN);
+    fill(x, N * IN, 3.0f);
+    double *a = malloc(sizeof(double) * N * 8), *z = malloc(sizeof(double) * N * 8);
+    float *out = malloc(sizeof(float) * N * 8), *pred = malloc(sizeof(float) * N * 3);
+    for (int i = 0; i < N * IN; i++) a[i] = (x[i] - mean[i % IN]) / sd[i % IN];
+    int in = IN;
+    for (int l = 0; l < 4; l++) {
+        int units = layers[l].units;
+        const float *w = m->params + m->layers[l].w_off, *b = m->params + m->layers[l].b_off;
+        for (int r = 0; r < N; r++) {
+            double top = -INFINITY, sum = 0;
+            for (int j = 0; j < units; j++) {
+                double v = b[j];
+                for (int i = 0; i < in; i++) v += a[r * in + i] * w[i * units + j];
+                z[r * units + j] = v;
+                if (v > top) top = v;
+            }
+            for (int j = 0; j < units; j++) {
+                double v = z[r * units + j];
+                if (layers[l].activation == DESCENT_ACT_SOFTMAX) sum += (z[r * units + j] = exp(v - top));
+                else z[r * units + j] = act_ref(layers[l].activation, v, layers[l].alpha);
+            }
+            if (sum > 0)
+                for (int j = 0; j < units; j++) z[r * units + j] /= sum;
+        }
+        memcpy(a, z, sizeof(double) * N * units);
+        CHECK(descent_model_layer_outputs(m, x, N, l, out, &err) == DESCENT_OK);
+        double worst = 0;
+        for (int i = 0; i < N * units; i++) worst = fmax(worst, fabs(out[i] - a[i]));
+        CHECK_MSG(worst < 1e-5, "layer %d differs from the manual pass by %g", l, worst);
+        in = units;
+    }
+    /* The last layer is what predict returns (no target scaler here). */
+    CHECK(descent_model_predict(m, x, N, pred, &err) == DESCENT_OK);
+    CHECK(descent_model_layer_outputs(m, x, N, 3, out, &err) == DESCENT_OK);
+    CHECK(memcmp(out, pred, sizeof(float) * N * 3) == 0);
+    /* Bad calls are refused by name and write nothing. */
+    out[0] = 42.0f;
+    CHECK(descent_model_layer_outputs(m, x, N, 4, out, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "layer must be in 0..3 (got 4)");
+    CHECK(descent_model_layer_outputs(m, x, N, -1, out, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK(descent_model_layer_outputs(m, x, 0, 0, out, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK(descent_model_layer_outputs(m, x, N, 0, NULL, &err) == DESCENT_ERR_ARGUMENT);
+    x[4] = NAN;
+    CHECK(descent_model_layer_outputs(m, x, N, 0, out, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK_HAS(err.message, "x[1][1] is NaN");
+    CHECK(out[0] == 42.0f);
+    free(x);
+    free(a);
+    free(z);
+    free(out);
+    free(pred);
+    descent_model_free(m);
+}
+
+/* With a target scaler, predict undoes it and the last layer's outputs do not. */
+static void test_layer_outputs_target_scaler(void)
+{
+    descent_layer_spec layers[2] = {descent_layer(4, DESCENT_ACT_RELU), descent_layer(2, DESCENT_ACT_LINEAR)};
+    descent_model_spec spec = {2, 2, layers, DESCENT_LOSS_MSE, descent_optimizer_defaults(DESCENT_OPT_SGD), 9};
+    descent_model *m = descent_model_create(&spec, NULL);
+    CHECK(m != NULL);
+    if (!m) return;
+    float mean[2] = {10, -3}, sd[2] = {4, 0.5f};
+    CHECK(descent_model_set_target_scaler(m, mean, sd, NULL) == DESCENT_OK);
+    float x[6] = {0.5f, 1, -1, 2, 3, -0.25f}, net[6], pred[6];
+    CHECK(descent_model_layer_outputs(m, x, 3, 1, net, NULL) == DESCENT_OK);
+    CHECK(descent_model_predict(m, x, 3, pred, NULL) == DESCENT_OK);
+    for (int i = 0; i < 6; i++) CHECK(pred[i] == net[i] * sd[i % 2] + mean[i % 2]);
+    descent_model_free(m);
+}
+
+CHECK_MAIN(TEST(test_layer_outputs), TEST(test_layer_outputs_target_scaler), TEST(test_gradients_all_pairings), TEST(test_gradients_with_penalties), TEST(test_relu_slopes_at_zero),
            TEST(test_bce_clipping_stops_gradient), TEST(test_validation_messages), TEST(test_initializers),
            TEST(test_weights_layout), TEST(test_scalers_and_predict), TEST(test_scaled_inputs_stay_finite), TEST(test_train_step_reports_loss_before_update), TEST(test_evaluate_leaves_out_penalties),
            TEST(test_nonfinite_loss_keeps_last_finite_weights), TEST(test_clone_and_reinit))

@@ -5,7 +5,7 @@
  * targets for classification, a name for every column and class. */
 #define _POSIX_C_SOURCE 200809L
 
-#include "descent.h"
+#include "descent_data.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
-/* common.c - status strings, error formatting, names of enum values, the RNG. */
+/* errors.c - status strings and messages, checked sizes and allocations, the
+ * float32 range checks, and the small file and text helpers the core shares. */
 #include "internal.h"
 
 #include <errno.h>
@@ -133,8 +134,13 @@ void *descent_zalloc(uint64_t count, uint64_t size, const char *what, descent_er
 
 /* ------------------------------------------------------- float checks */
 
-static const char *const range_text[] = {"a finite number > 0", "a finite number >= 0", "in [0, 1)",
-                                         "a finite number in [0, 1]"};
+static const char *const range_texts[] = {"a finite number > 0", "a finite number >= 0", "in [0, 1)",
+                                          "a finite number in [0, 1]", "0 or 1"};
+
+const char *descent_range_text(descent_range range)
+{
+    return (unsigned)range <= DESCENT_RANGE_FLAG ? range_texts[range] : NULL;
+}
 
 static int in_range(double v, descent_range range)
 {
@@ -143,26 +149,27 @@ static int in_range(double v, descent_range range)
     case DESCENT_RANGE_NON_NEGATIVE: return v >= 0.0;
     case DESCENT_RANGE_UNIT_OPEN: return v >= 0.0 && v < 1.0;
     case DESCENT_RANGE_UNIT_CLOSED: return v >= 0.0 && v <= 1.0;
+    case DESCENT_RANGE_FLAG: return v == 0.0 || v == 1.0;
     }
     return 0;
 }
 
 descent_status descent_check_float(const char *name, double value, descent_range range, descent_error *err)
 {
-    if ((unsigned)range > DESCENT_RANGE_UNIT_CLOSED)
+    if ((unsigned)range > DESCENT_RANGE_FLAG)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "range %d is not a known range", (int)range);
     if (!name) name = "value";
     if (!isfinite(value) || !in_range(value, range))
-        return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must be %s (got %g)", name, range_text[range], value);
+        return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must be %s (got %g)", name, range_texts[range], value);
     /* Past FLT_MAX a double rounds to infinity as a float (or is undefined
      * to convert, in C), so it is refused before any conversion. */
     if (fabs(value) > FLT_MAX)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must be %s (got %g, beyond float32's largest value %g)",
-                            name, range_text[range], value, (double)FLT_MAX);
+                            name, range_texts[range], value, (double)FLT_MAX);
     float f = (float)value;
     if (!in_range((double)f, range))
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "%s must be %s (got %.12g, which is %g as a float32)", name,
-                            range_text[range], value, (double)f);
+                            range_texts[range], value, (double)f);
     return DESCENT_OK;
 }
 
@@ -250,119 +257,4 @@ const char *descent_show(char *dst, size_t size, const char *s, size_t len)
         dst[n] = '\0';
     }
     return dst;
-}
-
-/* ---------------------------------------------------------------- names */
-
-static const char *const activation_names[] = {"linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"};
-static const char *const init_names[] = {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros"};
-static const char *const loss_names[] = {"mse", "binary_crossentropy", "categorical_crossentropy"};
-static const char *const optimizer_names[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
-static const char *const task_names[] = {"auto", "classification", "regression"};
-
-#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static const char *name_of(const char *const *names, int count, int value)
-{
-    return value >= 0 && value < count ? names[value] : NULL;
-}
-
-static descent_status parse_name(const char *const *names, int count, const char *what, const char *name, int *out,
-                                 descent_error *err)
-{
-    if (name) {
-        for (int i = 0; i < count; i++) {
-            if (strcmp(name, names[i]) == 0) {
-                *out = i;
-                return DESCENT_OK;
-            }
-        }
-    }
-    char allowed[256] = "";
-    for (int i = 0; i < count; i++) {
-        strncat(allowed, names[i], sizeof allowed - strlen(allowed) - 1);
-        if (i + 1 < count) strncat(allowed, ", ", sizeof allowed - strlen(allowed) - 1);
-    }
-    return descent_fail(err, DESCENT_ERR_ARGUMENT, "unknown %s '%s': expected one of %s", what, name ? name : "(null)",
-                        allowed);
-}
-
-const char *descent_activation_name(descent_activation a) { return name_of(activation_names, COUNT(activation_names), (int)a); }
-const char *descent_init_name(descent_init i) { return name_of(init_names, COUNT(init_names), (int)i); }
-const char *descent_loss_name(descent_loss l) { return name_of(loss_names, COUNT(loss_names), (int)l); }
-const char *descent_optimizer_name(descent_optimizer_kind k) { return name_of(optimizer_names, COUNT(optimizer_names), (int)k); }
-const char *descent_task_name(descent_task t) { return name_of(task_names, COUNT(task_names), (int)t); }
-
-#define PARSER(fn, type, table, what)                                                         \
-    descent_status fn(const char *name, type *out, descent_error *err)                        \
-    {                                                                                         \
-        int v = 0;                                                                            \
-        descent_status s = parse_name(table, COUNT(table), what, name, &v, err);              \
-        if (s == DESCENT_OK) *out = (type)v;                                                  \
-        return s;                                                                             \
-    }
-
-PARSER(descent_activation_parse, descent_activation, activation_names, "activation")
-PARSER(descent_init_parse, descent_init, init_names, "initializer")
-PARSER(descent_loss_parse, descent_loss, loss_names, "loss")
-PARSER(descent_optimizer_parse, descent_optimizer_kind, optimizer_names, "optimizer")
-PARSER(descent_task_parse, descent_task, task_names, "task")
-
-/* ------------------------------------------------------------------ rng */
-
-void rng_seed(rng *r, uint32_t seed, uint64_t stream)
-{
-    r->state = ((uint64_t)seed << 32) ^ (stream * 0xD1B54A32D192ED03ull) ^ 0x9E3779B97F4A7C15ull;
-    rng_next(r);
-}
-
-uint64_t rng_next(rng *r)
-{
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-float rng_uniform(rng *r)
-{
-    return (float)(rng_next(r) >> 40) * (1.0f / 16777216.0f);
-}
-
-uint32_t rng_below(rng *r, uint32_t n)
-{
-    /* Lemire's multiply-shift with rejection of the biased low range. */
-    uint64_t m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * n;
-    uint32_t low = (uint32_t)m;
-    if (low < n) {
-        uint32_t threshold = (uint32_t)(-n) % n;
-        while (low < threshold) {
-            m = (uint64_t)(uint32_t)(rng_next(r) >> 32) * n;
-            low = (uint32_t)m;
-        }
-    }
-    return (uint32_t)(m >> 32);
-}
-
-double rng_normal(rng *r)
-{
-    /* Marsaglia's polar method: no trigonometry, so no large argument
-     * reduction in the wasm build. The second value is dropped to keep the
-     * generator stateless beyond its integer state. */
-    for (;;) {
-        double u = (double)(rng_next(r) >> 11) * (2.0 / 9007199254740992.0) - 1.0;
-        double v = (double)(rng_next(r) >> 11) * (2.0 / 9007199254740992.0) - 1.0;
-        double s = u * u + v * v;
-        if (s > 0.0 && s < 1.0) return u * sqrt(-2.0 * log(s) / s);
-    }
-}
-
-void rng_shuffle(rng *r, int *idx, int n)
-{
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)rng_below(r, (uint32_t)i + 1);
-        int t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-    }
 }

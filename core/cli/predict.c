@@ -1,0 +1,237 @@
+/* predict.c - `descent predict` and `descent evaluate`: a saved model on the
+ * rows of a CSV. The file's columns are matched to the model's features by
+ * name (by position when the model has none), its classes read as the
+ * model's (so a file may hold any of them, even one), and predictions
+ * decoded by the model's head. */
+#include "tool.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The model's classes as the CSV reader's known classes, so that a file
+ * holding any of them (even a single one) reads in the model's order. */
+typedef struct known_classes {
+    const char **names;
+    char (*labels)[32];
+} known_classes;
+
+static int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
+                             known_classes *kc)
+{
+    int k = head->classes;
+    kc->names = NULL;
+    kc->labels = NULL;
+    if (!k) return EXIT_OK;
+    kc->names = malloc(sizeof(char *) * (size_t)k);
+    kc->labels = malloc(sizeof *kc->labels * (size_t)k);
+    if (!kc->names || !kc->labels) return runtime_error("out of memory");
+    for (int j = 0; j < k; j++) kc->names[j] = descent_model_class_label(m, j, kc->labels[j], sizeof kc->labels[j]);
+    csv->class_names = kc->names;
+    csv->n_classes = k;
+    return EXIT_OK;
+}
+
+static void known_classes_free(known_classes *kc)
+{
+    free(kc->names);
+    free(kc->labels);
+}
+
+/* The model's inputs, gathered from the data set's columns: by name when
+ * the model knows its features' names, else by position. */
+static int gather_features(const descent_model *m, const descent_dataset *ds, const char *path, float **x_out)
+{
+    int inputs = descent_model_inputs(m);
+    int *col = malloc(sizeof(int) * (size_t)inputs);
+    if (!col) return runtime_error("out of memory");
+    int by_name = descent_model_feature_name(m, 0) != NULL;
+    if (by_name) {
+        for (int i = 0; i < inputs; i++) {
+            const char *want = descent_model_feature_name(m, i);
+            col[i] = -1;
+            for (int j = 0; j < ds->features && want; j++)
+                if (ds->feature_names && ds->feature_names[j] && strcmp(ds->feature_names[j], want) == 0) col[i] = j;
+            if (col[i] < 0) {
+                free(col);
+                return runtime_error("%s has no column '%s', which the model takes as feature %d of %d", path,
+                                     want ? want : "?", i + 1, inputs);
+            }
+        }
+    } else {
+        if (ds->features != inputs) {
+            free(col);
+            return runtime_error("%s has %d feature columns but the model takes %d (and has no feature names to "
+                                 "match by)",
+                                 path, ds->features, inputs);
+        }
+        for (int i = 0; i < inputs; i++) col[i] = i;
+    }
+    float *x = malloc(sizeof(float) * (size_t)ds->n * (size_t)inputs + 1);
+    if (!x) {
+        free(col);
+        return runtime_error("out of memory for %d rows", ds->n);
+    }
+    for (size_t r = 0; r < (size_t)ds->n; r++)
+        for (int i = 0; i < inputs; i++) x[r * inputs + i] = ds->x[r * ds->features + col[i]];
+    free(col);
+    *x_out = x;
+    return EXIT_OK;
+}
+
+static int write_predictions(FILE *f, const descent_model *m, const descent_head *head, const float *pred, int n)
+{
+    char buf[32];
+    int outputs = head->units, k = head->classes;
+    if (k) {
+        fputs("predicted", f);
+        for (int c = 0; c < k; c++) {
+            char name[256];
+            snprintf(name, sizeof name, "p_%s", descent_model_class_label(m, c, buf, sizeof buf));
+            fputc(',', f);
+            csv_field(f, name);
+        }
+    } else {
+        const char *name = descent_model_target_name(m) ? descent_model_target_name(m) : "y";
+        for (int j = 0; j < outputs; j++) {
+            char column[256];
+            if (outputs == 1) snprintf(column, sizeof column, "%s", name);
+            else snprintf(column, sizeof column, "%s_%d", name, j);
+            if (j) fputc(',', f);
+            csv_field(f, column);
+        }
+    }
+    fputc('\n', f);
+    for (size_t i = 0; i < (size_t)n; i++) {
+        const float *p = pred + i * outputs;
+        int label = 0;
+        if (k) descent_head_decode(head, p, 1, &label, NULL);
+        if (k && outputs == 1) {
+            double q = descent_head_probability(head, p[0]);
+            csv_field(f, descent_model_class_label(m, label, buf, sizeof buf));
+            fprintf(f, ",%.9g,%.9g\n", 1.0 - q, q);
+        } else if (k) {
+            csv_field(f, descent_model_class_label(m, label, buf, sizeof buf));
+            for (int j = 0; j < outputs; j++) fprintf(f, ",%.9g", (double)p[j]);
+            fputc('\n', f);
+        } else {
+            for (int j = 0; j < outputs; j++) fprintf(f, "%s%.9g", j ? "," : "", (double)p[j]);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int cmd_predict(const args *a)
+{
+    const char *model_path, *data_path, *out_path = get(a, "--out");
+    int rc;
+    if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
+    if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+    if (a->check_only) return EXIT_OK;
+
+    descent_error err;
+    descent_dataset *ds = NULL;
+    float *x = NULL, *pred = NULL;
+    descent_model *m = descent_model_load_file(model_path, &err);
+    if (!m) return file_error(model_path, &err);
+    descent_head head;
+    descent_head_of_model(m, &head, NULL);
+
+    /* A target column would otherwise be taken for a feature (or, as text,
+     * fail to parse): read it as the target, when the file has it, and ignore it. */
+    descent_csv_options csv = descent_csv_defaults();
+    known_classes kc = {NULL, NULL};
+    csv.target = descent_model_target_name(m);
+    csv.target_optional = 1;
+    csv.task = head.task;
+    csv.no_target = !csv.target;
+    if ((rc = use_model_classes(m, &head, &csv, &kc))) goto done;
+    ds = descent_csv_read_file(data_path, &csv, &err);
+    if (!ds && !csv.no_target && descent_model_feature_name(m, 0)) {
+        /* The reader refuses a target it cannot use (a value out of range, say),
+         * but predict ignores it: a numeric one can pass as an unused feature. */
+        descent_error retry;
+        descent_csv_options all = descent_csv_defaults();
+        all.no_target = 1;
+        ds = descent_csv_read_file(data_path, &all, &retry);
+    }
+    if (!ds) {
+        rc = file_error(data_path, &err);
+        goto done;
+    }
+    if ((rc = gather_features(m, ds, data_path, &x))) goto done;
+    pred = malloc(sizeof(float) * (size_t)ds->n * (size_t)head.units + 1);
+    if (!pred) {
+        rc = runtime_error("out of memory for %d predictions", ds->n);
+        goto done;
+    }
+    if (descent_model_predict(m, x, ds->n, pred, &err) != DESCENT_OK) {
+        rc = runtime_error("%s: %s", data_path, err.message);
+        goto done;
+    }
+    if (out_path) {
+        FILE *f = fopen(out_path, "w");
+        if (!f) {
+            rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
+            goto done;
+        }
+        int bad = write_predictions(f, m, &head, pred, ds->n);
+        if (fclose(f) != 0 || bad) rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
+    } else if (write_predictions(stdout, m, &head, pred, ds->n) != 0 || fflush(stdout) != 0) {
+        rc = runtime_error("cannot write to standard output: %s", strerror(errno));
+    }
+done:
+    known_classes_free(&kc);
+    free(pred);
+    free(x);
+    descent_dataset_free(ds);
+    descent_model_free(m);
+    return rc;
+}
+
+int cmd_evaluate(const args *a)
+{
+    const char *model_path, *data_path, *target = get(a, "--target");
+    int rc;
+    if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
+    if (target && !*target) return usage_error("--target must be a column name (got '')");
+    if (a->check_only) return EXIT_OK;
+
+    descent_error err;
+    descent_dataset *ds = NULL;
+    float *x = NULL;
+    descent_model *m = descent_model_load_file(model_path, &err);
+    if (!m) return file_error(model_path, &err);
+    descent_head head;
+    descent_head_of_model(m, &head, NULL);
+
+    /* The file's classes are read as the model's, by name, in its order. */
+    descent_csv_options csv = descent_csv_defaults();
+    known_classes kc = {NULL, NULL};
+    csv.target = target ? target : descent_model_target_name(m);
+    csv.task = head.task;
+    if ((rc = use_model_classes(m, &head, &csv, &kc))) goto done;
+    ds = descent_csv_read_file(data_path, &csv, &err);
+    if (!ds) {
+        rc = file_error(data_path, &err);
+        goto done;
+    }
+    if ((rc = gather_features(m, ds, data_path, &x))) goto done;
+    if (head.task == DESCENT_TASK_REGRESSION && ds->outputs != head.units) {
+        rc = runtime_error("%s has %d target columns but the model predicts %d", data_path, ds->outputs, head.units);
+        goto done;
+    }
+    /* The targets as the model's head learnt them (two classes may be -1 and 1). */
+    if (head.task == DESCENT_TASK_CLASSIFICATION && descent_head_encode(&head, ds->labels, ds->n, ds->y, &err)) {
+        rc = runtime_error("%s", err.message);
+        goto done;
+    }
+    rc = report(m, "evaluate", x, ds->y, ds->n);
+done:
+    known_classes_free(&kc);
+    free(x);
+    descent_dataset_free(ds);
+    descent_model_free(m);
+    return rc;
+}

@@ -1,0 +1,343 @@
+/* train.c - `descent train`: read a CSV, split off seeded (stratified) test
+ * and validation rows, build the network the task asks for (the library's
+ * output head and scalers, fitted on the training rows only), train with
+ * progress, report the scores and save the model. */
+#include "tool.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct progress {
+    int total;
+    int tty;
+} progress;
+
+static int on_epoch(const descent_history *h, void *user)
+{
+    const progress *p = user;
+    int e = h->epochs;
+    float loss = h->loss[e - 1];
+    float val = h->val_loss ? h->val_loss[e - 1] : NAN;
+    float acc = h->metric ? h->metric[e - 1] : NAN;
+    float val_acc = h->val_metric ? h->val_metric[e - 1] : NAN;
+    if (p->tty) {
+        enum { WIDTH = 20 };
+        char bar[WIDTH + 1];
+        int filled = (int)((long long)e * WIDTH / p->total);
+        for (int i = 0; i < WIDTH; i++) bar[i] = i < filled ? '#' : '.';
+        bar[WIDTH] = '\0';
+        fprintf(stderr, "\repoch %d/%d [%s] loss %.4f", e, p->total, bar, (double)loss);
+        if (!isnan(val)) fprintf(stderr, " val %.4f", (double)val);
+        if (!isnan(acc)) fprintf(stderr, " acc %.4f", (double)acc);
+        fputs("\033[K", stderr);    /* clear what a longer earlier line left */
+    } else {
+        fprintf(stderr, "epoch %d/%d loss %.6f", e, p->total, (double)loss);
+        if (!isnan(val)) fprintf(stderr, " val_loss %.6f", (double)val);
+        if (!isnan(acc)) fprintf(stderr, " acc %.4f", (double)acc);
+        if (!isnan(val_acc)) fprintf(stderr, " val_acc %.4f", (double)val_acc);
+        fputc('\n', stderr);
+    }
+    fflush(stderr);
+    return 0;
+}
+
+typedef struct train_config {
+    const char *data, *target, *save;
+    int task;
+    int units[DESCENT_MAX_LAYERS], activations[DESCENT_MAX_LAYERS], n_hidden;
+    int activation, output_activation, loss, init;
+    double alpha, init_limit, l1, l2;
+    descent_optimizer_spec opt;
+    long long batch;                /* 0: full */
+    long long epochs, patience, seed;
+    double test_split, val_split;
+} train_config;
+
+/* The optimizer's flags, each the parameter of the same name (its range the library's). */
+static const struct {
+    const char *flag;
+    descent_optimizer_param param;
+} optimizer_flags[] = {
+    {"--lr", DESCENT_PARAM_LEARNING_RATE}, {"--momentum", DESCENT_PARAM_MOMENTUM}, {"--rho", DESCENT_PARAM_RHO},
+    {"--epsilon", DESCENT_PARAM_EPSILON},  {"--beta1", DESCENT_PARAM_BETA1},       {"--beta2", DESCENT_PARAM_BETA2},
+    {"--initial-accumulator", DESCENT_PARAM_INITIAL_ACCUMULATOR},
+};
+
+/* Reads and checks every flag before any file is touched, so a typo costs
+ * nothing and is reported as a usage error. */
+static int read_train_config(const args *a, train_config *c)
+{
+    memset(c, 0, sizeof *c);
+    int rc, kind;
+    if ((rc = require(a, "--data", &c->data))) return rc;
+    c->target = get(a, "--target");
+    c->save = get(a, "--save");
+    if (c->target && !*c->target) return usage_error("--target must be a column name or 0-based index (got '')");
+    if (c->save && !*c->save) return usage_error("--save needs a file name (got '')");
+    if ((rc = get_choice(a, "--task", DESCENT_VOCAB_TASK, NULL, DESCENT_TASK_AUTO, &c->task))) return rc;
+    if ((rc = get_choice(a, "--activation", DESCENT_VOCAB_ACTIVATION, NULL, DESCENT_ACT_RELU, &c->activation)))
+        return rc;
+    if ((rc = get_choice(a, "--output-activation", DESCENT_VOCAB_ACTIVATION, "auto", -1, &c->output_activation)))
+        return rc;
+    if ((rc = get_choice(a, "--loss", DESCENT_VOCAB_LOSS, "auto", -1, &c->loss))) return rc;
+    if ((rc = get_choice(a, "--init", DESCENT_VOCAB_INIT, NULL, DESCENT_INIT_GLOROT_UNIFORM, &c->init))) return rc;
+    if ((rc = get_choice(a, "--optimizer", DESCENT_VOCAB_OPTIMIZER, NULL, DESCENT_OPT_ADAM, &kind))) return rc;
+    descent_layer_spec layer = descent_layer(1, DESCENT_ACT_LINEAR);
+    if ((rc = get_number(a, "--alpha", layer.alpha, DESCENT_RANGE_NON_NEGATIVE, &c->alpha))) return rc;
+    if ((rc = get_number(a, "--init-limit", layer.init_limit, DESCENT_RANGE_POSITIVE, &c->init_limit))) return rc;
+    if ((rc = get_number(a, "--l1", 0, DESCENT_RANGE_NON_NEGATIVE, &c->l1))) return rc;
+    if ((rc = get_number(a, "--l2", 0, DESCENT_RANGE_NON_NEGATIVE, &c->l2))) return rc;
+
+    c->opt = descent_optimizer_defaults((descent_optimizer_kind)kind);
+    for (size_t i = 0; i < sizeof optimizer_flags / sizeof optimizer_flags[0]; i++) {
+        descent_optimizer_param p = optimizer_flags[i].param;
+        double v;
+        if ((rc = get_number(a, optimizer_flags[i].flag, descent_optimizer_get(&c->opt, p),
+                             descent_optimizer_param_range(p), &v)))
+            return rc;
+        descent_optimizer_set(&c->opt, p, v, NULL);
+    }
+    if (has(a, "--centered")) c->opt.centered = 1;
+
+    if ((rc = get_batch(a, &c->batch))) return rc;
+    if ((rc = get_integer(a, "--epochs", 100, 1, DESCENT_MAX_EPOCHS, &c->epochs))) return rc;
+    if ((rc = get_integer(a, "--patience", 0, 0, DESCENT_MAX_EPOCHS, &c->patience))) return rc;
+    if ((rc = get_integer(a, "--seed", 1, 0, DESCENT_MAX_SEED, &c->seed))) return rc;
+    if ((rc = get_number(a, "--test-split", 0.2, DESCENT_RANGE_UNIT_OPEN, &c->test_split))) return rc;
+    if ((rc = get_number(a, "--val-split", 0, DESCENT_RANGE_UNIT_OPEN, &c->val_split))) return rc;
+    descent_error err;
+    const char *layers = get(a, "--layers") ? get(a, "--layers") : "16,16";
+    if (descent_hidden_parse(layers, DESCENT_MAX_LAYERS - 1, c->units, c->activations, &c->n_hidden, &err) !=
+        DESCENT_OK)
+        return usage_error("--layers: %s", err.message);
+    return EXIT_OK;
+}
+
+/* Puts rows order[0..n-1] of ds in places 0..n-1, in place (one row of
+ * scratch, following each cycle of the permutation), so the training and
+ * test rows become two runs of the one matrix instead of two copies. */
+static int reorder_rows(descent_dataset *ds, const int *order, int n)
+{
+    size_t f = (size_t)ds->features, o = (size_t)ds->outputs;
+    unsigned char *done = calloc((size_t)n + 1, 1);
+    float *row = malloc(sizeof(float) * (f + o));
+    if (!done || !row) {
+        free(done);
+        free(row);
+        return runtime_error("out of memory for %d rows", n);
+    }
+    for (int start = 0; start < n; start++) {
+        if (done[start] || order[start] == start) continue;
+        memcpy(row, ds->x + (size_t)start * f, f * sizeof(float));
+        if (o && ds->y) memcpy(row + f, ds->y + (size_t)start * o, o * sizeof(float));
+        int label = ds->labels ? ds->labels[start] : 0;
+        int at = start;
+        for (;;) {
+            int from = order[at];
+            done[at] = 1;
+            if (from == start) break;
+            memcpy(ds->x + (size_t)at * f, ds->x + (size_t)from * f, f * sizeof(float));
+            if (o && ds->y) memcpy(ds->y + (size_t)at * o, ds->y + (size_t)from * o, o * sizeof(float));
+            if (ds->labels) ds->labels[at] = ds->labels[from];
+            at = from;
+        }
+        memcpy(ds->x + (size_t)at * f, row, f * sizeof(float));
+        if (o && ds->y) memcpy(ds->y + (size_t)at * o, row + f, o * sizeof(float));
+        if (ds->labels) ds->labels[at] = label;
+    }
+    free(done);
+    free(row);
+    return EXIT_OK;
+}
+
+/* Rows [first, first + n) of ds as a dataset sharing its memory: never freed. */
+static descent_dataset rows_of(const descent_dataset *ds, int first, int n)
+{
+    descent_dataset v = *ds;
+    v.n = n;
+    v.x = ds->x + (size_t)first * (size_t)ds->features;
+    v.y = ds->y ? ds->y + (size_t)first * (size_t)ds->outputs : NULL;
+    v.labels = ds->labels ? ds->labels + first : NULL;
+    return v;
+}
+
+/* Splits ds in place into its first *n_first rows and the rest: a seeded
+ * draw of fraction of them (stratified for classes) goes last. what names
+ * the split in messages. */
+static int split_off(descent_dataset *ds, double fraction, uint32_t seed, const char *what, int *n_first)
+{
+    int classify = descent_dataset_task(ds) == DESCENT_TASK_CLASSIFICATION;
+    int *order = malloc(sizeof(int) * (size_t)ds->n + 1), *rest = malloc(sizeof(int) * (size_t)ds->n + 1);
+    int n_keep = 0, n_rest = 0, rc = EXIT_OK;
+    descent_error err;
+    if (!order || !rest) {
+        rc = runtime_error("out of memory for %d rows", ds->n);
+    } else if (descent_split(ds->n, classify ? ds->labels : NULL, classify ? ds->classes : 0, (float)fraction, seed,
+                             order, &n_keep, rest, &n_rest, &err) != DESCENT_OK) {
+        rc = what ? runtime_error("%s %g of %d training rows: %s", what, fraction, ds->n, err.message)
+                  : runtime_error("%s", err.message);
+    } else {
+        memcpy(order + n_keep, rest, sizeof(int) * (size_t)n_rest);
+        rc = reorder_rows(ds, order, ds->n);
+    }
+    free(order);
+    free(rest);
+    *n_first = n_keep;
+    return rc;
+}
+
+/* The network: the hidden layers asked for and the head the task and flags give. */
+static descent_model *build(const args *a, const train_config *c, const descent_dataset *ds, descent_head *head,
+                            int *rc)
+{
+    descent_error err;
+    if (descent_head_choose(descent_dataset_task(ds), ds->classes, ds->outputs, DESCENT_OUTPUT_AUTO, head, &err) !=
+            DESCENT_OK ||
+        descent_head_override(head, c->output_activation, c->loss, &err) != DESCENT_OK) {
+        *rc = runtime_error("%s", err.message);
+        return NULL;
+    }
+    descent_layer_spec *layers = malloc(sizeof *layers * (size_t)(c->n_hidden + 1));
+    if (!layers) {
+        *rc = runtime_error("out of memory");
+        return NULL;
+    }
+    for (int i = 0; i <= c->n_hidden; i++) {
+        int last = i == c->n_hidden;
+        int act = last ? (int)head->activation : c->activations[i] >= 0 ? c->activations[i] : c->activation;
+        layers[i] = descent_layer(last ? head->units : c->units[i], (descent_activation)act);
+        layers[i].alpha = (float)c->alpha;
+        layers[i].init = (descent_init)c->init;
+        layers[i].init_limit = (float)c->init_limit;
+        layers[i].l1 = (float)c->l1;
+        layers[i].l2 = (float)c->l2;
+        layers[i].no_bias = has(a, "--no-bias");
+    }
+    descent_model_spec spec = {
+        .inputs = ds->features,
+        .n_layers = c->n_hidden + 1,
+        .layers = layers,
+        .loss = head->loss,
+        .optimizer = c->opt,
+        .seed = (uint32_t)c->seed,
+    };
+    descent_model *model = descent_model_create(&spec, &err);
+    free(layers);
+    /* Everything in the spec came from flags, so a rejection is theirs. */
+    if (!model)
+        *rc = err.code == DESCENT_ERR_ARGUMENT ? usage_error("%s", err.message) : runtime_error("%s", err.message);
+    return model;
+}
+
+/* Fits, with progress and the messages of a run that stops; rc as the command returns it. */
+static int fit(const args *a, const train_config *c, descent_model *model, const descent_dataset *rows,
+               const descent_dataset *val)
+{
+    descent_error err;
+    descent_history history;
+    memset(&history, 0, sizeof history);
+    int quiet = has(a, "--quiet"), rc = EXIT_OK;
+    descent_fit_options fo = descent_fit_defaults();
+    fo.epochs = (int)c->epochs;
+    fo.batch_size = c->batch ? (int)c->batch : rows->n;
+    fo.no_shuffle = has(a, "--no-shuffle");
+    fo.shuffle_seed = (uint32_t)c->seed;
+    if (val) {
+        fo.val_x = val->x;
+        fo.val_y = val->y;
+        fo.val_n = val->n;
+    }
+    fo.patience = (int)c->patience;
+    fo.restore_best = has(a, "--restore-best");
+    progress prog = {(int)c->epochs, isatty(fileno(stderr))};
+    if (!quiet) {
+        fo.on_epoch = on_epoch;
+        fo.user = &prog;
+    }
+    descent_status s = descent_model_fit(model, rows->x, rows->y, rows->n, &fo, &history, &err);
+    if (!quiet && prog.tty && history.epochs > 0) fputc('\n', stderr);
+    if (s == DESCENT_ERR_NONFINITE && history.diverged_epoch >= 0) {
+        /* the message names the epoch and batch, and the epoch the model was rolled back to */
+        rc = runtime_error("training diverged: %s", err.message);
+        if (history.restored_epochs > 0 && c->save && descent_model_save_file(model, 1, c->save, &err) == DESCENT_OK)
+            fprintf(stderr, "the model as it was at the end of epoch %d is saved to '%s'\n", history.restored_epochs,
+                    c->save);
+    } else if (s != DESCENT_OK) {
+        rc = runtime_error("training stopped in epoch %d of %d: %s", history.epochs + 1, fo.epochs, err.message);
+    } else if (!quiet && history.stopped_early) {
+        fprintf(stderr, "stopped early after epoch %d; best epoch %d%s\n", history.epochs, history.best_epoch + 1,
+                fo.restore_best ? " (weights restored)" : "");
+    }
+    descent_history_free(&history);
+    return rc;
+}
+
+int cmd_train(const args *a)
+{
+    train_config *c = malloc(sizeof *c);
+    if (!c) return runtime_error("out of memory");
+    int rc = read_train_config(a, c);
+    descent_error err;
+    descent_dataset *ds = NULL;
+    descent_model *model = NULL;
+    descent_csv_options csv;
+    if (rc || (rc = csv_target_options(c->target, c->task, &csv)) || a->check_only) goto done;
+    ds = descent_csv_read_file(c->data, &csv, &err);
+    if (!ds) {
+        rc = file_error(c->data, &err);
+        goto done;
+    }
+    /* Split first, so the scalers see the training rows only. The training
+     * rows come first, then the test rows; without a split the file's order
+     * stays, so --no-shuffle replays it as Keras would. */
+    int n_train = ds->n;
+    if (c->test_split > 0 && (rc = split_off(ds, c->test_split, (uint32_t)c->seed, NULL, &n_train))) goto done;
+    if (n_train < 1) {
+        rc = runtime_error("--test-split %g leaves no training rows out of %d", c->test_split, ds->n);
+        goto done;
+    }
+    descent_dataset train = rows_of(ds, 0, n_train), test = rows_of(ds, n_train, ds->n - n_train);
+    /* Validation rows are drawn like the test rows rather than taken from
+     * the end as Keras' validationSplit does: the split keeps file order, and
+     * on a file sorted by class the last rows would all be of one class. */
+    int n_fit = train.n;
+    if (c->val_split > 0 && (rc = split_off(&train, c->val_split, (uint32_t)c->seed, "--val-split", &n_fit)))
+        goto done;
+    descent_dataset fit_rows = rows_of(&train, 0, n_fit), val = rows_of(&train, n_fit, train.n - n_fit);
+
+    descent_head head;
+    if (!(model = build(a, c, ds, &head, &rc))) goto done;
+    /* The targets as the head learns them (two classes may be -1 and 1). */
+    if (head.task == DESCENT_TASK_CLASSIFICATION && descent_head_encode(&head, ds->labels, ds->n, ds->y, &err)) {
+        rc = runtime_error("%s", err.message);
+        goto done;
+    }
+    int scale = (has(a, "--no-standardize") ? 0 : DESCENT_SCALE_INPUTS) |
+                (has(a, "--no-scale-target") ? 0 : DESCENT_SCALE_TARGET);
+    if (descent_model_fit_scalers(model, &fit_rows, scale, &err) != DESCENT_OK ||
+        descent_model_set_names(model, (const char *const *)ds->feature_names, ds->target_name, head.classes,
+                                head.classes ? (const char *const *)ds->class_names : NULL, &err) != DESCENT_OK) {
+        rc = runtime_error("%s", err.message);
+        goto done;
+    }
+    if ((rc = fit(a, c, model, &fit_rows, val.n ? &val : NULL))) goto done;
+    if ((rc = report(model, "train", fit_rows.x, fit_rows.y, fit_rows.n))) goto done;
+    if (val.n && (rc = report(model, "validation", val.x, val.y, val.n))) goto done;
+    if (test.n && (rc = report(model, "test", test.x, test.y, test.n))) goto done;
+    if (has(a, "--print-weights") && (rc = print_weights(model))) goto done;
+    fflush(stdout);
+    if (c->save) {
+        if (descent_model_save_file(model, has(a, "--save-optimizer"), c->save, &err) != DESCENT_OK) {
+            rc = file_error(c->save, &err);
+            goto done;
+        }
+        if (!has(a, "--quiet")) fprintf(stderr, "saved model to %s\n", c->save);
+    }
+done:
+    descent_model_free(model);
+    descent_dataset_free(ds);
+    free(c);
+    return rc;
+}

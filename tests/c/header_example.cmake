@@ -1,0 +1,33 @@
+# header_example.cmake - descent_header_example(HEADER OUT): writes the
+# example in a public header's opening comment (its lines indented by four
+# spaces after " * ") to OUT, so the build compiles and runs the example
+# exactly as the header shows it. Re-run when the header changes.
+function(descent_header_example header out)
+  file(READ "${header}" text)
+  string(FIND "${text}" "*/" end)
+  string(SUBSTRING "${text}" 0 ${end} text)
+  # Lists split at ';', which C code is full of: protect them first.
+  string(REPLACE ";" "<semicolon>" text "${text}")
+  string(REPLACE "\n" ";" lines "${text}")
+  set(code "")
+  set(started FALSE)
+  set(blank "")
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^ \\*     (.*)$")
+      set(code "${code}${blank}${CMAKE_MATCH_1}\n")
+      set(blank "")
+      set(started TRUE)
+    elseif(started AND line MATCHES "^ \\*$")
+      set(blank "${blank}\n")
+    elseif(started)
+      break()
+    endif()
+  endforeach()
+  if(NOT started)
+    message(FATAL_ERROR "${header} has no example in its opening comment")
+  endif()
+  string(REPLACE "<semicolon>" ";" code "${code}")
+  file(WRITE "${out}.new" "/* Generated from ${header}: do not edit. */\n${code}")
+  configure_file("${out}.new" "${out}" COPYONLY)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${header}")
+endfunction()
