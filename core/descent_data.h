@@ -137,6 +137,31 @@ typedef enum descent_generator {
 
 const char *descent_generator_name(descent_generator g);
 descent_status descent_generator_parse(const char *name, descent_generator *out, descent_error *err);
+/* How far a generator's points reach: the half-width of the square (or
+ * interval) they lie in, 6 for the 2-D sets (their plane is [-6, 6]²), 1 for
+ * linear4, line and curve; 0 for an unknown generator. Dividing the features
+ * by it is the "unit" input scale below. */
+double descent_generator_extent(descent_generator g);
+
+/* What a generated set's features are fed to the network as:
+ *   none         as generated (the TensorFlow Playground's inputs: x1 in [-6, 6])
+ *   unit         x1, x2 divided by descent_generator_extent, so within about
+ *                [-1, 1]; the playground page's default
+ *   standardize  as generated, then each feature column standardized with the
+ *                training rows' mean and deviation (the model's input scaler,
+ *                descent_model_fit_scalers), as tables always are
+ * Products and squares (x1², x1·x2) are made from x1, x2 as none or unit
+ * leave them; sin x1 always takes the generated x1. */
+typedef enum descent_input_scale {
+    DESCENT_INPUT_SCALE_NONE = 0,
+    DESCENT_INPUT_SCALE_UNIT,
+    DESCENT_INPUT_SCALE_STANDARDIZE
+} descent_input_scale;
+#define DESCENT_INPUT_SCALES 3
+
+const char *descent_input_scale_name(descent_input_scale s);
+descent_status descent_input_scale_parse(const char *name, descent_input_scale *out, descent_error *err);
+
 /* n rows, 1..DESCENT_MAX_GENERATE (LINEAR4 always has 4); noise in [0, 1] (a fraction of the
  * set's scale; for LINE the standard deviation of the added noise). */
 descent_dataset *descent_dataset_generate(descent_generator kind, int n, float noise, uint32_t seed, descent_error *err);
