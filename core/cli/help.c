@@ -59,8 +59,11 @@ static const option train_options[] = {
 
 static const option predict_options[] = {
     {"--model", "FILE", "model file written by train --save (required)"},
-    {"--data", "FILE", "CSV file with a header row; columns are matched to the model's features by name when the "
-                       "model has names, else by position; a target column is ignored (required)"},
+    {"--data", "FILE", "CSV file with a header row; the model's features are read from the columns of their "
+                       "names and other columns (a target, an id, text) are skipped; a model without feature names "
+                       "takes the columns by position (required)"},
+    {"--keep", "COL,...", "copy these columns, by name, into the output before the predictions, like id (default: "
+                          "none)"},
     {"--out", "FILE", "write the predictions there (default: standard output)"},
     {"--help", NULL, "show this help"},
 };
@@ -69,6 +72,7 @@ static const option evaluate_options[] = {
     {"--model", "FILE", "model file written by train --save (required)"},
     {"--data", "FILE", "CSV file with a header row and the target column (required)"},
     {"--target", "NAME", "target column (default: the model's target name, else the last column)"},
+    {"--json", NULL, "print the loss and scores as one JSON object (default: text)"},
     {"--help", NULL, "show this help"},
 };
 
@@ -137,9 +141,9 @@ static const char *const tune_repeatable[] = {"--grid", "--range", NULL};
 static const command commands[] = {
     {"train", "descent train --data FILE [options]", "train a network on a CSV file and report its scores",
      train_options, COUNT(train_options), cmd_train, NULL},
-    {"predict", "descent predict --model FILE --data FILE [--out FILE]", "write a model's predictions as CSV",
+    {"predict", "descent predict --model FILE --data FILE [--keep COL,...] [--out FILE]", "write a model's predictions as CSV",
      predict_options, COUNT(predict_options), cmd_predict, NULL},
-    {"evaluate", "descent evaluate --model FILE --data FILE [--target NAME]",
+    {"evaluate", "descent evaluate --model FILE --data FILE [--target NAME] [--json]",
      "print a model's loss and scores on a CSV", evaluate_options, COUNT(evaluate_options), cmd_evaluate, NULL},
     {"generate", "descent generate --set NAME [--n N] [--noise X] [--seed N] [--out FILE]",
      "write a toy data set as CSV", generate_options, COUNT(generate_options), cmd_generate, NULL},

@@ -93,6 +93,9 @@ int csv_target_options(const char *target, int task, descent_csv_options *csv);
 
 /* Loss and scores on n rows; x raw, y encoded for the model's head. */
 int report(descent_model *m, const char *title, const float *x, const float *y, int n);
+/* The same as one JSON object: rows, task, loss, the scores (null where
+ * undefined), and for classes their names and the confusion matrix. */
+int report_json(descent_model *m, const float *x, const float *y, int n);
 /* Each layer's kernel and bias, one input per row (Keras' layout). */
 int print_weights(const descent_model *m);
 /* A CSV field, quoted when it must be; names from files are escaped. */
