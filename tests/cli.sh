@@ -94,9 +94,19 @@ train_flags="--data --target --task --layers --activation --alpha --output-activ
 
 run --help
 check "--help exits 0" exits 0
-check "--help lists the commands" mentions out.txt train predict evaluate generate info tune
+check "--help lists the commands" mentions out.txt train predict evaluate generate info tune "descent help COMMAND"
+check "--help fits on one screen (at most 20 lines of at most 79 columns)" eval '[ "$(lines out.txt)" -le 20 ] &&
+    ! grep -q "^.\{80\}" out.txt'
+run help
+check "help alone is --help" eval '[ "$rc" -eq 0 ] && "$BIN" --help | cmp -s - out.txt'
+run help train
 # shellcheck disable=SC2086
-check "--help lists every train flag" mentions out.txt $train_flags
+check "help train lists every train flag" eval '[ "$rc" -eq 0 ] && mentions out.txt $train_flags'
+check "help train is train --help" eval '"$BIN" train --help | cmp -s - out.txt'
+run help tune
+check "help tune is tune --help" eval '[ "$rc" -eq 0 ] && "$BIN" tune --help | cmp -s - out.txt'
+run help frobnicate
+check "help of an unknown command exits 2 naming it" error_msg 2 "'frobnicate'"
 
 run --version
 check "--version exits 0 and prints the version" eval '[ "$rc" -eq 0 ] && grep -q "^descent [0-9]" out.txt'
@@ -184,6 +194,11 @@ check "train iris prints train and test accuracy" eval 'grep -q "^train: 120 row
 check "train iris prints a confusion matrix with class names" mentions out.txt confusion setosa versicolor virginica
 check "train --quiet prints no progress" eval '[ "$rc" -eq 0 ] && [ ! -s err.txt ]'
 check "train --save writes the model" test -s m.bin
+
+run train --data "$DATA/iris.csv" --target species --layers 4 --epochs 500 --lr 0.5 --val-split 0.2 --patience 3 \
+    --quiet
+check "train --quiet still says why training stopped early" eval '[ "$rc" -eq 0 ] &&
+    [ "$(lines err.txt)" -eq 1 ] && grep -q "^stopped early after epoch [0-9]*; best epoch [0-9]*$" err.txt'
 
 run train --data "$DATA/iris.csv" --target 4 --layers none --epochs 2
 check "train by column index, with per-epoch progress on stderr" eval '[ "$rc" -eq 0 ] &&

@@ -195,19 +195,32 @@ static void print_command_help(FILE *f, const command *c)
     }
 }
 
-/* An overview, then every command's help in turn. */
+/* One screen: the commands, one line each; a command's options are in its own help. */
 static void print_main_help(FILE *f)
 {
     fprintf(f, "descent %s - dense neural networks trained by gradient descent\n\n"
-               "usage: descent COMMAND [options]\n       descent --help | --version\n"
-               "       descent COMMAND --help\n\ncommands:\n",
+               "usage: descent COMMAND [options]\n\ncommands:\n",
             DESCENT_VERSION);
     for (int i = 0; i < COUNT(commands); i++) fprintf(f, "  %-10s%s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nExit status: 0 on success, 1 when a file or the training fails, 2 for a bad command line.\n");
-    for (int i = 0; i < COUNT(commands); i++) {
-        fprintf(f, "\n");
-        print_command_help(f, &commands[i]);
-    }
+    fprintf(f, "\ndescent help COMMAND, or descent COMMAND --help, lists a command's options with\n"
+               "their defaults and ranges; descent --version prints the version.\n"
+               "Exit status: 0 on success, 1 when a file or the training fails, 2 for a bad\n"
+               "command line.\n");
+}
+
+static const command *find_command(const char *name)
+{
+    for (int i = 0; i < COUNT(commands); i++)
+        if (strcmp(name, commands[i].name) == 0) return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    if (name[0] == '-') return usage_error("unknown option '%s' (see descent --help)", name);
+    return usage_error("unknown command '%s': expected train, predict, evaluate, generate, info or tune (see "
+                       "descent --help)",
+                       name);
 }
 
 static int run(int argc, char **argv, int check_only)
@@ -216,6 +229,13 @@ static int run(int argc, char **argv, int check_only)
         return usage_error("missing command: expected train, predict, evaluate, generate, info or tune (see "
                            "descent --help)");
     const char *name = argv[1];
+    if (strcmp(name, "help") == 0 && argc > 2) {
+        const command *c = find_command(argv[2]);
+        if (!c) return unknown_command(argv[2]);
+        if (argc > 3) return usage_error("unexpected argument '%s' after 'descent help %s'", argv[3], argv[2]);
+        print_command_help(stdout, c);
+        return EXIT_OK;
+    }
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         print_main_help(stdout);
         return EXIT_OK;
@@ -224,15 +244,8 @@ static int run(int argc, char **argv, int check_only)
         printf("descent %s\n", DESCENT_VERSION);
         return EXIT_OK;
     }
-    const command *c = NULL;
-    for (int i = 0; i < COUNT(commands); i++)
-        if (strcmp(name, commands[i].name) == 0) c = &commands[i];
-    if (!c) {
-        if (name[0] == '-') return usage_error("unknown option '%s' (see descent --help)", name);
-        return usage_error("unknown command '%s': expected train, predict, evaluate, generate, info or tune (see "
-                           "descent --help)",
-                           name);
-    }
+    const command *c = find_command(name);
+    if (!c) return unknown_command(name);
     /* --help wins over anything else on the line, even a bad flag. */
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

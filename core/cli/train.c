@@ -266,7 +266,8 @@ static int fit(const args *a, const train_config *c, descent_model *model, const
                     c->save);
     } else if (s != DESCENT_OK) {
         rc = runtime_error("training stopped in epoch %d of %d: %s", history.epochs + 1, fo.epochs, err.message);
-    } else if (!quiet && history.stopped_early) {
+    } else if (history.stopped_early) {
+        /* why training ended before --epochs: said even with --quiet */
         fprintf(stderr, "stopped early after epoch %d; best epoch %d%s\n", history.epochs, history.best_epoch + 1,
                 fo.restore_best ? " (weights restored)" : "");
     }
