@@ -88,7 +88,7 @@ near() {
 train_flags="--data --target --task --layers --activation --alpha --output-activation --loss --init --init-limit
 --l1 --l2 --no-bias --optimizer --lr --momentum --rho --epsilon --beta1 --beta2 --initial-accumulator --centered
 --batch --epochs --test-split --val-split --patience --restore-best --no-shuffle --no-standardize --no-scale-target
---seed --save --save-optimizer --quiet --print-weights"
+--seed --save --save-optimizer --resume --quiet --print-weights"
 
 # ------------------------------------------------------------------ help
 
@@ -329,6 +329,35 @@ check "a run diverging later saves the model it was rolled back to and says so" 
      grep -q "^the model as it was at the end of epoch 3 is saved to .rolled-back.bin.$" err.txt && [ -s rolled-back.bin ]'
 run info --model rolled-back.bin
 check "the saved rolled-back model loads" exits 0
+
+# -------------------------------------------------------------- resume
+
+# N epochs, then M more resumed from the file, give the model N + M epochs give, to the byte (weights,
+# optimizer moments and step count, shuffle stream), and the same scores.
+run train --data "$DATA/iris.csv" --target species --layers 8 --epochs 10 --quiet --save-optimizer --save ten.bin
+cp out.txt ten.txt
+run train --data "$DATA/iris.csv" --target species --layers 8 --epochs 6 --quiet --save-optimizer --save six.bin
+run train --data "$DATA/iris.csv" --resume six.bin --epochs 4 --quiet --save resumed.bin
+check "train 6 epochs + --resume 4 gives the model 10 epochs give, byte for byte" eval '[ "$rc" -eq 0 ] &&
+    cmp -s ten.bin resumed.bin && cmp -s ten.txt out.txt'
+run train --data "$DATA/iris.csv" --target species --layers 8 --epochs 12 --quiet --save-optimizer --save twelve.bin
+run train --data extra.csv --resume resumed.bin --epochs 2 --quiet --save again.bin
+check "a resumed model resumes again (from a file with other columns too)" eval '[ "$rc" -eq 0 ] &&
+    cmp -s twelve.bin again.bin'
+run train --data "$DATA/diabetes.csv" --layers 8 --optimizer rmsprop --momentum 0.5 --batch 16 --epochs 5 --seed 5 \
+    --val-split 0.2 --quiet --save-optimizer --save rms5.bin
+run train --data "$DATA/diabetes.csv" --layers 8 --optimizer rmsprop --momentum 0.5 --batch 16 --epochs 3 --seed 5 \
+    --val-split 0.2 --quiet --save-optimizer --save rms3.bin
+run train --data "$DATA/diabetes.csv" --resume rms3.bin --batch 16 --epochs 2 --val-split 0.2 --quiet --save rms32.bin
+check "a regression with rmsprop, a seed and a validation split resumes to the same bytes" eval '[ "$rc" -eq 0 ] &&
+    cmp -s rms5.bin rms32.bin'
+run train --data "$DATA/iris.csv" --resume six.bin --layers 4
+check "train --resume refuses a flag that would change the model" error_msg 2 "--layers" "--resume"
+run train --data "$DATA/iris.csv" --resume m.bin --epochs 2
+check "train --resume of a model saved without its optimizer state exits 1 saying so" error_msg 1 "m.bin" \
+    "no optimizer state" "--save-optimizer"
+run train --data "$DATA/iris.csv" --resume missing.bin
+check "train --resume of a missing file exits 1 naming it" error_msg 1 "missing.bin"
 
 # ------------------------------------------------------------------ tune
 

@@ -52,6 +52,10 @@ static const option train_options[] = {
     {"--seed", "N", "seed for the split, initialization and shuffling, 0.." STR(DESCENT_MAX_SEED) " (default: 1)"},
     {"--save", "FILE", "write the trained model to FILE (default: not saved)"},
     {"--save-optimizer", NULL, "with --save, also store the optimizer state to resume training (default: off)"},
+    {"--resume", "FILE", "train the model in FILE (saved with --save-optimizer) for --epochs more, with its layers, "
+                         "optimizer state, scalers and classes; give the --data, --test-split and --val-split it "
+                         "was trained with (--seed defaults to its own), and N epochs then M resumed give the "
+                         "model N + M give; --save stores the optimizer state too (default: a new model)"},
     {"--quiet", NULL, "no progress on stderr (default: a progress bar on a terminal, else a line per epoch)"},
     {"--print-weights", NULL, "print each layer's kernel and bias after training (default: off)"},
     {"--help", NULL, "show this help"},
@@ -139,7 +143,7 @@ _Static_assert(COUNT(tune_options) <= MAX_OPTIONS, "raise MAX_OPTIONS");
 static const char *const tune_repeatable[] = {"--grid", "--range", NULL};
 
 static const command commands[] = {
-    {"train", "descent train --data FILE [options]", "train a network on a CSV file and report its scores",
+    {"train", "descent train --data FILE [--resume FILE] [options]", "train a network on a CSV file and report its scores",
      train_options, COUNT(train_options), cmd_train, NULL},
     {"predict", "descent predict --model FILE --data FILE [--keep COL,...] [--out FILE]", "write a model's predictions as CSV",
      predict_options, COUNT(predict_options), cmd_predict, NULL},

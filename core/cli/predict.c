@@ -10,14 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The model's classes as the CSV reader's known classes, so that a file
- * holding any of them (even a single one) reads in the model's order. */
-typedef struct known_classes {
-    const char **names;
-    char (*labels)[32];
-} known_classes;
-
-static int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
+int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
                              known_classes *kc)
 {
     int k = head->classes;
@@ -33,15 +26,15 @@ static int use_model_classes(const descent_model *m, const descent_head *head, d
     return EXIT_OK;
 }
 
-static void known_classes_free(known_classes *kc)
+void known_classes_free(known_classes *kc)
 {
     free(kc->names);
     free(kc->labels);
+    kc->names = NULL;
+    kc->labels = NULL;
 }
 
-/* The reader reads the model's features by name, when it has names, and
- * skips every other column unread. */
-static int use_model_features(const descent_model *m, descent_csv_options *csv, const char ***names)
+int use_model_features(const descent_model *m, descent_csv_options *csv, const char ***names)
 {
     int inputs = descent_model_inputs(m);
     *names = NULL;
