@@ -143,10 +143,10 @@ _Static_assert(COUNT(tune_options) <= MAX_OPTIONS, "raise MAX_OPTIONS");
 static const char *const tune_repeatable[] = {"--grid", "--range", NULL};
 
 static const command commands[] = {
-    {"train", "descent train --data FILE [--resume FILE] [options]", "train a network on a CSV file and report its scores",
-     train_options, COUNT(train_options), cmd_train, NULL},
-    {"predict", "descent predict --model FILE --data FILE [--keep COL,...] [--out FILE]", "write a model's predictions as CSV",
-     predict_options, COUNT(predict_options), cmd_predict, NULL},
+    {"train", "descent train --data FILE [--resume FILE] [options]",
+     "train a network on a CSV file and report its scores", train_options, COUNT(train_options), cmd_train, NULL},
+    {"predict", "descent predict --model FILE --data FILE [--keep COL,...] [--out FILE]",
+     "write a model's predictions as CSV", predict_options, COUNT(predict_options), cmd_predict, NULL},
     {"evaluate", "descent evaluate --model FILE --data FILE [--target NAME] [--json]",
      "print a model's loss and scores on a CSV", evaluate_options, COUNT(evaluate_options), cmd_evaluate, NULL},
     {"generate", "descent generate --set NAME [--n N] [--noise X] [--seed N] [--out FILE]",
