@@ -84,6 +84,12 @@ typedef struct descent_dataset {
     char **feature_names;           /* features entries */
     char *target_name;
     char **class_names;             /* classes entries (numeric classes are named by their value) */
+    /* Columns kept aside as text (descent_csv_options.keep), else 0 and NULL:
+     * read their cells with descent_dataset_kept. */
+    int n_kept;
+    char **kept_names;              /* n_kept entries */
+    char *kept_text;                /* every kept cell, NUL-terminated */
+    size_t *kept;                   /* n·n_kept offsets into kept_text, row-major */
 } descent_dataset;
 
 typedef struct descent_csv_options {
@@ -101,24 +107,41 @@ typedef struct descent_csv_options {
     int n_classes;
     int target_optional;            /* with target: a file without that column is read as with no_target
                                        (a model's target, which a file to predict may or may not have) */
+    const char *const *columns;     /* with n_columns (0..DESCENT_MAX_COLUMNS): the features are exactly these
+                                       columns, by name, in this order (a model's inputs, say); other
+                                       columns but the target and those kept are skipped unread, so they
+                                       may hold text. 0: every column but the target and those kept */
+    int n_columns;
+    const char *const *keep;        /* with n_keep (0..DESCENT_MAX_COLUMNS): columns, by name, whose cells are
+                                       kept aside as text (an id to echo beside predictions, say); a kept
+                                       column is a feature only when columns names it */
+    int n_keep;
 } descent_csv_options;
 
-/* target NULL, target_index -1, task AUTO, ',', with a target (required), classes from the data. */
+/* target NULL, target_index -1, task AUTO, ',', with a target (required), classes from the data,
+ * every other column a feature, none kept. */
 descent_csv_options descent_csv_defaults(void);
 
 /* A header row, then one row per sample. Features must be numbers; the target
- * may be text (mapped to classes in sorted order). CRLF, quoted fields and
+ * may be text (mapped to classes in sorted order); columns skipped (see
+ * options.columns) and kept may hold anything. CRLF, quoted fields and
  * blank lines are handled. Errors name the line and column and what was
- * expected, with the file's name when reading a file. Rows are read one at a
- * time (a file in chunks), so reading costs the dataset returned plus a few
- * bytes a row and about one record's text, not a copy of the text. */
+ * expected, with the file's name when reading a file; a column asked for
+ * that the header lacks is named with the header's columns. Rows are read
+ * one at a time (a file in chunks), so reading costs the dataset returned
+ * (kept cells included) plus a few bytes a row and about one record's
+ * text, not a copy of the text. */
 descent_dataset *descent_csv_read_file(const char *path, const descent_csv_options *options, descent_error *err);
 descent_dataset *descent_csv_parse(const char *text, size_t length, const descent_csv_options *options,
                                    descent_error *err);
 
+/* Cell k (0..n_kept-1) of row (0..n-1) of a column kept aside, as text
+ * (a C string owned by ds); NULL when either is out of range. */
+const char *descent_dataset_kept(const descent_dataset *ds, int row, int k);
+
 /* An empty dataset to fill (x and y zeroed; names NULL; labels allocated when classes >= 2). */
 descent_dataset *descent_dataset_create(int n, int features, int outputs, int classes, descent_error *err);
-/* A new dataset with rows idx[0..m-1] of ds (names and classes kept). */
+/* A new dataset with rows idx[0..m-1] of ds (names, classes and kept cells kept). */
 descent_dataset *descent_dataset_subset(const descent_dataset *ds, const int *idx, int m, descent_error *err);
 void descent_dataset_free(descent_dataset *ds);
 
