@@ -118,7 +118,7 @@ static void test_train_is_its_parts(void)
     fo.val_n = n_train - n_fit;
     fo.shuffle_seed = 11;
     CHECK(m && descent_model_fit(m, b->x, b->y, n_fit, &fo, NULL, &err) == DESCENT_OK);
-    float loss_a, loss_b;
+    float loss_a = 0, loss_b = -1;
     descent_metrics met_a, met_b;
     const float *xt = a->x + 2 * (res.n_fit + res.n_val), *yt = a->y + res.n_fit + res.n_val;
     CHECK(descent_recipe_score(res.model, &res.head, xt, yt, res.n_test, &loss_a, &met_a, NULL, &err) == DESCENT_OK);
