@@ -395,6 +395,34 @@ descent_status descent_recipe_train(descent_dataset *ds, const descent_train_rec
                                     const descent_fit_options *fit, descent_recipe_result *out, descent_error *err);
 void descent_recipe_result_free(descent_recipe_result *out);
 
+/* --------------------------------------------- a saved model on a CSV's rows
+ * How `descent predict`, `descent evaluate` and the JS predictCSV read a
+ * file for a model: its features from the columns of the same names (by
+ * position when the model has none), every other column skipped unread
+ * unless kept (csv->keep), and the classes as the model's, so a file may
+ * hold any of them, even one. */
+typedef struct descent_model_columns {
+    const char **features;          /* the model's feature names, or NULL */
+    const char **classes;           /* the model's class labels, or NULL */
+    char (*labels)[32];             /* room for numbered labels */
+} descent_model_columns;
+
+/* Sets csv (from descent_csv_defaults, with keep set as wanted) to read a
+ * file for model m: for prediction (evaluate 0) only the features (and, when
+ * the model has no feature names, its target column if the file has it);
+ * for evaluation (1) also the target, as csv->target or csv->target_index
+ * name it or else the model's, read with the model's task and classes.
+ * cols holds what csv points to: free it with descent_model_columns_free
+ * after reading. */
+descent_status descent_csv_options_for_model(const descent_model *m, int evaluate, descent_csv_options *csv,
+                                             descent_model_columns *cols, descent_error *err);
+void descent_model_columns_free(descent_model_columns *cols);
+/* The model's inputs from a data set read so (ds->n rows, in the model's
+ * feature order; free() it); source names the file in messages. NULL with
+ * a message naming the missing column or the count that differs. */
+float *descent_dataset_model_inputs(const descent_model *m, const descent_dataset *ds, const char *source,
+                                    descent_error *err);
+
 #ifdef __cplusplus
 }
 #endif

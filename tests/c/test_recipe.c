@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Each row's first feature is its original index, so moves can be traced. */
 static descent_dataset *indexed(int n, int classes)
@@ -146,4 +147,57 @@ static void test_train_is_its_parts(void)
     descent_dataset_free(b);
 }
 
-CHECK_MAIN(TEST(test_split_off), TEST(test_build), TEST(test_train_is_its_parts))
+/* A model's columns by name, in its order, from a file that has others. */
+static void test_model_columns(void)
+{
+    descent_error err;
+    const char *train_csv = "a,b,kind\n0,1,cat\n1,0,dog\n0,2,cat\n2,0,dog\n0,3,cat\n3,0,dog\n";
+    descent_csv_options o = descent_csv_defaults();
+    descent_dataset *d = descent_csv_parse(train_csv, strlen(train_csv), &o, &err);
+    CHECK(d != NULL);
+    if (!d) return;
+    descent_train_recipe r = descent_train_recipe_defaults();
+    r.test_split = 0;
+    descent_head head;
+    descent_model *m = descent_recipe_build(&r, d, d->n, &head, &err);
+    CHECK_MSG(m != NULL, "%s", err.message);
+    descent_dataset_free(d);
+    if (!m) return;
+    /* predict: columns reordered, a text note skipped, an id kept */
+    const char *rows = "note,b,id,a\nhello,5,r1,7\n\"a, b\",6,r2,8\n";
+    descent_csv_options p = descent_csv_defaults();
+    const char *keep[1] = {"id"};
+    p.keep = keep;
+    p.n_keep = 1;
+    descent_model_columns cols;
+    CHECK(descent_csv_options_for_model(m, 0, &p, &cols, &err) == DESCENT_OK && p.no_target);
+    descent_dataset *q = descent_csv_parse(rows, strlen(rows), &p, &err);
+    CHECK_MSG(q != NULL, "%s", err.message);
+    float *x = q ? descent_dataset_model_inputs(m, q, "rows.csv", &err) : NULL;
+    CHECK(x && x[0] == 7 && x[1] == 5 && x[2] == 8 && x[3] == 6);
+    CHECK(q && q->n_kept == 1 && strcmp(descent_dataset_kept(q, 1, 0), "r2") == 0);
+    free(x);
+    descent_dataset_free(q);
+    descent_model_columns_free(&cols);
+    /* a missing feature is named */
+    const char *short_rows = "b,kind\n1,cat\n";
+    p = descent_csv_defaults();
+    CHECK(descent_csv_options_for_model(m, 0, &p, &cols, &err) == DESCENT_OK);
+    q = descent_csv_parse(short_rows, strlen(short_rows), &p, &err);
+    CHECK(q == NULL || descent_dataset_model_inputs(m, q, "short.csv", &err) == NULL);
+    CHECK_HAS(err.message, "'a'");
+    descent_dataset_free(q);
+    descent_model_columns_free(&cols);
+    /* evaluate: the model's target and classes, a file holding one class */
+    const char *one = "kind,a,b\ndog,4,0\ndog,5,0\n";
+    p = descent_csv_defaults();
+    CHECK(descent_csv_options_for_model(m, 1, &p, &cols, &err) == DESCENT_OK && !p.no_target && p.n_classes == 2);
+    q = descent_csv_parse(one, strlen(one), &p, &err);
+    CHECK_MSG(q != NULL, "%s", err.message);
+    CHECK(q && q->classes == 2 && q->labels[0] == 1 && q->labels[1] == 1);
+    descent_dataset_free(q);
+    descent_model_columns_free(&cols);
+    descent_model_free(m);
+}
+
+CHECK_MAIN(TEST(test_split_off), TEST(test_build), TEST(test_train_is_its_parts), TEST(test_model_columns))
