@@ -62,3 +62,6 @@ export function ramp(t) {
 
 /** One colour per fold in the tuning curves (training solid, validation dashed). */
 export const FOLD_COLOURS = ['#1769aa', '#e8710a', '#2e9e44', '#b8336a', '#7a5cc7', '#8c6d1f', '#0f8b8d', '#d1495b', '#5b6573', '#3d5a80'];
+
+/** A tuning heatmap's cell whose configuration diverged. */
+export const DIVERGED = [201, 206, 214];
