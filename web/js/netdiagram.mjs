@@ -19,7 +19,9 @@
 //   d.draw();                           // or let it draw itself on the next animation frame
 
 import { LABELS } from './labels.mjs';
-import { CAPTION_LINE, LABEL_FONT, LEVELS, MAX_SHOWN, SMALL_FONT, ZERO, layoutDiagram, lineStyle, plural, segmentDistance, subscript } from './netlayout.mjs';
+import {
+  CAPTION_LINE, LABEL_FONT, LEVELS, MAX_SHOWN, SMALL_FONT, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript,
+} from './netlayout.mjs';
 import { NeuronThumbs } from './netthumbs.mjs';
 import { FAMILY, INK, MID, MUTED, NEG, POS, WHITE, diverging, rgba } from './palette.mjs';
 
@@ -136,7 +138,7 @@ export class NetworkDiagram {
     this.#keyboard = null;
     this.#hover = null;
     this.#hideTip();
-    this.#setAttr('aria-label', this.#summary());
+    this.#setAttr('aria-label', describeNet(this.#sizes, this.#acts, this.#inputNames));
     this.#layoutDirty = true;
     this.#gridDirty = true;
     this.#touch();
@@ -269,17 +271,6 @@ export class NetworkDiagram {
     if (!Array.isArray(weights) || weights.length !== s.length - 1) return false;
     return weights.every((w, l) => w && w.kernel && w.kernel.length === s[l] * s[l + 1] &&
       (w.bias == null || w.bias.length === s[l + 1]));
-  }
-
-  #summary() {
-    const s = this.#sizes;
-    const parts = [`${plural(s[0], 'input')} (${this.#inputNames.join(', ')})`];
-    for (let l = 1; l < s.length; l++) parts.push(`${s[l]} ${this.#acts[l - 1]}${l === s.length - 1 ? ` ${s[l] === 1 ? 'output' : 'outputs'}` : ''}`);
-    const hidden = s.length - 2;
-    const big = s.some((n) => n > MAX_SHOWN) ? ` Columns show the first ${MAX_SHOWN} neurons of larger layers.` : '';
-    return `Network diagram, ${hidden === 0 ? 'no hidden layers' : plural(hidden, 'hidden layer')}: ${parts.join(' → ')}.` +
-      ` Lines are the weights: blue positive, orange negative, thicker for larger values.${big}` +
-      ' Arrow keys step through the neurons and weights.';
   }
 
   /** Something changed: draw on the next animation frame unless the page draws first. */

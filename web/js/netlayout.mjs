@@ -18,6 +18,17 @@ const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
 export const subscript = (n) => String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
 export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** The diagram's text alternative (its aria-label): the columns, their units and activations. */
+export function describeNet(s, acts, inputNames) {
+  const parts = [`${plural(s[0], 'input')} (${inputNames.join(', ')})`];
+  for (let l = 1; l < s.length; l++) parts.push(`${s[l]} ${acts[l - 1]}${l === s.length - 1 ? ` ${s[l] === 1 ? 'output' : 'outputs'}` : ''}`);
+  const hidden = s.length - 2;
+  const big = s.some((n) => n > MAX_SHOWN) ? ` Columns show the first ${MAX_SHOWN} neurons of larger layers.` : '';
+  return `Network diagram, ${hidden === 0 ? 'no hidden layers' : plural(hidden, 'hidden layer')}: ${parts.join(' → ')}.` +
+    ` Lines are the weights: blue positive, orange negative, thicker for larger values.${big}` +
+    ' Arrow keys step through the neurons and weights.';
+}
+
 /** The distance from (px, py) to the segment (x1, y1)-(x2, y2). */
 export function segmentDistance(px, py, x1, y1, x2, y2) {
   const dx = x2 - x1;

@@ -7,6 +7,7 @@
 import { LABELS } from './labels.mjs';
 import { foldCurves } from './tunecurves.mjs';
 import { drawHeatmap, heatmapGrid, writeLegend } from './tuneheatmap.mjs';
+import { writeTable } from './tunetable.mjs';
 import {
   MAX_CONFIGS, MAX_EPOCHS, METRICS_FOR, PARAM, PARAMS, fmt, readChoices, readValues, seconds, valueText,
 } from './tuneparams.mjs';
@@ -425,47 +426,7 @@ export class TunePanel {
   }
 
   #writeTable() {
-    const run = this.#run;
-    const { table } = this.#el;
-    const keys = run.plan.shown;
-    const folds = run.plan.folds;
-    const head = document.createElement('tr');
-    const th = (text, cls) => {
-      const cell = document.createElement('th');
-      cell.scope = 'col';
-      cell.textContent = text;
-      if (cls) cell.className = cls;
-      return cell;
-    };
-    head.append(th('rank'), ...keys.map((k) => th(PARAM[k].short)),
-      th(`${LABELS.metric[run.metric]} (${run.higherIsBetter ? 'higher' : 'lower'} is better)`, 'num'),
-      ...Array.from({ length: folds }, (_, i) => th(`fold ${i + 1}`, 'num')), th('time', 'num'));
-    table.tHead.replaceChildren(head);
-    const body = document.createDocumentFragment();
-    run.ranked.forEach((r, i) => {
-      const tr = document.createElement('tr');
-      if (r.index === this.#selected) tr.className = 'selected';
-      const rank = document.createElement('td');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'link';
-      button.dataset.index = String(r.index);
-      button.textContent = String(i + 1);
-      button.setAttribute('aria-label', `Rank ${i + 1}: show its fold curves`);
-      rank.append(button);
-      const td = (text, cls) => {
-        const cell = document.createElement('td');
-        cell.textContent = text;
-        if (cls) cell.className = cls;
-        return cell;
-      };
-      const diverged = !Number.isFinite(r.mean);
-      tr.append(rank, ...keys.map((k) => td(valueText(k, r.config[k]))),
-        td(diverged ? 'diverged' : `${fmt(r.mean)} ± ${fmt(r.std, 2)}`, 'num'),
-        ...r.scores.map((s) => td(fmt(s), 'num')), td(seconds(r.timeMs), 'num'));
-      body.append(tr);
-    });
-    table.tBodies[0].replaceChildren(body);
+    writeTable(this.#el.table, this.#run, this.#selected);
   }
 
   /** The heatmap's axis choices: the searched parameters (the first two by default). */
