@@ -18,7 +18,7 @@ import { updateButtons, wireRun, writeMetrics } from './runpanel.mjs';
 import { applyEmbed, checkGoals, reachedGoals, syncLink, wireShare } from './sharepanel.mjs';
 import { wireTune } from './tune.mjs';
 import { decodeConfig, quote } from './urlstate.mjs';
-import { $, InputError, act, clone, config, embed, hooks, page, task, views } from './state.mjs';
+import { $, InputError, act, clone, config, embed, hooks, lockControls, page, task, views } from './state.mjs';
 
 const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
 
@@ -36,6 +36,7 @@ Object.assign(hooks, {
   settled() {
     syncLink();
     if (views.tune) views.tune.refresh();
+    lockControls($('tune'));
   },
 });
 

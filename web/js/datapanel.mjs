@@ -8,7 +8,9 @@ import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PRESETS } from './choices.mjs';
 import { generate, parseTable, prepare } from './data.mjs';
 import { renderBatch } from './optimizerpanel.mjs';
 import { reset } from './run.mjs';
-import { $, InputError, act, clone, config, dataset, isTable, on, page, readNumber, renderAll } from './state.mjs';
+import {
+  $, InputError, act, clone, config, dataset, isTable, lockControls, locked, on, page, readNumber, renderAll,
+} from './state.mjs';
 
 async function newData() {
   await generate();
@@ -115,6 +117,8 @@ export function renderData() {
   $('test-ratio-out').textContent = `${Math.round(config.testRatio * 100)}%`;
   $('data-seed').value = String(config.dataSeed);
   renderFeatures();
+  lockControls($('data-panel'));
+  lockControls($('presets'));
 }
 
 export function wireData() {
@@ -135,7 +139,7 @@ export function wireData() {
   document.addEventListener('dragover', (e) => {
     if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
       e.preventDefault();
-      document.body.classList.add('dragging');
+      if (!locked()) document.body.classList.add('dragging'); // under lock a file dropped is not opened
     }
   });
   document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
@@ -144,7 +148,7 @@ export function wireData() {
     const file = e.dataTransfer && e.dataTransfer.files[0];
     if (!file) return;
     e.preventDefault();
-    act(() => openCsv(file));
+    if (!locked()) act(() => openCsv(file));
   });
   $('noise').addEventListener('input', () => { $('noise-out').textContent = Number($('noise').value).toFixed(2); });
   on($('noise'), 'change', async () => { config.noise = Number($('noise').value); await newData(); });

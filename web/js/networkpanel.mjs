@@ -6,7 +6,7 @@ import { ACTIVATIONS, DEFAULT_OUTPUT, MAX_LAYERS, MAX_UNITS, OUTPUTS } from './c
 import { prepare } from './data.mjs';
 import { renderLegend } from './planeview.mjs';
 import { reset } from './run.mjs';
-import { $, config, on, outputTask, readNumber, task } from './state.mjs';
+import { $, config, lockControls, on, outputTask, readNumber, task } from './state.mjs';
 
 function renderOutputs() {
   const sel = $('output');
@@ -48,6 +48,7 @@ function renderLayers() {
   $('layer-count').textContent = String(config.layers.length);
   $('add-layer').disabled = config.layers.length >= MAX_LAYERS;
   $('remove-layer').disabled = config.layers.length === 0;
+  lockControls($('network-panel'));
 }
 
 /** Writes the network configuration into the panel's controls. */
@@ -58,6 +59,7 @@ export function renderNetwork() {
   $('l1').value = String(config.l1);
   $('l2').value = String(config.l2);
   $('seed').value = String(config.seed);
+  lockControls($('network-panel'));
 }
 
 export function wireNetwork() {

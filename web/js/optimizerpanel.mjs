@@ -7,7 +7,7 @@
 import { HYPER } from './choices.mjs';
 import { applyOptimizer, restartRun } from './run.mjs';
 import { OPTIMIZER_DEFAULTS } from './urlstate.mjs';
-import { $, config, on, page, readNumber } from './state.mjs';
+import { $, config, lockControls, on, page, readNumber } from './state.mjs';
 
 const lrToSlider = (lr) => Math.log10(lr);
 const batchMax = () => (page.data ? page.data.nTrain : config.samples);
@@ -37,6 +37,7 @@ function renderHyper() {
     }
     box.append(label);
   }
+  lockControls(box);
 }
 
 /** The batch size's field, slider and note, within the training rows in use. */
@@ -59,6 +60,7 @@ export function renderOptimizer() {
   $('early').checked = config.earlyStopping;
   $('patience').value = String(config.patience);
   $('patience').disabled = !config.earlyStopping;
+  lockControls($('optimizer-panel'));
 }
 
 export function wireOptimizer() {

@@ -9,7 +9,7 @@ import { GRID, prepare, toUnit } from './data.mjs';
 import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
 import { drawCurve, drawPlane } from './plots.mjs';
 import { argmax, reset } from './run.mjs';
-import { $, InputError, act, config, embed, isTable, output, page, showError, task } from './state.mjs';
+import { $, InputError, act, config, isTable, locked, output, page, showError, task } from './state.mjs';
 
 /** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
 function drawTable(canvas) {
@@ -106,15 +106,16 @@ function swatch(kind) {
 export function renderView() {
   $('view-title').textContent = viewTitle();
   $('discretize').disabled = task() !== 'classification' || isTable();
-  const clickable = !isTable() && DATASETS[config.dataset].dims === 2 && task() === 'classification' && !embed.lock;
+  const clickable = !isTable() && DATASETS[config.dataset].dims === 2 && task() === 'classification' && !locked();
   $('add-hint').hidden = !clickable;
+  $('add-class').disabled = locked();
   $('heatmap').classList.toggle('clickable', clickable);
   renderLegend();
 }
 
 /** Adds a point where the plane view was clicked, or removes the one under the pointer. */
 function planeClick(e) {
-  if (isTable() || DATASETS[config.dataset].dims !== 2 || task() !== 'classification' || embed.lock) return null;
+  if (isTable() || DATASETS[config.dataset].dims !== 2 || task() !== 'classification' || locked()) return null;
   const canvas = $('heatmap');
   const rect = canvas.getBoundingClientRect();
   const [lo, hi] = DATASETS[config.dataset].domain;

@@ -3,7 +3,7 @@
 // steps per second, losses and accuracy or R² of both splits with the status.
 
 import { playPause, reset, step, totals } from './run.mjs';
-import { $, act, config, fmt, on, page, task } from './state.mjs';
+import { $, act, config, fmt, locked, on, page, task } from './state.mjs';
 
 let playLabel = null;
 
@@ -20,7 +20,8 @@ export function updateButtons() {
   playLabel = label;
   play.setAttribute('aria-pressed', running ? 'true' : 'false');
   play.disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
-  for (const id of ['reset', 'new-seed']) $(id).disabled = !ready;
+  $('reset').disabled = !ready;
+  $('new-seed').disabled = !ready || locked(); // a new seed is a new exercise
   for (const id of ['step-batch', 'step-epoch']) $(id).disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
   page.dirty = true;
 }
@@ -48,10 +49,11 @@ export function writeMetrics() {
 }
 
 export function wireRun() {
-  on($('play'), 'click', playPause);
-  on($('step-batch'), 'click', () => step(false));
-  on($('step-epoch'), 'click', () => step(true));
-  on($('reset'), 'click', reset);
+  const run = { whenLocked: true };
+  on($('play'), 'click', playPause, run);
+  on($('step-batch'), 'click', () => step(false), run);
+  on($('step-epoch'), 'click', () => step(true), run);
+  on($('reset'), 'click', reset, run);
   on($('new-seed'), 'click', async () => {
     config.seed = crypto.getRandomValues(new Uint32Array(1))[0];
     $('seed').value = String(config.seed);

@@ -6,25 +6,41 @@
 import { ACTIVATIONS, HYPER } from './choices.mjs';
 import { freshRun, stopRun, totals } from './run.mjs';
 import { HIDEABLE, encodeConfig, encodeEmbed, goalMet, parseGoal } from './urlstate.mjs';
-import { $, InputError, config, embed, fmt, on, page, renderAll, task, views } from './state.mjs';
+import { $, InputError, config, embed, fmt, lockControls, locked, on, page, renderAll, task, views } from './state.mjs';
 
 const goalsMet = new Set();
 
 /** The goals reached so far (their text). */
 export const reachedGoals = () => [...goalsMet];
 
-/** The link to this configuration (with the embed options when embedded), kept in the address bar. */
+/** The page's own embed options as link parameters (embed=1 only if it was embedded). */
+function ownEmbed() {
+  const q = encodeEmbed(embed);
+  if (!embed.embed) q.delete('embed');
+  return q;
+}
+
+/**
+ * The link to this configuration, kept in the address bar (with the embed
+ * options when embedded or locked). A locked exercise gives only locked links:
+ * its own options are in the Share panel's link, its snippet is locked, and
+ * the embed options that would make another link are hidden.
+ */
 export function syncLink() {
   const csv = config.dataset === 'csv';
   $('share-note').hidden = !csv;
   const q = encodeConfig(csv ? { ...config, dataset: 'iris', target: null } : config);
   const link = new URL(location.href);
   link.search = q.toString();
+  if (locked()) for (const [k, v] of ownEmbed()) link.searchParams.append(k, v);
   $('share-link').value = link.href;
+  $('embed-options').hidden = locked();
+  lockControls($('embed-options'));
+  $('model-file').disabled = locked();
   if (!csv) {
     const here = new URL(location.href);
     const own = new URLSearchParams(q);
-    if (embed.embed) for (const [k, v] of encodeEmbed(embed)) own.append(k, v);
+    if (embed.embed || embed.lock) for (const [k, v] of ownEmbed()) own.append(k, v);
     here.search = own.toString();
     if (here.href !== location.href) history.replaceState(null, '', here.href);
   }
@@ -38,7 +54,7 @@ function renderSnippet() {
   $('embed-goal').setAttribute('aria-invalid', typeof goal === 'string' ? 'true' : 'false');
   const goals = goal && typeof goal !== 'string' ? [goal] : [];
   const q = encodeConfig(config.dataset === 'csv' ? { ...config, dataset: 'iris', target: null } : config);
-  for (const [k, v] of encodeEmbed({ hide, lock: $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals })) q.append(k, v);
+  for (const [k, v] of encodeEmbed({ hide, lock: locked() || $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals })) q.append(k, v);
   const url = new URL(location.href);
   url.search = q.toString();
   const attr = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
@@ -72,17 +88,20 @@ export function checkGoals() {
   }
 }
 
-/** The embed options of the page's address: the compact page, the panels hidden, a locked configuration. */
+/**
+ * The embed options of the page's address: the compact page and the panels
+ * hidden (embed=1); a locked configuration (lock=1, embedded or not), whose
+ * controls each render disables (lockControls) and whose actions on() refuses.
+ */
 export function applyEmbed() {
-  if (!embed.embed) return;
-  document.body.classList.add('embed');
-  for (const name of embed.hide) for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) el.hidden = true;
-  if (embed.lock) {
+  if (embed.embed) {
+    document.body.classList.add('embed');
+    for (const name of embed.hide) for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) el.hidden = true;
+  }
+  if (locked()) {
     // A locked exercise has no presets to switch to, nor a search whose best would replace its configuration.
     for (const el of document.querySelectorAll('[data-panel="presets"], [data-panel="tune"]')) el.hidden = true;
-    for (const el of $('controls').querySelectorAll('input, select, button')) el.disabled = true;
     $('controls').dataset.locked = 'true';
-    $('heatmap').classList.remove('clickable');
   }
 }
 
@@ -155,18 +174,19 @@ export function wireShare() {
   }));
   for (const id of ['embed-hide', 'embed-lock', 'embed-autoplay']) $(id).addEventListener('change', renderSnippet);
   $('embed-goal').addEventListener('input', renderSnippet);
+  const exports = { whenLocked: true }; // downloads change nothing
   on($('dl-model'), 'click', async () => {
     const bytes = await page.client.save(page.modelId, { withOptimizer: true });
     download(new Blob([bytes], { type: 'application/octet-stream' }), `${fileStem()}.bin`);
-  });
+  }, exports);
   on($('dl-history'), 'click', () => {
     const [e, l, v] = views.chart.rows();
     const lines = ['epoch,loss,val_loss'];
     for (let i = 0; i < e.length; i++) lines.push(`${e[i]},${l[i] ?? ''},${v[i] ?? ''}`);
     download(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), `${fileStem()}-loss.csv`);
-  });
-  on($('dl-view'), 'click', async () => download(await canvasBlob($('heatmap')), `${fileStem()}-view.png`));
-  on($('dl-chart'), 'click', async () => download(await canvasBlob(document.querySelector('#loss-chart canvas')), `${fileStem()}-loss.png`));
+  }, exports);
+  on($('dl-view'), 'click', async () => download(await canvasBlob($('heatmap')), `${fileStem()}-view.png`), exports);
+  on($('dl-chart'), 'click', async () => download(await canvasBlob(document.querySelector('#loss-chart canvas')), `${fileStem()}-loss.png`), exports);
   on($('model-file'), 'change', async () => {
     const file = $('model-file').files[0];
     $('model-file').value = '';

@@ -88,9 +88,31 @@ export function act(fn) {
   return page.queue;
 }
 
-/** Wires one control: read (validate) then apply as an action. */
-export function on(el, event, fn) {
-  el.addEventListener(event, (e) => act(() => fn(e)));
+/**
+ * lock=1 (with or without embed=1): the exercise's configuration cannot be
+ * changed. Every render consults it (lockControls after writing a panel's
+ * controls), and every action wired with on() refuses under it unless it is
+ * a run control, a view toggle or an export (whenLocked).
+ */
+export const locked = () => embed.lock;
+
+/** Under lock, every form control in root is disabled: called by each render after it writes root's controls. */
+export function lockControls(root) {
+  if (!embed.lock || !root) return;
+  for (const el of root.querySelectorAll('input, select, button, textarea')) el.disabled = true;
+  for (const el of root.querySelectorAll('[contenteditable]')) el.contentEditable = 'false';
+}
+
+/**
+ * Wires one control: read (validate) then apply as an action. Under lock the
+ * action is refused (the control is disabled; an event sent behind the
+ * page's back changes nothing) unless whenLocked: running, viewing, exporting.
+ */
+export function on(el, event, fn, { whenLocked = false } = {}) {
+  el.addEventListener(event, (e) => act(() => {
+    if (embed.lock && !whenLocked) throw new InputError('This exercise is locked: its configuration cannot be changed.');
+    return fn(e);
+  }));
 }
 
 /** The number in el, checked against its range; an InputError naming it and the range otherwise. */
