@@ -250,12 +250,9 @@ class Descent {
     this.version = VERSION;
     this.tuning = !!tuning;
     this._fitting = false;
-    // The core's limits (exports.c: dj_limits), so both sides check the same numbers.
-    const l = M._malloc(5 * 8);
-    M._dj_limits(l);
-    const [bytes, units, layers, params, steps] = M.HEAPF64.slice(l >> 3, (l >> 3) + 5);
-    M._free(l);
-    this.#limits = Object.freeze({ bytes, units, layers, params, steps });
+    // The core's limits (descent_limit_value), so both sides check the same numbers.
+    const [units, layers, params, steps] = [0, 1, 2, 3].map((i) => M._dj_limit_value(i));
+    this.#limits = Object.freeze({ bytes: M._dj_limit_value(15), units, layers, params, steps });
     // A model dropped without dispose() still gets its C memory back eventually.
     this.#registry = typeof FinalizationRegistry === 'function'
       ? new FinalizationRegistry((ptr) => M._dj_model_free(ptr))
