@@ -6,7 +6,7 @@
 export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 export type Activation = 'linear' | 'relu' | 'leaky_relu' | 'sigmoid' | 'tanh' | 'softmax';
-export type Initializer = 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'uniform' | 'zeros';
+export type Initializer = 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'uniform' | 'zeros' | 'playground';
 export type LossName = 'mse' | 'binary_crossentropy' | 'categorical_crossentropy';
 export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmsprop' | 'adam';
 export type GeneratorName =

@@ -12,7 +12,7 @@ const SIMD_PROBE = new Uint8Array([
 ]);
 
 const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'softmax'];
-const INITIALIZERS = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros'];
+const INITIALIZERS = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros', 'playground'];
 const LOSSES = ['mse', 'binary_crossentropy', 'categorical_crossentropy'];
 const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 const TASKS = ['auto', 'classification', 'regression'];

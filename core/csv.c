@@ -34,7 +34,7 @@ static descent_status check_options(const descent_csv_options *options, descent_
         out->task != DESCENT_TASK_REGRESSION)
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "unknown task %d: expected auto, classification or regression",
                             (int)out->task);
-    return DESCENT_OK;
+    return csv_columns_check(out, err);
 }
 
 /* ------------------------------------------------------------ tokenizer */

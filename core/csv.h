@@ -1,7 +1,8 @@
 /* csv.h - the CSV reader, internal to the core: csv.c splits text into
  * records, from memory or from a file read in bounded chunks;
- * csv_dataset.c turns records, one at a time, into a dataset; csv_number.c
- * reads numbers. */
+ * csv_dataset.c turns records, one at a time, into a dataset;
+ * csv_columns.c decides what each column is for (a feature, skipped, kept
+ * aside as text) and keeps the kept cells; csv_number.c reads numbers. */
 #ifndef DESCENT_CSV_H
 #define DESCENT_CSV_H
 
@@ -39,6 +40,43 @@ enum { CSV_NUM_OK = 0, CSV_NUM_EMPTY, CSV_NUM_TEXT, CSV_NUM_RANGE };
 int csv_parse_double(const char *s, size_t len, double *out);
 /* The same, and CSV_NUM_RANGE beyond float range (a feature value). */
 int csv_parse_float(const char *s, size_t len, double *out);
+
+/* ------------------------ csv_columns.c: what each column is for, kept cells */
+
+/* The header's columns resolved against the options' columns and keep. */
+typedef struct csv_columns {
+    int cols;
+    int *feature;                   /* cols entries: the feature a column fills, or -1 */
+    int *kept;                      /* cols entries: the kept slot a column fills, or -1 */
+    int features, n_kept;
+    char *text;                     /* kept cells, NUL-terminated, row after row */
+    size_t text_used, text_cap;
+    size_t *at;                     /* n_kept offsets into text per row */
+    size_t at_cap;                  /* rows at holds room for */
+} csv_columns;
+
+/* The options' columns and keep lists: counts in range, no NULL name. */
+descent_status csv_columns_check(const descent_csv_options *o, descent_error *err);
+/* Resolves the header (cols names: head_text + head[2c], head[2c + 1]
+ * bytes) with the target at column target (-1: none). A problem with the
+ * file (a column asked for that the header lacks, asked for twice, or that
+ * is the target; no feature left) goes to *problem, and 0 is returned;
+ * -1 is out of memory (err filled); 1 is resolved. */
+int csv_columns_resolve(csv_columns *c, const char *head_text, const size_t *head, int cols, int target,
+                        size_t header_line, const descent_csv_options *o, descent_error *problem,
+                        descent_error *err);
+/* Keeps the kept cells of data row `row` (the rows before it kept). */
+descent_status csv_columns_keep_row(csv_columns *c, const csv_field *fields, int row, descent_error *err);
+/* Moves the kept cells and names into ds (n rows). */
+descent_status csv_columns_finish(csv_columns *c, descent_dataset *ds, const char *head_text, const size_t *head,
+                                  descent_error *err);
+void csv_columns_free(csv_columns *c);
+/* "a, b, c" for a message, cut short with the total when long. */
+void csv_column_list(const char *head_text, const size_t *head, int cols, char *out, size_t size);
+/* out's kept cells: rows idx[0..m-1] of ds's (for descent_dataset_subset). */
+descent_status csv_kept_subset(descent_dataset *out, const descent_dataset *ds, const int *idx, int m,
+                               descent_error *err);
+void csv_kept_free(descent_dataset *ds);
 
 /* ------------------------------------- csv_dataset.c: records to a dataset */
 

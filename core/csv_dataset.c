@@ -1,7 +1,8 @@
 /* csv_dataset.c - a dataset from CSV records, built row by row: features
  * parsed straight into a growing float matrix, the target kept as one number
- * per row (and its text where classes may be text). Memory is the matrix
- * plus a few bytes a row; no other text is kept but the header. */
+ * per row (and its text where classes may be text), columns skipped or kept
+ * aside as csv_columns.c decides. Memory is the matrix plus a few bytes a
+ * row; no other text is kept but the header and the cells kept aside. */
 #include "csv.h"
 
 #include <float.h>
@@ -26,6 +27,7 @@ struct csv_builder {
     size_t records;                 /* records seen, the header included */
     size_t header_line;
     int cols, target, features;
+    csv_columns columns;            /* what each column is for */
     char *head_text;                /* the header's fields as read, each NUL-terminated */
     size_t *head;                   /* cols pairs: each field's offset in head_text, its length */
 
@@ -58,6 +60,7 @@ void csv_builder_free(csv_builder *b)
     free(b->x);
     free(b->rows);
     free(b->texts);
+    csv_columns_free(&b->columns);
     free(b);
 }
 
@@ -118,23 +121,6 @@ static void number_fail(const csv_builder *b, const csv_field *f, int column, in
     if (why == CSV_NUM_EMPTY) cell_fail(b, f, column, e, "empty cell, expected a number%s", suffix);
     else if (why == CSV_NUM_RANGE) cell_fail(b, f, column, e, "'%s' is outside the float range%s", v, suffix);
     else cell_fail(b, f, column, e, "'%s' is not a number%s", v, suffix);
-}
-
-/* Builds "a, b, c" for a message, cut short with the total when long. */
-static void column_list(const csv_builder *b, char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int c = 0; c < b->cols; c++) {
-        char name[40];
-        show_head(b, c, name, sizeof name);
-        size_t need = strlen(name) + 2;
-        if (used + need + 24 >= size) {
-            descent_format(out + used, size - used, "... (%d columns)", b->cols);
-            return;
-        }
-        used += (size_t)descent_format(out + used, size - used, "%s%s", name, c + 1 < b->cols ? ", " : "");
-    }
 }
 
 /* Whether the known classes can be used; if not, csv_builder_finish says why. */
@@ -199,7 +185,7 @@ static descent_status take_header(csv_builder *b, const csv_record *r, descent_e
                 /* A model's target, which a file to predict may lack: every column is a feature. */
             } else if (b->target < 0) {
                 char list[320];
-                column_list(b, list, sizeof list);
+                csv_column_list(b->head_text, b->head, b->cols, list, sizeof list);
                 descent_fail(&b->deferred, DESCENT_ERR_PARSE, "unknown target column '%s': columns are %s",
                              descent_show(shown, sizeof shown, o->target, strlen(o->target)), list);
                 return DESCENT_OK;
@@ -214,14 +200,11 @@ static descent_status take_header(csv_builder *b, const csv_record *r, descent_e
             return DESCENT_OK;
         }
     }
-    b->features = b->target >= 0 ? b->cols - 1 : b->cols;
-    if (b->features < 1) {
-        descent_fail(&b->deferred, DESCENT_ERR_PARSE,
-                     "the header has 1 column, the target '%s': a dataset needs at least one feature column "
-                     "(is the delimiter '%c'?)",
-                     show_head(b, 0, shown, sizeof shown), o->delimiter);
-        return DESCENT_OK;
-    }
+    int resolved = csv_columns_resolve(&b->columns, b->head_text, b->head, b->cols, b->target, b->header_line, o,
+                                       &b->deferred, err);
+    if (resolved < 0) return DESCENT_ERR_MEMORY;
+    if (!resolved) return DESCENT_OK;
+    b->features = b->columns.features;
     if (b->target >= 0 && o->class_names && o->n_classes) b->known = known_usable(o);
     b->skip = 0;
     /* Rows all at once when the text's size is known: no more than its line
@@ -289,9 +272,11 @@ static descent_status take_row(csv_builder *b, const csv_record *r, descent_erro
     }
     if (grow_rows(b, (uint64_t)b->n + 1, err) != DESCENT_OK) return DESCENT_ERR_MEMORY;
     float *row = b->x + (size_t)b->n * (size_t)b->features;
+    const int *feature = b->columns.feature;
     for (int c = 0; c < b->cols; c++) {
         const csv_field *f = &r->fields[c];
         double v = 0;
+        if (c != b->target && feature[c] < 0) continue; /* skipped, or only kept */
         if (c == b->target) {
             int why = csv_parse_double(f->text, f->len, &v);
             if (why == CSV_NUM_EMPTY) {
@@ -320,8 +305,9 @@ static descent_status take_row(csv_builder *b, const csv_record *r, descent_erro
             b->skip = 1;
             return DESCENT_OK;
         }
-        *row++ = (float)v;
+        row[feature[c]] = (float)v;
     }
+    if (csv_columns_keep_row(&b->columns, r->fields, b->n, err) != DESCENT_OK) return DESCENT_ERR_MEMORY;
     b->n++;
     return DESCENT_OK;
 }
@@ -524,10 +510,10 @@ descent_dataset *csv_builder_finish(csv_builder *b, descent_error *err)
     b->x = NULL;
     if (!(ds->feature_names = descent_zalloc((uint64_t)b->features, sizeof(char *), CSV_DATA, err)))
         goto fail;
-    for (int c = 0, j = 0; c < b->cols; c++) {
-        if (c == b->target) continue;
-        if (!(ds->feature_names[j++] = descent_strdup(head_name(b, c)))) goto oom;
-    }
+    for (int c = 0; c < b->cols; c++)
+        if (b->columns.feature[c] >= 0 && !(ds->feature_names[b->columns.feature[c]] = descent_strdup(head_name(b, c))))
+            goto oom;
+    if (csv_columns_finish(&b->columns, ds, b->head_text, b->head, err) != DESCENT_OK) goto fail;
     if (b->target >= 0) {
         if (!(ds->target_name = descent_strdup(head_name(b, b->target)))) goto oom;
         descent_error local;

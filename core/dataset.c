@@ -1,7 +1,7 @@
 /* dataset.c - data sets: creating, subsetting and freeing them. Reading
  * CSV is in csv.c, csv_dataset.c and csv_number.c; the generators in
  * generate.c; splits in split.c; scaling in scale.c. */
-#include "internal.h"
+#include "csv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +65,7 @@ void descent_dataset_free(descent_dataset *ds)
     free(ds->x);
     free(ds->y);
     free(ds->labels);
+    csv_kept_free(ds);
     free(ds);
 }
 
@@ -115,6 +116,10 @@ descent_dataset *descent_dataset_subset(const descent_dataset *ds, const int *id
         (ds->target_name && !(out->target_name = descent_strdup(ds->target_name)))) {
         descent_dataset_free(out);
         descent_fail(err, DESCENT_ERR_MEMORY, "out of memory copying dataset names");
+        return NULL;
+    }
+    if (csv_kept_subset(out, ds, idx, m, err) != DESCENT_OK) {
+        descent_dataset_free(out);
         return NULL;
     }
     return out;

@@ -187,9 +187,10 @@ typedef enum descent_init {
     DESCENT_INIT_HE_UNIFORM,         /* U(-l, l), l = sqrt(6 / fan_in) */
     DESCENT_INIT_HE_NORMAL,          /* truncated N(0, 2 / fan_in), cut at 2 sd */
     DESCENT_INIT_UNIFORM,            /* U(-a, a), a = layer's init_limit */
-    DESCENT_INIT_ZEROS
+    DESCENT_INIT_ZEROS,
+    DESCENT_INIT_PLAYGROUND          /* U(-0.5, 0.5) and every bias 0.1, as the TensorFlow Playground starts */
 } descent_init;
-#define DESCENT_INITS 6
+#define DESCENT_INITS 7
 
 typedef enum descent_loss {
     DESCENT_LOSS_MSE = 0,
@@ -244,9 +245,10 @@ typedef enum descent_vocabulary {
     DESCENT_VOCAB_GENERATOR,        /* "generator": circle, ... (descent_generator, descent_data.h) */
     DESCENT_VOCAB_TUNE_PARAM,       /* "parameter": learning_rate, ... (descent_tune_param, descent_tune.h) */
     DESCENT_VOCAB_METRIC,           /* "metric": loss, accuracy, ... (descent_tune_metric, descent_tune.h) */
-    DESCENT_VOCAB_LIMIT             /* "limit": units, layers, ... (descent_limit) */
+    DESCENT_VOCAB_LIMIT,            /* "limit": units, layers, ... (descent_limit) */
+    DESCENT_VOCAB_INPUT_SCALE       /* "input scale": none, unit, standardize (descent_input_scale, descent_data.h) */
 } descent_vocabulary;
-#define DESCENT_VOCABULARIES 11
+#define DESCENT_VOCABULARIES 12
 
 /* What a list is called in messages ("activation"), or NULL. */
 const char *descent_vocabulary_title(descent_vocabulary v);
@@ -262,7 +264,7 @@ typedef struct descent_layer_spec {
     descent_activation activation;
     float alpha;                    /* leaky_relu slope below 0, >= 0 (descent_layer sets 0.2) */
     float l1, l2;                   /* kernel penalty l1·Σ|W| + l2·ΣW², >= 0; never on the bias */
-    descent_init init;              /* kernel initializer; biases start at 0 */
+    descent_init init;              /* kernel initializer; biases start at 0 (0.1 with DESCENT_INIT_PLAYGROUND) */
     float init_limit;               /* a for DESCENT_INIT_UNIFORM, > 0 */
     int no_bias;                    /* 1: the layer has no bias (Keras useBias: false) */
 } descent_layer_spec;

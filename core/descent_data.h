@@ -84,6 +84,12 @@ typedef struct descent_dataset {
     char **feature_names;           /* features entries */
     char *target_name;
     char **class_names;             /* classes entries (numeric classes are named by their value) */
+    /* Columns kept aside as text (descent_csv_options.keep), else 0 and NULL:
+     * read their cells with descent_dataset_kept. */
+    int n_kept;
+    char **kept_names;              /* n_kept entries */
+    char *kept_text;                /* every kept cell, NUL-terminated */
+    size_t *kept;                   /* n·n_kept offsets into kept_text, row-major */
 } descent_dataset;
 
 typedef struct descent_csv_options {
@@ -101,24 +107,41 @@ typedef struct descent_csv_options {
     int n_classes;
     int target_optional;            /* with target: a file without that column is read as with no_target
                                        (a model's target, which a file to predict may or may not have) */
+    const char *const *columns;     /* with n_columns (0..DESCENT_MAX_COLUMNS): the features are exactly these
+                                       columns, by name, in this order (a model's inputs, say); other
+                                       columns but the target and those kept are skipped unread, so they
+                                       may hold text. 0: every column but the target and those kept */
+    int n_columns;
+    const char *const *keep;        /* with n_keep (0..DESCENT_MAX_COLUMNS): columns, by name, whose cells are
+                                       kept aside as text (an id to echo beside predictions, say); a kept
+                                       column is a feature only when columns names it */
+    int n_keep;
 } descent_csv_options;
 
-/* target NULL, target_index -1, task AUTO, ',', with a target (required), classes from the data. */
+/* target NULL, target_index -1, task AUTO, ',', with a target (required), classes from the data,
+ * every other column a feature, none kept. */
 descent_csv_options descent_csv_defaults(void);
 
 /* A header row, then one row per sample. Features must be numbers; the target
- * may be text (mapped to classes in sorted order). CRLF, quoted fields and
+ * may be text (mapped to classes in sorted order); columns skipped (see
+ * options.columns) and kept may hold anything. CRLF, quoted fields and
  * blank lines are handled. Errors name the line and column and what was
- * expected, with the file's name when reading a file. Rows are read one at a
- * time (a file in chunks), so reading costs the dataset returned plus a few
- * bytes a row and about one record's text, not a copy of the text. */
+ * expected, with the file's name when reading a file; a column asked for
+ * that the header lacks is named with the header's columns. Rows are read
+ * one at a time (a file in chunks), so reading costs the dataset returned
+ * (kept cells included) plus a few bytes a row and about one record's
+ * text, not a copy of the text. */
 descent_dataset *descent_csv_read_file(const char *path, const descent_csv_options *options, descent_error *err);
 descent_dataset *descent_csv_parse(const char *text, size_t length, const descent_csv_options *options,
                                    descent_error *err);
 
+/* Cell k (0..n_kept-1) of row (0..n-1) of a column kept aside, as text
+ * (a C string owned by ds); NULL when either is out of range. */
+const char *descent_dataset_kept(const descent_dataset *ds, int row, int k);
+
 /* An empty dataset to fill (x and y zeroed; names NULL; labels allocated when classes >= 2). */
 descent_dataset *descent_dataset_create(int n, int features, int outputs, int classes, descent_error *err);
-/* A new dataset with rows idx[0..m-1] of ds (names and classes kept). */
+/* A new dataset with rows idx[0..m-1] of ds (names, classes and kept cells kept). */
 descent_dataset *descent_dataset_subset(const descent_dataset *ds, const int *idx, int m, descent_error *err);
 void descent_dataset_free(descent_dataset *ds);
 
@@ -137,6 +160,31 @@ typedef enum descent_generator {
 
 const char *descent_generator_name(descent_generator g);
 descent_status descent_generator_parse(const char *name, descent_generator *out, descent_error *err);
+/* How far a generator's points reach: the half-width of the square (or
+ * interval) they lie in, 6 for the 2-D sets (their plane is [-6, 6]²), 1 for
+ * linear4, line and curve; 0 for an unknown generator. Dividing the features
+ * by it is the "unit" input scale below. */
+double descent_generator_extent(descent_generator g);
+
+/* What a generated set's features are fed to the network as:
+ *   none         as generated (the TensorFlow Playground's inputs: x1 in [-6, 6])
+ *   unit         x1, x2 divided by descent_generator_extent, so within about
+ *                [-1, 1]; the playground page's default
+ *   standardize  as generated, then each feature column standardized with the
+ *                training rows' mean and deviation (the model's input scaler,
+ *                descent_model_fit_scalers), as tables always are
+ * Products and squares (x1², x1·x2) are made from x1, x2 as none or unit
+ * leave them; sin x1 always takes the generated x1. */
+typedef enum descent_input_scale {
+    DESCENT_INPUT_SCALE_NONE = 0,
+    DESCENT_INPUT_SCALE_UNIT,
+    DESCENT_INPUT_SCALE_STANDARDIZE
+} descent_input_scale;
+#define DESCENT_INPUT_SCALES 3
+
+const char *descent_input_scale_name(descent_input_scale s);
+descent_status descent_input_scale_parse(const char *name, descent_input_scale *out, descent_error *err);
+
 /* n rows, 1..DESCENT_MAX_GENERATE (LINEAR4 always has 4); noise in [0, 1] (a fraction of the
  * set's scale; for LINE the standard deviation of the added noise). */
 descent_dataset *descent_dataset_generate(descent_generator kind, int n, float noise, uint32_t seed, descent_error *err);

@@ -45,6 +45,12 @@ int descent_generator_features(descent_generator g)
     return g == DESCENT_DATA_LINE || g == DESCENT_DATA_CURVE ? 1 : 2;
 }
 
+double descent_generator_extent(descent_generator g)
+{
+    if ((unsigned)g >= DESCENT_GENERATORS) return 0;
+    return g == DESCENT_DATA_LINEAR4 || descent_generator_features(g) == 1 ? 1 : 6;
+}
+
 /* Features x1, x2 (or x), the target "label" (classes named by their values) or "y". */
 static int set_generated_names(descent_dataset *ds)
 {

@@ -70,6 +70,7 @@ static void init_layer(descent_model *m, const layer *L, rng *r)
     case DESCENT_INIT_HE_NORMAL: sd = sqrt(2.0 / fan_in); break;
     case DESCENT_INIT_UNIFORM: limit = L->spec.init_limit; break;
     case DESCENT_INIT_ZEROS: break;
+    case DESCENT_INIT_PLAYGROUND: limit = 0.5; break;
     }
     for (size_t i = 0; i < count; i++) {
         if (sd > 0.0) {
@@ -83,7 +84,9 @@ static void init_layer(descent_model *m, const layer *L, rng *r)
             w[i] = 0.0f;
         }
     }
-    if (!L->spec.no_bias) memset(m->params + L->b_off, 0, sizeof(float) * (size_t)L->out);
+    if (L->spec.no_bias) return;
+    float bias = L->spec.init == DESCENT_INIT_PLAYGROUND ? 0.1f : 0.0f;
+    for (int j = 0; j < L->out; j++) m->params[L->b_off + (size_t)j] = bias;
 }
 
 static void init_weights(descent_model *m)

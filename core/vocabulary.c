@@ -1,8 +1,8 @@
 /* vocabulary.c - every name the library reads and writes, each list once:
  * activations, initializers, losses, optimizers and their hyper-parameters
- * (with their defaults and ranges), tasks, output heads, generators, tuning
- * parameters and metrics, and the limits. The CLI, the model file and the
- * bindings all take their names from here. */
+ * (with their defaults and ranges), tasks, output heads, generators, input
+ * scales, tuning parameters and metrics, and the limits. The CLI, the model
+ * file and the bindings all take their names from here. */
 #include "internal.h"
 
 #include <math.h>
@@ -14,7 +14,8 @@
     _Static_assert(COUNT(name) == (size), #name " must list " #size " names")
 
 LIST(activation_names, DESCENT_ACTIVATIONS, "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax");
-LIST(init_names, DESCENT_INITS, "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros");
+LIST(init_names, DESCENT_INITS, "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros",
+     "playground");
 LIST(loss_names, DESCENT_LOSSES, "mse", "binary_crossentropy", "categorical_crossentropy");
 LIST(optimizer_names, DESCENT_OPTIMIZERS, "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam");
 LIST(optimizer_param_names, DESCENT_OPTIMIZER_PARAMS, "learning_rate", "rho", "momentum", "beta1", "beta2", "epsilon",
@@ -28,6 +29,7 @@ LIST(tune_param_names, DESCENT_TUNE_PARAMS, "learning_rate", "batch_size", "opti
 LIST(metric_names, DESCENT_TUNE_METRICS, "loss", "accuracy", "f1", "r2", "rmse");
 LIST(limit_names, DESCENT_LIMITS, "units", "layers", "params", "steps", "epochs", "batch", "rows", "columns",
      "generate", "classes", "auto_classes", "hidden", "folds", "configs", "seed", "bytes");
+LIST(input_scale_names, DESCENT_INPUT_SCALES, "none", "unit", "standardize");
 
 static const struct vocabulary {
     const char *title;
@@ -45,6 +47,7 @@ static const struct vocabulary {
     {"parameter", tune_param_names, DESCENT_TUNE_PARAMS},
     {"metric", metric_names, DESCENT_TUNE_METRICS},
     {"limit", limit_names, DESCENT_LIMITS},
+    {"input scale", input_scale_names, DESCENT_INPUT_SCALES},
 };
 _Static_assert(COUNT(vocabularies) == DESCENT_VOCABULARIES, "a vocabulary for each descent_vocabulary");
 
@@ -120,6 +123,7 @@ NAMED(descent_output, descent_output_name, descent_output_parse, DESCENT_VOCAB_O
 NAMED(descent_generator, descent_generator_name, descent_generator_parse, DESCENT_VOCAB_GENERATOR)
 NAMED(descent_tune_param, descent_tune_param_name, descent_tune_param_parse, DESCENT_VOCAB_TUNE_PARAM)
 NAMED(descent_tune_metric, descent_tune_metric_name, descent_tune_metric_parse, DESCENT_VOCAB_METRIC)
+NAMED(descent_input_scale, descent_input_scale_name, descent_input_scale_parse, DESCENT_VOCAB_INPUT_SCALE)
 
 int descent_tune_metric_higher_is_better(descent_tune_metric m)
 {

@@ -88,15 +88,25 @@ near() {
 train_flags="--data --target --task --layers --activation --alpha --output-activation --loss --init --init-limit
 --l1 --l2 --no-bias --optimizer --lr --momentum --rho --epsilon --beta1 --beta2 --initial-accumulator --centered
 --batch --epochs --test-split --val-split --patience --restore-best --no-shuffle --no-standardize --no-scale-target
---seed --save --save-optimizer --quiet --print-weights"
+--seed --save --save-optimizer --resume --quiet --print-weights"
 
 # ------------------------------------------------------------------ help
 
 run --help
 check "--help exits 0" exits 0
-check "--help lists the commands" mentions out.txt train predict evaluate generate info tune
+check "--help lists the commands" mentions out.txt train predict evaluate generate info tune "descent help COMMAND"
+check "--help fits on one screen (at most 20 lines of at most 79 columns)" eval '[ "$(lines out.txt)" -le 20 ] &&
+    ! grep -q "^.\{80\}" out.txt'
+run help
+check "help alone is --help" eval '[ "$rc" -eq 0 ] && "$BIN" --help | cmp -s - out.txt'
+run help train
 # shellcheck disable=SC2086
-check "--help lists every train flag" mentions out.txt $train_flags
+check "help train lists every train flag" eval '[ "$rc" -eq 0 ] && mentions out.txt $train_flags'
+check "help train is train --help" eval '"$BIN" train --help | cmp -s - out.txt'
+run help tune
+check "help tune is tune --help" eval '[ "$rc" -eq 0 ] && "$BIN" tune --help | cmp -s - out.txt'
+run help frobnicate
+check "help of an unknown command exits 2 naming it" error_msg 2 "'frobnicate'"
 
 run --version
 check "--version exits 0 and prints the version" eval '[ "$rc" -eq 0 ] && grep -q "^descent [0-9]" out.txt'
@@ -185,6 +195,11 @@ check "train iris prints a confusion matrix with class names" mentions out.txt c
 check "train --quiet prints no progress" eval '[ "$rc" -eq 0 ] && [ ! -s err.txt ]'
 check "train --save writes the model" test -s m.bin
 
+run train --data "$DATA/iris.csv" --target species --layers 4 --epochs 500 --lr 0.5 --val-split 0.2 --patience 3 \
+    --quiet
+check "train --quiet still says why training stopped early" eval '[ "$rc" -eq 0 ] &&
+    [ "$(lines err.txt)" -eq 1 ] && grep -q "^stopped early after epoch [0-9]*; best epoch [0-9]*$" err.txt'
+
 run train --data "$DATA/iris.csv" --target 4 --layers none --epochs 2
 check "train by column index, with per-epoch progress on stderr" eval '[ "$rc" -eq 0 ] &&
     grep -q "^epoch 1/2 loss [0-9.]* acc [0-9.]*$" err.txt && grep -q "^epoch 2/2 " err.txt'
@@ -202,6 +217,33 @@ check "predict works without the target column" eval '[ "$rc" -eq 0 ] && [ "$(li
 cut -d, -f1,2,3,5 "$DATA/iris.csv" >three.csv
 run predict --model m.bin --data three.csv
 check "predict names a missing feature column" error_msg 1 "petal_width_cm"
+
+# Real files carry more than the model's features: an id, a note of free text.
+awk -F, 'NR == 1 { print "id,note," $0; next } { printf "r%d,\"seen %d, twice\",%s\n", NR - 1, NR % 3, $0 }' \
+    "$DATA/iris.csv" >extra.csv
+run predict --model m.bin --data extra.csv
+check "predict skips columns the model does not use (an id, a text note)" eval '[ "$rc" -eq 0 ] &&
+    [ "$(lines out.txt)" -eq 151 ] && head -n 1 out.txt | grep -q "^predicted,p_setosa,"'
+cp out.txt plain.txt
+run predict --model m.bin --data extra.csv --keep id,note --out kept.csv
+check "predict --keep copies columns before the predictions" eval '[ "$rc" -eq 0 ] &&
+    head -n 1 kept.csv | grep -q "^id,note,predicted,p_setosa,p_versicolor,p_virginica$" &&
+    sed -n 2p kept.csv | grep -q "^r1,\"seen 2, twice\",[a-z]*," && [ "$(lines kept.csv)" -eq 151 ] &&
+    sed -e "1s/^id,note,//" -e "s/^r[0-9]*,\"seen [0-9], twice\",//" kept.csv | cmp -s - plain.txt'
+run predict --model m.bin --data extra.csv --keep id,colour
+check "predict --keep names a column the file lacks" error_msg 1 "extra.csv" "'colour'" "to keep" "id, note"
+run predict --model m.bin --data extra.csv --keep id,,note
+check "predict --keep with an empty name exits 2" error_msg 2 "--keep" "'id,,note'"
+run evaluate --model m.bin --data extra.csv
+check "evaluate skips columns the model does not use" eval '[ "$rc" -eq 0 ] && grep -q "^evaluate: 150 rows" out.txt'
+grep accuracy out.txt | awk '{ print $2 }' >acc.txt
+run evaluate --model m.bin --data extra.csv --json
+check "evaluate --json prints the scores as one JSON object" eval '[ "$rc" -eq 0 ] && [ ! -s err.txt ] &&
+    mentions out.txt "\"rows\": 150" "\"task\": \"classification\"" "\"loss\": " "\"f1\": " "\"average\": \"macro\"" \
+        "\"classes\": [\"setosa\", \"versicolor\", \"virginica\"]" "\"confusion\": [[" &&
+    awk -v want="$(cat acc.txt)" -F": " "/\"accuracy\"/ { sub(/,/, \"\", \$2); found = 1; bad = (sprintf(\"%.4f\", \$2) != want) }
+        END { exit !found || bad }" out.txt &&
+    { ! command -v node >/dev/null || node -e "JSON.parse(require(\"fs\").readFileSync(\"out.txt\", \"utf8\"))"; }'
 
 run evaluate --model m.bin --data "$DATA/iris.csv"
 check "evaluate prints loss and metrics" eval '[ "$rc" -eq 0 ] && grep -q "^evaluate: 150 rows" out.txt &&
@@ -256,6 +298,9 @@ check "train a regression prints mse, rmse, mae and r2" eval '[ "$rc" -eq 0 ] &&
 run predict --model line.bin --data line.csv
 check "predict a regression writes the target column" eval '[ "$rc" -eq 0 ] && [ "$(lines out.txt)" -eq 101 ] &&
     head -n 1 out.txt | grep -q "^y$"'
+run evaluate --model line.bin --data line.csv --json
+check "evaluate --json on a regression gives mse, rmse, mae and r2" eval '[ "$rc" -eq 0 ] &&
+    mentions out.txt "\"task\": \"regression\"" "\"mse\": " "\"rmse\": " "\"mae\": " "\"r2\": " && ! grep -q accuracy out.txt'
 
 # y = x2 on four points: plain gradient descent finds theta = (0, 1). The
 # targets are -1 and 1, which auto would read as two classes.
@@ -284,6 +329,35 @@ check "a run diverging later saves the model it was rolled back to and says so" 
      grep -q "^the model as it was at the end of epoch 3 is saved to .rolled-back.bin.$" err.txt && [ -s rolled-back.bin ]'
 run info --model rolled-back.bin
 check "the saved rolled-back model loads" exits 0
+
+# -------------------------------------------------------------- resume
+
+# N epochs, then M more resumed from the file, give the model N + M epochs give, to the byte (weights,
+# optimizer moments and step count, shuffle stream), and the same scores.
+run train --data "$DATA/iris.csv" --target species --layers 8 --epochs 10 --quiet --save-optimizer --save ten.bin
+cp out.txt ten.txt
+run train --data "$DATA/iris.csv" --target species --layers 8 --epochs 6 --quiet --save-optimizer --save six.bin
+run train --data "$DATA/iris.csv" --resume six.bin --epochs 4 --quiet --save resumed.bin
+check "train 6 epochs + --resume 4 gives the model 10 epochs give, byte for byte" eval '[ "$rc" -eq 0 ] &&
+    cmp -s ten.bin resumed.bin && cmp -s ten.txt out.txt'
+run train --data "$DATA/iris.csv" --target species --layers 8 --epochs 12 --quiet --save-optimizer --save twelve.bin
+run train --data extra.csv --resume resumed.bin --epochs 2 --quiet --save again.bin
+check "a resumed model resumes again (from a file with other columns too)" eval '[ "$rc" -eq 0 ] &&
+    cmp -s twelve.bin again.bin'
+run train --data "$DATA/diabetes.csv" --layers 8 --optimizer rmsprop --momentum 0.5 --batch 16 --epochs 5 --seed 5 \
+    --val-split 0.2 --quiet --save-optimizer --save rms5.bin
+run train --data "$DATA/diabetes.csv" --layers 8 --optimizer rmsprop --momentum 0.5 --batch 16 --epochs 3 --seed 5 \
+    --val-split 0.2 --quiet --save-optimizer --save rms3.bin
+run train --data "$DATA/diabetes.csv" --resume rms3.bin --batch 16 --epochs 2 --val-split 0.2 --quiet --save rms32.bin
+check "a regression with rmsprop, a seed and a validation split resumes to the same bytes" eval '[ "$rc" -eq 0 ] &&
+    cmp -s rms5.bin rms32.bin'
+run train --data "$DATA/iris.csv" --resume six.bin --layers 4
+check "train --resume refuses a flag that would change the model" error_msg 2 "--layers" "--resume"
+run train --data "$DATA/iris.csv" --resume m.bin --epochs 2
+check "train --resume of a model saved without its optimizer state exits 1 saying so" error_msg 1 "m.bin" \
+    "no optimizer state" "--save-optimizer"
+run train --data "$DATA/iris.csv" --resume missing.bin
+check "train --resume of a missing file exits 1 naming it" error_msg 1 "missing.bin"
 
 # ------------------------------------------------------------------ tune
 
@@ -373,7 +447,7 @@ run evaluate --model esc.bin --data esc2.csv
 check "an unknown class in a message is escaped" eval 'error_msg 1 "[31mgreen" "\x1b[31mred" && raw_free err.txt'
 printf 'two,other\n1,2\n' >esc3.csv
 run predict --model esc.bin --data esc3.csv
-check "a missing column in a message is escaped" eval 'error_msg 1 "f\x1b[1mone" && raw_free err.txt'
+check "a missing column in a message is shown safely" eval 'error_msg 1 "f?[1mone" "feature 1 of 2" && raw_free err.txt'
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -52,6 +52,10 @@ static const option train_options[] = {
     {"--seed", "N", "seed for the split, initialization and shuffling, 0.." STR(DESCENT_MAX_SEED) " (default: 1)"},
     {"--save", "FILE", "write the trained model to FILE (default: not saved)"},
     {"--save-optimizer", NULL, "with --save, also store the optimizer state to resume training (default: off)"},
+    {"--resume", "FILE", "train the model in FILE (saved with --save-optimizer) for --epochs more, with its layers, "
+                         "optimizer state, scalers and classes; give the --data, --test-split and --val-split it "
+                         "was trained with (--seed defaults to its own), and N epochs then M resumed give the "
+                         "model N + M give; --save stores the optimizer state too (default: a new model)"},
     {"--quiet", NULL, "no progress on stderr (default: a progress bar on a terminal, else a line per epoch)"},
     {"--print-weights", NULL, "print each layer's kernel and bias after training (default: off)"},
     {"--help", NULL, "show this help"},
@@ -59,8 +63,11 @@ static const option train_options[] = {
 
 static const option predict_options[] = {
     {"--model", "FILE", "model file written by train --save (required)"},
-    {"--data", "FILE", "CSV file with a header row; columns are matched to the model's features by name when the "
-                       "model has names, else by position; a target column is ignored (required)"},
+    {"--data", "FILE", "CSV file with a header row; the model's features are read from the columns of their "
+                       "names and other columns (a target, an id, text) are skipped; a model without feature names "
+                       "takes the columns by position (required)"},
+    {"--keep", "COL,...", "copy these columns, by name, into the output before the predictions, like id (default: "
+                          "none)"},
     {"--out", "FILE", "write the predictions there (default: standard output)"},
     {"--help", NULL, "show this help"},
 };
@@ -69,6 +76,7 @@ static const option evaluate_options[] = {
     {"--model", "FILE", "model file written by train --save (required)"},
     {"--data", "FILE", "CSV file with a header row and the target column (required)"},
     {"--target", "NAME", "target column (default: the model's target name, else the last column)"},
+    {"--json", NULL, "print the loss and scores as one JSON object (default: text)"},
     {"--help", NULL, "show this help"},
 };
 
@@ -135,11 +143,11 @@ _Static_assert(COUNT(tune_options) <= MAX_OPTIONS, "raise MAX_OPTIONS");
 static const char *const tune_repeatable[] = {"--grid", "--range", NULL};
 
 static const command commands[] = {
-    {"train", "descent train --data FILE [options]", "train a network on a CSV file and report its scores",
-     train_options, COUNT(train_options), cmd_train, NULL},
-    {"predict", "descent predict --model FILE --data FILE [--out FILE]", "write a model's predictions as CSV",
-     predict_options, COUNT(predict_options), cmd_predict, NULL},
-    {"evaluate", "descent evaluate --model FILE --data FILE [--target NAME]",
+    {"train", "descent train --data FILE [--resume FILE] [options]",
+     "train a network on a CSV file and report its scores", train_options, COUNT(train_options), cmd_train, NULL},
+    {"predict", "descent predict --model FILE --data FILE [--keep COL,...] [--out FILE]",
+     "write a model's predictions as CSV", predict_options, COUNT(predict_options), cmd_predict, NULL},
+    {"evaluate", "descent evaluate --model FILE --data FILE [--target NAME] [--json]",
      "print a model's loss and scores on a CSV", evaluate_options, COUNT(evaluate_options), cmd_evaluate, NULL},
     {"generate", "descent generate --set NAME [--n N] [--noise X] [--seed N] [--out FILE]",
      "write a toy data set as CSV", generate_options, COUNT(generate_options), cmd_generate, NULL},
@@ -191,19 +199,32 @@ static void print_command_help(FILE *f, const command *c)
     }
 }
 
-/* An overview, then every command's help in turn. */
+/* One screen: the commands, one line each; a command's options are in its own help. */
 static void print_main_help(FILE *f)
 {
     fprintf(f, "descent %s - dense neural networks trained by gradient descent\n\n"
-               "usage: descent COMMAND [options]\n       descent --help | --version\n"
-               "       descent COMMAND --help\n\ncommands:\n",
+               "usage: descent COMMAND [options]\n\ncommands:\n",
             DESCENT_VERSION);
     for (int i = 0; i < COUNT(commands); i++) fprintf(f, "  %-10s%s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nExit status: 0 on success, 1 when a file or the training fails, 2 for a bad command line.\n");
-    for (int i = 0; i < COUNT(commands); i++) {
-        fprintf(f, "\n");
-        print_command_help(f, &commands[i]);
-    }
+    fprintf(f, "\ndescent help COMMAND, or descent COMMAND --help, lists a command's options with\n"
+               "their defaults and ranges; descent --version prints the version.\n"
+               "Exit status: 0 on success, 1 when a file or the training fails, 2 for a bad\n"
+               "command line.\n");
+}
+
+static const command *find_command(const char *name)
+{
+    for (int i = 0; i < COUNT(commands); i++)
+        if (strcmp(name, commands[i].name) == 0) return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    if (name[0] == '-') return usage_error("unknown option '%s' (see descent --help)", name);
+    return usage_error("unknown command '%s': expected train, predict, evaluate, generate, info or tune (see "
+                       "descent --help)",
+                       name);
 }
 
 static int run(int argc, char **argv, int check_only)
@@ -212,6 +233,13 @@ static int run(int argc, char **argv, int check_only)
         return usage_error("missing command: expected train, predict, evaluate, generate, info or tune (see "
                            "descent --help)");
     const char *name = argv[1];
+    if (strcmp(name, "help") == 0 && argc > 2) {
+        const command *c = find_command(argv[2]);
+        if (!c) return unknown_command(argv[2]);
+        if (argc > 3) return usage_error("unexpected argument '%s' after 'descent help %s'", argv[3], argv[2]);
+        print_command_help(stdout, c);
+        return EXIT_OK;
+    }
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         print_main_help(stdout);
         return EXIT_OK;
@@ -220,15 +248,8 @@ static int run(int argc, char **argv, int check_only)
         printf("descent %s\n", DESCENT_VERSION);
         return EXIT_OK;
     }
-    const command *c = NULL;
-    for (int i = 0; i < COUNT(commands); i++)
-        if (strcmp(name, commands[i].name) == 0) c = &commands[i];
-    if (!c) {
-        if (name[0] == '-') return usage_error("unknown option '%s' (see descent --help)", name);
-        return usage_error("unknown command '%s': expected train, predict, evaluate, generate, info or tune (see "
-                           "descent --help)",
-                           name);
-    }
+    const command *c = find_command(name);
+    if (!c) return unknown_command(name);
     /* --help wins over anything else on the line, even a bad flag. */
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -1,22 +1,16 @@
 /* predict.c - `descent predict` and `descent evaluate`: a saved model on the
- * rows of a CSV. The file's columns are matched to the model's features by
- * name (by position when the model has none), its classes read as the
- * model's (so a file may hold any of them, even one), and predictions
- * decoded by the model's head. */
+ * rows of a CSV. The model's features are read from the file's columns by
+ * name (by position when the model has none), other columns skipped (an
+ * id, a note) or, with predict --keep, copied beside the predictions; the
+ * classes are read as the model's (so a file may hold any of them, even
+ * one), and predictions decoded by the model's head. */
 #include "tool.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The model's classes as the CSV reader's known classes, so that a file
- * holding any of them (even a single one) reads in the model's order. */
-typedef struct known_classes {
-    const char **names;
-    char (*labels)[32];
-} known_classes;
-
-static int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
+int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
                              known_classes *kc)
 {
     int k = head->classes;
@@ -32,10 +26,47 @@ static int use_model_classes(const descent_model *m, const descent_head *head, d
     return EXIT_OK;
 }
 
-static void known_classes_free(known_classes *kc)
+void known_classes_free(known_classes *kc)
 {
     free(kc->names);
     free(kc->labels);
+    kc->names = NULL;
+    kc->labels = NULL;
+}
+
+int use_model_features(const descent_model *m, descent_csv_options *csv, const char ***names)
+{
+    int inputs = descent_model_inputs(m);
+    *names = NULL;
+    if (!descent_model_feature_name(m, 0)) return EXIT_OK;
+    if (!(*names = malloc(sizeof(char *) * (size_t)inputs))) return runtime_error("out of memory");
+    for (int i = 0; i < inputs; i++) (*names)[i] = descent_model_feature_name(m, i);
+    csv->columns = *names;
+    csv->n_columns = inputs;
+    return EXIT_OK;
+}
+
+/* --keep's names, split at commas into *list (free() it and *copy). */
+static int keep_list(const char *text, descent_csv_options *csv, const char ***list, char **copy)
+{
+    *list = NULL;
+    *copy = NULL;
+    if (!text) return EXIT_OK;
+    size_t n = 1;
+    for (const char *p = text; *p; p++) n += *p == ',';
+    if (!(*copy = malloc(strlen(text) + 1)) || !(*list = malloc(sizeof(char *) * n)))
+        return runtime_error("out of memory");
+    strcpy(*copy, text);
+    char *p = *copy;
+    for (size_t i = 0; i < n; i++) {
+        char *comma = strchr(p, ',');
+        if (comma) *comma = '\0';
+        (*list)[i] = p;
+        p = comma ? comma + 1 : p + strlen(p);
+    }
+    csv->keep = *list;
+    csv->n_keep = (int)n;
+    return EXIT_OK;
 }
 
 /* The model's inputs, gathered from the data set's columns: by name when
@@ -79,10 +110,15 @@ static int gather_features(const descent_model *m, const descent_dataset *ds, co
     return EXIT_OK;
 }
 
-static int write_predictions(FILE *f, const descent_model *m, const descent_head *head, const float *pred, int n)
+static int write_predictions(FILE *f, const descent_model *m, const descent_head *head, const descent_dataset *ds,
+                             const float *pred)
 {
     char buf[32];
-    int outputs = head->units, k = head->classes;
+    int outputs = head->units, k = head->classes, n = ds->n;
+    for (int j = 0; j < ds->n_kept; j++) {
+        csv_field(f, ds->kept_names[j]);
+        fputc(',', f);
+    }
     if (k) {
         fputs("predicted", f);
         for (int c = 0; c < k; c++) {
@@ -105,6 +141,10 @@ static int write_predictions(FILE *f, const descent_model *m, const descent_head
     for (size_t i = 0; i < (size_t)n; i++) {
         const float *p = pred + i * outputs;
         int label = 0;
+        for (int j = 0; j < ds->n_kept; j++) {
+            csv_field(f, descent_dataset_kept(ds, (int)i, j));
+            fputc(',', f);
+        }
         if (k) descent_head_decode(head, p, 1, &label, NULL);
         if (k && outputs == 1) {
             double q = descent_head_probability(head, p[0]);
@@ -124,10 +164,12 @@ static int write_predictions(FILE *f, const descent_model *m, const descent_head
 
 int cmd_predict(const args *a)
 {
-    const char *model_path, *data_path, *out_path = get(a, "--out");
+    const char *model_path, *data_path, *out_path = get(a, "--out"), *keep = get(a, "--keep");
     int rc;
     if ((rc = require(a, "--model", &model_path)) || (rc = require(a, "--data", &data_path))) return rc;
     if (out_path && !*out_path) return usage_error("--out needs a file name (got '')");
+    if (keep && (!*keep || keep[0] == ',' || keep[strlen(keep) - 1] == ',' || strstr(keep, ",,")))
+        return usage_error("--keep needs column names separated by commas, like id,note (got '%s')", keep);
     if (a->check_only) return EXIT_OK;
 
     descent_error err;
@@ -138,24 +180,24 @@ int cmd_predict(const args *a)
     descent_head head;
     descent_head_of_model(m, &head, NULL);
 
-    /* A target column would otherwise be taken for a feature (or, as text,
-     * fail to parse): read it as the target, when the file has it, and ignore it. */
     descent_csv_options csv = descent_csv_defaults();
     known_classes kc = {NULL, NULL};
-    csv.target = descent_model_target_name(m);
-    csv.target_optional = 1;
-    csv.task = head.task;
-    csv.no_target = !csv.target;
-    if ((rc = use_model_classes(m, &head, &csv, &kc))) goto done;
-    ds = descent_csv_read_file(data_path, &csv, &err);
-    if (!ds && !csv.no_target && descent_model_feature_name(m, 0)) {
-        /* The reader refuses a target it cannot use (a value out of range, say),
-         * but predict ignores it: a numeric one can pass as an unused feature. */
-        descent_error retry;
-        descent_csv_options all = descent_csv_defaults();
-        all.no_target = 1;
-        ds = descent_csv_read_file(data_path, &all, &retry);
+    const char **features = NULL, **kept = NULL;
+    char *kept_text = NULL;
+    if ((rc = use_model_features(m, &csv, &features)) || (rc = keep_list(keep, &csv, &kept, &kept_text))) goto done;
+    if (features) {
+        /* Only the model's columns are read: a target, an id or a note is skipped. */
+        csv.no_target = 1;
+    } else {
+        /* By position: a target column would be taken for a feature (or, as
+         * text, fail to parse): read it as the target, when the file has it. */
+        csv.target = descent_model_target_name(m);
+        csv.target_optional = 1;
+        csv.task = head.task;
+        csv.no_target = !csv.target;
+        if ((rc = use_model_classes(m, &head, &csv, &kc))) goto done;
     }
+    ds = descent_csv_read_file(data_path, &csv, &err);
     if (!ds) {
         rc = file_error(data_path, &err);
         goto done;
@@ -176,13 +218,16 @@ int cmd_predict(const args *a)
             rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
             goto done;
         }
-        int bad = write_predictions(f, m, &head, pred, ds->n);
+        int bad = write_predictions(f, m, &head, ds, pred);
         if (fclose(f) != 0 || bad) rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
-    } else if (write_predictions(stdout, m, &head, pred, ds->n) != 0 || fflush(stdout) != 0) {
+    } else if (write_predictions(stdout, m, &head, ds, pred) != 0 || fflush(stdout) != 0) {
         rc = runtime_error("cannot write to standard output: %s", strerror(errno));
     }
 done:
     known_classes_free(&kc);
+    free(features);
+    free(kept);
+    free(kept_text);
     free(pred);
     free(x);
     descent_dataset_free(ds);
@@ -206,12 +251,14 @@ int cmd_evaluate(const args *a)
     descent_head head;
     descent_head_of_model(m, &head, NULL);
 
-    /* The file's classes are read as the model's, by name, in its order. */
+    /* The file's classes are read as the model's, by name, in its order;
+     * of its other columns only the model's features. */
     descent_csv_options csv = descent_csv_defaults();
     known_classes kc = {NULL, NULL};
+    const char **features = NULL;
     csv.target = target ? target : descent_model_target_name(m);
     csv.task = head.task;
-    if ((rc = use_model_classes(m, &head, &csv, &kc))) goto done;
+    if ((rc = use_model_classes(m, &head, &csv, &kc)) || (rc = use_model_features(m, &csv, &features))) goto done;
     ds = descent_csv_read_file(data_path, &csv, &err);
     if (!ds) {
         rc = file_error(data_path, &err);
@@ -227,9 +274,10 @@ int cmd_evaluate(const args *a)
         rc = runtime_error("%s", err.message);
         goto done;
     }
-    rc = report(m, "evaluate", x, ds->y, ds->n);
+    rc = has(a, "--json") ? report_json(m, x, ds->y, ds->n) : report(m, "evaluate", x, ds->y, ds->n);
 done:
     known_classes_free(&kc);
+    free(features);
     free(x);
     descent_dataset_free(ds);
     descent_model_free(m);

@@ -1,9 +1,11 @@
 /* report.c - what train, evaluate and tune print about a model: the loss and
  * scores on a set of rows (the head's metrics, with the model's class names
- * and a confusion matrix), and its weights. Names from files are escaped. */
+ * and a confusion matrix), as text or as JSON, and its weights. Names from
+ * files are escaped (for a terminal, or as JSON strings). */
 #include "tool.h"
 #include "escape.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,28 +52,40 @@ static void print_confusion(FILE *f, const descent_model *m, const int *cm, int 
     }
 }
 
-/* Regression scores are in target units since predict undoes the scaling. */
-int report(descent_model *m, const char *title, const float *x, const float *y, int n)
+/* The loss and scores of n rows: *cm (free() it) gets the confusion counts
+ * for classes. Regression scores are in target units since predict undoes
+ * the scaling. */
+static int score(descent_model *m, const descent_head *head, const float *x, const float *y, int n, float *loss,
+                 descent_metrics *met, int **cm)
 {
     descent_error err;
+    int k = head->classes, rc = EXIT_OK;
+    float *pred = malloc(sizeof(float) * (size_t)n * (size_t)head->units + 1);
+    *cm = k ? calloc((size_t)k * (size_t)k, sizeof(int)) : NULL;
+    if (!pred || (k && !*cm)) {
+        rc = runtime_error("out of memory for %d predictions", n);
+    } else if (descent_model_evaluate(m, x, y, n, loss, &err) != DESCENT_OK ||
+               descent_model_predict(m, x, n, pred, &err) != DESCENT_OK ||
+               descent_head_metrics(head, pred, y, n, *cm, met, &err) != DESCENT_OK) {
+        rc = runtime_error("%s", err.message);
+    }
+    free(pred);
+    if (rc) {
+        free(*cm);
+        *cm = NULL;
+    }
+    return rc;
+}
+
+int report(descent_model *m, const char *title, const float *x, const float *y, int n)
+{
     descent_head head;
     descent_head_of_model(m, &head, NULL);
-    int k = head.classes;
+    int k = head.classes, *cm;
     float loss;
-    float *pred = malloc(sizeof(float) * (size_t)n * (size_t)head.units);
-    int *cm = k ? calloc((size_t)k * (size_t)k, sizeof(int)) : NULL;
     descent_metrics met;
-    int rc = EXIT_OK;
-    if (!pred || (k && !cm)) {
-        rc = runtime_error("out of memory for %d predictions", n);
-        goto done;
-    }
-    if (descent_model_evaluate(m, x, y, n, &loss, &err) != DESCENT_OK ||
-        descent_model_predict(m, x, n, pred, &err) != DESCENT_OK ||
-        descent_head_metrics(&head, pred, y, n, cm, &met, &err) != DESCENT_OK) {
-        rc = runtime_error("%s", err.message);
-        goto done;
-    }
+    int rc = score(m, &head, x, y, n, &loss, &met, &cm);
+    if (rc) return rc;
     printf("%s: %d row%s\n  loss       %.6f\n", title, n, n == 1 ? "" : "s", (double)loss);
     if (k) {
         char buf[32], positive[256];
@@ -90,10 +104,75 @@ int report(descent_model *m, const char *title, const float *x, const float *y, 
         printf("  mse        %.6g\n  rmse       %.6g\n  mae        %.6g\n  r2         %.4f\n", met.mse, met.rmse,
                met.mae, met.r2);
     }
-done:
-    free(pred);
     free(cm);
-    return rc;
+    return EXIT_OK;
+}
+
+/* A JSON string: quotes, backslashes and control bytes escaped; other bytes as they are. */
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* A score as JSON: null where it is not a number (precision with no positive prediction, say). */
+static void json_number(FILE *f, const char *name, double v)
+{
+    fprintf(f, ",\n  \"%s\": ", name);
+    if (isfinite(v)) fprintf(f, "%.9g", v);
+    else fputs("null", f);
+}
+
+int report_json(descent_model *m, const float *x, const float *y, int n)
+{
+    descent_head head;
+    descent_head_of_model(m, &head, NULL);
+    int k = head.classes, *cm;
+    float loss;
+    descent_metrics met;
+    int rc = score(m, &head, x, y, n, &loss, &met, &cm);
+    if (rc) return rc;
+    printf("{\n  \"rows\": %d,\n  \"task\": \"%s\"", n, k ? "classification" : "regression");
+    json_number(stdout, "loss", loss);
+    if (k) {
+        char buf[32];
+        json_number(stdout, "accuracy", met.accuracy);
+        json_number(stdout, "precision", met.precision);
+        json_number(stdout, "recall", met.recall);
+        json_number(stdout, "f1", met.f1);
+        /* precision, recall and f1 are of the second class for two, else macro averages */
+        if (k == 2) {
+            fputs(",\n  \"positive_class\": ", stdout);
+            json_string(stdout, descent_model_class_label(m, 1, buf, sizeof buf));
+        } else {
+            fputs(",\n  \"average\": \"macro\"", stdout);
+        }
+        fputs(",\n  \"classes\": [", stdout);
+        for (int i = 0; i < k; i++) {
+            if (i) fputs(", ", stdout);
+            json_string(stdout, descent_model_class_label(m, i, buf, sizeof buf));
+        }
+        fputs("],\n  \"confusion\": [", stdout);
+        for (int i = 0; i < k; i++) {
+            fputs(i ? ", [" : "[", stdout);
+            for (int j = 0; j < k; j++) printf("%s%d", j ? ", " : "", cm[(size_t)i * k + j]);
+            fputc(']', stdout);
+        }
+        fputc(']', stdout);
+    } else {
+        json_number(stdout, "mse", met.mse);
+        json_number(stdout, "rmse", met.rmse);
+        json_number(stdout, "mae", met.mae);
+        json_number(stdout, "r2", met.r2);
+    }
+    fputs("\n}\n", stdout);
+    free(cm);
+    return EXIT_OK;
 }
 
 int print_weights(const descent_model *m)

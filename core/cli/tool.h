@@ -89,10 +89,45 @@ int get_batch(const args *a, long long *out);
 /* --target and --task as the CSV reader's options. */
 int csv_target_options(const char *target, int task, descent_csv_options *csv);
 
+/* ------------------------------------- a model's columns (predict.c) */
+
+/* The model's classes as the CSV reader's known classes, so that a file
+ * holding any of them (even a single one) reads in the model's order. */
+typedef struct known_classes {
+    const char **names;
+    char (*labels)[32];
+} known_classes;
+
+int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
+                      known_classes *kc);
+void known_classes_free(known_classes *kc);
+/* The reader reads the model's features by name, when it has names (*names,
+ * free() it, else NULL), and skips every other column unread. */
+int use_model_features(const descent_model *m, descent_csv_options *csv, const char ***names);
+
+/* ------------------------------------------------- train --resume (resume.c) */
+
+typedef struct resume_state {
+    known_classes classes;
+    const char **features;
+} resume_state;
+
+/* Refuses, as usage errors, the flags that would change the model being resumed. */
+int resume_flags(const args *a);
+/* Loads the model to resume (its optimizer state required) and sets the
+ * reader to read its features, target (target, else its own) and classes;
+ * rs holds what csv points to until resume_free. NULL with *rc set on failure. */
+descent_model *resume_load(const char *path, const char *target, descent_csv_options *csv, resume_state *rs,
+                           int *rc);
+void resume_free(resume_state *rs);
+
 /* ---------------------------------------------------- reports (report.c) */
 
 /* Loss and scores on n rows; x raw, y encoded for the model's head. */
 int report(descent_model *m, const char *title, const float *x, const float *y, int n);
+/* The same as one JSON object: rows, task, loss, the scores (null where
+ * undefined), and for classes their names and the confusion matrix. */
+int report_json(descent_model *m, const float *x, const float *y, int n);
 /* Each layer's kernel and bias, one input per row (Keras' layout). */
 int print_weights(const descent_model *m);
 /* A CSV field, quoted when it must be; names from files are escaped. */

@@ -1,7 +1,8 @@
 /* train.c - `descent train`: read a CSV, split off seeded (stratified) test
  * and validation rows, build the network the task asks for (the library's
- * output head and scalers, fitted on the training rows only), train with
- * progress, report the scores and save the model. */
+ * output head and scalers, fitted on the training rows only) or take a saved
+ * one to resume (resume.c), train with progress, report the scores and save
+ * the model. */
 #include "tool.h"
 
 #include <math.h>
@@ -44,7 +45,7 @@ static int on_epoch(const descent_history *h, void *user)
 }
 
 typedef struct train_config {
-    const char *data, *target, *save;
+    const char *data, *target, *save, *resume;
     int task;
     int units[DESCENT_MAX_LAYERS], activations[DESCENT_MAX_LAYERS], n_hidden;
     int activation, output_activation, loss, init;
@@ -74,6 +75,9 @@ static int read_train_config(const args *a, train_config *c)
     if ((rc = require(a, "--data", &c->data))) return rc;
     c->target = get(a, "--target");
     c->save = get(a, "--save");
+    c->resume = get(a, "--resume");
+    if (c->resume && !*c->resume) return usage_error("--resume needs a model file (got '')");
+    if (c->resume && (rc = resume_flags(a))) return rc;
     if (c->target && !*c->target) return usage_error("--target must be a column name or 0-based index (got '')");
     if (c->save && !*c->save) return usage_error("--save needs a file name (got '')");
     if ((rc = get_choice(a, "--task", DESCENT_VOCAB_TASK, NULL, DESCENT_TASK_AUTO, &c->task))) return rc;
@@ -243,7 +247,8 @@ static int fit(const args *a, const train_config *c, descent_model *model, const
     fo.epochs = (int)c->epochs;
     fo.batch_size = c->batch ? (int)c->batch : rows->n;
     fo.no_shuffle = has(a, "--no-shuffle");
-    fo.shuffle_seed = (uint32_t)c->seed;
+    /* A model resumed goes on with its own shuffle stream, where it stopped. */
+    fo.shuffle_seed = c->resume ? 0 : (uint32_t)c->seed;
     if (val) {
         fo.val_x = val->x;
         fo.val_y = val->y;
@@ -266,7 +271,8 @@ static int fit(const args *a, const train_config *c, descent_model *model, const
                     c->save);
     } else if (s != DESCENT_OK) {
         rc = runtime_error("training stopped in epoch %d of %d: %s", history.epochs + 1, fo.epochs, err.message);
-    } else if (!quiet && history.stopped_early) {
+    } else if (history.stopped_early) {
+        /* why training ended before --epochs: said even with --quiet */
         fprintf(stderr, "stopped early after epoch %d; best epoch %d%s\n", history.epochs, history.best_epoch + 1,
                 fo.restore_best ? " (weights restored)" : "");
     }
@@ -283,7 +289,14 @@ int cmd_train(const args *a)
     descent_dataset *ds = NULL;
     descent_model *model = NULL;
     descent_csv_options csv;
-    if (rc || (rc = csv_target_options(c->target, c->task, &csv)) || a->check_only) goto done;
+    resume_state rs;
+    memset(&rs, 0, sizeof rs);
+    if (rc || (!c->resume && (rc = csv_target_options(c->target, c->task, &csv))) || a->check_only) goto done;
+    if (c->resume) {
+        if (!(model = resume_load(c->resume, c->target, &csv, &rs, &rc))) goto done;
+        /* the split the model was trained with, unless asked otherwise */
+        if (!has(a, "--seed")) c->seed = descent_model_seed(model);
+    }
     ds = descent_csv_read_file(c->data, &csv, &err);
     if (!ds) {
         rc = file_error(c->data, &err);
@@ -308,17 +321,33 @@ int cmd_train(const args *a)
     descent_dataset fit_rows = rows_of(&train, 0, n_fit), val = rows_of(&train, n_fit, train.n - n_fit);
 
     descent_head head;
-    if (!(model = build(a, c, ds, &head, &rc))) goto done;
+    if (c->resume) {
+        if (descent_head_of_model(model, &head, &err) != DESCENT_OK) {
+            rc = runtime_error("%s", err.message);
+            goto done;
+        }
+        if (ds->features != descent_model_inputs(model) || (head.task == DESCENT_TASK_REGRESSION &&
+                                                            ds->outputs != descent_model_outputs(model))) {
+            rc = runtime_error("%s has %d features and %d targets, but the model in %s takes %d and predicts %d",
+                               c->data, ds->features, ds->outputs, c->resume, descent_model_inputs(model),
+                               descent_model_outputs(model));
+            goto done;
+        }
+    } else if (!(model = build(a, c, ds, &head, &rc))) {
+        goto done;
+    }
     /* The targets as the head learns them (two classes may be -1 and 1). */
     if (head.task == DESCENT_TASK_CLASSIFICATION && descent_head_encode(&head, ds->labels, ds->n, ds->y, &err)) {
         rc = runtime_error("%s", err.message);
         goto done;
     }
+    /* A model resumed keeps the scalers and names it has. */
     int scale = (has(a, "--no-standardize") ? 0 : DESCENT_SCALE_INPUTS) |
                 (has(a, "--no-scale-target") ? 0 : DESCENT_SCALE_TARGET);
-    if (descent_model_fit_scalers(model, &fit_rows, scale, &err) != DESCENT_OK ||
-        descent_model_set_names(model, (const char *const *)ds->feature_names, ds->target_name, head.classes,
-                                head.classes ? (const char *const *)ds->class_names : NULL, &err) != DESCENT_OK) {
+    if (!c->resume &&
+        (descent_model_fit_scalers(model, &fit_rows, scale, &err) != DESCENT_OK ||
+         descent_model_set_names(model, (const char *const *)ds->feature_names, ds->target_name, head.classes,
+                                 head.classes ? (const char *const *)ds->class_names : NULL, &err) != DESCENT_OK)) {
         rc = runtime_error("%s", err.message);
         goto done;
     }
@@ -329,13 +358,15 @@ int cmd_train(const args *a)
     if (has(a, "--print-weights") && (rc = print_weights(model))) goto done;
     fflush(stdout);
     if (c->save) {
-        if (descent_model_save_file(model, has(a, "--save-optimizer"), c->save, &err) != DESCENT_OK) {
+        /* a model resumed is saved to be resumed again */
+        if (descent_model_save_file(model, has(a, "--save-optimizer") || c->resume, c->save, &err) != DESCENT_OK) {
             rc = file_error(c->save, &err);
             goto done;
         }
         if (!has(a, "--quiet")) fprintf(stderr, "saved model to %s\n", c->save);
     }
 done:
+    resume_free(&rs);
     descent_model_free(model);
     descent_dataset_free(ds);
     free(c);

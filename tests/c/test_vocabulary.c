@@ -18,6 +18,7 @@ static const char *output(int i) { return descent_output_name((descent_output)i)
 static const char *generator(int i) { return descent_generator_name((descent_generator)i); }
 static const char *tune_param(int i) { return descent_tune_param_name((descent_tune_param)i); }
 static const char *metric(int i) { return descent_tune_metric_name((descent_tune_metric)i); }
+static const char *input_scale(int i) { return descent_input_scale_name((descent_input_scale)i); }
 
 static void test_lists(void)
 {
@@ -29,7 +30,7 @@ static void test_lists(void)
         const char *first, *last;
     } lists[] = {
         {DESCENT_VOCAB_ACTIVATION, "activation", DESCENT_ACTIVATIONS, activation, "linear", "softmax"},
-        {DESCENT_VOCAB_INIT, "initializer", DESCENT_INITS, init, "glorot_uniform", "zeros"},
+        {DESCENT_VOCAB_INIT, "initializer", DESCENT_INITS, init, "glorot_uniform", "playground"},
         {DESCENT_VOCAB_LOSS, "loss", DESCENT_LOSSES, loss, "mse", "categorical_crossentropy"},
         {DESCENT_VOCAB_OPTIMIZER, "optimizer", DESCENT_OPTIMIZERS, optimizer, "sgd", "adam"},
         {DESCENT_VOCAB_OPTIMIZER_PARAM, "optimizer parameter", DESCENT_OPTIMIZER_PARAMS, param, "learning_rate",
@@ -40,6 +41,7 @@ static void test_lists(void)
         {DESCENT_VOCAB_TUNE_PARAM, "parameter", DESCENT_TUNE_PARAMS, tune_param, "learning_rate", "epochs"},
         {DESCENT_VOCAB_METRIC, "metric", DESCENT_TUNE_METRICS, metric, "loss", "rmse"},
         {DESCENT_VOCAB_LIMIT, "limit", DESCENT_LIMITS, NULL, "units", "bytes"},
+        {DESCENT_VOCAB_INPUT_SCALE, "input scale", DESCENT_INPUT_SCALES, input_scale, "none", "standardize"},
     };
     CHECK(sizeof lists / sizeof lists[0] == DESCENT_VOCABULARIES);
     for (int k = 0; k < DESCENT_VOCABULARIES; k++) {

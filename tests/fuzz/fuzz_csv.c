@@ -1,8 +1,10 @@
 /* fuzz_csv.c - libFuzzer harness for the CSV reader (descent_csv_parse and
- * descent_csv_read_file). The first byte picks the reader's options, the rest
- * is the file. Both entry points must agree, and a dataset they accept must
- * hold what descent.h promises: labels within the classes, one-hot or 0/1
- * targets for classification, a name for every column and class. */
+ * descent_csv_read_file). The first two bytes pick the reader's options (the
+ * second the columns read by name and those kept aside), the rest is the
+ * file. Both entry points must agree, and a dataset they accept must hold
+ * what descent.h promises: labels within the classes, one-hot or 0/1
+ * targets for classification, a name for every column and class, the
+ * features asked for in their order, a kept cell for every row. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "descent_data.h"
@@ -48,8 +50,19 @@ static void check_dataset(const descent_dataset *ds, const descent_csv_options *
     EXPECT(ds->n >= 1 && ds->features >= 0 && ds->x);
     EXPECT(ds->feature_names);
     for (int j = 0; j < ds->features; j++) EXPECT(ds->feature_names[j]);
-    if (o->no_target) {
-        EXPECT(ds->outputs == 0 && ds->classes == 0);
+    if (o->n_columns) {
+        EXPECT(ds->features == o->n_columns);
+        for (int j = 0; j < ds->features; j++) EXPECT(strcmp(ds->feature_names[j], o->columns[j]) == 0);
+    }
+    EXPECT(ds->n_kept == o->n_keep);
+    for (int k = 0; k < ds->n_kept; k++) {
+        EXPECT(strcmp(ds->kept_names[k], o->keep[k]) == 0);
+        for (int r = 0; r < ds->n; r++) EXPECT(descent_dataset_kept(ds, r, k));
+    }
+    EXPECT(!descent_dataset_kept(ds, ds->n, 0) && !descent_dataset_kept(ds, 0, ds->n_kept));
+    /* A target that is optional and absent: read as with no_target. */
+    if (o->no_target || (o->target_optional && o->target && !ds->target_name)) {
+        EXPECT(ds->outputs == 0 && ds->classes == 0 && !ds->y && !ds->target_name);
         return;
     }
     EXPECT(ds->target_name && ds->y && ds->outputs >= 1);
@@ -83,16 +96,22 @@ static int same_dataset(const descent_dataset *a, const descent_dataset *b)
         if (strcmp(a->feature_names[j], b->feature_names[j]) != 0) return 0;
     for (int c = 0; c < a->classes; c++)
         if (strcmp(a->class_names[c], b->class_names[c]) != 0) return 0;
+    if (a->n_kept != b->n_kept) return 0;
+    for (int r = 0; r < a->n; r++)
+        for (int k = 0; k < a->n_kept; k++)
+            if (strcmp(descent_dataset_kept(a, r, k), descent_dataset_kept(b, r, k)) != 0) return 0;
     return 1;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1) return 0;
+    if (size < 2) return 0;
     static const char *const classes[] = {"a", "b", "0", "1", "-1", "1.5"};
-    uint8_t pick = data[0];
-    data++;
-    size--;
+    static const char *const columns[][3] = {{"a"}, {"b", "a"}, {"a", "c", "b"}};
+    static const char *const keep[][2] = {{"id"}, {"id", "c"}, {"y", "a"}};
+    uint8_t pick = data[0], lists = data[1];
+    data += 2;
+    size -= 2;
 
     descent_csv_options o = descent_csv_defaults();
     o.task = (descent_task)(pick % 3);                      /* auto, classification, regression */
@@ -107,6 +126,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.class_names = (pick & 0x40) ? classes + 2 : classes;
         o.n_classes = (pick & 0x80) ? 4 : 2;
     }
+    if (lists & 3) {
+        o.columns = columns[(lists & 3) - 1];
+        o.n_columns = lists & 3;
+    }
+    if ((lists >> 2) & 3) {
+        o.keep = keep[((lists >> 2) & 3) - 1];
+        o.n_keep = ((lists >> 2) & 3) == 1 ? 1 : 2;
+    }
+    if (lists & 0x10) o.target_optional = 1;
 
     descent_error err;
     descent_dataset *ds = descent_csv_parse((const char *)data, size, &o, &err);
@@ -128,7 +156,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* A subset and a split of what was read. */
         int idx[2] = {ds->n - 1, 0};
         descent_dataset *sub = descent_dataset_subset(ds, idx, 2, &err);
-        EXPECT(sub);
+        EXPECT(sub && sub->n_kept == ds->n_kept);
+        for (int k = 0; k < ds->n_kept; k++)
+            EXPECT(strcmp(descent_dataset_kept(sub, 0, k), descent_dataset_kept(ds, ds->n - 1, k)) == 0 &&
+                   strcmp(descent_dataset_kept(sub, 1, k), descent_dataset_kept(ds, 0, k)) == 0);
         descent_dataset_free(sub);
     }
     descent_dataset_free(fs);

@@ -10,7 +10,7 @@ export const DATASET_NAMES = ['circle', 'xor', 'gaussian', 'spiral', 'line', 'cu
 export const FEATURE_IDS = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sin1', 'sin2'];
 export const ACTIVATION_NAMES = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear'];
 export const OUTPUT_KEYS = ['auto', 'sigmoid-bce', 'sigmoid-mse', 'tanh-mse', 'linear-mse', 'softmax-cce'];
-export const INIT_NAMES = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros'];
+export const INIT_NAMES = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros', 'playground'];
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 /** The panels an embedding page may hide. */
 export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune'];
