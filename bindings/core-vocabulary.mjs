@@ -20,11 +20,12 @@ const JS_NAME = new Map(C_TO_JS_NAMES.slice(0, 2));
 export const jsName = (c) => JS_NAME.get(c) ?? camel(c);
 
 /**
- * The vocabulary of module M: {vocabularies: {activation: [...], initializer,
- * loss, optimizer, optimizerParameter, task, output, generator, parameter,
- * metric, limit, inputScale}, limits: {units, layers, ..., bytes},
- * optimizers: {sgd: {defaults, uses, ...}}, optimizerRanges, higherIsBetter,
- * fields: {optimizer: {at: {name: index}, size}, ...}}.
+ * The vocabulary of module M, as the API needs it at load: {vocabularies:
+ * {activation: [...], initializer, loss, optimizer, optimizerParameter, task,
+ * output, generator, parameter, metric, limit, inputScale}, limits: {units,
+ * layers, ..., bytes}, optimizers: {sgd: {defaults}, ...}, fields: {optimizer:
+ * {at: {name: index}, size}, ...}}. describeOptimizers adds the rest for
+ * vocabulary.mjs.
  */
 export function readVocabulary(M) {
   const str = (p) => (p ? M.UTF8ToString(p) : null);
@@ -50,9 +51,6 @@ export function readVocabulary(M) {
     }
     fields[name] = { at, size };
   }
-  const params = vocabularies.optimizerParameter;
-  const optimizerRanges = {};
-  params.forEach((p, i) => { optimizerRanges[jsName(p)] = str(M._dj_range_text(i)); });
   const optimizers = {};
   const size = fields.optimizer.size;
   const buf = M._malloc(size * 8);
@@ -60,16 +58,30 @@ export function readVocabulary(M) {
     vocabularies.optimizer.forEach((name, kind) => {
       M._dj_optimizer_defaults(kind, buf);
       const v = M.HEAPF64.slice(buf >> 3, (buf >> 3) + size);
-      optimizers[name] = {
-        defaults: unpackOptimizer(v, fields.optimizer, vocabularies.optimizer),
-        uses: params.filter((_, p) => M._dj_optimizer_uses(kind, p)).map(jsName),
-      };
+      optimizers[name] = { defaults: unpackOptimizer(v, fields.optimizer, vocabularies.optimizer) };
     });
   } finally {
     M._free(buf);
   }
-  const higherIsBetter = vocabularies.metric.filter((_, i) => M._dj_metric_higher_is_better(i));
-  return { vocabularies, limits, optimizers, optimizerRanges, higherIsBetter, fields };
+  return { vocabularies, limits, optimizers, fields };
+}
+
+/**
+ * What a page shows besides (vocabulary.mjs has it; the API reads it only
+ * there): v with each optimizer's uses (the parameters it reads), the
+ * parameters' ranges as the core's messages say them, and the tuning metrics
+ * where higher is better.
+ */
+export function describeOptimizers(M, v) {
+  const params = v.vocabularies.optimizerParameter;
+  const optimizers = {};
+  v.vocabularies.optimizer.forEach((name, kind) => {
+    optimizers[name] = { ...v.optimizers[name], uses: params.filter((_, p) => M._dj_optimizer_uses(kind, p)).map(jsName) };
+  });
+  const optimizerRanges = {};
+  params.forEach((p, i) => { optimizerRanges[jsName(p)] = M.UTF8ToString(M._dj_range_text(i)); });
+  const higherIsBetter = v.vocabularies.metric.filter((_, i) => M._dj_metric_higher_is_better(i));
+  return { ...v, optimizers, optimizerRanges, higherIsBetter };
 }
 
 /** An optimizer spec from its doubles (fields.optimizer), as the API shows it. */
@@ -88,4 +100,36 @@ export function deepFreeze(value) {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The vocabulary of the first module loaded (every build of one version has the same); set by useVocabulary. */
+export let V = null;
+
+/** Reads (once) and freezes the vocabulary of module M; returns it. */
+export function useVocabulary(M) {
+  if (!V) V = deepFreeze(readVocabulary(M));
+  return V;
+}
+
+/** values[name] for each field of table (fields.h) into a new Float64Array (a field wider than 1 takes an array); missing ones 0. */
+export function pack(table, values) {
+  const out = new Float64Array(table.size);
+  for (const [name, i] of Object.entries(table.at)) {
+    const v = values[name];
+    if (typeof v === 'number') out[i] = v;
+    else if (v) out.set(v, i);
+  }
+  return out;
+}
+
+/** The doubles of v as {name: value} by table (fields.h), each field's first. */
+export function unpack(table, v) {
+  const out = {};
+  for (const [name, i] of Object.entries(table.at)) out[name] = v[i];
+  return out;
+}
+
+/** unpack of the doubles at heap address p of module M. */
+export function unpackAt(M, table, p) {
+  return unpack(table, M.HEAPF64.subarray(p >> 3, (p >> 3) + table.size));
 }
