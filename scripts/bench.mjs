@@ -254,7 +254,8 @@ const API = ['descent.mjs'];
 const MODULES = {
   'core, SIMD': ['descent.wasm', ...API, 'descent-glue.mjs'],
   'core, scalar': ['descent-scalar.wasm', ...API, 'descent-scalar-glue.mjs'],
-  'with tuning, SIMD': ['descent-tune.wasm', ...API, 'descent-tune.mjs', 'descent-tune-glue.mjs'],
+  'with tuning, SIMD': ['descent-tune.wasm', ...API, 'descent-tune.mjs', 'tune-spec.mjs', 'checks.mjs', 'core-vocabulary.mjs',
+    'vocabulary.mjs', 'descent-tune-glue.mjs'],
 };
 result.size = {};
 console.log('\nmodule size (build-wasm/; gzip -9)');
