@@ -3,8 +3,11 @@
 // the core's order, the limits, each optimizer's defaults, which parameters
 // it uses and their ranges, which metrics are better higher, and the layout
 // of each struct that crosses the boundary as doubles (bindings/fields.h).
-// make-vocabulary.mjs writes the same object to vocabulary.mjs at build time,
-// for a page that needs the names without loading the module.
+// packOptimizer and unpackOptimizer convert the optimizer spec by its field
+// table. make-vocabulary.mjs writes the same object to vocabulary.mjs at
+// build time, for a page that needs the names without loading the module.
+
+import { bool, checkKeys, fail, num, oneOf } from './checks.mjs';
 
 /** 'optimizer parameter' -> 'optimizerParameter', 'auto_classes' -> 'autoClasses'. */
 export const camel = (s) => s.replace(/[ _]([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -91,6 +94,34 @@ export function unpackOptimizer(v, table, names) {
     if (c !== 'kind') out[jsName(c)] = c === 'centered' ? v[i] !== 0 : v[i];
   }
   return out;
+}
+
+const OPTIMIZER_KEYS = ['name', 'learningRate', 'momentum', 'useNesterov', 'rho', 'epsilon', 'centered', 'beta1',
+  'beta2', 'initialAccumulatorValue'];
+
+/** The optimizer as the C ABI's doubles (fields.h): that optimizer's defaults, then the given fields. */
+export function packOptimizer(where, config) {
+  if (typeof config === 'string') config = { name: config };
+  checkKeys(`${where}: optimizer`, config, OPTIMIZER_KEYS);
+  const w = `${where}: optimizer`;
+  let name = config.name;
+  oneOf(w, 'name', name, V.vocabularies.optimizer);
+  if (bool(w, 'useNesterov', config.useNesterov, false)) {
+    if (name !== 'momentum' && name !== 'nesterov') throw fail(w, `useNesterov applies to 'momentum', not '${name}'`);
+    name = 'nesterov';
+  }
+  const o = V.optimizers[name].defaults;
+  return pack(V.fields.optimizer, {
+    kind: V.vocabularies.optimizer.indexOf(name),
+    learning_rate: num(w, 'learningRate', config.learningRate, o.learningRate),
+    momentum: num(w, 'momentum', config.momentum, o.momentum),
+    rho: num(w, 'rho', config.rho, o.rho),
+    epsilon: num(w, 'epsilon', config.epsilon, o.epsilon),
+    beta1: num(w, 'beta1', config.beta1, o.beta1),
+    beta2: num(w, 'beta2', config.beta2, o.beta2),
+    initial_accumulator: num(w, 'initialAccumulatorValue', config.initialAccumulatorValue, o.initialAccumulatorValue),
+    centered: bool(w, 'centered', config.centered, o.centered) ? 1 : 0,
+  });
 }
 
 /** Freezes value and everything in it. */

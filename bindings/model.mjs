@@ -3,14 +3,12 @@
 // predictions, layer outputs, metrics, optimizer, scalers, names and files.
 
 import { bool, checkKeys, checkScaler, fail, int, num, oneOf, toMatrix, typeOf } from './checks.mjs';
-import { V, pack, unpackAt, unpackOptimizer } from './core-vocabulary.mjs';
+import { V, pack, packOptimizer, unpackAt, unpackOptimizer } from './core-vocabulary.mjs';
 import { classification, regression } from './metrics.mjs';
 import { STATUS_CANCELLED, STATUS_NONFINITE, Trainer, diverged } from './trainer.mjs';
 
 const LAYER_KEYS = ['units', 'activation', 'alpha', 'l1', 'l2', 'init', 'initLimit', 'useBias'];
 const MODEL_KEYS = ['inputs', 'layers', 'loss', 'optimizer', 'init', 'seed'];
-const OPTIMIZER_KEYS = ['name', 'learningRate', 'momentum', 'useNesterov', 'rho', 'epsilon', 'centered', 'beta1',
-  'beta2', 'initialAccumulatorValue'];
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'earlyStopping',
   'onEpochEnd', 'onBatchEnd'];
 
@@ -45,7 +43,7 @@ export function createModel(d, config) {
     }), i * size);
   });
   const loss = config.loss === undefined ? 0 : oneOf(where, 'loss', config.loss, V.vocabularies.loss);
-  const opt = packOptimizer(d, where, config.optimizer === undefined ? 'adam' : config.optimizer);
+  const opt = packOptimizer(where, config.optimizer === undefined ? 'adam' : config.optimizer);
   const seed = int(where, 'seed', config.seed, 0, 0, 0xffffffff);
   const ptr = d._scoped(where, (s, M) => M._dj_model_create(inputs, config.layers.length,
     s.f64(packed, 'the layers'), loss, s.f64(opt, 'the optimizer'), seed));
@@ -64,31 +62,6 @@ export function loadModel(d, bytes) {
   });
   if (!ptr) throw fail(where, d._message());
   return new Model(d, d._module, ptr);
-}
-
-/** The optimizer as the C ABI's doubles (fields.h): that optimizer's defaults, then the given fields. */
-function packOptimizer(d, where, config) {
-  if (typeof config === 'string') config = { name: config };
-  checkKeys(`${where}: optimizer`, config, OPTIMIZER_KEYS);
-  const w = `${where}: optimizer`;
-  let name = config.name;
-  oneOf(w, 'name', name, V.vocabularies.optimizer);
-  if (bool(w, 'useNesterov', config.useNesterov, false)) {
-    if (name !== 'momentum' && name !== 'nesterov') throw fail(w, `useNesterov applies to 'momentum', not '${name}'`);
-    name = 'nesterov';
-  }
-  const o = V.optimizers[name].defaults;
-  return pack(V.fields.optimizer, {
-    kind: V.vocabularies.optimizer.indexOf(name),
-    learning_rate: num(w, 'learningRate', config.learningRate, o.learningRate),
-    momentum: num(w, 'momentum', config.momentum, o.momentum),
-    rho: num(w, 'rho', config.rho, o.rho),
-    epsilon: num(w, 'epsilon', config.epsilon, o.epsilon),
-    beta1: num(w, 'beta1', config.beta1, o.beta1),
-    beta2: num(w, 'beta2', config.beta2, o.beta2),
-    initial_accumulator: num(w, 'initialAccumulatorValue', config.initialAccumulatorValue, o.initialAccumulatorValue),
-    centered: bool(w, 'centered', config.centered, o.centered) ? 1 : 0,
-  });
 }
 
 /** A model in the wasm heap. dispose() frees it; using it afterwards throws. */
@@ -461,7 +434,7 @@ export class Model {
   setOptimizer(optimizer) {
     const where = 'setOptimizer';
     const p = this.#p(where);
-    const opt = packOptimizer(this.#d, where, optimizer);
+    const opt = packOptimizer(where, optimizer);
     this.#d._scoped(where, (s, M) => this.#d._check(where, M._dj_model_set_optimizer(p, s.f64(opt, 'the optimizer'))));
   }
 
