@@ -9,7 +9,7 @@
 import { bool, checkKeys, fail, int, oneOf } from './checks.mjs';
 import { pack, readVocabulary, unpack } from './core-vocabulary.mjs';
 import {
-  HIGHER_IS_BETTER, MAX_FOLDS, METRICS, STATUS_CANCELLED, T, TUNE_EVENTS, packConfig, readCurves, setLayouts, tuneData,
+  HIGHER_IS_BETTER, MAX_FOLDS, METRICS, STATUS_CANCELLED, T, TASKS, TUNE_EVENTS, packConfig, readCurves, setLayouts, tuneData,
   tuneDefaults, tuneSpec, unpackConfig, unpackResult,
 } from './tune-spec.mjs';
 
@@ -37,6 +37,11 @@ class Tuning {
   _scoped(where, fn) { return this.#d._scoped(where, fn); }
   _check(where, status) { return this.#d._check(where, status); }
   _model(ptr) { return this.#model(ptr); }
+
+  /** The core's metric for 'auto': by the task of data with classes classes (0: regression). */
+  _defaultMetric(classes) {
+    return METRICS[this.#M._dj_tune_metric_default(TASKS.indexOf(classes >= 2 ? 'classification' : 'regression'))];
+  }
 
   /** A C dataset built from a Dataset or {x, y, ...}; the caller frees it with _dj_dataset_free. */
   _cDataset(where, data) {
@@ -73,7 +78,7 @@ class Tuning {
   _createSearch(where, data, options) {
     const spec = tuneSpec(where, options);
     const { ptr: ds, classes } = this._cDataset(where, data);
-    const metric = spec.metric === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : spec.metric;
+    const metric = spec.metric === 'auto' ? this._defaultMetric(classes) : spec.metric;
     let ptr;
     try {
       const options = pack(T.search, {
@@ -137,7 +142,7 @@ class Tuning {
       throw fail(where, 'onProgress must be a function');
     }
     const { ptr: ds, classes } = this._cDataset(where, data);
-    const metric = metricName === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : metricName;
+    const metric = metricName === 'auto' ? this._defaultMetric(classes) : metricName;
     const M = this.#M;
     try {
       return this._withTuneCallback(where, options.onProgress, () => this.#d._scoped(where, (s) => {

@@ -12,7 +12,7 @@ import vocabulary from './vocabulary.mjs';
 const { vocabularies, limits } = vocabulary;
 const OPTIMIZERS = vocabularies.optimizer;
 const ACTIVATIONS = vocabularies.activation;
-const TASKS = vocabularies.task;
+export const TASKS = vocabularies.task;
 // In descent_tune_param order.
 const TUNE_PARAMS = vocabularies.parameter.map(camel);
 export const METRICS = vocabularies.metric;
