@@ -6,15 +6,19 @@
 // loadDescent({ tune: true }) loads both and makes descent.tune,
 // descent.createSearch and descent.crossValidate work.
 
-/** descent.mjs's argument checks and constants (the same for every instance), given by attach(). */
-let fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED;
+import { bool, checkKeys, fail, int, oneOf } from './checks.mjs';
+import { pack, readVocabulary, unpack } from './core-vocabulary.mjs';
+import {
+  HIGHER_IS_BETTER, MAX_FOLDS, METRICS, STATUS_CANCELLED, T, TASKS, TUNE_EVENTS, packConfig, readCurves, setLayouts, tuneData,
+  tuneDefaults, tuneSpec, unpackConfig, unpackResult,
+} from './tune-spec.mjs';
 
 /**
  * Called by descent.mjs's loadDescent: the tuning half of a Descent instance
  * d over wasm module M; helpers.model wraps a model pointer of this instance.
  */
 export function attach(d, M, helpers) {
-  ({ fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED } = helpers);
+  setLayouts(readVocabulary(M).fields);
   return new Tuning(d, M, helpers.model);
 }
 
@@ -34,6 +38,11 @@ class Tuning {
   _check(where, status) { return this.#d._check(where, status); }
   _model(ptr) { return this.#model(ptr); }
 
+  /** The core's metric for 'auto': by the task of data with classes classes (0: regression). */
+  _defaultMetric(classes) {
+    return METRICS[this.#M._dj_tune_metric_default(TASKS.indexOf(classes >= 2 ? 'classification' : 'regression'))];
+  }
+
   /** A C dataset built from a Dataset or {x, y, ...}; the caller frees it with _dj_dataset_free. */
   _cDataset(where, data) {
     const t = tuneData(where, data);
@@ -42,9 +51,9 @@ class Tuning {
     if (!ptr) throw fail(where, this.#d._message());
     try {
       this.#d._scoped(where, (s) => {
-        const info = s.alloc('the dataset info', 7, 8);
+        const info = s.alloc('the dataset info', T.dataset.size, 8);
         M._dj_dataset_info(ptr, info);
-        const [, , , , x, y, labels] = M.HEAPF64.slice(info >> 3, (info >> 3) + 7);
+        const { x, y, labels } = unpack(T.dataset, M.HEAPF64.subarray(info >> 3));
         M.HEAPF32.set(t.x, x >> 2);
         M.HEAPF32.set(t.y, y >> 2);
         if (t.labels) M.HEAP32.set(t.labels, labels >> 2);
@@ -69,12 +78,17 @@ class Tuning {
   _createSearch(where, data, options) {
     const spec = tuneSpec(where, options);
     const { ptr: ds, classes } = this._cDataset(where, data);
-    const metric = spec.metric === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : spec.metric;
+    const metric = spec.metric === 'auto' ? this._defaultMetric(classes) : spec.metric;
     let ptr;
     try {
-      ptr = this.#d._scoped(where, (s, M) => M._dj_search_create(ds, spec.axes.length / 5, s.f64(spec.axes, 'the axes'),
-        s.f64(spec.values, 'the values'), s.f64(spec.layers, 'the layer lists'), s.f64(spec.base, 'the base configuration'), s.f64([spec.mode, spec.draws, spec.folds, METRICS.indexOf(metric),
-          spec.seed, spec.testFraction, spec.standardize ? 0 : 1, spec.scaleTarget ? 0 : 1, spec.curves ? 1 : 0])));
+      const options = pack(T.search, {
+        mode: spec.mode, draws: spec.draws, folds: spec.folds, metric: METRICS.indexOf(metric), seed: spec.seed,
+        test_fraction: spec.testFraction, no_standardize: spec.standardize ? 0 : 1, no_scale_target: spec.scaleTarget ? 0 : 1,
+        curves: spec.curves ? 1 : 0,
+      });
+      ptr = this.#d._scoped(where, (s, M) => M._dj_search_create(ds, spec.axes.length / T.axis.size, s.f64(spec.axes, 'the axes'),
+        s.f64(spec.values, 'the values'), s.f64(spec.layers, 'the layer lists'), s.f64(spec.base, 'the base configuration'),
+        s.f64(options)));
     } finally {
       this.#M._dj_dataset_free(ds);
     }
@@ -116,7 +130,7 @@ class Tuning {
     checkKeys(where, options, ['folds', 'metric', 'seed', 'configIndex', 'standardize', 'scaleTarget', 'curves',
       'onProgress'], 'options');
     const packed = packConfig(where, 'config', config, tuneDefaults());
-    const folds = int(where, 'folds', options.folds, 5, 2, 20);
+    const folds = int(where, 'folds', options.folds, 5, 2, MAX_FOLDS);
     const metricName = options.metric === undefined ? 'auto' : options.metric;
     oneOf(where, 'metric', metricName, ['auto', ...METRICS]);
     const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
@@ -128,19 +142,20 @@ class Tuning {
       throw fail(where, 'onProgress must be a function');
     }
     const { ptr: ds, classes } = this._cDataset(where, data);
-    const metric = metricName === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : metricName;
+    const metric = metricName === 'auto' ? this._defaultMetric(classes) : metricName;
     const M = this.#M;
     try {
       return this._withTuneCallback(where, options.onProgress, () => this.#d._scoped(where, (s) => {
-        const epochs = packed[5];
+        const epochs = packed[T.config.at.epochs];
         const tl = curves ? s.alloc('the training curves', folds, epochs, 4) : 0;
         const vl = curves ? s.alloc('the validation curves', folds, epochs, 4) : 0;
-        const out = s.alloc('the result', RESULT_FIELDS, 8);
-        const status = M._dj_cross_validate(ds, s.f64(packed, 'the configuration'), s.f64([folds, METRICS.indexOf(metric), seed, index,
-          standardize ? 0 : 1, scaleTarget ? 0 : 1]), tl, vl, out);
+        const out = s.alloc('the result', T.result.size, 8);
+        const cv = pack(T.cv, { folds, metric: METRICS.indexOf(metric), seed, index, no_standardize: standardize ? 0 : 1,
+          no_scale_target: scaleTarget ? 0 : 1 });
+        const status = M._dj_cross_validate(ds, s.f64(packed, 'the configuration'), s.f64(cv), tl, vl, out);
         if (status === STATUS_CANCELLED) return null;
         this.#d._check(where, status);
-        const result = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + RESULT_FIELDS));
+        const result = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + T.result.size));
         if (curves) result.curves = readCurves(M, tl, vl, folds, epochs);
         return result;
       }));
@@ -159,7 +174,7 @@ class Tuning {
       const p = { type: TUNE_EVENTS[event], index, fold, folds, epoch, epochs, done, total };
       if (event === 1) p.loss = loss;
       if (event >= 2) p.score = score;
-      if (resultPtr) p.result = unpackResult(M.HEAPF64.slice(resultPtr >> 3, (resultPtr >> 3) + RESULT_FIELDS));
+      if (resultPtr) p.result = unpackResult(M.HEAPF64.slice(resultPtr >> 3, (resultPtr >> 3) + T.result.size));
       try {
         return onProgress(p) === false;
       } catch (e) {
@@ -177,271 +192,6 @@ class Tuning {
       M.descentOnTune = null;
     }
   }
-}
-
-// In descent_tune_param order.
-const TUNE_PARAMS = ['learningRate', 'batchSize', 'optimizer', 'layers', 'activation', 'l2', 'epochs'];
-const METRICS = ['loss', 'accuracy', 'f1', 'r2', 'rmse'];
-const HIGHER_IS_BETTER = ['accuracy', 'f1', 'r2'];
-const TUNE_EVENTS = ['batch', 'epoch', 'fold', 'config'];
-const TUNE_KEYS = ['grid', 'random', 'base', 'folds', 'metric', 'seed', 'testFraction', 'standardize', 'scaleTarget',
-  'curves'];
-const MAX_LAYERS = 8;
-const MAX_FOLDS = 20;
-const CONFIG_FIELDS = 7 + MAX_LAYERS;
-const RESULT_FIELDS = 7 + MAX_FOLDS + CONFIG_FIELDS;
-const LAYERS_RUN = 1 + MAX_LAYERS;
-
-/** What `descent train` uses: adam at its default rate, batch 32, 16,16 relu, no L2, 100 epochs. */
-function tuneDefaults() {
-  return { learningRate: 0, batchSize: 32, optimizer: 'adam', layers: [16, 16], activation: 'relu', l2: 0, epochs: 100 };
-}
-
-/** Hidden layers from [16, 16], '16x16', '16,16', '8', 'none' or []. */
-function parseLayers(where, what, v) {
-  let units = v;
-  if (typeof v === 'number') units = [v];
-  if (typeof v === 'string') units = v === 'none' || v === '' ? [] : v.split(/[x,]/).map((u) => (/^\d+$/.test(u) ? Number(u) : NaN));
-  if (!Array.isArray(units) || units.length > MAX_LAYERS ||
-      units.some((u) => !Number.isInteger(u) || u < 1 || u > 100000)) {
-    throw fail(where, `${what} is ${show(v)}: expected hidden layer sizes 1..100000 (at most ${MAX_LAYERS}), like [16, 16], '16x16', '8' or 'none'`);
-  }
-  return units;
-}
-
-/** One value of parameter p as the C ABI's number (layers: the units array). */
-function tuneValue(where, what, p, v) {
-  switch (p) {
-    case 'learningRate':
-      if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-      throw fail(where, `${what} is ${show(v)}: a learning rate must be a number > 0`);
-    case 'l2':
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-      throw fail(where, `${what} is ${show(v)}: an L2 rate must be a number >= 0`);
-    case 'batchSize':
-      if (v === 'full') return 0;
-      if (Number.isInteger(v) && v >= 1 && v <= 2 ** 31 - 1) return v;
-      throw fail(where, `${what} is ${show(v)}: a batch size must be an integer in 1..2147483647 or 'full'`);
-    case 'epochs':
-      if (Number.isInteger(v) && v >= 1 && v <= 1e6) return v;
-      throw fail(where, `${what} is ${show(v)}: epochs must be an integer in 1..1000000`);
-    case 'optimizer': return oneOf(where, what, v, OPTIMIZERS);
-    case 'activation': return oneOf(where, what, v, ACTIVATIONS);
-    default: return parseLayers(where, what, v);
-  }
-}
-
-/** A configuration as the C ABI's 15 doubles: defaults, then the given fields. */
-function packConfig(where, what, config, defaults) {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw fail(where, `${what} must be an object with any of ${TUNE_PARAMS.join(', ')}`);
-  }
-  checkKeys(`${where}: ${what}`, config, TUNE_PARAMS);
-  const c = { ...defaults, ...config };
-  const f = new Float64Array(CONFIG_FIELDS);
-  f[0] = c.learningRate === 0 && config.learningRate === undefined ? 0 : tuneValue(where, `${what}.learningRate`, 'learningRate', c.learningRate);
-  f[1] = tuneValue(where, `${what}.batchSize`, 'batchSize', c.batchSize);
-  f[2] = tuneValue(where, `${what}.optimizer`, 'optimizer', c.optimizer);
-  f[3] = tuneValue(where, `${what}.activation`, 'activation', c.activation);
-  f[4] = tuneValue(where, `${what}.l2`, 'l2', c.l2);
-  f[5] = tuneValue(where, `${what}.epochs`, 'epochs', c.epochs);
-  const layers = tuneValue(where, `${what}.layers`, 'layers', c.layers);
-  f[6] = layers.length;
-  layers.forEach((u, i) => { f[7 + i] = u; });
-  return f;
-}
-
-function unpackConfig(f) {
-  return {
-    learningRate: f[0],
-    batchSize: f[1] === 0 ? 'full' : f[1],
-    optimizer: OPTIMIZERS[f[2]],
-    layers: Array.from(f.subarray(7, 7 + f[6])),
-    activation: ACTIVATIONS[f[3]],
-    l2: f[4],
-    epochs: f[5],
-  };
-}
-
-function unpackResult(f) {
-  const folds = f[2];
-  return {
-    index: f[0],
-    config: unpackConfig(f.subarray(7 + MAX_FOLDS)),
-    mean: f[3],
-    std: f[4],
-    scores: Array.from(f.subarray(7, 7 + folds)),
-    diverged: f[5],
-    timeMs: f[6],
-  };
-}
-
-function readCurves(M, tl, vl, folds, epochs) {
-  const rows = (p) => Array.from({ length: folds }, (_, k) => Array.from(M.HEAPF32.subarray((p >> 2) + k * epochs, (p >> 2) + (k + 1) * epochs)));
-  return { loss: rows(tl), valLoss: rows(vl) };
-}
-
-/** Checks tune options; returns the C ABI's arrays (axes: 5 doubles each, values, layers runs, base). */
-function tuneSpec(where, options) {
-  checkKeys(where, options, TUNE_KEYS, 'options');
-  if (options.grid !== undefined && options.random !== undefined) {
-    throw fail(where, 'give grid or random, not both (random draws from lists too)');
-  }
-  const random = options.random !== undefined;
-  const space = random ? options.random : options.grid === undefined ? {} : options.grid;
-  const name = random ? 'random' : 'grid';
-  if (space === null || typeof space !== 'object' || Array.isArray(space)) {
-    throw fail(where, `${name} must be an object of parameter: values, with parameters ${TUNE_PARAMS.join(', ')}`);
-  }
-  checkKeys(`${where}: ${name}`, space, random ? ['draws', ...TUNE_PARAMS] : TUNE_PARAMS);
-  if (random && space.draws === undefined) throw fail(where, 'random.draws is required: the number of configurations to draw');
-  const draws = random ? int(where, 'random.draws', space.draws, undefined, 1, 100000) : 0;
-  const base = options.base === undefined ? {} : options.base;
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) {
-    throw fail(where, `base must be an object with any of ${TUNE_PARAMS.join(', ')}, got ${show(base)}`);
-  }
-  const axes = [];
-  const values = [];
-  const layers = [];
-  for (const [p, v] of Object.entries(space)) {
-    if (p === 'draws') continue;
-    const what = `${name}.${p}`;
-    if (base[p] !== undefined) throw fail(where, `${p} is in both ${name} and base: give one`);
-    const c = TUNE_PARAMS.indexOf(p);
-    if (Array.isArray(v)) {
-      if (v.length === 0) throw fail(where, `${what} is empty: give at least one value`);
-      if (p === 'layers') {
-        axes.push(c, v.length, 0, 0, layers.length);
-        v.forEach((item, i) => {
-          const units = tuneValue(where, `${what}[${i}]`, p, item);
-          const run = new Array(LAYERS_RUN).fill(0);
-          run[0] = units.length;
-          units.forEach((u, k) => { run[1 + k] = u; });
-          layers.push(...run);
-        });
-      } else {
-        axes.push(c, v.length, 0, 0, values.length);
-        v.forEach((item, i) => values.push(tuneValue(where, `${what}[${i}]`, p, item)));
-      }
-    } else if (random && v !== null && typeof v === 'object') {
-      if (!['learningRate', 'l2', 'batchSize', 'epochs'].includes(p)) {
-        throw fail(where, `${what}: ${p} is drawn from a list (ranges {min, max} are for learningRate, l2, batchSize and epochs)`);
-      }
-      checkKeys(`${where}: ${what}`, v, ['min', 'max']);
-      const min = tuneValue(where, `${what}.min`, p, v.min);
-      const max = tuneValue(where, `${what}.max`, p, v.max);
-      if (!(min > 0) || max < min) throw fail(where, `${what}: expected 0 < min <= max, got ${show(v.min)}..${show(v.max)}`);
-      axes.push(c, 0, min, max, 0);
-    } else {
-      throw fail(where, `${what} must be an array of values${random ? ' or a range {min, max}' : ''}`);
-    }
-  }
-  const metric = options.metric === undefined ? 'auto' : options.metric;
-  oneOf(where, 'metric', metric, ['auto', ...METRICS]);
-  const testFraction = num(where, 'testFraction', options.testFraction, 0);
-  if (!(testFraction >= 0 && testFraction < 1)) throw fail(where, `testFraction must be in [0, 1), got ${testFraction}`);
-  return {
-    mode: random ? 1 : 0,
-    draws,
-    axes: new Float64Array(axes),
-    values: new Float64Array(values.length ? values : [0]),
-    layers: new Float64Array(layers.length ? layers : [0]),
-    base: packConfig(where, 'base', base, tuneDefaults()),
-    folds: int(where, 'folds', options.folds, 5, 2, MAX_FOLDS),
-    metric,
-    seed: int(where, 'seed', options.seed, 1, 0, 0xffffffff),
-    testFraction,
-    standardize: bool(where, 'standardize', options.standardize, true),
-    scaleTarget: bool(where, 'scaleTarget', options.scaleTarget, true),
-    curves: bool(where, 'curves', options.curves, false),
-  };
-}
-
-/** Flat rows of a matrix-like value, and how many columns it has. */
-function flatRows(where, what, v, columns) {
-  if (v instanceof Float32Array || (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number'))) {
-    return { flat: toMatrix(where, what, v, columns || 1), rows: null };
-  }
-  if (Array.isArray(v) && v[0] && typeof v[0].length === 'number') {
-    const cols = v[0].length;
-    return { flat: toMatrix(where, what, v, cols), rows: cols };
-  }
-  return { flat: toMatrix(where, what, v, columns || 1), rows: null };
-}
-
-/** A Dataset or {x, y, features?, labels?, classes?, task?} as flat arrays with labels for classification. */
-function tuneData(where, data) {
-  if (data === null || typeof data !== 'object') {
-    throw fail(where, 'data must be a Dataset (from parseCSV or generate) or {x, y}');
-  }
-  const task = data.task === undefined ? 'auto' : data.task;
-  oneOf(where, 'data.task', task, TASKS);
-  for (const key of ['features', 'outputs', 'classes']) {
-    const v = data[key];
-    if (v !== undefined && v !== null && !(Number.isInteger(v) && v >= 0 && v <= 1e6)) {
-      throw fail(where, `data.${key} is ${show(v)}: expected an integer in 0..1000000`);
-    }
-  }
-  const xs = flatRows(where, 'data.x', data.x, data.features);
-  const features = xs.rows || data.features;
-  if (!Number.isInteger(features) || features < 1) {
-    throw fail(where, 'data.features is needed with a flat data.x (or give x as an array of rows)');
-  }
-  const x = xs.flat.length % features === 0 ? xs.flat : toMatrix(where, 'data.x', xs.flat, features);
-  const n = x.length / features;
-  if (data.y === null || data.y === undefined) throw fail(where, 'data.y is required: the targets');
-  const ys = flatRows(where, 'data.y', data.y, data.outputs);
-  const outputs = ys.rows || data.outputs || ys.flat.length / n;
-  const y = ys.flat;
-  if (!Number.isInteger(outputs) || y.length !== n * outputs) {
-    throw fail(where, `data.y has ${y.length} values for the ${n} rows of data.x: expected ${n} × outputs`);
-  }
-  let labels = null;
-  let classes = 0;
-  if (data.labels !== undefined && data.labels !== null) {
-    const given = data.labels;
-    if (typeof given !== 'object' || given.length !== n) {
-      throw fail(where, `data.labels has ${show(given.length)} entries for ${n} rows`);
-    }
-    labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (!Number.isInteger(given[i]) || given[i] < 0 || given[i] >= 1e6) {
-        throw fail(where, `data.labels[${i}] is ${show(given[i])}: expected a class index in 0..999999`);
-      }
-      labels[i] = given[i];
-    }
-    classes = Math.max(data.classes || 0, outputs === 1 ? 2 : outputs, ...labels.map((l) => l + 1));
-    if (outputs !== classes && !(classes === 2 && outputs === 1)) {
-      throw fail(where, `data has ${classes} classes but y has ${outputs} column${outputs === 1 ? '' : 's'}: give one-hot rows (one column per class), or one 0/1 column for 2 classes`);
-    }
-  } else if (task !== 'regression') {
-    // Classes when y is 0/1 (one output) or one-hot rows; else regression, unless task insists.
-    let binary = outputs === 1;
-    let oneHot = outputs > 1;
-    for (let r = 0; r < n && (binary || oneHot); r++) {
-      if (outputs === 1) binary = y[r] === 0 || y[r] === 1;
-      else {
-        let ones = 0;
-        for (let j = 0; j < outputs; j++) {
-          const v = y[r * outputs + j];
-          if (v === 1) ones++;
-          else if (v !== 0) oneHot = false;
-        }
-        if (ones !== 1) oneHot = false;
-      }
-    }
-    if (binary || oneHot) {
-      classes = outputs === 1 ? 2 : outputs;
-      labels = new Int32Array(n);
-      for (let r = 0; r < n; r++) {
-        if (outputs === 1) labels[r] = y[r];
-        else for (let j = 0; j < outputs; j++) if (y[r * outputs + j] === 1) labels[r] = j;
-      }
-    } else if (task === 'classification') {
-      throw fail(where, 'data.task is classification, but data.y is neither 0/1 nor one-hot rows (or give data.labels)');
-    }
-  }
-  return { n, features, outputs, x, y, labels, classes };
 }
 
 /**
@@ -498,9 +248,9 @@ class Search {
     const p = this.#p('config');
     const i = int(where, 'index', index, undefined, 0, this.count - 1);
     return this.#d._scoped(where, (s, M) => {
-      const out = s.alloc('the configuration', CONFIG_FIELDS, 8);
+      const out = s.alloc('the configuration', T.config.size, 8);
       this.#d._check(where, M._dj_search_config(p, i, out));
-      return unpackConfig(M.HEAPF64.slice(out >> 3, (out >> 3) + CONFIG_FIELDS));
+      return unpackConfig(M.HEAPF64.slice(out >> 3, (out >> 3) + T.config.size));
     });
   }
 
@@ -533,13 +283,13 @@ class Search {
     const p = this.#p('result');
     const i = int('search.result', 'index', index, undefined, 0, this.count - 1);
     return this.#d._scoped('search.result', (s, M) => {
-      const out = s.alloc('the result', RESULT_FIELDS, 8);
+      const out = s.alloc('the result', T.result.size, 8);
       if (!M._dj_search_result(p, i, out)) return null;
-      const r = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + RESULT_FIELDS));
+      const r = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + T.result.size));
       if (this.#info.curves) {
-        const c = s.alloc('the curves', 3, 8);
+        const c = s.alloc('the curves', T.curves.size, 8);
         this.#d._check('search.result', M._dj_search_curves(p, i, c));
-        const [tl, vl, epochs] = M.HEAPF64.slice(c >> 3, (c >> 3) + 3);
+        const { train_loss: tl, val_loss: vl, epochs } = unpack(T.curves, M.HEAPF64.subarray(c >> 3));
         r.curves = readCurves(M, tl, vl, this.#info.folds, epochs);
       }
       return r;
@@ -577,17 +327,19 @@ class Search {
     const wantModel = bool(where, 'model', options.model, false);
     const M = this.#M;
     return this.#d._withTuneCallback(where, options.onProgress, () => this.#d._scoped(where, (s) => {
-      const out = s.alloc('the test scores', 16, 8);
+      const out = s.alloc('the test scores', T.refit.size, 8);
       const slot = s.alloc('the model slot', 4);
       M.HEAP32[slot >> 2] = 0;
       const status = M._dj_search_refit(p, i, out, wantModel ? slot : 0);
       if (status === STATUS_CANCELLED) return null;
       this.#d._check(where, status);
-      const v = M.HEAPF64.slice(out >> 3, (out >> 3) + 16);
-      const metrics = { loss: v[4] };
-      const names = ['accuracy', 'precision', 'recall', 'f1', 'mse', 'rmse', 'mae', 'r2'];
-      names.forEach((name, k) => { if (!Number.isNaN(v[8 + k])) metrics[name] = v[8 + k]; });
-      const test = { index: v[0], trainRows: v[1], testRows: v[2], score: v[3], loss: v[4], metrics, timeMs: v[5] };
+      const v = M.HEAPF64.slice(out >> 3, (out >> 3) + T.refit.size);
+      const t = unpack(T.refit, v);
+      const scores = unpack(T.metrics, v.subarray(T.refit.at.metrics));
+      const metrics = { loss: t.loss };
+      // The scores after n and classes (fields.h METRICS), those the test's task has.
+      Object.keys(T.metrics.at).slice(2).forEach((name) => { if (!Number.isNaN(scores[name])) metrics[name] = scores[name]; });
+      const test = { index: t.index, trainRows: t.train_rows, testRows: t.test_rows, score: t.score, loss: t.loss, metrics, timeMs: t.time_ms };
       if (wantModel) test.model = this.#d._model(M.HEAP32[slot >> 2]);
       return test;
     }));
