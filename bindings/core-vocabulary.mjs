@@ -17,7 +17,7 @@ export const C_TO_JS_NAMES = [
   ['learning_rate', 'learningRate'], ['initial_accumulator', 'initialAccumulatorValue'],
   ['init_limit', 'initLimit'], ['batch_size', 'batchSize'], ['validation_split', 'validationSplit'],
   ['min_delta', 'minDelta'], ['test_fraction', 'testFraction'], ['val_x', 'validationData x'],
-  ['val_y', 'validationData y'],
+  ['val_y', 'validationData y'], ['test_split', 'testSplit'], ['val_split', 'valSplit'],
 ];
 const JS_NAME = new Map(C_TO_JS_NAMES.slice(0, 2));
 export const jsName = (c) => JS_NAME.get(c) ?? camel(c);

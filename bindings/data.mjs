@@ -73,14 +73,7 @@ export const dataMethods = {
     }
     const noTarget = bool(where, 'noTarget', options.noTarget, false);
     const ptr = this._scoped(where, (s, M) => {
-      // Into the heap with one copy: bytes as they are; an ASCII string
-      // (its length is its UTF-8 length) encoded in place; other text
-      // through TextEncoder's own array.
-      const utf8 = bytes ?? (/[^\0-\x7f]/.test(text) ? new TextEncoder().encode(text) : null);
-      const length = utf8 ? utf8.length : text.length;
-      const p = s.alloc('the CSV text', length);
-      if (utf8) M.HEAPU8.set(utf8, p);
-      else new TextEncoder().encodeInto(text, M.HEAPU8.subarray(p, p + length));
+      const [p, length] = s.utf8(bytes ?? text, 'the CSV text');
       return M._dj_csv_parse(p, length, targetName === null ? 0 : s.str(targetName, 'the target name'), targetIndex, task,
         delimiter, noTarget ? 1 : 0);
     });

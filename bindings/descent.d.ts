@@ -259,6 +259,8 @@ export interface Model {
   /** fit in pieces (trainer.run(batches)): the same options, minus callbacks, and the same results */
   trainer(x: Matrix, y: Matrix, options?: Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd'>): Trainer;
   predict(x: Matrix): Float32Array;
+  /** `descent predict --keep`: the CSV rows' features read by name (others skipped, or kept by name), predicted */
+  predictCSV(text: string | Uint8Array | ArrayBuffer, options?: { keep?: string[] }): PredictCSVResult;
   /** each layer's outputs after its activation: rows × units, row-major, one array per layer */
   layerOutputs(x: Matrix): Float32Array[];
   evaluate(x: Matrix, y: Matrix): number;
@@ -351,6 +353,78 @@ export interface RegressionMetrics {
   rmse: number;
   mae: number;
   r2: number;
+}
+
+// ---------------------------------------------------------------------------
+// The command line's jobs on CSV text: trainCSV (`descent train`) and
+// model.predictCSV (`descent predict --keep`), through the same library code.
+
+/** trainCSV's options: `descent train`'s flags by their JS names, with its defaults. */
+export interface TrainCSVOptions {
+  /** target column by name, or by 0-based index; default the last column */
+  target?: string | number;
+  task?: Task;
+  /** hidden layers: '16,16' (default), '16x16', '8:tanh,4', 'none', or unit counts */
+  layers?: string | number[];
+  /** the hidden layers' activation (default relu) */
+  activation?: Activation;
+  /** the output head's activation and loss; default the task's (descent_head_choose) */
+  outputActivation?: Activation;
+  loss?: LossName;
+  init?: Initializer;
+  alpha?: number;
+  initLimit?: number;
+  l1?: number;
+  l2?: number;
+  useBias?: boolean;
+  /** default adam with its defaults */
+  optimizer?: OptimizerName | OptimizerConfig;
+  /** default 100 */
+  epochs?: number;
+  /** default 32; 'full' trains on every training row at once */
+  batchSize?: number | 'full';
+  /** the seeded, stratified test rows (default 0.2) and validation rows (default 0) */
+  testSplit?: number;
+  valSplit?: number;
+  /** weights, splits and shuffle (default 1) */
+  seed?: number;
+  /** standardize the inputs, and a regression target, on the training rows (default true) */
+  standardize?: boolean;
+  scaleTarget?: boolean;
+  shuffle?: boolean;
+  patience?: number;
+  restoreBestWeights?: boolean;
+}
+
+/** One part's loss and the head's scores, as `descent train` prints them. */
+export type PartScores = { loss: number } & (ClassificationMetrics | RegressionMetrics);
+
+export interface TrainCSVResult {
+  model: Model;
+  task: 'classification' | 'regression';
+  classNames: string[] | null;
+  history: History;
+  train: PartScores;
+  validation?: PartScores;
+  test?: PartScores;
+}
+
+/** What a failed trainCSV throws after training started: the model as the fit left it. */
+export interface TrainCSVError extends Error {
+  model: Model;
+}
+
+export interface PredictCSVResult {
+  rows: number;
+  /** the columns asked for in options.keep, cell by cell */
+  kept: Record<string, string[]>;
+  /** classification: each row's class, the classes, and rows × classes probabilities */
+  predicted?: string[];
+  classNames?: string[];
+  probabilities?: Float32Array;
+  /** regression: rows × outputs values, and the target's name */
+  values?: Float32Array;
+  targetName?: string | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -586,6 +660,8 @@ export interface Descent {
 
   /** text: a string, or its UTF-8 bytes */
   parseCSV(text: string | Uint8Array | ArrayBuffer, options?: CSVOptions): Dataset;
+  /** `descent train` in one call: split, network for the task, scalers, fit, scores (throws a TrainCSVError, or a DivergenceError with .model, if the fit fails) */
+  trainCSV(text: string | Uint8Array | ArrayBuffer, options?: TrainCSVOptions): TrainCSVResult;
   generate(name: GeneratorName, options?: { n?: number; noise?: number; seed?: number }): Dataset;
   /** rows of a dataset, in the given order */
   subset(dataset: Dataset, indices: ArrayLike<number>): Dataset;

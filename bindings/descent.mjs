@@ -14,6 +14,7 @@ import { dataMethods } from './data.mjs';
 import { Heap } from './heap.mjs';
 import { metricsMethods } from './metrics.mjs';
 import { Model, createModel, loadModel } from './model.mjs';
+import { recipeMethods } from './recipe.mjs';
 
 const VERSION = '0.1.0';
 
@@ -206,5 +207,5 @@ class Descent {
   }
 }
 
-// The data helpers (data.mjs) and the metrics (metrics.mjs) are methods of the instance.
-Object.assign(Descent.prototype, dataMethods, metricsMethods);
+// The data helpers (data.mjs), the metrics (metrics.mjs) and the CLI's jobs on CSV text (recipe.mjs) are methods of the instance.
+Object.assign(Descent.prototype, dataMethods, metricsMethods, recipeMethods);

@@ -35,6 +35,18 @@
 #define DJ_FIELDS_HEAD(X, T)                                                                                         \
     X(T, task, 1) X(T, classes, 1) X(T, units, 1) X(T, activation, 1) X(T, loss, 1) X(T, signed_labels, 1)           \
     X(T, low, 1) X(T, high, 1) X(T, threshold, 1)
+/* descent_train_recipe and the CSV reading of trainCSV (exports_recipe.c); the optimizer as OPTIMIZER */
+#define DJ_FIELDS_RECIPE(X, T)                                                                                       \
+    X(T, target_index, 1) X(T, task, 1) X(T, activation, 1) X(T, output_activation, 1) X(T, loss, 1) X(T, init, 1)  \
+    X(T, alpha, 1)                                                                                                   \
+    X(T, init_limit, 1) X(T, l1, 1) X(T, l2, 1) X(T, no_bias, 1) X(T, test_split, 1) X(T, val_split, 1)             \
+    X(T, seed, 1) X(T, scale, 1) X(T, epochs, 1) X(T, batch_size, 1) X(T, no_shuffle, 1) X(T, patience, 1)          \
+    X(T, restore_best, 1)
+/* a training run's outcome: the fit's status, the parts' rows, the history (pointers to epochs floats each) */
+#define DJ_FIELDS_RUN(X, T)                                                                                          \
+    X(T, status, 1) X(T, n_fit, 1) X(T, n_val, 1) X(T, n_test, 1) X(T, epochs, 1) X(T, stopped_early, 1)             \
+    X(T, best_epoch, 1) X(T, diverged_epoch, 1) X(T, diverged_batch, 1) X(T, restored_epochs, 1) X(T, loss, 1)       \
+    X(T, val_loss, 1) X(T, metric, 1) X(T, val_metric, 1)
 
 #ifdef DESCENT_WITH_TUNE
 #include "descent_tune.h"
@@ -72,7 +84,7 @@
 /* Every table: X(T, name as JS sees it). */
 #define DJ_TABLES(X)                                                                                                 \
     X(OPTIMIZER, optimizer) X(LAYER, layer) X(FIT, fit) X(TRAINER, trainer) X(DATASET, dataset)                     \
-    X(METRICS, metrics) X(HEAD, head) DJ_TUNE_TABLES(X)
+    X(METRICS, metrics) X(HEAD, head) X(RECIPE, recipe) X(RUN, run) DJ_TUNE_TABLES(X)
 
 /* DJ_<T>_<name>: a field's first index; DJ_<T>_COUNT: the doubles of the whole. */
 #define DJ_FIELD_INDEX(T, name, width) DJ_##T##_##name, DJ_##T##_##name##_last = DJ_##T##_##name + (width)-1,
@@ -84,6 +96,8 @@ DJ_TABLE_ENUM(TRAINER, trainer)
 DJ_TABLE_ENUM(DATASET, dataset)
 DJ_TABLE_ENUM(METRICS, metrics)
 DJ_TABLE_ENUM(HEAD, head)
+DJ_TABLE_ENUM(RECIPE, recipe)
+DJ_TABLE_ENUM(RUN, run)
 #ifdef DESCENT_WITH_TUNE
 DJ_TABLE_ENUM(CONFIG, config)
 DJ_TABLE_ENUM(RESULT, result)

@@ -65,6 +65,17 @@ export class Heap {
         M.HEAP32.set(array, p >> 2);
         return p;
       },
+      /** text (a string, or UTF-8 bytes: a Uint8Array or an ArrayBuffer) into the heap with one copy: [address, bytes]. */
+      utf8(text, what = 'the text') {
+        const bytes = text instanceof ArrayBuffer ? new Uint8Array(text) : text;
+        // an ASCII string (its length is its UTF-8 length) is encoded in place
+        const encoded = typeof bytes !== 'string' ? bytes : /[^\0-\x7f]/.test(bytes) ? new TextEncoder().encode(bytes) : null;
+        const length = encoded ? encoded.length : text.length;
+        const p = scope.alloc(what, length);
+        if (encoded) M.HEAPU8.set(encoded, p);
+        else new TextEncoder().encodeInto(text, M.HEAPU8.subarray(p, p + length));
+        return [p, length];
+      },
       str(s, what = 'a string') {
         const n = M.lengthBytesUTF8(s) + 1;
         const p = scope.alloc(what, n);

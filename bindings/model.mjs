@@ -118,6 +118,9 @@ export class Model {
     });
   }
 
+  /** `descent predict --keep` on CSV text (recipe.mjs): the rows' features read by name, predicted. */
+  predictCSV(text, options = {}) { return this.#d._predictCSV(this, text, options); }
+
   getWeights() {
     const p = this.#p('getWeights');
     const M = this.#M;

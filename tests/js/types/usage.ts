@@ -1,7 +1,7 @@
 // usage.ts - a typical use of descent's API, compiled by tsc --strict --noEmit
 // (tests/js/types.test.mjs) to keep descent.d.ts complete and correct.
 import {
-  loadDescent, TunePool, rankResults, type Descent, type Model, type History, type TuneResult, type DivergenceError,
+  loadDescent, TunePool, rankResults, type Descent, type Model, type History, type TuneResult, type DivergenceError, type TrainCSVResult,
 } from 'descent';
 
 async function main(): Promise<void> {
@@ -59,6 +59,15 @@ async function main(): Promise<void> {
   const metrics = descent.classificationMetrics(predictions, y, 1);
   const matrix: number[][] = metrics.confusion;
   console.log(usesSimd, first, loss, last, data.classNames, scaler.mean, folds.length, matrix);
+
+  const run: TrainCSVResult = descent.trainCSV('a,b,kind\n1,2,x\n3,4,y\n', {
+    target: 'kind', layers: [8, 4], epochs: 10, batchSize: 'full', optimizer: { name: 'sgd', learningRate: 0.1 },
+    testSplit: 0.25, valSplit: 0, standardize: true, patience: 3,
+  });
+  const testLoss: number | undefined = run.test?.loss;
+  const rows = run.model.predictCSV('b,a,id\n2,1,r1\n', { keep: ['id'] });
+  const firstClass: string | undefined = rows.predicted?.[0];
+  console.log(run.task, run.classNames, run.history.history.loss, testLoss, rows.kept.id, firstClass, rows.probabilities);
 }
 
 async function tuning(descent: Descent): Promise<void> {
