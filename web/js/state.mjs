@@ -110,7 +110,10 @@ export function lockControls(root) {
  */
 export function on(el, event, fn, { whenLocked = false } = {}) {
   el.addEventListener(event, (e) => act(() => {
-    if (embed.lock && !whenLocked) throw new InputError('This exercise is locked: its configuration cannot be changed.');
+    if (embed.lock && !whenLocked) {
+      hooks.render(); // the controls show the configuration again
+      throw new InputError('This exercise is locked: its configuration cannot be changed.');
+    }
     return fn(e);
   }));
 }
