@@ -78,6 +78,7 @@ export const DEFAULTS = Object.freeze({
   testRatio: 0.5,
   dataSeed: 1,
   features: ['x1', 'x2'],
+  inputScale: 'unit', // a generated set's x1, x2 divided by its extent (tables are always standardized)
   layers: [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }],
   output: 'auto',
   init: 'glorot_uniform',
@@ -114,6 +115,13 @@ export const PRESETS = {
     optimizer: { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, batchSize: 32, epochs: 100,
   },
 };
+
+/**
+ * The input scales the page offers for a generated set: 'standardize' needs
+ * the model's scaler fitted on the featurized training rows, which the worker
+ * cannot do yet (a link asking for it gets 'unit' and a notice).
+ */
+export const PAGE_INPUT_SCALES = ['unit', 'none'];
 
 /** The most hidden layers and units a layer may have on the page. */
 export const MAX_LAYERS = 8;

@@ -4,7 +4,8 @@
 // and the 2-D input features. A change loads the data first; only if it
 // loads does it replace the data and the model.
 
-import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PRESETS } from './choices.mjs';
+import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PAGE_INPUT_SCALES, PRESETS } from './choices.mjs';
+import { labelled } from './labels.mjs';
 import { generate, parseTable, prepare } from './data.mjs';
 import { renderBatch } from './optimizerpanel.mjs';
 import { reset } from './run.mjs';
@@ -116,6 +117,9 @@ export function renderData() {
   $('test-ratio').value = String(config.testRatio);
   $('test-ratio-out').textContent = `${Math.round(config.testRatio * 100)}%`;
   $('data-seed').value = String(config.dataSeed);
+  const scale = $('input-scale');
+  if (!scale.options.length) scale.append(...labelled('inputScale', PAGE_INPUT_SCALES).map(([v, t]) => new Option(t, v)));
+  scale.value = config.inputScale;
   renderFeatures();
   lockControls($('data-panel'));
   lockControls($('presets'));
@@ -164,6 +168,11 @@ export function wireData() {
     config.dataSeed = (config.dataSeed + 1) >>> 0;
     $('data-seed').value = String(config.dataSeed);
     await newData();
+  });
+  on($('input-scale'), 'change', async () => {
+    config.inputScale = $('input-scale').value;
+    prepare();
+    await reset();
   });
   on($('feature-list'), 'change', async (e) => {
     const chosen = [...$('feature-list').querySelectorAll('input:checked')].map((b) => b.value);

@@ -12,6 +12,8 @@ export const ACTIVATION_NAMES = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linea
 export const OUTPUT_KEYS = ['auto', 'sigmoid-bce', 'sigmoid-mse', 'tanh-mse', 'linear-mse', 'softmax-cce'];
 export const INIT_NAMES = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros', 'playground'];
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
+/** What a generated set's features are fed to the network as (the core's descent_input_scale names). */
+export const INPUT_SCALES = ['none', 'unit', 'standardize'];
 /** The panels an embedding page may hide. */
 export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune'];
 /** What a goal may test. */
@@ -62,6 +64,7 @@ export function encodeConfig(config) {
   q.set('test', num(config.testRatio));
   q.set('dseed', num(config.dataSeed));
   q.set('f', config.features.join(','));
+  if (config.inputScale !== undefined) q.set('scale', config.inputScale);
   q.set('h', config.layers.map((l) => `${l.units}:${l.activation}`).join(','));
   q.set('out', config.output);
   q.set('init', config.init);
@@ -203,6 +206,7 @@ export function decodeConfig(search, defaults) {
   const features = r.list('f', FEATURE_IDS);
   if (features !== undefined && features.length === 0) r.fail('f', 'at least one input feature is needed');
   set('features', 'f', features && features.length ? FEATURE_IDS.filter((id) => features.includes(id)) : undefined);
+  set('inputScale', 'scale', r.oneOf('scale', INPUT_SCALES));
   const h = r.text('h');
   if (h !== undefined) {
     const layers = [];
