@@ -205,9 +205,9 @@ export class DescentClient {
 
   /** Keeps training data in the worker for later train and step requests. */
   async setData(modelId, options = {}) {
-    const { x, y, validationSplit, validationData, copy } = optionsOf('setData', options,
-      ['x', 'y', 'validationSplit', 'validationData', 'copy']);
-    return this.request(MessageType.SET_DATA, defined({ modelId, x, y, validationSplit, validationData }), { copy });
+    const { x, y, validationSplit, validationData, testX, testY, copy } = optionsOf('setData', options,
+      ['x', 'y', 'validationSplit', 'validationData', 'testX', 'testY', 'copy']);
+    return this.request(MessageType.SET_DATA, defined({ modelId, x, y, validationSplit, validationData, testX, testY }), { copy });
   }
 
   /**
@@ -256,6 +256,16 @@ export class DescentClient {
 
   async evaluate(modelId, x, y, options = {}) {
     return (await this.request(MessageType.EVALUATE, { modelId, x, y }, options)).loss;
+  }
+
+  /** The model's metrics on x, y, for its head's task (the evaluate message's metrics). */
+  async metrics(modelId, x, y, options = {}) {
+    return (await this.request(MessageType.EVALUATE, { modelId, x, y }, options)).metrics;
+  }
+
+  /** Each layer's outputs for the rows of x: a Float32Array of rows x units per layer. */
+  async layerOutputs(modelId, x, options = {}) {
+    return (await this.request(MessageType.LAYER_OUTPUTS, { modelId, x }, options)).outputs;
   }
 
   getWeights(modelId) {

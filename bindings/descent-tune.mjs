@@ -6,16 +6,51 @@
 // loadDescent({ tune: true }) loads both and makes descent.tune,
 // descent.createSearch and descent.crossValidate work.
 
-/** descent.mjs's argument checks and constants (the same for every instance), given by attach(). */
-let fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED;
+import { bool, checkKeys, fail, int, num, oneOf, show, toMatrix } from './checks.mjs';
+import { camel, readVocabulary } from './core-vocabulary.mjs';
+// The core's names and limits, generated at build time (scripts/make-vocabulary.mjs),
+// so rankResults works without a loaded module.
+import vocabulary from './vocabulary.mjs';
+
+const { vocabularies, limits } = vocabulary;
+const OPTIMIZERS = vocabularies.optimizer;
+const ACTIVATIONS = vocabularies.activation;
+const TASKS = vocabularies.task;
+// In descent_tune_param order.
+const TUNE_PARAMS = vocabularies.parameter.map(camel);
+const METRICS = vocabularies.metric;
+const HIGHER_IS_BETTER = vocabulary.higherIsBetter;
+const MAX_LAYERS = limits.hidden;
+const MAX_FOLDS = limits.folds;
+const STATUS_CANCELLED = 1;
+/** The tune build's struct layouts (fields.h: config, result, axis, ...), read by attach(). */
+let T = null;
 
 /**
  * Called by descent.mjs's loadDescent: the tuning half of a Descent instance
  * d over wasm module M; helpers.model wraps a model pointer of this instance.
  */
 export function attach(d, M, helpers) {
-  ({ fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED } = helpers);
+  T = readVocabulary(M).fields;
   return new Tuning(d, M, helpers.model);
+}
+
+/** values[name] for each field of table into a new Float64Array (a field of width w takes an array). */
+function pack(table, values) {
+  const out = new Float64Array(table.size);
+  for (const [name, i] of Object.entries(table.at)) {
+    const v = values[name];
+    if (typeof v === 'number') out[i] = v;
+    else if (v) out.set(v, i);
+  }
+  return out;
+}
+
+/** The doubles of v by table's field names (each the first of its width). */
+function unpack(table, v) {
+  const out = {};
+  for (const [name, i] of Object.entries(table.at)) out[name] = v[i];
+  return out;
 }
 
 /** The search side of one loaded instance. */
@@ -42,9 +77,9 @@ class Tuning {
     if (!ptr) throw fail(where, this.#d._message());
     try {
       this.#d._scoped(where, (s) => {
-        const info = s.alloc('the dataset info', 7, 8);
+        const info = s.alloc('the dataset info', T.dataset.size, 8);
         M._dj_dataset_info(ptr, info);
-        const [, , , , x, y, labels] = M.HEAPF64.slice(info >> 3, (info >> 3) + 7);
+        const { x, y, labels } = unpack(T.dataset, M.HEAPF64.subarray(info >> 3));
         M.HEAPF32.set(t.x, x >> 2);
         M.HEAPF32.set(t.y, y >> 2);
         if (t.labels) M.HEAP32.set(t.labels, labels >> 2);
@@ -72,9 +107,14 @@ class Tuning {
     const metric = spec.metric === 'auto' ? (classes >= 2 ? 'accuracy' : 'r2') : spec.metric;
     let ptr;
     try {
-      ptr = this.#d._scoped(where, (s, M) => M._dj_search_create(ds, spec.axes.length / 5, s.f64(spec.axes, 'the axes'),
-        s.f64(spec.values, 'the values'), s.f64(spec.layers, 'the layer lists'), s.f64(spec.base, 'the base configuration'), s.f64([spec.mode, spec.draws, spec.folds, METRICS.indexOf(metric),
-          spec.seed, spec.testFraction, spec.standardize ? 0 : 1, spec.scaleTarget ? 0 : 1, spec.curves ? 1 : 0])));
+      const options = pack(T.search, {
+        mode: spec.mode, draws: spec.draws, folds: spec.folds, metric: METRICS.indexOf(metric), seed: spec.seed,
+        test_fraction: spec.testFraction, no_standardize: spec.standardize ? 0 : 1, no_scale_target: spec.scaleTarget ? 0 : 1,
+        curves: spec.curves ? 1 : 0,
+      });
+      ptr = this.#d._scoped(where, (s, M) => M._dj_search_create(ds, spec.axes.length / T.axis.size, s.f64(spec.axes, 'the axes'),
+        s.f64(spec.values, 'the values'), s.f64(spec.layers, 'the layer lists'), s.f64(spec.base, 'the base configuration'),
+        s.f64(options)));
     } finally {
       this.#M._dj_dataset_free(ds);
     }
@@ -116,7 +156,7 @@ class Tuning {
     checkKeys(where, options, ['folds', 'metric', 'seed', 'configIndex', 'standardize', 'scaleTarget', 'curves',
       'onProgress'], 'options');
     const packed = packConfig(where, 'config', config, tuneDefaults());
-    const folds = int(where, 'folds', options.folds, 5, 2, 20);
+    const folds = int(where, 'folds', options.folds, 5, 2, MAX_FOLDS);
     const metricName = options.metric === undefined ? 'auto' : options.metric;
     oneOf(where, 'metric', metricName, ['auto', ...METRICS]);
     const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
@@ -132,15 +172,16 @@ class Tuning {
     const M = this.#M;
     try {
       return this._withTuneCallback(where, options.onProgress, () => this.#d._scoped(where, (s) => {
-        const epochs = packed[5];
+        const epochs = packed[T.config.at.epochs];
         const tl = curves ? s.alloc('the training curves', folds, epochs, 4) : 0;
         const vl = curves ? s.alloc('the validation curves', folds, epochs, 4) : 0;
-        const out = s.alloc('the result', RESULT_FIELDS, 8);
-        const status = M._dj_cross_validate(ds, s.f64(packed, 'the configuration'), s.f64([folds, METRICS.indexOf(metric), seed, index,
-          standardize ? 0 : 1, scaleTarget ? 0 : 1]), tl, vl, out);
+        const out = s.alloc('the result', T.result.size, 8);
+        const cv = pack(T.cv, { folds, metric: METRICS.indexOf(metric), seed, index, no_standardize: standardize ? 0 : 1,
+          no_scale_target: scaleTarget ? 0 : 1 });
+        const status = M._dj_cross_validate(ds, s.f64(packed, 'the configuration'), s.f64(cv), tl, vl, out);
         if (status === STATUS_CANCELLED) return null;
         this.#d._check(where, status);
-        const result = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + RESULT_FIELDS));
+        const result = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + T.result.size));
         if (curves) result.curves = readCurves(M, tl, vl, folds, epochs);
         return result;
       }));
@@ -159,7 +200,7 @@ class Tuning {
       const p = { type: TUNE_EVENTS[event], index, fold, folds, epoch, epochs, done, total };
       if (event === 1) p.loss = loss;
       if (event >= 2) p.score = score;
-      if (resultPtr) p.result = unpackResult(M.HEAPF64.slice(resultPtr >> 3, (resultPtr >> 3) + RESULT_FIELDS));
+      if (resultPtr) p.result = unpackResult(M.HEAPF64.slice(resultPtr >> 3, (resultPtr >> 3) + T.result.size));
       try {
         return onProgress(p) === false;
       } catch (e) {
@@ -179,18 +220,9 @@ class Tuning {
   }
 }
 
-// In descent_tune_param order.
-const TUNE_PARAMS = ['learningRate', 'batchSize', 'optimizer', 'layers', 'activation', 'l2', 'epochs'];
-const METRICS = ['loss', 'accuracy', 'f1', 'r2', 'rmse'];
-const HIGHER_IS_BETTER = ['accuracy', 'f1', 'r2'];
 const TUNE_EVENTS = ['batch', 'epoch', 'fold', 'config'];
 const TUNE_KEYS = ['grid', 'random', 'base', 'folds', 'metric', 'seed', 'testFraction', 'standardize', 'scaleTarget',
   'curves'];
-const MAX_LAYERS = 8;
-const MAX_FOLDS = 20;
-const CONFIG_FIELDS = 7 + MAX_LAYERS;
-const RESULT_FIELDS = 7 + MAX_FOLDS + CONFIG_FIELDS;
-const LAYERS_RUN = 1 + MAX_LAYERS;
 
 /** What `descent train` uses: adam at its default rate, batch 32, 16,16 relu, no L2, 100 epochs. */
 function tuneDefaults() {
@@ -203,8 +235,8 @@ function parseLayers(where, what, v) {
   if (typeof v === 'number') units = [v];
   if (typeof v === 'string') units = v === 'none' || v === '' ? [] : v.split(/[x,]/).map((u) => (/^\d+$/.test(u) ? Number(u) : NaN));
   if (!Array.isArray(units) || units.length > MAX_LAYERS ||
-      units.some((u) => !Number.isInteger(u) || u < 1 || u > 100000)) {
-    throw fail(where, `${what} is ${show(v)}: expected hidden layer sizes 1..100000 (at most ${MAX_LAYERS}), like [16, 16], '16x16', '8' or 'none'`);
+      units.some((u) => !Number.isInteger(u) || u < 1 || u > limits.units)) {
+    throw fail(where, `${what} is ${show(v)}: expected hidden layer sizes 1..${limits.units} (at most ${MAX_LAYERS}), like [16, 16], '16x16', '8' or 'none'`);
   }
   return units;
 }
@@ -220,59 +252,62 @@ function tuneValue(where, what, p, v) {
       throw fail(where, `${what} is ${show(v)}: an L2 rate must be a number >= 0`);
     case 'batchSize':
       if (v === 'full') return 0;
-      if (Number.isInteger(v) && v >= 1 && v <= 2 ** 31 - 1) return v;
-      throw fail(where, `${what} is ${show(v)}: a batch size must be an integer in 1..2147483647 or 'full'`);
+      if (Number.isInteger(v) && v >= 1 && v <= limits.batch) return v;
+      throw fail(where, `${what} is ${show(v)}: a batch size must be an integer in 1..${limits.batch} or 'full'`);
     case 'epochs':
-      if (Number.isInteger(v) && v >= 1 && v <= 1e6) return v;
-      throw fail(where, `${what} is ${show(v)}: epochs must be an integer in 1..1000000`);
+      if (Number.isInteger(v) && v >= 1 && v <= limits.epochs) return v;
+      throw fail(where, `${what} is ${show(v)}: epochs must be an integer in 1..${limits.epochs}`);
     case 'optimizer': return oneOf(where, what, v, OPTIMIZERS);
     case 'activation': return oneOf(where, what, v, ACTIVATIONS);
     default: return parseLayers(where, what, v);
   }
 }
 
-/** A configuration as the C ABI's 15 doubles: defaults, then the given fields. */
+/** A configuration as the C ABI's doubles (fields.h CONFIG): defaults, then the given fields. */
 function packConfig(where, what, config, defaults) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw fail(where, `${what} must be an object with any of ${TUNE_PARAMS.join(', ')}`);
   }
   checkKeys(`${where}: ${what}`, config, TUNE_PARAMS);
   const c = { ...defaults, ...config };
-  const f = new Float64Array(CONFIG_FIELDS);
-  f[0] = c.learningRate === 0 && config.learningRate === undefined ? 0 : tuneValue(where, `${what}.learningRate`, 'learningRate', c.learningRate);
-  f[1] = tuneValue(where, `${what}.batchSize`, 'batchSize', c.batchSize);
-  f[2] = tuneValue(where, `${what}.optimizer`, 'optimizer', c.optimizer);
-  f[3] = tuneValue(where, `${what}.activation`, 'activation', c.activation);
-  f[4] = tuneValue(where, `${what}.l2`, 'l2', c.l2);
-  f[5] = tuneValue(where, `${what}.epochs`, 'epochs', c.epochs);
   const layers = tuneValue(where, `${what}.layers`, 'layers', c.layers);
-  f[6] = layers.length;
-  layers.forEach((u, i) => { f[7 + i] = u; });
-  return f;
+  return pack(T.config, {
+    learning_rate: c.learningRate === 0 && config.learningRate === undefined ? 0 : tuneValue(where, `${what}.learningRate`, 'learningRate', c.learningRate),
+    batch_size: tuneValue(where, `${what}.batchSize`, 'batchSize', c.batchSize),
+    optimizer: tuneValue(where, `${what}.optimizer`, 'optimizer', c.optimizer),
+    activation: tuneValue(where, `${what}.activation`, 'activation', c.activation),
+    l2: tuneValue(where, `${what}.l2`, 'l2', c.l2),
+    epochs: tuneValue(where, `${what}.epochs`, 'epochs', c.epochs),
+    layer_count: layers.length,
+    units: layers,
+  });
 }
 
 function unpackConfig(f) {
+  const c = unpack(T.config, f);
+  const units = T.config.at.units;
   return {
-    learningRate: f[0],
-    batchSize: f[1] === 0 ? 'full' : f[1],
-    optimizer: OPTIMIZERS[f[2]],
-    layers: Array.from(f.subarray(7, 7 + f[6])),
-    activation: ACTIVATIONS[f[3]],
-    l2: f[4],
-    epochs: f[5],
+    learningRate: c.learning_rate,
+    batchSize: c.batch_size === 0 ? 'full' : c.batch_size,
+    optimizer: OPTIMIZERS[c.optimizer],
+    layers: Array.from(f.subarray(units, units + c.layer_count)),
+    activation: ACTIVATIONS[c.activation],
+    l2: c.l2,
+    epochs: c.epochs,
   };
 }
 
 function unpackResult(f) {
-  const folds = f[2];
+  const r = unpack(T.result, f);
+  const scores = T.result.at.scores;
   return {
-    index: f[0],
-    config: unpackConfig(f.subarray(7 + MAX_FOLDS)),
-    mean: f[3],
-    std: f[4],
-    scores: Array.from(f.subarray(7, 7 + folds)),
-    diverged: f[5],
-    timeMs: f[6],
+    index: r.index,
+    config: unpackConfig(f.subarray(T.result.at.config)),
+    mean: r.mean,
+    std: r.std,
+    scores: Array.from(f.subarray(scores, scores + r.folds)),
+    diverged: r.diverged,
+    timeMs: r.time_ms,
   };
 }
 
@@ -295,7 +330,7 @@ function tuneSpec(where, options) {
   }
   checkKeys(`${where}: ${name}`, space, random ? ['draws', ...TUNE_PARAMS] : TUNE_PARAMS);
   if (random && space.draws === undefined) throw fail(where, 'random.draws is required: the number of configurations to draw');
-  const draws = random ? int(where, 'random.draws', space.draws, undefined, 1, 100000) : 0;
+  const draws = random ? int(where, 'random.draws', space.draws, undefined, 1, limits.configs) : 0;
   const base = options.base === undefined ? {} : options.base;
   if (base === null || typeof base !== 'object' || Array.isArray(base)) {
     throw fail(where, `base must be an object with any of ${TUNE_PARAMS.join(', ')}, got ${show(base)}`);
@@ -308,19 +343,17 @@ function tuneSpec(where, options) {
     const what = `${name}.${p}`;
     if (base[p] !== undefined) throw fail(where, `${p} is in both ${name} and base: give one`);
     const c = TUNE_PARAMS.indexOf(p);
+    const axis = (count, lo, hi, offset) => axes.push(...pack(T.axis, { param: c, count, lo, hi, offset }));
     if (Array.isArray(v)) {
       if (v.length === 0) throw fail(where, `${what} is empty: give at least one value`);
       if (p === 'layers') {
-        axes.push(c, v.length, 0, 0, layers.length);
+        axis(v.length, 0, 0, layers.length);
         v.forEach((item, i) => {
           const units = tuneValue(where, `${what}[${i}]`, p, item);
-          const run = new Array(LAYERS_RUN).fill(0);
-          run[0] = units.length;
-          units.forEach((u, k) => { run[1 + k] = u; });
-          layers.push(...run);
+          layers.push(...pack(T.layers, { count: units.length, units }));
         });
       } else {
-        axes.push(c, v.length, 0, 0, values.length);
+        axis(v.length, 0, 0, values.length);
         v.forEach((item, i) => values.push(tuneValue(where, `${what}[${i}]`, p, item)));
       }
     } else if (random && v !== null && typeof v === 'object') {
@@ -331,7 +364,7 @@ function tuneSpec(where, options) {
       const min = tuneValue(where, `${what}.min`, p, v.min);
       const max = tuneValue(where, `${what}.max`, p, v.max);
       if (!(min > 0) || max < min) throw fail(where, `${what}: expected 0 < min <= max, got ${show(v.min)}..${show(v.max)}`);
-      axes.push(c, 0, min, max, 0);
+      axis(0, min, max, 0);
     } else {
       throw fail(where, `${what} must be an array of values${random ? ' or a range {min, max}' : ''}`);
     }
@@ -498,9 +531,9 @@ class Search {
     const p = this.#p('config');
     const i = int(where, 'index', index, undefined, 0, this.count - 1);
     return this.#d._scoped(where, (s, M) => {
-      const out = s.alloc('the configuration', CONFIG_FIELDS, 8);
+      const out = s.alloc('the configuration', T.config.size, 8);
       this.#d._check(where, M._dj_search_config(p, i, out));
-      return unpackConfig(M.HEAPF64.slice(out >> 3, (out >> 3) + CONFIG_FIELDS));
+      return unpackConfig(M.HEAPF64.slice(out >> 3, (out >> 3) + T.config.size));
     });
   }
 
@@ -533,13 +566,13 @@ class Search {
     const p = this.#p('result');
     const i = int('search.result', 'index', index, undefined, 0, this.count - 1);
     return this.#d._scoped('search.result', (s, M) => {
-      const out = s.alloc('the result', RESULT_FIELDS, 8);
+      const out = s.alloc('the result', T.result.size, 8);
       if (!M._dj_search_result(p, i, out)) return null;
-      const r = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + RESULT_FIELDS));
+      const r = unpackResult(M.HEAPF64.slice(out >> 3, (out >> 3) + T.result.size));
       if (this.#info.curves) {
-        const c = s.alloc('the curves', 3, 8);
+        const c = s.alloc('the curves', T.curves.size, 8);
         this.#d._check('search.result', M._dj_search_curves(p, i, c));
-        const [tl, vl, epochs] = M.HEAPF64.slice(c >> 3, (c >> 3) + 3);
+        const { train_loss: tl, val_loss: vl, epochs } = unpack(T.curves, M.HEAPF64.subarray(c >> 3));
         r.curves = readCurves(M, tl, vl, this.#info.folds, epochs);
       }
       return r;
@@ -577,17 +610,19 @@ class Search {
     const wantModel = bool(where, 'model', options.model, false);
     const M = this.#M;
     return this.#d._withTuneCallback(where, options.onProgress, () => this.#d._scoped(where, (s) => {
-      const out = s.alloc('the test scores', 16, 8);
+      const out = s.alloc('the test scores', T.refit.size, 8);
       const slot = s.alloc('the model slot', 4);
       M.HEAP32[slot >> 2] = 0;
       const status = M._dj_search_refit(p, i, out, wantModel ? slot : 0);
       if (status === STATUS_CANCELLED) return null;
       this.#d._check(where, status);
-      const v = M.HEAPF64.slice(out >> 3, (out >> 3) + 16);
-      const metrics = { loss: v[4] };
-      const names = ['accuracy', 'precision', 'recall', 'f1', 'mse', 'rmse', 'mae', 'r2'];
-      names.forEach((name, k) => { if (!Number.isNaN(v[8 + k])) metrics[name] = v[8 + k]; });
-      const test = { index: v[0], trainRows: v[1], testRows: v[2], score: v[3], loss: v[4], metrics, timeMs: v[5] };
+      const v = M.HEAPF64.slice(out >> 3, (out >> 3) + T.refit.size);
+      const t = unpack(T.refit, v);
+      const scores = unpack(T.metrics, v.subarray(T.refit.at.metrics));
+      const metrics = { loss: t.loss };
+      // The scores after n and classes (fields.h METRICS), those the test's task has.
+      Object.keys(T.metrics.at).slice(2).forEach((name) => { if (!Number.isNaN(scores[name])) metrics[name] = scores[name]; });
+      const test = { index: t.index, trainRows: t.train_rows, testRows: t.test_rows, score: t.score, loss: t.loss, metrics, timeMs: t.time_ms };
       if (wantModel) test.model = this.#d._model(M.HEAP32[slot >> 2]);
       return test;
     }));

@@ -12,6 +12,80 @@ export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'rmspr
 export type GeneratorName =
   | 'circle' | 'xor' | 'gaussian' | 'spiral' | 'plane' | 'multigauss' | 'linear4' | 'line' | 'curve';
 export type Task = 'auto' | 'classification' | 'regression';
+/** A named output head (activation and loss) of the task recipe; 'auto' picks the task's default. */
+export type OutputName = 'auto' | 'sigmoid-bce' | 'sigmoid-mse' | 'tanh-mse' | 'linear-mse' | 'softmax-cce';
+export type InputScale = 'none' | 'unit' | 'standardize';
+
+/** The core's vocabulary and limits (descent.vocabulary; the build's vocabulary.mjs holds the same). */
+export interface Vocabulary {
+  /** every name list in the core's order: activation, initializer, loss, optimizer,
+   *  optimizerParameter, task, output, generator, parameter (tuning), metric, limit, inputScale */
+  vocabularies: {
+    activation: Activation[];
+    initializer: Initializer[];
+    loss: LossName[];
+    optimizer: OptimizerName[];
+    optimizerParameter: string[];
+    task: Task[];
+    output: OutputName[];
+    generator: GeneratorName[];
+    parameter: string[];
+    metric: TuneMetric[];
+    limit: string[];
+    inputScale: InputScale[];
+  };
+  /** units, layers, params, steps, epochs, batch, rows, columns, generate, classes, autoClasses,
+   *  hidden, folds, configs, seed, bytes (the most one allocation may hold) */
+  limits: Record<string, number>;
+  /** each optimizer's defaults and the parameters it uses */
+  optimizers: Record<OptimizerName, { defaults: FullOptimizerConfig; uses: string[] }>;
+  /** each optimizer parameter's allowed range, as the core's messages say it */
+  optimizerRanges: Record<string, string>;
+  /** the tuning metrics where higher is better */
+  higherIsBetter: TuneMetric[];
+  /** the layout of each struct that crosses the JS/wasm boundary as doubles: field -> index, and size */
+  fields: Record<string, { at: Record<string, number>; size: number }>;
+}
+
+/** An output head as the task recipe chooses it (task.mjs). */
+export interface Head {
+  task: 'classification' | 'regression';
+  /** 0 for regression */
+  classes: number;
+  units: number;
+  activation: Activation;
+  loss: LossName;
+  /** two classes trained as -1 / +1 */
+  signedLabels: boolean;
+  low: number;
+  high: number;
+  /** two classes: an output >= threshold is class 1; NaN otherwise */
+  threshold: number;
+}
+
+/** The core's task recipe for a loaded descent: taskRecipe(descent) from task.mjs. */
+export interface TaskRecipe {
+  detect(requested: Task, column?: { text?: boolean; allInteger?: boolean; distinct?: number }): 'classification' | 'regression';
+  generator(name: GeneratorName): { task: 'classification' | 'regression'; features: number };
+  /** the outputs that suit the task, 'auto' first */
+  outputs(task: Task, classes?: number): OutputName[];
+  resolveOutput(output: OutputName, task: Task, classes?: number): OutputName;
+  chooseHead(options: { task?: Task; classes?: number; outputs?: number; output?: OutputName; activation?: Activation; loss?: LossName }): Head;
+  headOf(model: Model): Head;
+  /** class indices as targets: labels.length × head.units */
+  encode(head: Head, labels: ArrayLike<number>): Float32Array;
+  /** predictions (rows × head.units) as class indices */
+  decode(head: Head, pred: Matrix): Int32Array;
+  /** two classes: outputs as probabilities of class 1 */
+  probability(head: Head, outputs: Matrix): Float32Array;
+  /** '16,16', '16x16', 'none', '16:relu,8:tanh' */
+  parseHidden(text: string): { units: number[]; activations: Array<Activation | null> };
+  formatHidden(units: number[], activations?: Activation[] | null): string;
+  /** a numeric class's name as the CSV reader gives it */
+  className(value: number, previous?: string | null): string;
+}
+
+export function taskRecipe(descent: Descent): TaskRecipe;
 
 export interface LoadOptions {
   /** 'auto' (default) picks the SIMD build when the runtime validates WebAssembly SIMD. */
@@ -185,7 +259,11 @@ export interface Model {
   /** fit in pieces (trainer.run(batches)): the same options, minus callbacks, and the same results */
   trainer(x: Matrix, y: Matrix, options?: Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd'>): Trainer;
   predict(x: Matrix): Float32Array;
+  /** each layer's outputs after its activation: rows × units, row-major, one array per layer */
+  layerOutputs(x: Matrix): Float32Array[];
   evaluate(x: Matrix, y: Matrix): number;
+  /** the model's scores on x, y for its output head's task and threshold (the core decides them) */
+  metrics(x: Matrix, y: Matrix): ClassificationMetrics | RegressionMetrics;
   setLearningRate(learningRate: number): void;
   getOptimizer(): FullOptimizerConfig;
   /** same name keeps the optimizer state; another name resets it */
@@ -500,6 +578,8 @@ export interface Descent {
   readonly tuning: boolean;
   /** bytes of WebAssembly memory this instance holds (grows, never shrinks) */
   readonly memoryBytes: number;
+  /** the core's names, limits, defaults and struct layouts, frozen */
+  readonly vocabulary: Vocabulary;
   createModel(config: ModelConfig): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
   optimizerDefaults(name: OptimizerName): FullOptimizerConfig;
@@ -554,6 +634,7 @@ export declare const MessageType: Readonly<{
   SET_OPTIMIZER: 'setOptimizer';
   PREDICT: 'predict';
   EVALUATE: 'evaluate';
+  LAYER_OUTPUTS: 'layerOutputs';
   GET_WEIGHTS: 'getWeights';
   SET_WEIGHTS: 'setWeights';
   SAVE: 'save';
@@ -607,6 +688,17 @@ export interface TrainingData {
   y?: Matrix;
   validationSplit?: number;
   validationData?: [Matrix, Matrix];
+  /** rows the model is scored on once an epoch (progress and step metrics), held with the data;
+   *  new x and y without them drop the held ones */
+  testX?: Matrix;
+  testY?: Matrix;
+}
+
+/** The core's scores after an epoch: on the training rows (x, y) and on the test rows. */
+export interface EpochMetrics {
+  epoch: number;
+  train: ClassificationMetrics | RegressionMetrics;
+  test: ClassificationMetrics | RegressionMetrics;
 }
 
 /** progress messages: every ms milliseconds (0: after every slice of batches, about 10 ms of training)
@@ -710,6 +802,8 @@ export interface TrainProgress {
   final?: true;
   /** with progressEvery.history: the logs of epochs from .. epoch-1 */
   history?: { from: number; loss: number[]; val_loss?: number[]; acc?: number[]; val_acc?: number[] };
+  /** with test rows: the metrics after the latest finished epoch (computed once an epoch) */
+  metrics?: EpochMetrics;
 }
 
 /** model.fit's History, plus the count of finished epochs. */
@@ -737,6 +831,8 @@ export interface StepResult extends RunState {
   stepsDone: number;
   /** the finished epoch's logs, when an epoch finished in this step */
   logs?: EpochLogs;
+  /** with test rows, when an epoch finished in this step */
+  metrics?: EpochMetrics;
 }
 
 export interface ModelInfo {
@@ -763,6 +859,7 @@ export interface RequestData {
   setOptimizer: { modelId: number; optimizer: OptimizerName | OptimizerConfig };
   predict: { modelId: number; x: Matrix };
   evaluate: { modelId: number; x: Matrix; y: Matrix };
+  layerOutputs: { modelId: number; x: Matrix };
   getWeights: { modelId: number };
   setWeights: { modelId: number; weights: Array<{ kernel: Matrix; bias?: Matrix | null }> };
   save: { modelId: number; withOptimizer?: boolean };
@@ -787,7 +884,7 @@ export interface ResultData {
   create: ModelInfo;
   load: ModelInfo;
   dispose: { modelId: number };
-  setData: { rows: number; trainRows: number; validationRows: number };
+  setData: { rows: number; trainRows: number; validationRows: number; testRows?: number };
   train: TrainResult;
   step: StepResult;
   pause: RunState;
@@ -796,7 +893,8 @@ export interface ResultData {
   setLearningRate: FullOptimizerConfig;
   setOptimizer: FullOptimizerConfig;
   predict: Float32Array;
-  evaluate: { loss: number };
+  evaluate: { loss: number; metrics: ClassificationMetrics | RegressionMetrics };
+  layerOutputs: { outputs: Float32Array[] };
   getWeights: Weights[];
   setWeights: { modelId: number };
   save: Uint8Array;
@@ -867,7 +965,7 @@ export declare class DescentClient {
   createModel(config: ModelConfig): Promise<number>;
   load(bytes: Uint8Array | ArrayBuffer, options?: CopyOption): Promise<number>;
   dispose(modelId: number): Promise<void>;
-  setData(modelId: number, data: TrainingData & CopyOption): Promise<{ rows: number; trainRows: number; validationRows: number }>;
+  setData(modelId: number, data: TrainingData & CopyOption): Promise<ResultData['setData']>;
   train(modelId: number, options?: TrainOptions): Promise<TrainResult>;
   step(modelId: number, options?: StepOptions): Promise<StepResult>;
   pause(modelId: number): Promise<RunState>;
@@ -877,6 +975,10 @@ export declare class DescentClient {
   setOptimizer(modelId: number, optimizer: OptimizerName | OptimizerConfig): Promise<FullOptimizerConfig>;
   predict(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array>;
   evaluate(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<number>;
+  /** the evaluate message's metrics: the core's scores for the model's head */
+  metrics(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<ClassificationMetrics | RegressionMetrics>;
+  /** each layer's outputs after its activation, rows × units per layer */
+  layerOutputs(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array[]>;
   getWeights(modelId: number): Promise<Weights[]>;
   setWeights(modelId: number, weights: Array<{ kernel: Matrix; bias?: Matrix | null }>, options?: CopyOption): Promise<void>;
   save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;

@@ -4,6 +4,9 @@
 // checks the C status and throws an Error carrying the C message; temporary
 // heap buffers are freed in `finally`, so no call can leak.
 
+import { bool, checkKeys, fail, int, lengthOf, num, oneOf, show, toMatrix, typeOf } from './checks.mjs';
+import { C_TO_JS_NAMES, deepFreeze, readVocabulary, unpackOptimizer } from './core-vocabulary.mjs';
+
 const VERSION = '0.1.0';
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop ...)): valid only with SIMD.
@@ -11,12 +14,32 @@ const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
 
-const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'softmax'];
-const INITIALIZERS = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros', 'playground'];
-const LOSSES = ['mse', 'binary_crossentropy', 'categorical_crossentropy'];
-const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
-const TASKS = ['auto', 'classification', 'regression'];
-const GENERATORS = ['circle', 'xor', 'gaussian', 'spiral', 'plane', 'multigauss', 'linear4', 'line', 'curve'];
+// The core's vocabulary (core-vocabulary.mjs), read from the first module
+// loaded: every build of one version has the same names, limits and layouts.
+let V = null;
+let ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, TASKS, GENERATORS, F;
+function useVocabulary(M) {
+  if (V) return;
+  V = deepFreeze(readVocabulary(M));
+  ({ activation: ACTIVATIONS, initializer: INITIALIZERS, loss: LOSSES, optimizer: OPTIMIZERS, task: TASKS,
+    generator: GENERATORS } = V.vocabularies);
+  F = V.fields;
+}
+
+/** values[name] for each field of table (fields.h) into a new Float64Array; missing ones 0. */
+function pack(table, values) {
+  const out = new Float64Array(table.size);
+  for (const [name, i] of Object.entries(table.at)) if (values[name] !== undefined) out[i] = values[name];
+  return out;
+}
+
+/** The doubles at heap address p as {name: value} by table (fields.h). */
+function unpack(M, table, p) {
+  const v = M.HEAPF64.subarray(p >> 3, (p >> 3) + table.size);
+  const out = {};
+  for (const [name, i] of Object.entries(table.at)) out[name] = v[i];
+  return out;
+}
 
 const LAYER_KEYS = ['units', 'activation', 'alpha', 'l1', 'l2', 'init', 'initLimit', 'useBias'];
 const MODEL_KEYS = ['inputs', 'layers', 'loss', 'optimizer', 'init', 'seed'];
@@ -25,13 +48,6 @@ const OPTIMIZER_KEYS = ['name', 'learningRate', 'momentum', 'useNesterov', 'rho'
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'earlyStopping',
   'onEpochEnd', 'onBatchEnd'];
 
-// The C core names parameters in snake_case; the JS API in camelCase.
-const C_TO_JS_NAMES = [
-  ['learning_rate', 'learningRate'], ['initial_accumulator', 'initialAccumulatorValue'],
-  ['init_limit', 'initLimit'], ['batch_size', 'batchSize'], ['validation_split', 'validationSplit'],
-  ['min_delta', 'minDelta'], ['test_fraction', 'testFraction'], ['val_x', 'validationData x'],
-  ['val_y', 'validationData y'],
-];
 
 const STATUS_CANCELLED = 1;
 const STATUS_NONFINITE = -6;
@@ -58,117 +74,6 @@ export function simdSupported() {
 }
 
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
-
-function fail(where, message) {
-  return new Error(`${where}: ${message}`);
-}
-
-/** Any value as message text: strings quoted, and never a throw (BigInt, Symbol, cycles). */
-function show(value) {
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'symbol') return value.toString();
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'number' || value === undefined) return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return typeOf(value);
-  }
-}
-
-function oneOf(where, what, value, names) {
-  const i = names.indexOf(value);
-  if (i < 0) throw fail(where, `${what} ${show(value)} is not one of ${names.join(', ')}`);
-  return i;
-}
-
-/** object's keys must be among allowed; what names the parameter when where does not. */
-function checkKeys(where, object, allowed, what) {
-  if (object === null || typeof object !== 'object' || Array.isArray(object)) {
-    throw fail(where, `${what ? `${what} must be an object` : 'expected an object'}, got ${typeOf(object)}`);
-  }
-  for (const key of Object.keys(object)) {
-    if (!allowed.includes(key)) {
-      throw fail(where, `unknown option '${key}' (allowed: ${allowed.join(', ')})`);
-    }
-  }
-}
-
-function typeOf(v) {
-  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
-}
-
-function num(where, what, value, fallback) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw fail(where, `${what} must be a number, got ${typeOf(value)} ${String(value)}`);
-  }
-  return value;
-}
-
-function int(where, what, value, fallback, min, max) {
-  const v = num(where, what, value, fallback);
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw fail(where, `${what} must be an integer in ${min}..${max}, got ${v}`);
-  }
-  return v;
-}
-
-function bool(where, what, value, fallback) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw fail(where, `${what} must be true or false, got ${typeOf(value)}`);
-  return value;
-}
-
-// The most float32 values one WebAssembly heap (at most 2 GiB here) can hold.
-const MAX_VALUES = 2 ** 29;
-
-/** A list's length, checked: an integer that fits the wasm heap. */
-function lengthOf(where, what, value, limit = MAX_VALUES) {
-  const n = value.length;
-  if (!Number.isSafeInteger(n) || n < 0) throw fail(where, `${what} has length ${show(n)}: not an array`);
-  if (n > limit) throw fail(where, `${what} has ${n} values: more than the ${limit} a WebAssembly heap can hold`);
-  return n;
-}
-
-function number(where, what, v) {
-  if (typeof v !== 'number') throw fail(where, `${what} is ${typeOf(v)} ${show(v)}: expected a number`);
-  return v;
-}
-
-/** Flattens a Matrix into a Float32Array of rows × columns, naming what is wrong. */
-function toMatrix(where, what, value, columns) {
-  if (value === null || value === undefined || typeof value !== 'object' || typeof value.length !== 'number') {
-    throw fail(where, `${what} must be a Float32Array, an array of numbers or an array of rows, got ${typeOf(value)}`);
-  }
-  let flat;
-  if (value instanceof Float32Array) {
-    flat = value;
-  } else if (value.length > 0 && typeof value[0] === 'object' && value[0] !== null) {
-    const rows = lengthOf(where, what, value, Math.floor(MAX_VALUES / columns));
-    flat = new Float32Array(rows * columns);
-    for (let r = 0; r < rows; r++) {
-      const row = value[r];
-      if (!row || typeof row !== 'object' || row.length !== columns) {
-        throw fail(where, `${what}[${r}] has ${show(row && row.length)} values, expected ${columns}`);
-      }
-      for (let c = 0; c < columns; c++) flat[r * columns + c] = number(where, `${what}[${r}][${c}]`, row[c]);
-    }
-  } else {
-    const n = lengthOf(where, what, value);
-    flat = new Float32Array(n);
-    if (ArrayBuffer.isView(value)) {
-      if (typeof value[0] === 'bigint') throw fail(where, `${what} is a ${value.constructor.name}: expected numbers`);
-      flat.set(value);
-    } else {
-      for (let i = 0; i < n; i++) flat[i] = number(where, `${what}[${i}]`, value[i]);
-    }
-  }
-  if (flat.length === 0 || flat.length % columns !== 0) {
-    throw fail(where, `${what} has ${flat.length} values: expected a positive multiple of ${columns} (one row per sample)`);
-  }
-  return flat;
-}
 
 async function instantiate(bytes, url, imports) {
   if (bytes) return WebAssembly.instantiate(bytes, imports);
@@ -250,20 +155,16 @@ class Descent {
     this.version = VERSION;
     this.tuning = !!tuning;
     this._fitting = false;
-    // The core's limits (exports.c: dj_limits), so both sides check the same numbers.
-    const l = M._malloc(5 * 8);
-    M._dj_limits(l);
-    const [bytes, units, layers, params, steps] = M.HEAPF64.slice(l >> 3, (l >> 3) + 5);
-    M._free(l);
-    this.#limits = Object.freeze({ bytes, units, layers, params, steps });
+    useVocabulary(M);
+    /** The core's names, limits and defaults (core-vocabulary.mjs), frozen. */
+    this.vocabulary = V;
+    // The core's limits, so both sides check the same numbers.
+    this.#limits = V.limits;
     // A model dropped without dispose() still gets its C memory back eventually.
     this.#registry = typeof FinalizationRegistry === 'function'
       ? new FinalizationRegistry((ptr) => M._dj_model_free(ptr))
       : null;
-    this.#tune = tuning ? tuning.attach(this, M, {
-      fail, oneOf, checkKeys, num, int, bool, toMatrix, show, OPTIMIZERS, ACTIVATIONS, TASKS, STATUS_CANCELLED,
-      model: (ptr) => new Model(this, M, ptr),
-    }) : null;
+    this.#tune = tuning ? tuning.attach(this, M, { model: (ptr) => new Model(this, M, ptr) }) : null;
     Object.seal(this);
   }
 
@@ -347,6 +248,17 @@ class Descent {
     return ptr ? this.#M.UTF8ToString(ptr) : null;
   }
 
+  /** The Emscripten module, for the API's other parts (task.mjs). */
+  get _module() {
+    return this.#M;
+  }
+
+  /** model's C pointer, checked to be a live Model of this instance. */
+  _modelPointer(where, model) {
+    if (!(model instanceof Model)) throw fail(where, `model must be a Model, got ${typeOf(model)}`);
+    return model._pointer(where);
+  }
+
   _track(model, ptr) {
     if (this.#registry) this.#registry.register(model, ptr, model);
   }
@@ -356,12 +268,8 @@ class Descent {
   }
 
   optimizerDefaults(name) {
-    const kind = oneOf('optimizerDefaults', 'name', name, OPTIMIZERS);
-    return this._scoped('optimizerDefaults', (s, M) => {
-      const p = s.alloc('the optimizer', 9, 8);
-      M._dj_optimizer_defaults(kind, p);
-      return unpackOptimizer(M.HEAPF64.slice(p >> 3, (p >> 3) + 9));
-    });
+    oneOf('optimizerDefaults', 'name', name, OPTIMIZERS);
+    return { ...V.optimizers[name].defaults };
   }
 
   createModel(config) {
@@ -373,23 +281,26 @@ class Descent {
       throw fail(where, `layers must be a non-empty array of layer configs (at most ${limits.layers}), got ${Array.isArray(config.layers) ? `${config.layers.length} layers` : typeOf(config.layers)}`);
     }
     const defaultInit = config.init === undefined ? 0 : oneOf(where, 'init', config.init, INITIALIZERS);
-    const packed = new Float64Array(config.layers.length * 8);
+    const size = F.layer.size;
+    const packed = new Float64Array(config.layers.length * size);
     config.layers.forEach((layer, i) => {
       const w = `${where}: layers[${i}]`;
       checkKeys(w, layer, LAYER_KEYS);
-      const f = packed.subarray(i * 8, i * 8 + 8);
-      f[0] = int(w, 'units', layer.units, undefined, 1, limits.units);
-      f[1] = layer.activation === undefined ? 0 : oneOf(w, 'activation', layer.activation, ACTIVATIONS);
-      f[2] = num(w, 'alpha', layer.alpha, 0.2);
-      f[3] = num(w, 'l1', layer.l1, 0);
-      f[4] = num(w, 'l2', layer.l2, 0);
-      f[5] = layer.init === undefined ? defaultInit : oneOf(w, 'init', layer.init, INITIALIZERS);
-      f[6] = num(w, 'initLimit', layer.initLimit, 0.05);
+      const initLimit = num(w, 'initLimit', layer.initLimit, 0.05);
       // Used by the uniform initializer only, but a value given is checked whatever the initializer.
-      if (!(Number.isFinite(f[6]) && Math.fround(f[6]) > 0 && Math.abs(f[6]) <= 3.4028234663852886e38)) {
-        throw fail(w, `initLimit must be a finite number > 0 (as a float32), got ${f[6]}`);
+      if (!(Number.isFinite(initLimit) && Math.fround(initLimit) > 0 && Math.abs(initLimit) <= 3.4028234663852886e38)) {
+        throw fail(w, `initLimit must be a finite number > 0 (as a float32), got ${initLimit}`);
       }
-      f[7] = bool(w, 'useBias', layer.useBias, true) ? 0 : 1;
+      packed.set(pack(F.layer, {
+        units: int(w, 'units', layer.units, undefined, 1, limits.units),
+        activation: layer.activation === undefined ? 0 : oneOf(w, 'activation', layer.activation, ACTIVATIONS),
+        alpha: num(w, 'alpha', layer.alpha, 0.2),
+        l1: num(w, 'l1', layer.l1, 0),
+        l2: num(w, 'l2', layer.l2, 0),
+        init: layer.init === undefined ? defaultInit : oneOf(w, 'init', layer.init, INITIALIZERS),
+        init_limit: initLimit,
+        no_bias: bool(w, 'useBias', layer.useBias, true) ? 0 : 1,
+      }), i * size);
     });
     const loss = config.loss === undefined ? 0 : oneOf(where, 'loss', config.loss, LOSSES);
     const opt = packOptimizer(this, where, config.optimizer === undefined ? 'adam' : config.optimizer);
@@ -420,9 +331,9 @@ class Descent {
     const M = this.#M;
     try {
       return this._scoped(where, (s) => {
-        const info = s.alloc('the dataset info', 7, 8);
+        const info = s.alloc('the dataset info', F.dataset.size, 8);
         M._dj_dataset_info(ptr, info);
-        const [n, features, outputs, classes, x, y, labels] = M.HEAPF64.slice(info >> 3, (info >> 3) + 7);
+        const { n, features, outputs, classes, x, y, labels } = unpack(M, F.dataset, info);
         const featureNames = [];
         for (let j = 0; j < features; j++) featureNames.push(this._string(M._dj_dataset_feature_name(ptr, j)) ?? `x${j + 1}`);
         const classNames = [];
@@ -482,7 +393,7 @@ class Descent {
     const where = 'generate';
     const kind = oneOf(where, 'name', name, GENERATORS);
     checkKeys(where, options, ['n', 'noise', 'seed'], 'options');
-    const n = int(where, 'n', options.n, 200, 1, 1e7);
+    const n = int(where, 'n', options.n, 200, 1, V.limits.generate);
     const noise = num(where, 'noise', options.noise, 0.1);
     const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
     return this._dataset(where, this.#M._dj_generate(kind, n, noise, seed));
@@ -597,13 +508,9 @@ class Descent {
     const classes = Math.max(2, k);
     return this._scoped(where, (s, M) => {
       const confusion = s.alloc('the confusion matrix', classes, classes, 4);
-      const out = s.alloc('the metrics', 10, 8);
+      const out = s.alloc('the metrics', F.metrics.size, 8);
       this._check(where, M._dj_metrics_classification(s.f32(p, 'pred'), s.f32(t, 'y'), p.length / k, k, confusion, out));
-      const v = M.HEAPF64.slice(out >> 3, (out >> 3) + 10);
-      const c = M.HEAP32.slice(confusion >> 2, (confusion >> 2) + classes * classes);
-      const matrix = [];
-      for (let i = 0; i < classes; i++) matrix.push(Array.from(c.subarray(i * classes, (i + 1) * classes)));
-      return { n: v[0], classes: v[1], accuracy: v[2], precision: v[3], recall: v[4], f1: v[5], confusion: matrix };
+      return classification(M, out, confusion, classes);
     });
   }
 
@@ -614,10 +521,9 @@ class Descent {
     const t = toMatrix(where, 'y', y, k);
     if (p.length !== t.length) throw fail(where, `pred has ${p.length / k} rows but y has ${t.length / k}`);
     return this._scoped(where, (s, M) => {
-      const out = s.alloc('the metrics', 10, 8);
+      const out = s.alloc('the metrics', F.metrics.size, 8);
       this._check(where, M._dj_metrics_regression(s.f32(p, 'pred'), s.f32(t, 'y'), p.length / k, k, out));
-      const v = M.HEAPF64.slice(out >> 3, (out >> 3) + 10);
-      return { n: v[0], mse: v[6], rmse: v[7], mae: v[8], r2: v[9] };
+      return regression(M, out);
     });
   }
 
@@ -644,21 +550,22 @@ class Descent {
   }
 }
 
-function unpackOptimizer(v) {
-  return {
-    name: OPTIMIZERS[v[0]],
-    learningRate: v[1],
-    momentum: v[2],
-    rho: v[3],
-    epsilon: v[4],
-    beta1: v[5],
-    beta2: v[6],
-    initialAccumulatorValue: v[7],
-    centered: v[8] !== 0,
-  };
+/** classificationMetrics' result from the packed metrics at out and the classes² confusion counts. */
+function classification(M, out, confusion, classes) {
+  const v = unpack(M, F.metrics, out);
+  const c = M.HEAP32.slice(confusion >> 2, (confusion >> 2) + classes * classes);
+  const matrix = [];
+  for (let i = 0; i < classes; i++) matrix.push(Array.from(c.subarray(i * classes, (i + 1) * classes)));
+  return { n: v.n, classes: v.classes, accuracy: v.accuracy, precision: v.precision, recall: v.recall, f1: v.f1, confusion: matrix };
 }
 
-/** The optimizer as the C ABI's 9 doubles: that optimizer's defaults, then the given fields. */
+/** regressionMetrics' result from the packed metrics at out. */
+function regression(M, out) {
+  const { n, mse, rmse, mae, r2 } = unpack(M, F.metrics, out);
+  return { n, mse, rmse, mae, r2 };
+}
+
+/** The optimizer as the C ABI's doubles (fields.h): that optimizer's defaults, then the given fields. */
 function packOptimizer(d, where, config) {
   if (typeof config === 'string') config = { name: config };
   checkKeys(`${where}: optimizer`, config, OPTIMIZER_KEYS);
@@ -669,18 +576,18 @@ function packOptimizer(d, where, config) {
     if (name !== 'momentum' && name !== 'nesterov') throw fail(w, `useNesterov applies to 'momentum', not '${name}'`);
     name = 'nesterov';
   }
-  const o = d.optimizerDefaults(name);
-  return new Float64Array([
-    OPTIMIZERS.indexOf(name),
-    num(w, 'learningRate', config.learningRate, o.learningRate),
-    num(w, 'momentum', config.momentum, o.momentum),
-    num(w, 'rho', config.rho, o.rho),
-    num(w, 'epsilon', config.epsilon, o.epsilon),
-    num(w, 'beta1', config.beta1, o.beta1),
-    num(w, 'beta2', config.beta2, o.beta2),
-    num(w, 'initialAccumulatorValue', config.initialAccumulatorValue, o.initialAccumulatorValue),
-    bool(w, 'centered', config.centered, o.centered) ? 1 : 0,
-  ]);
+  const o = V.optimizers[name].defaults;
+  return pack(F.optimizer, {
+    kind: OPTIMIZERS.indexOf(name),
+    learning_rate: num(w, 'learningRate', config.learningRate, o.learningRate),
+    momentum: num(w, 'momentum', config.momentum, o.momentum),
+    rho: num(w, 'rho', config.rho, o.rho),
+    epsilon: num(w, 'epsilon', config.epsilon, o.epsilon),
+    beta1: num(w, 'beta1', config.beta1, o.beta1),
+    beta2: num(w, 'beta2', config.beta2, o.beta2),
+    initial_accumulator: num(w, 'initialAccumulatorValue', config.initialAccumulatorValue, o.initialAccumulatorValue),
+    centered: bool(w, 'centered', config.centered, o.centered) ? 1 : 0,
+  });
 }
 
 function checkScaler(where, scaler, expected) {
@@ -733,6 +640,8 @@ class Model {
     return p;
   }
 
+  _pointer(where) { return this.#p(where); }
+
   get disposed() { return this.#ptr === 0; }
   get inputs() { return this.#M._dj_model_inputs(this.#p('inputs')); }
   get outputs() { return this.#M._dj_model_outputs(this.#p('outputs')); }
@@ -744,14 +653,14 @@ class Model {
   get layers() {
     const p = this.#p('layers');
     return this.#d._scoped('layers', (s, M) => {
-      const out = s.alloc('the layer', 8, 8);
+      const out = s.alloc('the layer', F.layer.size, 8);
       const layers = [];
       for (let l = 0; l < M._dj_model_layer_count(p); l++) {
         M._dj_model_layer(p, l, out);
-        const f = M.HEAPF64.slice(out >> 3, (out >> 3) + 8);
+        const f = unpack(M, F.layer, out);
         layers.push({
-          units: f[0], activation: ACTIVATIONS[f[1]], alpha: Math.fround(f[2]), l1: f[3], l2: f[4],
-          init: INITIALIZERS[f[5]], initLimit: f[6], useBias: f[7] === 0,
+          units: f.units, activation: ACTIVATIONS[f.activation], alpha: Math.fround(f.alpha), l1: f.l1, l2: f.l2,
+          init: INITIALIZERS[f.init], initLimit: f.init_limit, useBias: f.no_bias === 0,
         });
       }
       return layers;
@@ -852,6 +761,47 @@ class Model {
     });
   }
 
+  /**
+   * Each layer's outputs (after its activation) for the rows of x: one
+   * Float32Array of rows x units per layer, row-major, as the core computes them.
+   */
+  layerOutputs(x) {
+    const where = 'layerOutputs';
+    const p = this.#p(where);
+    const xs = toMatrix(where, 'x', x, this.inputs);
+    const n = xs.length / this.inputs;
+    const layers = this.layers;
+    return this.#d._scoped(where, (s, M) => {
+      const xp = s.f32(xs, 'x');
+      return layers.map(({ units }, l) => {
+        const out = s.alloc(`layer ${l}'s outputs`, n, units, 4);
+        this.#d._check(where, M._dj_model_layer_outputs(p, xp, n, l, out));
+        return M.HEAPF32.slice(out >> 2, (out >> 2) + n * units);
+      });
+    });
+  }
+
+  /**
+   * The model's scores on rows x against targets y (as it trains on them),
+   * for the task and decision threshold the core gives its output head:
+   * classificationMetrics' object for a classifier, regressionMetrics' else.
+   */
+  metrics(x, y) {
+    const where = 'metrics';
+    const p = this.#p(where);
+    const [xs, ys, n] = this.#xy(where, x, y);
+    const classes = Math.max(2, this.outputs);
+    return this.#d._scoped(where, (s, M) => {
+      const head = s.alloc('the head', F.head.size, 8);
+      this.#d._check(where, M._dj_head_of_model(p, head));
+      const regressor = TASKS[unpack(M, F.head, head).task] === 'regression';
+      const confusion = regressor ? 0 : s.alloc('the confusion matrix', classes, classes, 4);
+      const out = s.alloc('the metrics', F.metrics.size, 8);
+      this.#d._check(where, M._dj_model_metrics(p, s.f32(xs, 'x'), s.f32(ys, 'y'), n, confusion, out));
+      return regressor ? regression(M, out) : classification(M, out, confusion, classes);
+    });
+  }
+
   evaluate(x, y) {
     const where = 'evaluate';
     const p = this.#p(where);
@@ -867,8 +817,8 @@ class Model {
   #fitArgs(where, x, y, options, callbacks) {
     checkKeys(where, options, callbacks ? FIT_KEYS : FIT_KEYS.filter((k) => !k.startsWith('on')), 'options');
     const [xs, ys, n] = this.#xy(where, x, y);
-    const epochs = int(where, 'epochs', options.epochs, 1, 1, 1e7);
-    const batchSize = int(where, 'batchSize', options.batchSize, 32, 1, 2 ** 31 - 1);
+    const epochs = int(where, 'epochs', options.epochs, 1, 1, V.limits.epochs);
+    const batchSize = int(where, 'batchSize', options.batchSize, 32, 1, V.limits.batch);
     const shuffle = bool(where, 'shuffle', options.shuffle, true);
     const seed = int(where, 'seed', options.seed, 0, 0, 0xffffffff);
     const validationSplit = num(where, 'validationSplit', options.validationSplit, 0);
@@ -895,8 +845,10 @@ class Model {
       if (options[cb] !== undefined && typeof options[cb] !== 'function') throw fail(where, `${cb} must be a function`);
     }
     const flags = (options.onEpochEnd ? 1 : 0) | (options.onBatchEnd ? 2 : 0);
-    const opts = new Float64Array([epochs, batchSize, shuffle ? 0 : 1, seed, validationSplit, patience, minDelta,
-      restore ? 1 : 0, flags]);
+    const opts = pack(F.fit, {
+      epochs, batch_size: batchSize, no_shuffle: shuffle ? 0 : 1, shuffle_seed: seed, validation_split: validationSplit,
+      patience, min_delta: minDelta, restore_best: restore ? 1 : 0, callbacks: flags,
+    });
     return { xs, ys, n, opts, vx, vy, vn, hasVal: vn > 0 || validationSplit > 0 };
   }
 
@@ -1022,9 +974,9 @@ class Model {
   getOptimizer() {
     const p = this.#p('getOptimizer');
     return this.#d._scoped('getOptimizer', (s, M) => {
-      const out = s.alloc('the optimizer', 9, 8);
+      const out = s.alloc('the optimizer', F.optimizer.size, 8);
       M._dj_model_get_optimizer(p, out);
-      return unpackOptimizer(M.HEAPF64.slice(out >> 3, (out >> 3) + 9));
+      return unpackOptimizer(M.HEAPF64.subarray(out >> 3), F.optimizer, OPTIMIZERS);
     });
   }
 
@@ -1203,12 +1155,12 @@ class Trainer {
   #info() {
     const p = this.#p('state');
     return this.#d._scoped('trainer.state', (s, M) => {
-      const out = s.alloc('the state', 10, 8);
+      const out = s.alloc('the state', F.trainer.size, 8);
       M._dj_trainer_info(p, out);
-      const [epoch, batch, batchesPerEpoch, steps, done, stoppedEarly, bestEpoch, ...divergence] =
-        M.HEAPF64.slice(out >> 3, (out >> 3) + 10);
-      const state = { epoch, batch, batchesPerEpoch, steps, done: done !== 0, stoppedEarly: stoppedEarly !== 0, bestEpoch };
-      return { state, divergence };
+      const t = unpack(M, F.trainer, out);
+      const state = { epoch: t.epoch, batch: t.batch, batchesPerEpoch: t.batches_per_epoch, steps: t.steps,
+        done: t.done !== 0, stoppedEarly: t.stopped_early !== 0, bestEpoch: t.best_epoch };
+      return { state, divergence: [t.diverged_epoch, t.diverged_batch, t.restored_epochs] };
     });
   }
 

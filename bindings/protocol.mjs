@@ -17,6 +17,7 @@ export const MessageType = Object.freeze({
   SET_OPTIMIZER: 'setOptimizer',
   PREDICT: 'predict',
   EVALUATE: 'evaluate',
+  LAYER_OUTPUTS: 'layerOutputs',
   GET_WEIGHTS: 'getWeights',
   SET_WEIGHTS: 'setWeights',
   SAVE: 'save',

@@ -15,10 +15,12 @@ const SLICE_MS = 10;
 // epochs, then made again: the model carries the shuffle stream and optimizer on.
 const STEP_EPOCHS = 100000;
 const DATA_KEYS = ['x', 'y', 'validationSplit', 'validationData'];
+// Rows the core scores the model on once an epoch (progress messages' metrics), beside the training rows.
+const TEST_KEYS = ['testX', 'testY'];
 const TRAIN_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'earlyStopping'];
 const STEP_OPTIONS = ['batchSize', 'shuffle', 'seed'];
-const TRAIN_KEYS = ['modelId', ...DATA_KEYS, ...TRAIN_OPTIONS, 'progressEvery', 'paused'];
-const STEP_KEYS = ['modelId', 'epoch', ...DATA_KEYS, ...STEP_OPTIONS];
+const TRAIN_KEYS = ['modelId', ...DATA_KEYS, ...TEST_KEYS, ...TRAIN_OPTIONS, 'progressEvery', 'paused'];
+const STEP_KEYS = ['modelId', 'epoch', ...DATA_KEYS, ...TEST_KEYS, ...STEP_OPTIONS];
 
 // ------------------------------------------------------------------ transport
 
@@ -143,6 +145,38 @@ function newTrainer(entry, where, data, options) {
   return entry.trainer;
 }
 
+/**
+ * The test rows a request gives (testX and testY, checked by scoring them
+ * once), null when it gives new training rows without them, else the held
+ * ones (undefined: unchanged).
+ */
+function testOf(where, entry, d) {
+  if (d.testX === undefined && d.testY === undefined) return d.x === undefined ? undefined : null;
+  if (d.testX === undefined || d.testY === undefined) throw failed(`${where}: testX and testY go together: give both or neither`);
+  try {
+    entry.model.metrics(d.testX, d.testY);
+  } catch (e) {
+    throw renamed(where, e, 'metrics');
+  }
+  return { x: d.testX, y: d.testY };
+}
+
+/**
+ * {epoch, train, test}: the model's metrics on its training rows and its
+ * test rows after trainer's latest epoch (null before the first, or without
+ * test rows), computed by the core once per epoch and kept.
+ */
+function epochMetrics(entry, trainer) {
+  const { epoch } = trainer.state;
+  if (!entry.test || !entry.data || epoch === 0) return null;
+  const kept = entry.metrics;
+  if (kept && kept.trainer === trainer && kept.value.epoch === epoch) return kept.value;
+  const { model } = entry;
+  const value = { epoch, train: model.metrics(entry.data.x, entry.data.y), test: model.metrics(entry.test.x, entry.test.y) };
+  entry.metrics = { trainer, value };
+  return value;
+}
+
 const pick = (object, keys) => Object.fromEntries(keys.filter((k) => object[k] !== undefined).map((k) => [k, object[k]]));
 const rowsOf = (m, columns) => (m.length > 0 && typeof m[0] === 'object' ? m.length : m.length / columns);
 
@@ -242,6 +276,8 @@ class Run {
     const now = this.paused ? this.pausedAt : performance.now();
     const seconds = Math.max(1e-6, (now - this.started - this.pausedMs) / 1000);
     const data = { epoch, batch, steps, ...lastLogs(this.trainer, epoch) };
+    const metrics = epochMetrics(this.entry, this.trainer);
+    if (metrics) data.metrics = metrics;
     data.stepsPerSecond = (steps - this.steppedSteps) / seconds;
     data.samplesPerSecond = data.stepsPerSecond * this.rowsPerBatch;
     if (this.progress.history) {
@@ -385,7 +421,7 @@ function describe(entry) {
 // ------------------------------------------------------------------ handlers
 
 function addModel(model) {
-  const entry = { id: nextModelId++, model, data: null, trainer: null, run: null };
+  const entry = { id: nextModelId++, model, data: null, test: null, metrics: null, trainer: null, run: null };
   models.set(entry.id, entry);
   return { modelId: entry.id, inputs: model.inputs, outputs: model.outputs, loss: model.loss, paramCount: model.paramCount };
 }
@@ -515,17 +551,21 @@ const handlers = {
   },
 
   async [MessageType.SET_DATA](data) {
-    checkKeys('setData', data, ['modelId', ...DATA_KEYS]);
+    checkKeys('setData', data, ['modelId', ...DATA_KEYS, ...TEST_KEYS]);
     const entry = entryOf('setData', data);
     await idle(entry, 'setData');
     const d = dataOf('setData', entry, data);
+    const test = testOf('setData', entry, data);
     // A trainer checks the rows as train will; with batchSize 1 its batches per epoch are the training rows.
     const trainRows = newTrainer(entry, 'setData', d, { batchSize: 1 }).state.batchesPerEpoch;
     entry.trainer.dispose();
     entry.trainer = null;
     const rows = rowsOf(d.x, entry.model.inputs);
     const validationRows = d.validationData ? rowsOf(d.validationData[0], entry.model.inputs) : rows - trainRows;
-    return { rows, trainRows, validationRows };
+    if (test !== undefined) entry.test = test;
+    const out = { rows, trainRows, validationRows };
+    if (entry.test) out.testRows = rowsOf(entry.test.x, entry.model.inputs);
+    return out;
   },
 
   async [MessageType.TRAIN](data, id) {
@@ -534,7 +574,9 @@ const handlers = {
     await idle(entry, 'train');
     const progress = progressOptions('train', data.progressEvery);
     const d = dataOf('train', entry, data);
+    const test = testOf('train', entry, data);
     newTrainer(entry, 'train', d, pick(data, TRAIN_OPTIONS));
+    if (test !== undefined) entry.test = test;
     const batchSize = data.batchSize === undefined ? 32 : data.batchSize;
     if (data.paused !== undefined && typeof data.paused !== 'boolean') {
       throw failed(`train: paused must be true or false, got ${String(data.paused)}`);
@@ -556,12 +598,14 @@ const handlers = {
     if (run && !run.paused) {
       throw new RequestError(ErrorCode.BUSY, `step: model ${entry.id} is training (request ${run.trainId}); pause it first`);
     }
-    const fresh = [...DATA_KEYS, ...STEP_OPTIONS].some((key) => data[key] !== undefined);
+    const fresh = [...DATA_KEYS, ...TEST_KEYS, ...STEP_OPTIONS].some((key) => data[key] !== undefined);
     if (run && fresh) throw failed('step: a paused training run keeps its own data and options');
     let { trainer } = entry;
     if (!run && (fresh || !trainer || trainer.state.done)) {
       const d = dataOf('step', entry, data);
+      const test = testOf('step', entry, data);
       trainer = newTrainer(entry, 'step', d, { ...pick(data, STEP_OPTIONS), epochs: STEP_EPOCHS });
+      if (test !== undefined) entry.test = test;
     }
     const before = trainer.state;
     let after;
@@ -573,7 +617,11 @@ const handlers = {
       throw renamed('step', e);
     }
     const out = { epoch: after.epoch, batch: after.batch, steps: after.steps, paused: !!run, stepsDone: after.steps - before.steps };
-    if (after.epoch > before.epoch) out.logs = lastLogs(trainer, after.epoch);
+    if (after.epoch > before.epoch) {
+      out.logs = lastLogs(trainer, after.epoch);
+      const metrics = epochMetrics(entry, trainer);
+      if (metrics) out.metrics = metrics;
+    }
     if (run) {
       run.steppedSteps += after.steps - before.steps;
       if (run.progress) run.report();
@@ -629,7 +677,18 @@ const handlers = {
   [MessageType.EVALUATE](data) {
     checkKeys('evaluate', data, ['modelId', 'x', 'y']);
     const entry = entryOf('evaluate', data);
-    return { loss: entry.model.evaluate(data.x, data.y) };
+    const loss = entry.model.evaluate(data.x, data.y);
+    try {
+      return { loss, metrics: entry.model.metrics(data.x, data.y) };
+    } catch (e) {
+      throw renamed('evaluate', e, 'metrics');
+    }
+  },
+
+  [MessageType.LAYER_OUTPUTS](data) {
+    checkKeys('layerOutputs', data, ['modelId', 'x']);
+    const entry = entryOf('layerOutputs', data);
+    return { outputs: entry.model.layerOutputs(data.x) };
   },
 
   [MessageType.GET_WEIGHTS](data) {

@@ -134,6 +134,7 @@ stage_web() {
   mkdir -p "$web/lib" "$web/vendor"
   for f in descent.mjs descent-glue.mjs descent.wasm descent-scalar-glue.mjs descent-scalar.wasm \
            descent-tune.mjs descent-tune-glue.mjs descent-tune.wasm descent-tune-scalar-glue.mjs descent-tune-scalar.wasm \
+           checks.mjs core-vocabulary.mjs task.mjs vocabulary.mjs \
            worker.mjs client.mjs protocol.mjs tune-pool.mjs; do
     cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
   done

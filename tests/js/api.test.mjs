@@ -265,7 +265,7 @@ describe('training', () => {
 
   const badFit = [
     [{ epoch: 3 }, /fit: unknown option 'epoch'/],
-    [{ epochs: 0 }, /fit: epochs must be an integer in 1\.\.10000000, got 0/],
+    [{ epochs: 0 }, /fit: epochs must be an integer in 1\.\.1000000, got 0/],
     [{ batchSize: 0 }, /fit: batchSize must be an integer in 1\.\.2147483647, got 0/],
     [{ shuffle: 'no' }, /fit: shuffle must be true or false, got string/],
     [{ validationSplit: 1 }, /fit: validationSplit must be in \[0, 1\) \(got 1\)/],

@@ -546,6 +546,54 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     await assert.rejects(client.save(id), /unknown model id/);
   });
 
+  it('layerOutputs and evaluate\'s metrics are the core\'s, as the API gives them here', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 200, seed: 3 });
+    const id = await client.createModel(CIRCLE_NET);
+    await client.setData(id, { x: data.x, y: data.y, copy: true });
+    await client.train(id, { epochs: 2, batchSize: 32 });
+    const here = descent.loadModel(await client.save(id));
+    t.after(() => here.dispose());
+    const outputs = await client.layerOutputs(id, data.x, { copy: true });
+    assert.equal(outputs.length, 3);
+    assert.deepStrictEqual(outputs, here.layerOutputs(data.x));
+    assert.deepStrictEqual(outputs[2], here.predict(data.x));
+    const reply = await client.request(MessageType.EVALUATE, { modelId: id, x: data.x, y: data.y }, { copy: true });
+    assert.equal(reply.loss, here.evaluate(data.x, data.y));
+    assert.deepEqual(reply.metrics, here.metrics(data.x, data.y));
+    assert.deepEqual(await client.metrics(id, data.x, data.y, { copy: true }), reply.metrics);
+    assert.equal(reply.metrics.n, 200);
+    assert.ok(reply.metrics.accuracy >= 0 && reply.metrics.accuracy <= 1 && reply.metrics.confusion.length === 2);
+    await assert.rejects(client.layerOutputs(id, new Float32Array(3)), /^Error: createModel|layerOutputs: x has 3 values/);
+  });
+
+  it('with test rows, progress messages and steps carry the core\'s metrics once an epoch', async (t) => {
+    const client = await start(t);
+    const train = regression(120, 8);
+    const test = regression(40, 9);
+    const id = await client.createModel({ inputs: 3, layers: [{ units: 8, activation: 'tanh' }, { units: 2 }], seed: 2 });
+    assert.deepEqual(await client.setData(id, { x: train.x, y: train.y, testX: test.x, testY: test.y, copy: true }),
+      { rows: 120, trainRows: 120, validationRows: 0, testRows: 40 });
+    await assert.rejects(client.setData(id, { testX: test.x, copy: true }), /testX and testY go together/);
+    const seen = [];
+    await client.train(id, { epochs: 3, batchSize: 16, progressEvery: { epochs: 1 }, onProgress: (p) => seen.push(p) });
+    const withMetrics = seen.filter((p) => p.metrics);
+    assert.ok(withMetrics.length >= 3);
+    assert.deepEqual(withMetrics.map((p) => p.metrics.epoch).filter((e, i, a) => a.indexOf(e) === i), [1, 2, 3]);
+    const here = descent.loadModel(await client.save(id));
+    t.after(() => here.dispose());
+    const last = withMetrics[withMetrics.length - 1].metrics;
+    assert.deepEqual(last.test, here.metrics(test.x, test.y));
+    assert.deepEqual(last.train, here.metrics(train.x, train.y));
+    assert.deepEqual(Object.keys(last.test).sort(), ['mae', 'mse', 'n', 'r2', 'rmse']);
+    const step = await client.step(id, { epoch: true });
+    assert.equal(step.metrics.epoch, 1);
+    assert.equal(step.metrics.test.n, 40);
+    // New training rows without test rows drop the held ones.
+    await client.setData(id, { x: train.x, y: train.y, copy: true });
+    assert.equal((await client.step(id, { epoch: true })).metrics, undefined);
+  });
+
   it('generate makes the data set this thread makes, with the seeded stratified split', async (t) => {
     const client = await start(t);
     const here = descent.generate('circle', { n: 101, noise: 0.2, seed: 9 });
