@@ -175,6 +175,7 @@ export function prepare() {
   page.data.points = viewPoints(page.data);
   page.predictions = null;
   page.metrics = null;
+  page.scores = null;
 }
 
 /** Rows of a table: raw features (the model standardizes them with the training rows' scaler). */
@@ -199,6 +200,7 @@ function prepareTable() {
   };
   page.predictions = null;
   page.metrics = null;
+  page.scores = null;
 }
 
 /** An output value as a position on the colour scale [0, 1]. */

@@ -45,6 +45,7 @@ export const page = {
   chartDirty: false,  // new epochs
   chartDrawn: 0,
   metricsDirty: false,
+  scores: null,       // the core's metrics of the training and test rows (the worker's), {train, test, epoch}
   frames: 0,
   queue: Promise.resolve(),
   csvFile: null,      // the user's CSV file and its name, once opened
