@@ -6,6 +6,7 @@
 
 import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PAGE_INPUT_SCALES, PRESETS } from './choices.mjs';
 import { labelled } from './labels.mjs';
+import { LIMITS } from './names.mjs';
 import { generate, parseTable, prepare } from './data.mjs';
 import { renderBatch } from './optimizerpanel.mjs';
 import { reset } from './run.mjs';
@@ -161,7 +162,7 @@ export function wireData() {
   $('test-ratio').addEventListener('input', () => { $('test-ratio-out').textContent = `${Math.round(Number($('test-ratio').value) * 100)}%`; });
   on($('test-ratio'), 'change', async () => { config.testRatio = Number($('test-ratio').value); await newData(); renderBatch(); });
   on($('data-seed'), 'change', async () => {
-    config.dataSeed = readNumber($('data-seed'), 'Data seed', { min: 0, max: 4294967295, integer: true });
+    config.dataSeed = readNumber($('data-seed'), 'Data seed', { min: 0, max: LIMITS.seed, integer: true });
     await newData();
   });
   on($('regenerate'), 'click', async () => {

@@ -21,7 +21,7 @@
 //   d.setLayerOutputs(model.layerOutputs(d.planeInputs()));
 //   d.draw();                           // or let it draw itself on the next animation frame
 
-import { LABELS } from './labels.mjs';
+import { ALL_ACTIVATIONS } from './names.mjs';
 import {
   CAPTION_LINE, LABEL_FONT, LEVELS, MAX_SHOWN, SMALL_FONT, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript,
   weightRange,
@@ -29,7 +29,7 @@ import {
 import { NeuronThumbs } from './netthumbs.mjs';
 import { FAMILY, INK, MID, MUTED, NEG, POS, WHITE, diverging, rgba } from './palette.mjs';
 
-const ACTIVATIONS = new Set(Object.keys(LABELS.activation));
+const ACTIVATIONS = new Set(ALL_ACTIVATIONS);
 const fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
 
 export class NetworkDiagram {
