@@ -113,3 +113,27 @@ export function toMatrix(where, what, value, columns) {
   }
   return flat;
 }
+
+/** A scaler {mean, std} of expected columns (any when null); returns its column count. */
+export function checkScaler(where, scaler, expected) {
+  if (!scaler || !(scaler.mean instanceof Float32Array || Array.isArray(scaler.mean)) ||
+      !(scaler.std instanceof Float32Array || Array.isArray(scaler.std))) {
+    throw fail(where, 'scaler must be { mean, std } with one value per column');
+  }
+  if (scaler.mean.length !== scaler.std.length || scaler.mean.length === 0) {
+    throw fail(where, `scaler.mean has ${scaler.mean.length} values and scaler.std ${scaler.std.length}: they must match`);
+  }
+  if (expected !== null && scaler.mean.length !== expected) {
+    throw fail(where, `scaler has ${scaler.mean.length} columns, expected ${expected}`);
+  }
+  // A std of 0 would turn every value into Infinity; fitScaler gives 1 for a constant column.
+  for (let j = 0; j < scaler.mean.length; j++) {
+    const m = scaler.mean[j];
+    const sd = scaler.std[j];
+    if (typeof m !== 'number' || !Number.isFinite(m)) throw fail(where, `scaler.mean[${j}] is ${show(m)}: it must be a finite number`);
+    if (typeof sd !== 'number' || !Number.isFinite(sd) || !(Math.fround(sd) > 0)) {
+      throw fail(where, `scaler.std[${j}] is ${show(sd)}: it must be a finite number > 0 (fitScaler gives 1 for a constant column)`);
+    }
+  }
+  return scaler.mean.length;
+}

@@ -37,12 +37,12 @@ export interface Vocabulary {
   /** units, layers, params, steps, epochs, batch, rows, columns, generate, classes, autoClasses,
    *  hidden, folds, configs, seed, bytes (the most one allocation may hold) */
   limits: Record<string, number>;
-  /** each optimizer's defaults and the parameters it uses */
-  optimizers: Record<OptimizerName, { defaults: FullOptimizerConfig; uses: string[] }>;
-  /** each optimizer parameter's allowed range, as the core's messages say it */
-  optimizerRanges: Record<string, string>;
-  /** the tuning metrics where higher is better */
-  higherIsBetter: TuneMetric[];
+  /** each optimizer's defaults (and in vocabulary.mjs the parameters it uses) */
+  optimizers: Record<OptimizerName, { defaults: FullOptimizerConfig; uses?: string[] }>;
+  /** vocabulary.mjs only: each optimizer parameter's allowed range, as the core's messages say it */
+  optimizerRanges?: Record<string, string>;
+  /** vocabulary.mjs only: the tuning metrics where higher is better */
+  higherIsBetter?: TuneMetric[];
   /** the layout of each struct that crosses the JS/wasm boundary as doubles: field -> index, and size */
   fields: Record<string, { at: Record<string, number>; size: number }>;
 }

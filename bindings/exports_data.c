@@ -20,11 +20,6 @@ API descent_dataset *dj_generate(int kind, int n, double noise, uint32_t seed)
     return descent_dataset_generate((descent_generator)kind, n, (float)noise, seed, &dj_last_error);
 }
 
-API descent_dataset *dj_dataset_subset(const descent_dataset *ds, const int *idx, int m)
-{
-    return descent_dataset_subset(ds, idx, m, &dj_last_error);
-}
-
 API descent_dataset *dj_dataset_create(int n, int features, int outputs, int classes)
 {
     return descent_dataset_create(n, features, outputs, classes, &dj_last_error);

@@ -8,9 +8,6 @@
 descent_error dj_last_error;
 
 API const char *dj_error_message(void) { return dj_last_error.message; }
-API int dj_error_code(void) { return (int)dj_last_error.code; }
-API const char *dj_version(void) { return DESCENT_VERSION; }
-API int dj_simd_available(void) { return descent_simd_available(); }
 
 void *dj_out_of_memory(const char *what)
 {
@@ -120,11 +117,6 @@ API void dj_model_layer(descent_model *m, int l, double *out)
     out[DJ_LAYER_init] = s.init;
     out[DJ_LAYER_init_limit] = s.init_limit;
     out[DJ_LAYER_no_bias] = s.no_bias;
-}
-
-API int dj_model_get_weights(descent_model *m, int l, float *kernel, float *bias)
-{
-    return descent_model_get_weights(m, l, kernel, bias, &dj_last_error);
 }
 
 API int dj_model_set_weights(descent_model *m, int l, const float *kernel, const float *bias)

@@ -145,6 +145,8 @@ API int dj_search_evaluate(descent_search *s, int index) { return descent_search
 API int dj_search_run(descent_search *s) { return descent_search_run(s, &dj_last_error); }
 API int dj_search_rank(const descent_search *s, int *order) { return descent_search_rank(s, order); }
 API int dj_search_best(const descent_search *s) { return descent_search_best(s); }
+/* The metric a search ranks by when none is asked for, for a task (descent_tune_metric_default). */
+API int dj_tune_metric_default(int task) { return (int)descent_tune_metric_default((descent_task)task); }
 
 API int dj_search_config(const descent_search *s, int index, double *out)
 {

@@ -135,7 +135,8 @@ stage_web() {
   for f in descent.mjs descent-glue.mjs descent.wasm descent-scalar-glue.mjs descent-scalar.wasm \
            descent-tune.mjs descent-tune-glue.mjs descent-tune.wasm descent-tune-scalar-glue.mjs descent-tune-scalar.wasm \
            checks.mjs core-vocabulary.mjs task.mjs vocabulary.mjs \
-           worker.mjs client.mjs protocol.mjs tune-pool.mjs; do
+           worker.mjs worker-common.mjs worker-train.mjs worker-data.mjs worker-tune.mjs \
+           client.mjs protocol.mjs tune-pool.mjs tune-spec.mjs; do
     cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
   done
   local uplot="$DESCENT_ROOT/node_modules/uplot/dist"
