@@ -14,8 +14,8 @@ export const LABELS = Object.freeze({
   },
   /** What a generated set's x1, x2 are fed to the network as. */
   inputScale: {
-    unit: 'unit: divided by the plane\'s extent (about ±1)', none: 'none: as generated (±6, as the TensorFlow Playground)',
-    standardize: 'standardize: by the training rows\' mean and deviation',
+    unit: 'unit (about ±1)', none: 'none (as generated, as the Playground)',
+    standardize: 'standardize (training rows\' mean, deviation)',
   },
   loss: { binary_crossentropy: 'binary cross-entropy', mse: 'mean squared error', categorical_crossentropy: 'categorical cross-entropy' },
   metric: { loss: 'loss', accuracy: 'accuracy', f1: 'F1', r2: 'R²', rmse: 'RMSE' },
