@@ -1,9 +1,10 @@
 // netdiagram.test.mjs - the network diagram (web/js/netdiagram.mjs) in
 // headless Chromium, on its fixture page (tests/browser/netdiagram.html): the
 // weight lines take the weights' colours, hovering a line or a node shows its
-// exact value, the thumbnails are the neurons' real outputs over the plane
-// (checked against a forward pass here and, when web/lib is staged, against
-// descent's own predict), the edge cases (no hidden layer, 256 units, one
+// exact value, the thumbnails are the neurons' real outputs over the plane as
+// the model gives them (layerOutputs for the diagram's planeInputs; checked
+// against a forward pass written out here and against descent's own
+// predict), the edge cases (no hidden layer, 256 units, one
 // input, eight hidden layers, ten softmax outputs, 360 px) draw cleanly, and
 // the console stays quiet. The draw time is measured and reported, not
 // asserted. Screenshots go to build-wasm/screenshots/netdiagram-*.png (looked
@@ -132,7 +133,7 @@ describe('network diagram', () => {
     assert.deepEqual(messages, []);
   });
 
-  it('draws each neuron\'s output over the plane, from a forward pass', async (t) => {
+  it('draws each neuron\'s output over the plane, as the model gives it', async (t) => {
     const { p, messages } = await open(t, { scale: 2 });
     // Neuron 1 looks at x₁ only, neuron 2 at x₂ only; leaky_relu with alpha 0.1 after.
     await make(p, 'thumbs', {
@@ -227,29 +228,22 @@ describe('network diagram', () => {
     // Hovering the last drawn line of the big layer works.
     await hover(p, 'wide', await locate(p, 'wide', { layer: 2, from: 11, to: 11 }));
     assert.match(await tip(p, 'wide'), /^layer 2, neuron 12 → neuron 12: w = -?\d\.\d{4}$/);
-    // Its thumbnails use a coarser grid (a forward pass over 66 k weights at 16 × 16 would be 17 M multiply-adds).
+    // Its thumbnails use a coarser grid (the model's pass over 66 k weights at 16 × 16 would be 17 M multiply-adds).
+    assert.equal(await p.evaluate(() => window.nd.get('wide').diagram.planeInputs().length), 64 * 2);
     assert.equal(await p.evaluate(() => window.nd.get('wide').diagram.neuronGrid(3, 0).length), 64);
-    // A fresh diagram, so the thumbnails are really computed (a slow forward pass is then redone at most every 8× its time).
-    const ms = await p.evaluate(() => {
-      const { box } = window.nd.get('wide');
-      const diagram = new window.nd.NetworkDiagram(box);
-      diagram.setArchitecture({ sizes: [2, 256, 256, 1], activations: ['relu', 'relu', 'sigmoid'] });
-      diagram.setPlane(window.nd.plane(['x1', 'x2'], 16));
-      diagram.draw();
+    // Outputs for another grid or architecture are refused.
+    assert.equal(await p.evaluate(() => window.nd.get('wide').diagram.setLayerOutputs([new Float32Array(256 * 256)])), false);
+    const ms = await p.evaluate(async () => {
+      const { diagram, net } = window.nd.get('wide');
       const ws = window.nd.seeded([2, 256, 256, 1], 9);
+      const outputs = await window.nd.layerOutputs(net, ws, diagram.planeInputs());
       const t0 = performance.now();
       diagram.setWeights(ws);
+      diagram.setLayerOutputs(outputs);
       diagram.draw();
-      const first = performance.now() - t0;
-      const ws2 = window.nd.seeded([2, 256, 256, 1], 10);
-      const t1 = performance.now();
-      diagram.setWeights(ws2);
-      diagram.draw();
-      const next = performance.now() - t1;
-      diagram.destroy();
-      return { first, next };
+      return performance.now() - t0;
     });
-    t.diagnostic(`2 → 256 → 256 → 1 with 16×16 thumbnails: setWeights + draw ${ms.first.toFixed(2)} ms with the forward pass (on an 8 × 8 grid), ${ms.next.toFixed(2)} ms right after (thumbnails deferred)`);
+    t.diagnostic(`2 → 256 → 256 → 1 with 16×16 thumbnails (an 8 × 8 grid): setWeights + setLayerOutputs + draw ${ms.toFixed(2)} ms`);
     await shot(p, 'wide', '256');
     assert.deepEqual(messages, []);
   });
@@ -314,18 +308,21 @@ describe('network diagram', () => {
     assert.deepEqual(messages, []);
   });
 
-  it('takes well under a frame for setWeights + draw of 2 → 16 → 16 → 1 with 16×16 thumbnails', async (t) => {
+  it('takes well under a frame for setWeights + setLayerOutputs + draw of 2 → 16 → 16 → 1 with 16×16 thumbnails', async (t) => {
     const { p, messages } = await open(t);
     await make(p, 'timed', { sizes: [2, 16, 16, 1], activations: ['relu', 'relu', 'sigmoid'], features: ['x1', 'x2'], title: '2 → 16 → 16 → 1' });
     const times = await p.evaluate(async () => {
-      const { diagram } = window.nd.get('timed');
+      const { diagram, net } = window.nd.get('timed');
       const sets = Array.from({ length: 8 }, (_, k) => window.nd.seeded([2, 16, 16, 1], 100 + k));
+      const outputs = [];
+      for (const ws of sets) outputs.push(await window.nd.layerOutputs(net, ws, diagram.planeInputs()));
       const out = [];
       // One update per animation frame, as while training.
       for (let k = 0; k < 120; k++) {
         await new Promise((ok) => requestAnimationFrame(ok));
         const t0 = performance.now();
         diagram.setWeights(sets[k % 8]);
+        diagram.setLayerOutputs(outputs[k % 8]);
         diagram.draw();
         out.push(performance.now() - t0);
       }
@@ -336,7 +333,7 @@ describe('network diagram', () => {
       out.sort((a, b) => a - b);
       return { median: out[60], p95: out[114], max: out[119], idle };
     });
-    t.diagnostic(`setWeights + draw, 2 → 16 → 16 → 1, 16×16 thumbnails: median ${times.median.toFixed(3)} ms, p95 ${times.p95.toFixed(3)} ms, max ${times.max.toFixed(3)} ms; draw with nothing changed ${(times.idle * 1000).toFixed(2)} µs`);
+    t.diagnostic(`setWeights + setLayerOutputs + draw, 2 → 16 → 16 → 1, 16×16 thumbnails: median ${times.median.toFixed(3)} ms, p95 ${times.p95.toFixed(3)} ms, max ${times.max.toFixed(3)} ms; draw with nothing changed ${(times.idle * 1000).toFixed(2)} µs`);
     await shot(p, 'timed', '16x16');
     assert.deepEqual(messages, []);
   });
@@ -366,9 +363,10 @@ describe('network diagram', () => {
       box.innerHTML = '<h2>spiral, trained with descent: 4 features → 16 tanh → 12 leaky_relu → 1 sigmoid</h2><div class="diagram"></div>';
       document.getElementById('panels').append(box);
       const diagram = new window.nd.NetworkDiagram(box.querySelector('.diagram'));
-      diagram.setArchitecture({ sizes: [4, 16, 12, 1], inputNames: ids.map((i) => window.nd.FEATURES[i].label), activations: ['tanh', 'leaky_relu', 'sigmoid'], alpha: 0.1 });
-      diagram.setPlane({ ...plane, inputScaler: scaler ?? undefined });
+      diagram.setArchitecture({ sizes: [4, 16, 12, 1], inputNames: ids.map((i) => window.nd.FEATURES[i].label), activations: ['tanh', 'leaky_relu', 'sigmoid'] });
+      diagram.setPlane(plane);
       diagram.setWeights(m.getWeights());
+      diagram.setLayerOutputs(m.layerOutputs(diagram.planeInputs()));
       diagram.draw();
       window.nd.diagrams.set('trained', { diagram, box: box.querySelector('.diagram') });
       // The grid's points, row 0 at the top, as the diagram makes them.

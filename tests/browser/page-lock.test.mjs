@@ -94,6 +94,11 @@ describe('a locked exercise', () => {
 
       const after = await configOf(p);
       assert.deepEqual(after, before, 'the configuration is the link\'s');
+      if (await p.isVisible('#features')) {
+        const ticked = await p.evaluate(() => [...document.querySelectorAll('#feature-list input:checked')].map((b) => b.value));
+        assert.deepEqual(ticked, after.features, 'a refused change is written back');
+      }
+      assert.equal(await p.inputValue('#optimizer'), after.optimizer.name, 'a refused change is written back');
 
       const { total, editable: left } = await editable(p, ALLOWED);
       assert.ok(total > 30, `the page has its controls (${total})`);

@@ -35,10 +35,10 @@ it('a parameter that cannot be used is named, with its value, why, and the defau
   const { config, errors } = decodeConfig('?d=moons&lr=0&n=5&h=8:relu,x&f=&batch=2.5&add=1:2:3&v=9', DEFAULTS);
   assert.deepEqual(errors, [
     'URL parameter v: version "9" is not one this page reads (1); read as version 1',
-    'URL parameter d: "moons" is not one of circle, xor, gaussian, spiral, line, curve, plane, multigauss, linear4, iris, breast_cancer, diabetes, digits; using the default: circle',
+    'URL parameter d: "moons" is not one of circle, xor, gaussian, spiral, plane, multigauss, linear4, line, curve, iris, breast_cancer, diabetes, digits; using the default: circle',
     'URL parameter n: "5" is not an integer in [20, 2000]; using the default: 400',
     'URL parameter f: at least one input feature is needed; using the default: x1,x2',
-    'URL parameter h: "x" is not units:activation with units in [1, 256] and activation one of relu, leaky_relu, tanh, sigmoid, linear; using the default: 16:relu',
+    'URL parameter h: "x" is not units:activation with units in [1, 256] and activation one of linear, relu, leaky_relu, sigmoid, tanh; using the default: 16:relu',
     'URL parameter lr: "0" is not a number in (0, 10]; using the default: 0.003',
     'URL parameter batch: "2.5" is not an integer in [1, 100000]; using the default: 10',
     'URL parameter add: "1:2:3" is not a:b:class with |a|, |b| <= 100 and class 0 or 1; no points added',

@@ -5,7 +5,7 @@
 // and draws what changed once per animation frame (the views' modules).
 
 import { DescentClient } from '../lib/client.mjs';
-import { DEFAULTS, DATASETS } from './choices.mjs';
+import { DEFAULTS, DATASETS, PAGE_INPUT_SCALES } from './choices.mjs';
 import { generateFromLink, prepare } from './data.mjs';
 import { renderData, wireData } from './datapanel.mjs';
 import { LossChart } from './losschart.mjs';
@@ -17,6 +17,7 @@ import { playPause, reset, totals } from './run.mjs';
 import { updateButtons, wireRun, writeMetrics } from './runpanel.mjs';
 import { applyEmbed, checkGoals, reachedGoals, syncLink, wireShare } from './sharepanel.mjs';
 import { wireTune } from './tune.mjs';
+import { fromPlayground, playgroundParams } from './playground-link.mjs';
 import { decodeConfig, quote } from './urlstate.mjs';
 import { $, InputError, act, clone, config, embed, hooks, lockControls, page, task, views } from './state.mjs';
 
@@ -77,9 +78,37 @@ function wire() {
   window.addEventListener('resize', () => { page.dirty = true; });
 }
 
+/**
+ * The configuration of the page's address: a TensorFlow Playground link (its
+ * state after '#' or in the query string) as descent's equivalent lesson,
+ * with a notice naming what is not carried over exactly; else descent's own
+ * link. {config, errors, notices, discretize}.
+ */
+function fromAddress() {
+  const pg = playgroundParams({ search: location.search, hash: location.hash });
+  if (!pg) return { ...decodeConfig(location.search, DEFAULTS), notices: [] };
+  const lesson = fromPlayground(pg, DEFAULTS);
+  // The address becomes descent's own link (syncLink writes its query); the Playground's hash goes.
+  if (pg.source === 'hash') history.replaceState(null, '', `${location.pathname}${location.search}`);
+  return { config: lesson.config, errors: [], notices: lesson.notices, discretize: lesson.view.discretize };
+}
+
+function showNotice(notices) {
+  const el = $('notice');
+  el.hidden = !notices.length;
+  el.textContent = notices.length
+    ? `A TensorFlow Playground link, opened as the same lesson in descent. Not carried over exactly: ${notices.join('; ')}.` : '';
+}
+
 async function start() {
-  const fromUrl = decodeConfig(location.search, DEFAULTS);
+  const fromUrl = fromAddress();
   Object.assign(config, fromUrl.config);
+  if (!PAGE_INPUT_SCALES.includes(config.inputScale)) {
+    fromUrl.errors.push(`URL parameter scale: ${quote(config.inputScale)} is not offered by the page yet; using unit`);
+    config.inputScale = 'unit';
+  }
+  if (fromUrl.discretize) $('discretize').checked = true;
+  showNotice(fromUrl.notices);
   views.chart = new LossChart($('loss-chart'));
   views.diagram = new NetworkDiagram($('diagram'));
   renderAll();

@@ -4,6 +4,8 @@
 // examples. Pure data, no DOM.
 
 import { LABELS, labelled } from './labels.mjs';
+import { ACTIVATION_NAMES, LIMITS, OPTIMIZER_DEFAULTS } from './names.mjs';
+import { HYPER_KEYS } from './urlstate.mjs';
 
 /** The built-in sets: task, dimensions, the plane drawn and the scale the features divide by. */
 export const DATASETS = {
@@ -52,23 +54,20 @@ export const OUTPUTS = {
 export const DEFAULT_OUTPUT = { classification: 'sigmoid-bce', regression: 'linear-mse', multiclass: 'softmax-cce' };
 
 /** The hidden layers' activations, as [name, label]. */
-export const ACTIVATIONS = labelled('activation', ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear']);
+export const ACTIVATIONS = labelled('activation', ACTIVATION_NAMES);
 
 /**
- * Each optimizer's own hyper-parameters (beyond the learning rate), in the
- * ranges descent accepts (a value it refuses would leave a reset without a model).
+ * Each optimizer's own hyper-parameters (beyond the learning rate): which
+ * ones, the core's (its defaults' keys); their ranges, those a link is read
+ * with (HYPER_KEYS, within what descent accepts: a value it refuses would
+ * leave a reset without a model).
  */
-const setting = (key, range) => ({ key, label: LABELS.setting[key], ...range });
-const UNIT = { min: 0, max: 1, exclusiveMax: true };
-const EPSILON = { min: 0, max: 1, exclusiveMin: true };
-export const HYPER = {
-  sgd: [],
-  momentum: [setting('momentum', UNIT)],
-  nesterov: [setting('momentum', UNIT)],
-  adagrad: [setting('initialAccumulatorValue', { min: 0, max: 100, exclusiveMin: true })],
-  rmsprop: [setting('rho', UNIT), setting('momentum', UNIT), setting('epsilon', EPSILON), setting('centered', { bool: true })],
-  adam: [setting('beta1', UNIT), setting('beta2', UNIT), setting('epsilon', EPSILON)],
+const setting = (key) => {
+  const { url, ...range } = HYPER_KEYS[key];
+  return { key, label: LABELS.setting[key], ...range };
 };
+export const HYPER = Object.fromEntries(Object.entries(OPTIMIZER_DEFAULTS).map(([name, d]) => [name,
+  Object.keys(d).filter((k) => k !== 'learningRate').map(setting)]));
 
 /** The page's starting configuration: everything a run depends on. */
 export const DEFAULTS = Object.freeze({
@@ -78,13 +77,14 @@ export const DEFAULTS = Object.freeze({
   testRatio: 0.5,
   dataSeed: 1,
   features: ['x1', 'x2'],
+  inputScale: 'unit', // a generated set's x1, x2 divided by its extent (tables are always standardized)
   layers: [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }],
   output: 'auto',
   init: 'glorot_uniform',
   l1: 0,
   l2: 0,
   seed: 1,
-  optimizer: { name: 'adam', learningRate: 0.003, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+  optimizer: { name: 'adam', ...OPTIMIZER_DEFAULTS.adam, learningRate: 0.003 }, // the core's Adam, at a livelier rate
   batchSize: 10,
   epochs: 1000,
   earlyStopping: false,
@@ -111,12 +111,19 @@ export const PRESETS = {
   },
   breast_cancer: {
     dataset: 'breast_cancer', testRatio: 0.2, layers: [{ units: 10, activation: 'relu' }, { units: 10, activation: 'relu' }],
-    optimizer: { name: 'adam', learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, batchSize: 32, epochs: 100,
+    optimizer: { name: 'adam', ...OPTIMIZER_DEFAULTS.adam }, batchSize: 32, epochs: 100,
   },
 };
 
+/**
+ * The input scales the page offers for a generated set: 'standardize' needs
+ * the model's scaler fitted on the featurized training rows, which the worker
+ * cannot do yet (a link asking for it gets 'unit' and a notice).
+ */
+export const PAGE_INPUT_SCALES = ['unit', 'none'];
+
 /** The most hidden layers and units a layer may have on the page. */
-export const MAX_LAYERS = 8;
-export const MAX_UNITS = 256;
+export const MAX_LAYERS = LIMITS.layers;
+export const MAX_UNITS = LIMITS.units;
 /** The largest CSV file the page reads. */
 export const MAX_CSV_BYTES = 20 * 1024 * 1024;

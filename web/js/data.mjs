@@ -11,11 +11,18 @@ import { InputError, config, isTable, output, page, task } from './state.mjs';
 export const GRID = 50;          // heatmap cells per side
 export const CURVE_POINTS = 240; // points of the fitted 1-D curve
 
+/**
+ * What x1 and x2 are divided by before the features are made: the set's
+ * extent for the input scale 'unit' (about [-1, 1]), 1 for 'none' (as
+ * generated, as the TensorFlow Playground feeds them).
+ */
+export const inputDivisor = () => (config.inputScale === 'none' ? 1 : DATASETS[config.dataset].scale);
+
 /** Feature rows for points (a, b) or (a) of the current set. */
 function featurize(points, n, dims) {
   if (dims === 1) return Float32Array.from(points.subarray(0, n));
   const chosen = FEATURES.filter((f) => config.features.includes(f.id));
-  const { scale } = DATASETS[config.dataset];
+  const scale = inputDivisor();
   const out = new Float32Array(n * chosen.length);
   for (let i = 0; i < n; i++) {
     const a = points[2 * i];
@@ -28,7 +35,7 @@ function featurize(points, n, dims) {
 /** The chosen features of one point (a, b) of the plane, for the diagram's thumbnails. */
 export function pointFeaturizer() {
   const chosen = FEATURES.filter((f) => config.features.includes(f.id));
-  const { scale } = DATASETS[config.dataset];
+  const scale = inputDivisor();
   return (a, b) => Float32Array.from(chosen, (f) => f.f(a, b, scale));
 }
 
@@ -168,6 +175,7 @@ export function prepare() {
   page.data.points = viewPoints(page.data);
   page.predictions = null;
   page.metrics = null;
+  page.scores = null;
 }
 
 /** Rows of a table: raw features (the model standardizes them with the training rows' scaler). */
@@ -192,6 +200,7 @@ function prepareTable() {
   };
   page.predictions = null;
   page.metrics = null;
+  page.scores = null;
 }
 
 /** An output value as a position on the colour scale [0, 1]. */
@@ -224,7 +233,7 @@ export function modelNames() {
     return { featureNames: raw.featureNames, targetName: raw.targetName, classNames: raw.classes ? raw.classNames : [] };
   }
   if (page.data.dims === 1) return { featureNames: ['x'], targetName: 'y', classNames: [] };
-  const { scale } = DATASETS[config.dataset];
+  const scale = inputDivisor();
   const names = { x1: `x1/${scale}`, x2: `x2/${scale}`, x1sq: `(x1/${scale})^2`, x2sq: `(x2/${scale})^2`, x1x2: `x1*x2/${scale * scale}`, sin1: 'sin(x1)', sin2: 'sin(x2)' };
   return {
     featureNames: config.features.map((id) => (scale === 1 ? names[id].replace('/1', '').replace('*x2/1', '*x2') : names[id])),

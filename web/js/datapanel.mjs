@@ -4,7 +4,9 @@
 // and the 2-D input features. A change loads the data first; only if it
 // loads does it replace the data and the model.
 
-import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PRESETS } from './choices.mjs';
+import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PAGE_INPUT_SCALES, PRESETS } from './choices.mjs';
+import { labelled } from './labels.mjs';
+import { LIMITS } from './names.mjs';
 import { generate, parseTable, prepare } from './data.mjs';
 import { renderBatch } from './optimizerpanel.mjs';
 import { reset } from './run.mjs';
@@ -116,6 +118,9 @@ export function renderData() {
   $('test-ratio').value = String(config.testRatio);
   $('test-ratio-out').textContent = `${Math.round(config.testRatio * 100)}%`;
   $('data-seed').value = String(config.dataSeed);
+  const scale = $('input-scale');
+  if (!scale.options.length) scale.append(...labelled('inputScale', PAGE_INPUT_SCALES).map(([v, t]) => new Option(t, v)));
+  scale.value = config.inputScale;
   renderFeatures();
   lockControls($('data-panel'));
   lockControls($('presets'));
@@ -157,13 +162,18 @@ export function wireData() {
   $('test-ratio').addEventListener('input', () => { $('test-ratio-out').textContent = `${Math.round(Number($('test-ratio').value) * 100)}%`; });
   on($('test-ratio'), 'change', async () => { config.testRatio = Number($('test-ratio').value); await newData(); renderBatch(); });
   on($('data-seed'), 'change', async () => {
-    config.dataSeed = readNumber($('data-seed'), 'Data seed', { min: 0, max: 4294967295, integer: true });
+    config.dataSeed = readNumber($('data-seed'), 'Data seed', { min: 0, max: LIMITS.seed, integer: true });
     await newData();
   });
   on($('regenerate'), 'click', async () => {
     config.dataSeed = (config.dataSeed + 1) >>> 0;
     $('data-seed').value = String(config.dataSeed);
     await newData();
+  });
+  on($('input-scale'), 'change', async () => {
+    config.inputScale = $('input-scale').value;
+    prepare();
+    await reset();
   });
   on($('feature-list'), 'change', async (e) => {
     const chosen = [...$('feature-list').querySelectorAll('input:checked')].map((b) => b.value);

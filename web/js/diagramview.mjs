@@ -1,6 +1,7 @@
 // diagramview.mjs - the network diagram of the model in use: its layers,
 // names and activations from the configuration, its plane for 2-D data, and
-// its weights fetched from the worker as it trains.
+// its weights and each neuron's outputs over the plane (the worker's
+// layerOutputs for the plane's grid) fetched from the worker as it trains.
 
 import { DATASETS, FEATURES } from './choices.mjs';
 import { pointFeaturizer } from './data.mjs';
@@ -25,7 +26,7 @@ export function diagramArchitecture() {
   }
 }
 
-/** The model's weights for the diagram; one request at a time, at most every WEIGHTS_MS while training. */
+/** The model's weights and neuron outputs for the diagram; one request at a time, at most every WEIGHTS_MS while training. */
 export async function refreshWeights(force = false) {
   const { diagram } = views;
   if (!diagram || page.modelId === null || page.weighing) return;
@@ -34,10 +35,17 @@ export async function refreshWeights(force = false) {
   page.weighedAt = performance.now();
   try {
     const modelId = page.modelId;
-    const weights = await page.client.getWeights(modelId);
-    if (modelId === page.modelId) diagram.setWeights(weights);
+    const grid = diagram.planeInputs();
+    const [weights, outputs] = await Promise.all([
+      page.client.getWeights(modelId),
+      grid ? page.client.layerOutputs(modelId, grid.slice()) : null,
+    ]);
+    if (modelId === page.modelId) {
+      diagram.setWeights(weights);
+      if (outputs) diagram.setLayerOutputs(outputs);
+    }
   } catch (e) {
-    if (!/unknown model id/.test(e.message)) showError(`getWeights: ${e.message}`);
+    if (!/unknown model id/.test(e.message)) showError(`the diagram: ${e.message}`);
   } finally {
     page.weighing = false;
   }

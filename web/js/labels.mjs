@@ -10,7 +10,12 @@ export const LABELS = Object.freeze({
   optimizer: { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov momentum', adagrad: 'AdaGrad', rmsprop: 'RMSprop', adam: 'Adam' },
   initializer: {
     glorot_uniform: 'Glorot uniform (Keras default)', glorot_normal: 'Glorot normal', he_uniform: 'He uniform',
-    he_normal: 'He normal', uniform: 'Uniform(−0.05, 0.05)', zeros: 'Zeros',
+    he_normal: 'He normal', uniform: 'Uniform(−0.05, 0.05)', zeros: 'Zeros', playground: 'Playground: U(−0.5, 0.5), biases 0.1',
+  },
+  /** What a generated set's x1, x2 are fed to the network as. */
+  inputScale: {
+    unit: 'unit (about ±1)', none: 'none (as generated, as the Playground)',
+    standardize: 'standardize (training rows\' mean, deviation)',
   },
   loss: { binary_crossentropy: 'binary cross-entropy', mse: 'mean squared error', categorical_crossentropy: 'categorical cross-entropy' },
   metric: { loss: 'loss', accuracy: 'accuracy', f1: 'F1', r2: 'R²', rmse: 'RMSE' },

@@ -2,9 +2,11 @@
 // features, each hidden layer, the outputs) and the weights as lines between
 // them, blue for positive and orange for negative, thicker and darker the
 // larger they are. With a 2-D input plane, each node shows a small heatmap of
-// what that neuron computes over the plane, from a forward pass done here in
-// JS over a cells × cells grid. Hovering (or arrow keys when focused) shows a
-// weight's or a bias's exact value.
+// that neuron's output over a cells × cells grid of the plane: the model's
+// own outputs for the grid's rows (planeInputs() to ask for, then
+// setLayerOutputs(), e.g. from the worker's layerOutputs); nothing here
+// computes a neuron. Hovering (or arrow keys when focused) shows a weight's
+// or a bias's exact value.
 //
 // Plain browser ES module; its layout is netlayout.mjs's, its thumbnails
 // netthumbs.mjs's. Everything is drawn on a canvas
@@ -16,16 +18,18 @@
 //   d.setArchitecture({ sizes: [2, 16, 16, 1], inputNames: ['x₁', 'x₂'], activations: ['relu', 'relu', 'sigmoid'] });
 //   d.setPlane({ featurize: (a, b) => Float32Array.of(a / 6, b / 6), domain: [-6, 6], cells: 16 });
 //   d.setWeights(model.getWeights());   // marks dirty
+//   d.setLayerOutputs(model.layerOutputs(d.planeInputs()));
 //   d.draw();                           // or let it draw itself on the next animation frame
 
-import { LABELS } from './labels.mjs';
+import { ALL_ACTIVATIONS } from './names.mjs';
 import {
   CAPTION_LINE, LABEL_FONT, LEVELS, MAX_SHOWN, SMALL_FONT, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript,
+  weightRange,
 } from './netlayout.mjs';
 import { NeuronThumbs } from './netthumbs.mjs';
 import { FAMILY, INK, MID, MUTED, NEG, POS, WHITE, diverging, rgba } from './palette.mjs';
 
-const ACTIVATIONS = new Set(Object.keys(LABELS.activation));
+const ACTIVATIONS = new Set(ALL_ACTIVATIONS);
 const fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
 
 export class NetworkDiagram {
@@ -43,7 +47,6 @@ export class NetworkDiagram {
   #inputNames = [];
   #outputNames = [];
   #acts = [];
-  #alphas = [];
   #shown = [];
 
   // weights
@@ -109,11 +112,10 @@ export class NetworkDiagram {
 
   /**
    * sizes: [inputs, ...hidden units, outputs]; inputNames: one label per input;
-   * activations: one per layer after the input; alpha: leaky_relu's slope for
-   * x < 0 (a number, or one per layer; default 0.2); outputNames: optional,
-   * one label per output (default ŷ, or ŷ₁ … ŷₖ).
+   * activations: one per layer after the input (captions); outputNames:
+   * optional, one label per output (default ŷ, or ŷ₁ … ŷₖ).
    */
-  setArchitecture({ sizes, inputNames, activations, alpha = 0.2, outputNames } = {}) {
+  setArchitecture({ sizes, inputNames, activations, outputNames } = {}) {
     if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
       throw new TypeError(`NetworkDiagram.setArchitecture: sizes must be [inputs, ...hidden, outputs], positive integers; got ${JSON.stringify(sizes)}`);
     }
@@ -125,10 +127,6 @@ export class NetworkDiagram {
     const outputs = sizes[layers];
     this.#sizes = sizes.slice();
     this.#acts = activations.slice();
-    this.#alphas = activations.map((_, l) => {
-      const a = Array.isArray(alpha) ? alpha[l] : alpha;
-      return Number.isFinite(a) ? a : 0.2;
-    });
     this.#inputNames = Array.from({ length: inputs }, (_, i) => (inputNames && inputNames[i] != null ? String(inputNames[i]) : `x${subscript(i + 1)}`));
     this.#outputNames = Array.from({ length: outputs }, (_, i) => (outputNames && outputNames[i] != null
       ? String(outputNames[i]) : outputs === 1 ? 'ŷ' : `ŷ${subscript(i + 1)}`));
@@ -153,33 +151,41 @@ export class NetworkDiagram {
   setWeights(weights) {
     if (!this.#sizes || !this.#fits(weights)) return false;
     this.#weights = weights;
-    let maxAbs = 0;
-    let maxBias = 0;
-    for (const { kernel, bias } of weights) {
-      for (let i = 0; i < kernel.length; i++) {
-        const v = Math.abs(kernel[i]);
-        if (v > maxAbs && v !== Infinity) maxAbs = v;
-      }
-      if (bias) {
-        for (let i = 0; i < bias.length; i++) {
-          const v = Math.abs(bias[i]);
-          if (v > maxBias && v !== Infinity) maxBias = v;
-        }
-      }
-    }
-    this.#maxAbs = maxAbs;
-    this.#maxBias = maxBias;
-    this.#thumbs.fresh = false;
+    ({ maxAbs: this.#maxAbs, maxBias: this.#maxBias } = weightRange(weights));
     this.#touch();
     return true;
   }
 
+  /** The plane's grid as the model's input rows (cells² × inputs, row 0 the top, highest b), or null without a plane. */
+  planeInputs() {
+    if (!this.#sizes || !this.#thumbs.plane) return null;
+    this.#buildGrid();
+    return this.#thumbs.inputs;
+  }
+
+  /**
+   * The model's outputs for planeInputs()'s rows: one Float32Array (rows ×
+   * units, after the activation) per layer after the input, as
+   * Model.layerOutputs and the worker's layerOutputs give them. Outputs that
+   * do not fit the grid and the architecture (late, for a grid since
+   * replaced) are ignored: returns false.
+   */
+  setLayerOutputs(outputs) {
+    if (!this.#sizes || this.#gridDirty || !this.#thumbs.setOutputs(outputs, this.#sizes)) return false;
+    this.#touch();
+    return true;
+  }
+
+  #buildGrid() {
+    if (!this.#gridDirty) return;
+    this.#gridDirty = false;
+    this.#thumbs.build(this.#sizes, this.#wrap.ownerDocument);
+  }
+
   /**
    * plane: { featurize(a, b) -> the model's input features for the point (a, b),
-   * domain: [lo, hi] (both axes), cells: grid per side (default 16),
-   * inputScaler: optional { mean, std }, applied as (x - mean) / std after
-   * featurize }; or null: no thumbnails, the nodes are circles coloured by
-   * their bias.
+   * domain: [lo, hi] (both axes), cells: grid per side (default 16) }; or
+   * null: no thumbnails, the nodes are circles coloured by their bias.
    */
   setPlane(plane) {
     const hadPlane = !!this.#thumbs.plane;
@@ -200,13 +206,8 @@ export class NetworkDiagram {
       this.#dirty = true;
     }
     if (!this.#dirty) return;
-    if (this.#gridDirty) {
-      this.#gridDirty = false;
-      this.#thumbs.build(this.#sizes, this.#wrap.ownerDocument);
-    }
-    if (this.#thumbs.plane && !this.#thumbs.fresh) {
-      this.#thumbs.update({ sizes: this.#sizes, acts: this.#acts, alphas: this.#alphas, shown: this.#shown }, this.#weights, () => this.#touch());
-    }
+    this.#buildGrid();
+    if (this.#thumbs.plane && !this.#thumbs.fresh) this.#thumbs.update({ sizes: this.#sizes, acts: this.#acts, shown: this.#shown });
     this.#render();
     this.#dirty = false;
     if (this.#hover) this.#placeTip(); // the value under the pointer may have changed
@@ -218,7 +219,6 @@ export class NetworkDiagram {
     if (this.#destroyed) return;
     this.#destroyed = true;
     if (this.#raf) cancelAnimationFrame(this.#raf);
-    this.#thumbs.stop();
     this.#ro?.disconnect();
     for (const [el, type, fn] of this.#listeners) el.removeEventListener(type, fn);
     for (const name of this.#added) this.#container.removeAttribute(name);
@@ -255,7 +255,7 @@ export class NetworkDiagram {
   /** A copy of one neuron's values over the plane's grid (row 0 the top, highest b), or null. */
   neuronGrid(column, index) {
     this.draw();
-    if (!this.#thumbs.plane || (column > 0 && !this.#weights)) return null;
+    if (!this.#thumbs.plane || (column > 0 && !this.#thumbs.hasOutputs)) return null;
     return this.#thumbs.grid(column, index, this.#sizes[column]);
   }
 
@@ -359,7 +359,7 @@ export class NetworkDiagram {
 
     // Nodes: thumbnails of the neuron over the plane, or circles coloured by the bias.
     if (this.#thumbs.ready) {
-      this.#thumbs.draw(ctx, L, this.#shown, !!this.#weights);
+      this.#thumbs.draw(ctx, L, this.#shown);
     } else {
       ctx.lineWidth = 1.25;
       for (let c = 0; c < n; c++) {

@@ -29,6 +29,23 @@ export function describeNet(s, acts, inputNames) {
     ' Arrow keys step through the neurons and weights.';
 }
 
+/** The largest finite |weight| and |bias| of weights (per layer {kernel, bias}), which the line widths and node colours scale to. */
+export function weightRange(weights) {
+  let maxAbs = 0;
+  let maxBias = 0;
+  for (const { kernel, bias } of weights) {
+    for (let i = 0; i < kernel.length; i++) {
+      const v = Math.abs(kernel[i]);
+      if (v > maxAbs && v !== Infinity) maxAbs = v;
+    }
+    for (let i = 0; bias && i < bias.length; i++) {
+      const v = Math.abs(bias[i]);
+      if (v > maxBias && v !== Infinity) maxBias = v;
+    }
+  }
+  return { maxAbs, maxBias };
+}
+
 /** The distance from (px, py) to the segment (x1, y1)-(x2, y2). */
 export function segmentDistance(px, py, x1, y1, x2, y2) {
   const dx = x2 - x1;

@@ -1,13 +1,15 @@
 // netthumbs.mjs - the network diagram's thumbnails: for a 2-D input plane,
 // each neuron's output over a cells × cells grid of the plane, painted on the
 // diverging scale into one atlas canvas (a row per column of the diagram)
-// that the diagram copies each node's tile from.
+// that the diagram copies each node's tile from. The inputs' column is the
+// grid's features; every layer's outputs come from the model (the worker's
+// layerOutputs for the grid's rows, given with setOutputs): nothing here
+// computes what a neuron computes.
 
 import { diverging, INK, WHITE, rgba } from './palette.mjs';
 import { MAX_SHOWN } from './netlayout.mjs';
 
-const WORK_BUDGET = 4e6;     // multiply-adds per forward pass over the grid, at most (but 8 × 8 cells at least)
-const THUMB_BUDGET_MS = 6;   // a forward pass slower than this is redone at most every 8× its time
+const WORK_BUDGET = 4e6;     // multiply-adds of the model's pass over the grid, at most (but 8 × 8 cells at least)
 
 /** 256 entries of the scale as RGBA pixels for a Uint32Array view of ImageData (little-endian byte order). */
 const LUT = new Uint32Array(256);
@@ -24,17 +26,15 @@ const lutIndex = (t) => (t > 0 ? (t < 1 ? (t * 255 + 0.5) | 0 : 255) : t === t ?
 export class NeuronThumbs {
   plane = null;
   cells = 0;                 // the grid actually used: fewer cells for very big nets
-  fresh = false;             // the atlas shows the current weights
+  fresh = false;             // the atlas shows the latest outputs
   #cellsWanted = 0;
   #values = [];              // per column: Float32Array(cells² × units), column 0 the grid's inputs
+  #outputs = false;          // whether columns 1.. hold the model's outputs
   #atlas = null;             // canvas of all thumbnails, one row per column
   #atlasImage = null;
   #atlasPixels = null;
-  #forwardMs = 0;
-  #forwardAt = -Infinity;
-  #timer = 0;
 
-  /** plane: { featurize(a, b), domain: [lo, hi], cells, inputScaler } or null (checked). */
+  /** plane: { featurize(a, b), domain: [lo, hi], cells } or null (checked). */
   setPlane(plane) {
     if (plane != null) {
       if (typeof plane.featurize !== 'function') throw new TypeError('NetworkDiagram.setPlane: plane.featurize(a, b) must be a function');
@@ -49,7 +49,31 @@ export class NeuronThumbs {
   /** Forgets the values (a new architecture, or the diagram removed). */
   clear() {
     this.#values = [];
+    this.#outputs = false;
   }
+
+  /** The grid's rows (cells² × inputs, row 0 the top), to ask the model for its layers' outputs; null without a plane. */
+  get inputs() {
+    return this.plane && this.#values[0] ? this.#values[0] : null;
+  }
+
+  /**
+   * Each layer's outputs over the grid (one Float32Array of cells² × units per
+   * layer after the input, as the model's layerOutputs gives them for inputs);
+   * false if they do not fit the grid and the architecture sizes.
+   */
+  setOutputs(outputs, sizes) {
+    const N = this.cells * this.cells;
+    if (!this.plane || !Array.isArray(outputs) || outputs.length !== sizes.length - 1 ||
+      !outputs.every((o, l) => o && o.length === N * sizes[l + 1])) return false;
+    outputs.forEach((o, l) => { this.#values[l + 1] = Float32Array.from(o); });
+    this.#outputs = true;
+    this.fresh = false;
+    return true;
+  }
+
+  /** Whether the layers' outputs are there to draw. */
+  get hasOutputs() { return this.#outputs; }
 
   /** The grid's input features, once per plane (and architecture); doc makes the atlas where there is no OffscreenCanvas. */
   build(sizes, doc) {
@@ -59,7 +83,7 @@ export class NeuronThumbs {
       this.#values = [];
       return;
     }
-    // A forward pass costs cells² × (the weights); past WORK_BUDGET the grid gets coarser, down to 8 × 8.
+    // The model's pass costs cells² × (the weights); past WORK_BUDGET the grid gets coarser, down to 8 × 8.
     let weights = 0;
     for (let l = 1; l < s.length; l++) weights += s[l - 1] * s[l];
     const g = Math.min(this.#cellsWanted, Math.max(8, Math.floor(Math.sqrt(WORK_BUDGET / weights))));
@@ -67,9 +91,9 @@ export class NeuronThumbs {
     const N = g * g;
     const inputs = s[0];
     this.#values = s.map((k) => new Float32Array(N * k));
+    this.#outputs = false;
     const x = this.#values[0];
     const [lo, hi] = plane.domain;
-    const scaler = plane.inputScaler;
     const step = (hi - lo) / g;
     for (let r = 0; r < g; r++) {
       const b = hi - (r + 0.5) * step;
@@ -78,7 +102,7 @@ export class NeuronThumbs {
         const f = plane.featurize(a, b);
         if (!f || f.length < inputs) throw new TypeError(`NetworkDiagram: plane.featurize(a, b) must return ${inputs} features, got ${f && f.length}`);
         const o = (r * g + c) * inputs;
-        for (let i = 0; i < inputs; i++) x[o + i] = scaler ? (f[i] - scaler.mean[i]) / scaler.std[i] : f[i];
+        for (let i = 0; i < inputs; i++) x[o + i] = f[i];
       }
     }
     const tile = g + 2;
@@ -93,89 +117,15 @@ export class NeuronThumbs {
     this.fresh = false;
   }
 
-  /** The forward pass over the grid, every unit of every layer (Float32, as the model). */
-  #forward(sizes, weights, acts, alphas) {
-    const s = sizes;
-    const N = this.cells * this.cells;
-    const W = weights;
-    let a = this.#values[0];
-    let nin = s[0];
-    for (let l = 1; l < s.length; l++) {
-      const out = s[l];
-      const z = this.#values[l];
-      const K = W[l - 1].kernel;
-      const bias = W[l - 1].bias;
-      for (let p = 0; p < N; p++) {
-        const zo = p * out;
-        const ao = p * nin;
-        if (bias) for (let j = 0; j < out; j++) z[zo + j] = bias[j];
-        else z.fill(0, zo, zo + out);
-        for (let i = 0; i < nin; i++) {
-          const ai = a[ao + i];
-          if (ai === 0) continue;
-          const ko = i * out;
-          for (let j = 0; j < out; j++) z[zo + j] += ai * K[ko + j];
-        }
-      }
-      const n = N * out;
-      switch (acts[l - 1]) {
-        case 'relu':
-          for (let k = 0; k < n; k++) if (z[k] < 0) z[k] = 0;
-          break;
-        case 'leaky_relu': {
-          const alpha = alphas[l - 1];
-          for (let k = 0; k < n; k++) if (z[k] < 0) z[k] *= alpha;
-          break;
-        }
-        case 'tanh':
-          for (let k = 0; k < n; k++) z[k] = Math.tanh(z[k]);
-          break;
-        case 'sigmoid':
-          for (let k = 0; k < n; k++) z[k] = 1 / (1 + Math.exp(-z[k]));
-          break;
-        case 'softmax':
-          for (let p = 0; p < N; p++) {
-            const o = p * out;
-            let m = -Infinity;
-            for (let j = 0; j < out; j++) if (z[o + j] > m) m = z[o + j];
-            let sum = 0;
-            for (let j = 0; j < out; j++) { z[o + j] = Math.exp(z[o + j] - m); sum += z[o + j]; }
-            for (let j = 0; j < out; j++) z[o + j] /= sum;
-          }
-          break;
-        default: // linear
-      }
-      a = z;
-      nin = out;
-    }
-  }
-
-  /**
-   * Recomputes the thumbnails of the net {sizes, acts, alphas, shown} with
-   * weights (null: the inputs only), unless the last forward pass was slow and
-   * recent: then later, calling later() when it is time.
-   */
-  update({ sizes, acts, alphas, shown }, weights, later) {
-    if (weights) {
-      const now = performance.now();
-      const wait = this.#forwardMs > THUMB_BUDGET_MS ? this.#forwardAt + this.#forwardMs * 8 - now : 0;
-      if (wait > 0) {
-        if (!this.#timer) {
-          this.#timer = setTimeout(() => { this.#timer = 0; later(); }, wait);
-        }
-        return;
-      }
-      this.#forward(sizes, weights, acts, alphas);
-      this.#forwardAt = performance.now();
-      this.#forwardMs = this.#forwardAt - now;
-    }
+  /** Paints the thumbnails of the net {sizes, acts, shown}: the inputs, and the layers once their outputs are given. */
+  update({ sizes, acts, shown }) {
     const s = sizes;
     const g = this.cells;
     const N = g * g;
     const tile = g + 2;
     const aw = tile * MAX_SHOWN;
     const px = this.#atlasPixels;
-    const columns = weights ? s.length : 1;
+    const columns = this.#outputs ? s.length : 1;
     for (let c = 0; c < columns; c++) {
       const v = this.#values[c];
       const units = s[c];
@@ -228,8 +178,9 @@ export class NeuronThumbs {
     return out;
   }
 
-  /** Draws each shown node's tile in layout L; a column without values (no weights yet) as blank tiles. */
-  draw(ctx, L, shown, hasWeights) {
+  /** Draws each shown node's tile in layout L; a column without values (no outputs yet) as blank tiles. */
+  draw(ctx, L, shown) {
+    const hasOutputs = this.#outputs;
     const g = this.cells;
     const tile = g + 2;
     const half = L.size / 2;
@@ -237,7 +188,7 @@ export class NeuronThumbs {
     ctx.lineWidth = 1;
     ctx.strokeStyle = rgba(INK, 0.45);
     for (let c = 0; c < shown.length; c++) {
-      const have = c === 0 || hasWeights;
+      const have = c === 0 || hasOutputs;
       for (let i = 0; i < shown[c]; i++) {
         const x = L.xs[c] - half;
         const y = L.ys[c][i] - half;
@@ -246,10 +197,5 @@ export class NeuronThumbs {
         ctx.strokeRect(Math.round(x) - 0.5, Math.round(y) - 0.5, Math.round(L.size) + 1, Math.round(L.size) + 1);
       }
     }
-  }
-
-  /** Stops a pending recomputation. */
-  stop() {
-    clearTimeout(this.#timer);
   }
 }

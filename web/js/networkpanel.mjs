@@ -3,6 +3,8 @@
 // rates and the weight seed. Each change makes the model anew.
 
 import { ACTIVATIONS, DEFAULT_OUTPUT, MAX_LAYERS, MAX_UNITS, OUTPUTS } from './choices.mjs';
+import { labelled } from './labels.mjs';
+import { INIT_NAMES, LIMITS } from './names.mjs';
 import { prepare } from './data.mjs';
 import { renderLegend } from './planeview.mjs';
 import { reset } from './run.mjs';
@@ -55,7 +57,9 @@ function renderLayers() {
 export function renderNetwork() {
   renderLayers();
   renderOutputs();
-  $('init').value = config.init;
+  const init = $('init');
+  if (!init.options.length) init.append(...labelled('initializer', INIT_NAMES).map(([v, t]) => new Option(t, v)));
+  init.value = config.init;
   $('l1').value = String(config.l1);
   $('l2').value = String(config.l2);
   $('seed').value = String(config.seed);
@@ -93,7 +97,7 @@ export function wireNetwork() {
   on($('l1'), 'change', async () => { config.l1 = readNumber($('l1'), 'L1 rate', { min: 0, max: 1 }); await reset(); });
   on($('l2'), 'change', async () => { config.l2 = readNumber($('l2'), 'L2 rate', { min: 0, max: 1 }); await reset(); });
   on($('seed'), 'change', async () => {
-    config.seed = readNumber($('seed'), 'Weight seed', { min: 0, max: 4294967295, integer: true });
+    config.seed = readNumber($('seed'), 'Weight seed', { min: 0, max: LIMITS.seed, integer: true });
     await reset();
   });
 }

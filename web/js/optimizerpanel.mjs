@@ -6,7 +6,8 @@
 
 import { HYPER } from './choices.mjs';
 import { applyOptimizer, restartRun } from './run.mjs';
-import { OPTIMIZER_DEFAULTS } from './urlstate.mjs';
+import { labelled } from './labels.mjs';
+import { LIMITS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES } from './names.mjs';
 import { $, config, lockControls, on, page, readNumber } from './state.mjs';
 
 const lrToSlider = (lr) => Math.log10(lr);
@@ -51,7 +52,9 @@ export function renderBatch() {
 
 /** Writes the optimizer configuration into the panel's controls. */
 export function renderOptimizer() {
-  $('optimizer').value = config.optimizer.name;
+  const sel = $('optimizer');
+  if (!sel.options.length) sel.append(...labelled('optimizer', OPTIMIZER_NAMES).map(([v, t]) => new Option(t, v)));
+  sel.value = config.optimizer.name;
   $('lr').value = String(config.optimizer.learningRate);
   $('lr-slider').value = String(lrToSlider(config.optimizer.learningRate));
   renderHyper();
@@ -103,7 +106,7 @@ export function wireOptimizer() {
   on($('batch-slider'), 'change', () => setBatch(Number($('batch').value)));
   on($('batch'), 'change', () => setBatch(readNumber($('batch'), 'Batch size', { min: 1, max: batchMax(), integer: true })));
   on($('epochs'), 'change', async () => {
-    config.epochs = readNumber($('epochs'), 'Epoch limit', { min: 1, max: 1000000, integer: true });
+    config.epochs = readNumber($('epochs'), 'Epoch limit', { min: 1, max: LIMITS.epochs, integer: true });
     if (page.status !== 'done') await restartRun();
   });
   on($('early'), 'change', async () => {

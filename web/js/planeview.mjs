@@ -9,7 +9,7 @@ import { GRID, prepare, toUnit } from './data.mjs';
 import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
 import { drawCurve, drawPlane } from './plots.mjs';
 import { argmax, reset } from './run.mjs';
-import { $, InputError, act, config, isTable, locked, output, page, showError, task } from './state.mjs';
+import { $, InputError, act, config, isTable, locked, page, showError, task } from './state.mjs';
 
 /** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
 function drawTable(canvas) {
@@ -20,22 +20,18 @@ function drawTable(canvas) {
   const rows = useTest ? data.nTest : data.nTrain;
   const p = predictions && (useTest ? predictions.test : predictions.train);
   if (task() === 'classification') {
-    const labels = useTest ? data.labelsTest : data.labelsTrain;
-    const y = useTest ? data.yTest : data.yTrain;
     const classes = raw.classes;
-    const predicted = new Int32Array(rows);
-    const truth = new Int32Array(rows);
-    const cut = output().signed ? 0 : 0.5;
-    for (let i = 0; i < rows; i++) {
-      truth[i] = labels ? labels[i] : y[i * k] >= cut ? 1 : 0;
-      predicted[i] = !p ? -1 : k > 1 ? argmax(p, i * k, k) : p[i] >= cut ? 1 : 0;
-    }
     if (config.dataset === 'digits') {
-      drawDigits(canvas, { images: useTest ? data.xTest : data.xTrain, labels: truth, predicted: p ? predicted : null, classNames: raw.classNames, limit: 48, wrongFirst: page.status !== 'running' });
+      // Each image's predicted digit: the class of the largest of its ten outputs.
+      const predicted = p ? Int32Array.from({ length: rows }, (_, i) => argmax(p, i * k, k)) : null;
+      const labels = useTest ? data.labelsTest : data.labelsTrain;
+      drawDigits(canvas, { images: useTest ? data.xTest : data.xTrain, labels, predicted, classNames: raw.classNames, limit: 48, wrongFirst: page.status !== 'running' });
       return;
     }
-    const matrix = Array.from({ length: classes }, () => new Array(classes).fill(0));
-    if (p) for (let i = 0; i < rows; i++) matrix[truth[i]][predicted[i]]++;
+    // The core's confusion matrix of those rows (the worker's metrics, with the head's threshold).
+    const scores = page.scores && (useTest ? page.scores.test : page.scores.train);
+    const matrix = scores && scores.confusion && scores.confusion.length === classes
+      ? scores.confusion : Array.from({ length: classes }, () => new Array(classes).fill(0));
     drawConfusion(canvas, { matrix, classNames: raw.classNames, rows: useTest ? 'test rows' : 'training rows' });
     return;
   }

@@ -19,6 +19,8 @@
 //     noise% as descent's noise fraction for each set (see NOISE below).
 // Whatever cannot be carried exactly is named in a notice.
 
+import { LIMITS as PAGE } from './names.mjs';
+
 /** The keys a Playground link may carry (its State's properties). */
 export const PLAYGROUND_KEYS = Object.freeze(['activation', 'regularization', 'batchSize', 'dataset', 'regDataset',
   'learningRate', 'regularizationRate', 'noise', 'networkShape', 'seed', 'showTestData', 'discretize', 'percTrainData',
@@ -62,7 +64,7 @@ const NOISE = {
 };
 
 /** The page's limits for what a lesson sets (urlstate.mjs reads links with the same ones). */
-const LIMITS = { units: 256, layers: 8, rate: 10, penalty: 1, batch: 100000 };
+const LIMITS = { units: PAGE.units, layers: PAGE.layers, rate: 10, penalty: 1, batch: PAGE.batch };
 
 const MAX_PAIRS = 200;
 

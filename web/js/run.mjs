@@ -72,7 +72,8 @@ function startRun(paused) {
   // clone of a large table's rows holds this thread for a tenth of a second.
   run.promise = page.client.train(page.modelId, {
     x: data.xTrain.slice(), y: data.yTrain.slice(),
-    ...(data.nTest ? { validationData: [data.xTest.slice(), data.yTest.slice()] } : {}),
+    // The test rows twice: as validation data for the test loss, as test rows for the core's per-epoch metrics.
+    ...(data.nTest ? { validationData: [data.xTest.slice(), data.yTest.slice()], testX: data.xTest.slice(), testY: data.yTest.slice() } : {}),
     epochs, batchSize,
     earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
     progressEvery: { ms: PROGRESS_MS, history: true }, paused,
@@ -148,6 +149,7 @@ function onProgress(run, p) {
   if (p.loss !== undefined) page.lastLoss = p.loss;
   if (p.val_loss !== undefined) page.lastValLoss = p.val_loss;
   if (p.steps > 0) page.stepsPerSecond = p.stepsPerSecond;
+  if (p.metrics) setScores(p.metrics.train, p.metrics.test, page.epochBase + p.metrics.epoch);
   page.chartDirty = true;
   page.metricsDirty = true;
   // Predictions for the views: often for the small sets, less often for wide tables; always at the end.
@@ -224,17 +226,21 @@ export async function predict() {
       x.set(data.xTrain, data.xGrid.length);
       x.set(data.xTest, data.xGrid.length + data.xTrain.length);
       const modelId = page.modelId;
-      const y = await page.client.predict(modelId, x);
+      // While training, each epoch's metrics come with its progress message; else they are asked for with the predictions.
+      const scored = page.status !== 'running' || !data.nTest;
+      const [y, train, test] = await Promise.all([
+        page.client.predict(modelId, x),
+        // (copies: the client transfers what it is given)
+        scored ? page.client.metrics(modelId, data.xTrain.slice(), data.yTrain.slice()) : null,
+        scored && data.nTest ? page.client.metrics(modelId, data.xTest.slice(), data.yTest.slice()) : null,
+      ]);
       if (modelId !== page.modelId || data !== page.data) continue;
       page.predictions = {
         grid: y.subarray(0, nGrid * k),
         train: y.subarray(nGrid * k, (nGrid + data.nTrain) * k),
         test: y.subarray((nGrid + data.nTrain) * k),
       };
-      page.metrics = {
-        train: score(page.predictions.train, data.yTrain),
-        test: score(page.predictions.test, data.yTest),
-      };
+      if (scored) setScores(train, test, null);
       page.viewDirty = true;
       page.metricsDirty = true;
     } while (page.predictAgain);
@@ -246,32 +252,18 @@ export async function predict() {
   }
 }
 
-/** Accuracy (classification) or R² (regression) of predictions p against targets y. */
-function score(p, y) {
-  if (!y.length) return null;
-  const k = page.data.outputs || 1;
-  if (task() === 'classification' && k > 1) {
-    let ok = 0;
-    const n = y.length / k;
-    for (let i = 0; i < n; i++) ok += argmax(p, i * k, k) === argmax(y, i * k, k) ? 1 : 0;
-    return ok / n;
-  }
-  if (task() === 'classification') {
-    const cut = output().signed ? 0 : 0.5;
-    let ok = 0;
-    for (let i = 0; i < y.length; i++) ok += (p[i] >= cut) === (y[i] >= cut) ? 1 : 0;
-    return ok / y.length;
-  }
-  let mean = 0;
-  for (const v of y) mean += v;
-  mean /= y.length;
-  let res = 0;
-  let tot = 0;
-  for (let i = 0; i < y.length; i++) {
-    res += (y[i] - p[i]) ** 2;
-    tot += (y[i] - mean) ** 2;
-  }
-  return tot > 0 ? 1 - res / tot : null;
+/**
+ * The core's scores of the model on the training and test rows (the worker's
+ * metrics, for its output head's task and threshold; test null when nothing
+ * is held out), after epoch `epoch` (null: the model as it is now). The page
+ * shows accuracy or R² of each and draws the confusion matrix from them.
+ */
+function setScores(train, test, epoch) {
+  const key = (m) => (m && 'accuracy' in m ? 'accuracy' : 'r2');
+  const value = (m) => (m ? m[key(m)] ?? null : null);
+  page.scores = { train, test, epoch };
+  page.metrics = { train: value(train), test: value(test) };
+  page.metricsDirty = true;
 }
 
 export function argmax(a, at, k) {

@@ -101,7 +101,7 @@ export function applyEmbed() {
   if (locked()) {
     // A locked exercise has no presets to switch to, nor a search whose best would replace its configuration.
     for (const el of document.querySelectorAll('[data-panel="presets"], [data-panel="tune"]')) el.hidden = true;
-    $('controls').dataset.locked = 'true';
+    $('controls').setAttribute('data-locked', 'true'); // (not .dataset: the form's control named "dataset" shadows it)
   }
 }
 

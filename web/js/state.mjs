@@ -45,6 +45,7 @@ export const page = {
   chartDirty: false,  // new epochs
   chartDrawn: 0,
   metricsDirty: false,
+  scores: null,       // the core's metrics of the training and test rows (the worker's), {train, test, epoch}
   frames: 0,
   queue: Promise.resolve(),
   csvFile: null,      // the user's CSV file and its name, once opened
@@ -110,7 +111,10 @@ export function lockControls(root) {
  */
 export function on(el, event, fn, { whenLocked = false } = {}) {
   el.addEventListener(event, (e) => act(() => {
-    if (embed.lock && !whenLocked) throw new InputError('This exercise is locked: its configuration cannot be changed.');
+    if (embed.lock && !whenLocked) {
+      hooks.render(); // the controls show the configuration again
+      throw new InputError('This exercise is locked: its configuration cannot be changed.');
+    }
     return fn(e);
   }));
 }

@@ -7,6 +7,7 @@
 import { LABELS } from './labels.mjs';
 import { foldCurves } from './tunecurves.mjs';
 import { drawHeatmap, heatmapGrid, writeLegend } from './tuneheatmap.mjs';
+import { LIMITS } from './names.mjs';
 import { writeTable } from './tunetable.mjs';
 import {
   MAX_CONFIGS, MAX_EPOCHS, METRICS_FOR, PARAM, PARAMS, fmt, readChoices, readValues, seconds, valueText,
@@ -239,7 +240,7 @@ export class TunePanel {
     }
     const most = Math.min(20, cur.rows);
     const folds = int(this.#el.folds, 'folds', 2, most, most < 20 ? ` (at most the ${cur.rows} training rows)` : '');
-    const seed = int(this.#el.seed, 'seed', 0, 4294967295);
+    const seed = int(this.#el.seed, 'seed', 0, LIMITS.seed);
     const testText = this.#el.test.value.trim();
     const testFraction = Number(testText);
     if (testText === '' || !(testFraction >= 0 && testFraction <= 0.5)) throw bad(this.#el.test, `held-out share: ${JSON.stringify(testText)} is not a number in [0, 0.5]`);

@@ -4,6 +4,7 @@
 // field, and a parameter's value as text and as a heatmap axis.
 
 import { labelled } from './labels.mjs';
+import { ACTIVATION_NAMES, OPTIMIZER_NAMES } from './names.mjs';
 
 /** More configurations than this are refused: a search is meant to finish while one watches. */
 export const MAX_CONFIGS = 500;
@@ -12,8 +13,8 @@ export const MAX_EPOCHS = 10000;
 /** Bins of a heatmap axis drawn from a range (random search). */
 export const BINS = 8;
 
-const OPTIMIZERS = labelled('optimizer', ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
-const ACTIVATIONS = labelled('activation', ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear']);
+const OPTIMIZERS = labelled('optimizer', OPTIMIZER_NAMES);
+const ACTIVATIONS = labelled('activation', ACTIVATION_NAMES);
 
 /**
  * The parameters a search can vary, in the order descent lists them. kind:

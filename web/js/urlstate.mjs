@@ -5,13 +5,12 @@
 // A link always carries every setting (v=1), not only the ones changed, so
 // it means the same run even if the page's defaults change.
 
-export const DATASET_NAMES = ['circle', 'xor', 'gaussian', 'spiral', 'line', 'curve', 'plane', 'multigauss', 'linear4',
-  'iris', 'breast_cancer', 'diabetes', 'digits'];
+import {
+  ACTIVATION_NAMES, GENERATOR_NAMES, INIT_NAMES, INPUT_SCALES, LIMITS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, OUTPUT_KEYS, TASK_NAMES,
+} from './names.mjs';
+
+export { ACTIVATION_NAMES, INIT_NAMES, INPUT_SCALES, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, OUTPUT_KEYS };
 export const FEATURE_IDS = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sin1', 'sin2'];
-export const ACTIVATION_NAMES = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear'];
-export const OUTPUT_KEYS = ['auto', 'sigmoid-bce', 'sigmoid-mse', 'tanh-mse', 'linear-mse', 'softmax-cce'];
-export const INIT_NAMES = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'uniform', 'zeros', 'playground'];
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam'];
 /** The panels an embedding page may hide. */
 export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune'];
 /** What a goal may test. */
@@ -19,6 +18,8 @@ export const GOAL_METRICS = ['loss', 'test_loss', 'accuracy', 'test_accuracy', '
 
 /** The tables among the data sets: only they have a target column and a task to choose. */
 export const TABLE_NAMES = ['iris', 'breast_cancer', 'diabetes', 'digits'];
+/** Every data set a link may name: the core's generators and the shipped tables. */
+export const DATASET_NAMES = [...GENERATOR_NAMES, ...TABLE_NAMES];
 
 /**
  * Each optimizer's own hyper-parameters: config key, URL key, range (the
@@ -35,15 +36,6 @@ export const HYPER_KEYS = {
   centered: { url: 'centered', bool: true },
 };
 
-/** Each optimizer's learning rate and own hyper-parameters, at descent's defaults. */
-export const OPTIMIZER_DEFAULTS = {
-  sgd: { learningRate: 0.01 },
-  momentum: { learningRate: 0.01, momentum: 0.9 },
-  nesterov: { learningRate: 0.01, momentum: 0.9 },
-  adagrad: { learningRate: 0.01, initialAccumulatorValue: 0.1 },
-  rmsprop: { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
-  adam: { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
-};
 
 const num = (v) => String(Number.isInteger(v) ? v : Number(v.toPrecision(9)));
 
@@ -62,6 +54,7 @@ export function encodeConfig(config) {
   q.set('test', num(config.testRatio));
   q.set('dseed', num(config.dataSeed));
   q.set('f', config.features.join(','));
+  if (config.inputScale !== undefined) q.set('scale', config.inputScale);
   q.set('h', config.layers.map((l) => `${l.units}:${l.activation}`).join(','));
   q.set('out', config.output);
   q.set('init', config.init);
@@ -185,7 +178,7 @@ export function decodeConfig(search, defaults) {
   }
   set('dataset', 'd', r.oneOf('d', DATASET_NAMES));
   const target = r.text('target');
-  const task = r.oneOf('task', ['auto', 'classification', 'regression']);
+  const task = r.oneOf('task', TASK_NAMES);
   if (!TABLE_NAMES.includes(config.dataset)) {
     // The generated sets have no columns to choose from.
     if (target !== undefined) r.fail('target', `${quote(target)}: ${config.dataset} has no target column to choose`);
@@ -199,24 +192,25 @@ export function decodeConfig(search, defaults) {
   set('noise', 'noise', r.number('noise', 0, 1));
   set('samples', 'n', r.number('n', 20, 2000, { integer: true }));
   set('testRatio', 'test', r.number('test', 0, 0.9));
-  set('dataSeed', 'dseed', r.number('dseed', 0, 4294967295, { integer: true }));
+  set('dataSeed', 'dseed', r.number('dseed', 0, LIMITS.seed, { integer: true }));
   const features = r.list('f', FEATURE_IDS);
   if (features !== undefined && features.length === 0) r.fail('f', 'at least one input feature is needed');
   set('features', 'f', features && features.length ? FEATURE_IDS.filter((id) => features.includes(id)) : undefined);
+  set('inputScale', 'scale', r.oneOf('scale', INPUT_SCALES));
   const h = r.text('h');
   if (h !== undefined) {
     const layers = [];
     for (const item of h === '' || h === 'none' ? [] : h.split(',')) {
       const m = /^(\d+):([a-z_]+)$/.exec(item);
       const units = m ? Number(m[1]) : NaN;
-      if (!m || units < 1 || units > 256 || !ACTIVATION_NAMES.includes(m[2])) {
-        r.fail('h', `${quote(item)} is not units:activation with units in [1, 256] and activation one of ${ACTIVATION_NAMES.join(', ')}`);
+      if (!m || units < 1 || units > LIMITS.units || !ACTIVATION_NAMES.includes(m[2])) {
+        r.fail('h', `${quote(item)} is not units:activation with units in [1, ${LIMITS.units}] and activation one of ${ACTIVATION_NAMES.join(', ')}`);
         layers.length = 0;
         break;
       }
       layers.push({ units, activation: m[2] });
     }
-    if (layers.length > 8) r.fail('h', `${layers.length} hidden layers: at most 8`);
+    if (layers.length > LIMITS.layers) r.fail('h', `${layers.length} hidden layers: at most ${LIMITS.layers}`);
     if (r.problems.some((p) => p.key === 'h')) r.instead('h', `using the default: ${layersText(config.layers)}`);
     else config.layers = layers;
   }
@@ -224,7 +218,7 @@ export function decodeConfig(search, defaults) {
   set('init', 'init', r.oneOf('init', INIT_NAMES));
   set('l1', 'l1', r.number('l1', 0, 1, { float32: true }));
   set('l2', 'l2', r.number('l2', 0, 1, { float32: true }));
-  set('seed', 'seed', r.number('seed', 0, 4294967295, { integer: true }));
+  set('seed', 'seed', r.number('seed', 0, LIMITS.seed, { integer: true }));
   const opt = r.oneOf('opt', OPTIMIZER_NAMES);
   if (opt === undefined) usingDefault('opt', config.optimizer.name);
   else if (opt !== config.optimizer.name) config.optimizer = { name: opt, ...OPTIMIZER_DEFAULTS[opt] };
@@ -245,8 +239,8 @@ export function decodeConfig(search, defaults) {
       o[key] = spec.bool ? x === '1' : x;
     }
   }
-  set('batchSize', 'batch', r.number('batch', 1, 100000, { integer: true }));
-  set('epochs', 'epochs', r.number('epochs', 1, 1000000, { integer: true }));
+  set('batchSize', 'batch', r.number('batch', 1, LIMITS.batch, { integer: true }));
+  set('epochs', 'epochs', r.number('epochs', 1, LIMITS.epochs, { integer: true }));
   const es = r.number('es', 0, 100000, { integer: true });
   if (es === undefined) usingDefault('es', config.earlyStopping ? config.patience : 0);
   else {
