@@ -69,8 +69,12 @@ export async function loadDescent(options = {}) {
   const supported = simdSupported();
   if (simd === true && !supported) throw fail(where, 'simd: true, but this runtime does not support WebAssembly SIMD');
   const useSimd = simd === 'auto' ? supported : simd;
-  const base = options.baseUrl ? new URL(options.baseUrl, import.meta.url) : new URL('.', import.meta.url);
-  const url = new URL(`descent${tune ? '-tune' : ''}${useSimd ? '' : '-scalar'}.wasm`, base);
+  const file = `descent${tune ? '-tune' : ''}${useSimd ? '' : '-scalar'}.wasm`;
+  // Each file as a literal new URL(..., import.meta.url), which bundlers
+  // (Vite, webpack, Parcel) find and copy; baseUrl overrides the place.
+  const url = options.baseUrl ? new URL(file, new URL(options.baseUrl, import.meta.url))
+    : tune ? (useSimd ? new URL('./descent-tune.wasm', import.meta.url) : new URL('./descent-tune-scalar.wasm', import.meta.url))
+      : useSimd ? new URL('./descent.wasm', import.meta.url) : new URL('./descent-scalar.wasm', import.meta.url);
   let bytes = options.wasmBinary;
   if (bytes !== undefined && !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
     throw fail(where, `wasmBinary must be an ArrayBuffer or a Uint8Array, got ${typeOf(bytes)}`);

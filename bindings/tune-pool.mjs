@@ -7,6 +7,9 @@
 import { DescentClient } from './client.mjs';
 import { rankResults } from './descent-tune.mjs';
 
+// the ranking searches use, for the package's './tune' entry
+export { rankResults };
+
 const TERMINATED = 'descent worker terminated';
 const CALLBACK_KEYS = ['onProgress', 'signal', 'progressEvery', 'refitModel'];
 

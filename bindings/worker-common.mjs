@@ -4,10 +4,12 @@
 
 import { ErrorCode, transferList } from './protocol.mjs';
 
-export const nodePort = typeof process === 'object' && process.versions && process.versions.node &&
-  typeof process.getBuiltinModule === 'function'
-  ? process.getBuiltinModule('node:worker_threads').parentPort
-  : null;
+// Node's parentPort: synchronously where Node has getBuiltinModule (20.16+),
+// else through a dynamic import (Node 18).
+const isNode = typeof process === 'object' && process.versions && process.versions.node;
+export const nodePort = !isNode ? null
+  : (typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:worker_threads')
+    : await import('node:worker_threads')).parentPort;
 
 export function post(message) {
   const transfer = transferList(message.data);

@@ -136,13 +136,10 @@ ensure_browser() {
 stage_web() {
   local web="$DESCENT_ROOT/web" f
   mkdir -p "$web/lib" "$web/vendor"
-  for f in descent.mjs descent-glue.mjs descent.wasm descent-scalar-glue.mjs descent-scalar.wasm \
-           descent-tune.mjs descent-tune-glue.mjs descent-tune.wasm descent-tune-scalar-glue.mjs descent-tune-scalar.wasm \
-           checks.mjs core-vocabulary.mjs task.mjs vocabulary.mjs \
-           worker.mjs worker-common.mjs worker-train.mjs worker-data.mjs worker-tune.mjs \
-           client.mjs protocol.mjs tune-pool.mjs tune-spec.mjs; do
+  # what the build ships (CMakeLists.txt writes the list)
+  while read -r f; do
     cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
-  done
+  done <"$DESCENT_ROOT/build-wasm/shipped.txt"
   local uplot="$DESCENT_ROOT/node_modules/uplot/dist"
   # minified again only when npm brought another uPlot
   if [ ! "$web/vendor/uPlot.mjs" -nt "$uplot/uPlot.esm.js" ]; then

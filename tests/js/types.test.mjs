@@ -1,9 +1,9 @@
-// types.test.mjs - descent.d.ts type-checks a typical program with
+// types.test.mjs - the .d.mts files (bindings/) type-check a typical program with
 // tsc --strict --noEmit, and rejects a wrong one.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +14,14 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 function check(source) {
   const dir = mkdtempSync(join(tmpdir(), 'descent-types-'));
   try {
-    copyFileSync(join(root, 'bindings', 'descent.d.ts'), join(dir, 'descent.d.ts'));
+    for (const f of readdirSync(join(root, 'bindings')).filter((f) => f.endsWith('.d.mts'))) {
+      copyFileSync(join(root, 'bindings', f), join(dir, f));
+    }
     writeFileSync(join(dir, 'usage.ts'), source);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         strict: true, noEmit: true, target: 'es2022', module: 'es2022', moduleResolution: 'bundler',
-        lib: ['es2022', 'dom'], types: [], baseUrl: '.', paths: { descent: ['./descent.d.ts'] },
+        lib: ['es2022', 'dom'], types: [], baseUrl: '.', paths: { descent: ['./descent.d.mts'], 'descent/tune': ['./tune-pool.d.mts'], 'descent/client': ['./client.d.mts'], 'descent/task': ['./task.d.mts'] },
       },
       files: ['usage.ts'],
     }));

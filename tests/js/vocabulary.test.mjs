@@ -1,6 +1,6 @@
 // vocabulary.test.mjs - every name list, default and limit has one source, the
 // core: the module hands them to descent.mjs at load (descent.vocabulary), the
-// build writes the same to vocabulary.mjs, descent.d.ts's union types list the
+// build writes the same to vocabulary.mjs, descent-types.d.mts's union types list the
 // same names (read with the TypeScript compiler API), no JavaScript file keeps
 // a copy of a list, and a limit reads the same in the API, the CLI and tuning.
 import { describe, it, before } from 'node:test';
@@ -20,7 +20,7 @@ const cli = process.env.DESCENT_CLI ?? join(root, 'build', 'descent');
 
 /** The string literals of each exported type alias of descent.d.ts that is a union of them. */
 function dtsUnions() {
-  const file = join(root, 'bindings', 'descent.d.ts');
+  const file = join(root, 'bindings', 'descent-types.d.mts');
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const unions = {};
   for (const node of source.statements) {
@@ -66,7 +66,7 @@ describe('the vocabulary', () => {
     assert.deepEqual(higherIsBetter, ['accuracy', 'f1', 'r2']);
   });
 
-  it("descent.d.ts's union types list the core's names", () => {
+  it("descent-types.d.mts's union types list the core's names", () => {
     const unions = dtsUnions();
     const v = d.vocabulary.vocabularies;
     const camel = (s) => s.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
@@ -76,7 +76,7 @@ describe('the vocabulary', () => {
       TuneParam: v.parameter.map(camel),
     };
     for (const [type, words] of Object.entries(pairs)) {
-      assert.deepEqual(unions[type], words, `descent.d.ts ${type}`);
+      assert.deepEqual(unions[type], words, `descent-types.d.mts ${type}`);
     }
   });
 

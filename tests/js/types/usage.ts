@@ -1,8 +1,12 @@
 // usage.ts - a typical use of descent's API, compiled by tsc --strict --noEmit
-// (tests/js/types.test.mjs) to keep descent.d.ts complete and correct.
+// (tests/js/types.test.mjs, and from the installed package by
+// tests/js/package.test.mjs) to keep the .d.mts files complete and correct.
 import {
-  loadDescent, TunePool, rankResults, type Descent, type Model, type History, type TuneResult, type DivergenceError, type TrainCSVResult,
+  loadDescent, simdSupported, type Descent, type Model, type History, type TuneResult, type DivergenceError,
+  type TrainCSVResult,
 } from 'descent';
+import { TunePool, rankResults, defaultPoolSize } from 'descent/tune';
+import { DescentClient, MessageType, ErrorCode, type TrainResult } from 'descent/client';
 
 async function main(): Promise<void> {
   const descent: Descent = await loadDescent({ simd: 'auto' });
@@ -96,5 +100,16 @@ async function tuning(descent: Descent): Promise<void> {
   console.log(best?.mean, testScore, ranked.length, parallel.results[0]?.scores);
 }
 
+async function worker(): Promise<void> {
+  const client = await DescentClient.create({ simd: simdSupported() ? 'auto' : false });
+  const id: number = await client.createModel({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy' });
+  const result: TrainResult = await client.train(id, { x: [[0, 1], [1, 0]], y: [[0], [1]], epochs: 3, batchSize: 2 });
+  const type: string = MessageType.TRAIN;
+  const code: string = ErrorCode.BUSY;
+  console.log(result.history.loss, type, code, defaultPoolSize());
+  await client.terminate();
+}
+
 main();
+worker();
 loadDescent({ tune: true }).then((d) => (d.tuning ? tuning(d) : undefined));

@@ -1,5 +1,8 @@
-// descent.d.ts - types for descent's ES module (descent.mjs), its worker
-// client (client.mjs) and worker entry (worker.mjs).
+// descent-types.d.mts - the types of descent's JavaScript API, its worker protocol
+// and tuning: types only. The values each module exports are declared in the
+// .d.mts beside it (descent.d.mts, client.d.mts, tune-pool.d.mts,
+// task.d.mts), which re-export these types; tests/js/package.test.mjs checks
+// each against the module's real exports.
 
 /** Anything accepted where a matrix is expected: a flat Float32Array (row-major),
  *  any numeric array-like, or an array of rows. */
@@ -85,7 +88,6 @@ export interface TaskRecipe {
   className(value: number, previous?: string | null): string;
 }
 
-export function taskRecipe(descent: Descent): TaskRecipe;
 
 export interface LoadOptions {
   /** 'auto' (default) picks the SIMD build when the runtime validates WebAssembly SIMD. */
@@ -641,8 +643,6 @@ export interface CrossValidateOptions {
   onProgress?: TuneProgressCallback;
 }
 
-/** Evaluated results, best first, as searches rank them (exported by descent-tune.mjs). */
-export function rankResults(results: Array<TuneResult | null>, metric: TuneMetric): TuneResult[];
 
 export interface Descent {
   /** true when the SIMD build is running */
@@ -687,7 +687,6 @@ export interface Descent {
   crossValidate(data: TuneData, config: TuneConfigInput, options?: CrossValidateOptions): TuneResult | null;
 }
 
-export function loadDescent(options?: LoadOptions): Promise<Descent>;
 
 // ---------------------------------------------------------------------------
 // The worker protocol: protocol.mjs (MessageType, ErrorCode), client.mjs
@@ -695,7 +694,7 @@ export function loadDescent(options?: LoadOptions): Promise<Descent>;
 // Declared here with the rest of the API; the values live in those modules.
 
 /** The only values an envelope's type takes. */
-export declare const MessageType: Readonly<{
+export interface MessageTypes {
   INIT: 'init';
   CREATE: 'create';
   LOAD: 'load';
@@ -725,13 +724,13 @@ export declare const MessageType: Readonly<{
   RESULT: 'result';
   ERROR: 'error';
   PROGRESS: 'progress';
-}>;
-export type MessageTypeName = (typeof MessageType)[keyof typeof MessageType];
+}
+export type MessageTypeName = MessageTypes[keyof MessageTypes];
 /** What a client sends; 'result', 'error' and 'progress' come only from the worker. */
 export type RequestType = Exclude<MessageTypeName, 'result' | 'error' | 'progress'>;
 
 /** data.code of an 'error' reply, and .code of the Error a client rejects with. */
-export declare const ErrorCode: Readonly<{
+export interface ErrorCodes {
   UNKNOWN_TYPE: 'unknown-type';
   UNKNOWN_MODEL: 'unknown-model';
   UNKNOWN_SEARCH: 'unknown-search';
@@ -739,8 +738,8 @@ export declare const ErrorCode: Readonly<{
   BUSY: 'busy';
   NOT_TRAINING: 'not-training';
   FAILED: 'failed';
-}>;
-export type ErrorCodeName = (typeof ErrorCode)[keyof typeof ErrorCode];
+}
+export type ErrorCodeName = ErrorCodes[keyof ErrorCodes];
 
 /** Every message, both ways. Replies and progress carry the request's id. */
 export interface Envelope<T extends MessageTypeName = MessageTypeName, D = unknown> {
@@ -1023,84 +1022,7 @@ export interface DescentWorkerError extends Error {
   divergence?: Divergence;
 }
 
-/**
- * Promises over worker.mjs. Every method rejects with an Error carrying the
- * worker's message (and .code); terminate(), or the worker failing or
- * exiting, rejects everything pending.
- */
-export declare class DescentClient {
-  constructor(worker: AnyWorker, options?: CopyOption);
-  /** starts worker.mjs (default: beside client.mjs) in a module Worker or a worker_threads Worker, then init */
-  static create(options?: { url?: string | URL; simd?: 'auto' | boolean; baseUrl?: string; copy?: boolean; tune?: boolean }): Promise<DescentClient>;
-  request<T extends RequestType>(
-    type: T,
-    data?: RequestData[T],
-    options?: CopyOption & { onProgress?: (progress: any) => void },
-  ): Promise<ResultData[T]>;
-  init(options?: { simd?: 'auto' | boolean; baseUrl?: string; tune?: boolean }): Promise<{ simd: boolean; version: string; tune: boolean }>;
-  createModel(config: ModelConfig): Promise<number>;
-  load(bytes: Uint8Array | ArrayBuffer, options?: CopyOption): Promise<number>;
-  dispose(modelId: number): Promise<void>;
-  setData(modelId: number, data: TrainingData & CopyOption): Promise<ResultData['setData']>;
-  train(modelId: number, options?: TrainOptions): Promise<TrainResult>;
-  step(modelId: number, options?: StepOptions): Promise<StepResult>;
-  pause(modelId: number): Promise<RunState>;
-  resume(modelId: number): Promise<RunState>;
-  stop(modelId: number): Promise<RunState>;
-  setLearningRate(modelId: number, learningRate: number): Promise<FullOptimizerConfig>;
-  setOptimizer(modelId: number, optimizer: OptimizerName | OptimizerConfig): Promise<FullOptimizerConfig>;
-  predict(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array>;
-  evaluate(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<number>;
-  /** the evaluate message's metrics: the core's scores for the model's head */
-  metrics(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<ClassificationMetrics | RegressionMetrics>;
-  /** each layer's outputs after its activation, rows × units per layer */
-  layerOutputs(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array[]>;
-  getWeights(modelId: number): Promise<Weights[]>;
-  setWeights(modelId: number, weights: Array<{ kernel: Matrix; bias?: Matrix | null }>, options?: CopyOption): Promise<void>;
-  save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;
-  /** a built-in data set made in the worker; with testFraction, its seeded split as row indices */
-  generate(options: RequestData['generate']): Promise<ResultData['generate']>;
-  parseCSV(options: RequestData['parseCSV']): Promise<ResultData['parseCSV']>;
-  setPreprocessing(modelId: number, options: Omit<RequestData['setPreprocessing'], 'modelId'>): Promise<ModelDescription>;
-  describe(modelId: number): Promise<ModelDescription>;
-  /** a search kept in the worker */
-  createSearch(data: TuneData, options?: TuneOptions, requestOptions?: CopyOption): Promise<ResultData['search']>;
-  /** one configuration of a search; progress: epoch events at most every progressEvery ms (default 100) */
-  crossValidate(
-    searchId: number,
-    index: number,
-    options?: { onProgress?: (progress: TuneProgress) => void; progressEvery?: number },
-  ): Promise<TuneResult>;
-  /** with model: true the retrained model stays in the worker, and the result has its modelId */
-  refit(searchId: number, index?: number, options?: { model?: boolean }): Promise<ResultData['refit']>;
-  disposeSearch(searchId: number): Promise<{ searchId: number }>;
-  /** safe to call twice */
-  terminate(): Promise<void>;
-}
 
 // ---------------------------------------------------------------------------
 // tune-pool.mjs: a search spread over a pool of workers.
 
-/** hardwareConcurrency - 1, at least 1 */
-export function defaultPoolSize(): number;
-
-/**
- * Runs descent.tune's search in a pool of workers, one configuration per
- * worker at a time; the results are the same as descent.tune's for the seed.
- */
-export declare class TunePool {
-  constructor(options?: { size?: number; simd?: 'auto' | boolean; baseUrl?: string; workerUrl?: string | URL });
-  /** a pool with its workers started */
-  static create(options?: { size?: number; simd?: 'auto' | boolean; baseUrl?: string; workerUrl?: string | URL }): Promise<TunePool>;
-  readonly size: number;
-  readonly running: boolean;
-  tune(
-    data: TuneData,
-    options?: TuneOptions,
-    callbacks?: { onProgress?: TuneProgressCallback; signal?: AbortSignal; progressEvery?: number; refitModel?: boolean },
-  ): Promise<TuneOutcome>;
-  /** ends the running search's workers now; its tune resolves with cancelled: true */
-  cancel(): void;
-  /** safe to call twice */
-  terminate(): Promise<void>;
-}

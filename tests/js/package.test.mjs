@@ -1,0 +1,127 @@
+// package.test.mjs - the npm package as a user gets it: the tarball that
+// scripts/pack writes ($DESCENT_PACKAGE; scripts/test makes it) installed by
+// npm into an empty folder, then used from there by its name: the API trains
+// XOR, the worker client trains, a small tune runs, a TypeScript program
+// that uses the whole API passes tsc --strict, and each module's declared
+// values are exactly the values it exports.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tarball = process.env.DESCENT_PACKAGE;
+const NAME = JSON.parse(readFileSync(join(root, 'bindings', 'npm-package.json'), 'utf8')).name;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+let dir;
+const run = (file) => JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }).trim().split('\n').at(-1));
+
+describe(`the npm package ${NAME}`, { skip: tarball ? false : 'DESCENT_PACKAGE (the tarball of scripts/pack) is not set; scripts/test sets it' }, () => {
+  before(() => {
+    assert.ok(existsSync(tarball), `${tarball} does not exist`);
+    dir = mkdtempSync(join(tmpdir(), 'descent-package-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    const t0 = performance.now();
+    execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: dir, stdio: 'pipe' });
+    const installed = performance.now() - t0;
+    writeFileSync(join(dir, 'first.mjs'), `
+      const t0 = performance.now();
+      const { loadDescent } = await import('${NAME}');
+      const d = await loadDescent();
+      const m = d.createModel({ inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+        loss: 'binary_crossentropy', optimizer: { name: 'adam', learningRate: 0.05 }, seed: 1 });
+      m.fit(new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), [[0], [1], [1], [0]], { epochs: 1 });
+      console.log(JSON.stringify({ ms: performance.now() - t0 }));`);
+    const first = run('first.mjs');
+    // figures for the note, not thresholds
+    console.log(`# npm install of the tarball ${installed.toFixed(0)} ms; import, load and first fit ${first.ms.toFixed(0)} ms`);
+  });
+
+  it('imports by name and trains XOR to a loss under 0.05', () => {
+    writeFileSync(join(dir, 'xor.mjs'), `
+      import { loadDescent, simdSupported } from '${NAME}';
+      const d = await loadDescent();
+      const m = d.createModel({ inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+        loss: 'binary_crossentropy', optimizer: { name: 'adam', learningRate: 0.05 }, seed: 1 });
+      const h = m.fit(new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), [[0], [1], [1], [0]], { epochs: 500, batchSize: 4 });
+      console.log(JSON.stringify({ loss: h.history.loss.at(-1), simd: d.simd, supported: simdSupported() }));`);
+    const out = run('xor.mjs');
+    assert.ok(out.loss < 0.05, `XOR loss ${out.loss}`);
+    assert.equal(out.simd, out.supported);
+  });
+
+  it('trains through the worker client', () => {
+    writeFileSync(join(dir, 'client.mjs'), `
+      import { DescentClient } from '${NAME}/client';
+      const c = await DescentClient.create();
+      try {
+        const id = await c.createModel({ inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+          loss: 'binary_crossentropy', optimizer: { name: 'adam', learningRate: 0.05 }, seed: 1 });
+        const r = await c.train(id, { x: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), y: [[0], [1], [1], [0]], epochs: 500, batchSize: 4 });
+        console.log(JSON.stringify({ loss: r.history.loss.at(-1), epochs: r.epochs }));
+      } finally { await c.terminate(); }`);
+    const out = run('client.mjs');
+    assert.equal(out.epochs, 500);
+    assert.ok(out.loss < 0.05, `XOR loss through the worker ${out.loss}`);
+  });
+
+  it('runs a small tune, in process and in a pool of workers', () => {
+    writeFileSync(join(dir, 'tune.mjs'), `
+      import { loadDescent } from '${NAME}';
+      import { TunePool } from '${NAME}/tune';
+      const d = await loadDescent({ tune: true });
+      const line = d.generate('line', { n: 200, noise: 0.1, seed: 3 });
+      const search = { grid: { learningRate: [1e-5, 0.1] }, base: { optimizer: 'sgd', layers: 'none', epochs: 20, batchSize: 16 }, metric: 'r2' };
+      const here = d.tune(line, search);
+      const pool = new TunePool({ size: 2 });
+      try {
+        const there = await pool.tune(line, search);
+        console.log(JSON.stringify({ here: here.best.config.learningRate, there: there.best.config.learningRate, r2: here.best.mean }));
+      } finally { pool.terminate(); }`);
+    const out = run('tune.mjs');
+    assert.deepEqual([out.here, out.there], [0.1, 0.1]);
+    assert.ok(out.r2 > 0.9);
+  });
+
+  it('type-checks a program that uses the whole API with tsc --strict', () => {
+    const usage = readFileSync(join(root, 'tests', 'js', 'types', 'usage.ts'), 'utf8').replaceAll("from 'descent", `from '${NAME}`);
+    writeFileSync(join(dir, 'usage.ts'), usage);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022', 'dom'], types: [] },
+      files: ['usage.ts'],
+    }));
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    try {
+      execFileSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      assert.fail(`tsc --strict failed:\n${e.stdout}${e.stderr}`);
+    }
+  });
+
+  it("declares exactly each module's exported values", async () => {
+    const ts = (await import(pathToFileURL(join(root, 'node_modules', 'typescript', 'lib', 'typescript.js')))).default;
+    const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', ...NAME.split('/'), 'package.json'), 'utf8'));
+    const base = join(dir, 'node_modules', ...NAME.split('/'));
+    let checked = 0;
+    for (const [path, entry] of Object.entries(pkg.exports)) {
+      if (typeof entry === 'string') continue;
+      const dts = join(base, entry.types);
+      const program = ts.createProgram([dts], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Node16 });
+      const checker = program.getTypeChecker();
+      const symbol = checker.getSymbolAtLocation(program.getSourceFile(dts));
+      const declared = checker.getExportsOfModule(symbol)
+        .filter((s) => ((s.flags & ts.SymbolFlags.Alias) ? checker.getAliasedSymbol(s).flags : s.flags) & ts.SymbolFlags.Value)
+        .map((s) => s.name).sort();
+      const actual = Object.keys(await import(pathToFileURL(join(base, entry.default)))).sort();
+      assert.deepEqual(declared, actual, `${NAME}${path.slice(1)}: ${entry.types} declares [${declared}], ${entry.default} exports [${actual}]`);
+      checked++;
+    }
+    assert.ok(checked >= 3);
+  });
+
+  it('removes its folder', () => rmSync(dir, { recursive: true, force: true }));
+});
