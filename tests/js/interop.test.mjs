@@ -198,3 +198,52 @@ describe('fromTfjs: TF.js -> descent', () => {
     m.dispose();
   });
 });
+
+describe('toOnnx: descent -> onnxruntime-node', () => {
+  let ort = null;
+  let why = '';
+  let toOnnx;
+  before(async () => {
+    ({ toOnnx } = await import(new URL('interop-onnx.mjs', dist)));
+    try {
+      ort = await import('onnxruntime-node');
+    } catch (e) {
+      why = `onnxruntime-node cannot load here: ${e.message}`;
+    }
+  });
+
+  for (const kind of ['regression', 'binary', 'softmax', 'leaky relu']) {
+    it(`${kind}: onnxruntime predicts on raw inputs as descent does`, async (t) => {
+      if (!ort) return t.skip(why);
+      const { model, x, inputs } = trained(kind);
+      try {
+        const bytes = await toOnnx(model);
+        assert.ok(bytes instanceof Uint8Array);
+        const session = await ort.InferenceSession.create(bytes);
+        try {
+          assert.deepEqual(session.inputNames, ['input']);
+          assert.deepEqual(session.outputNames, ['output']);
+          const result = await session.run({ input: new ort.Tensor('float32', x, [x.length / inputs, inputs]) });
+          assert.deepEqual(result.output.dims, [x.length / inputs, model.outputs]);
+          assertClose(result.output.data, model.predict(x), kind);
+        } finally {
+          await session.release();
+        }
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+
+  it('writes the recipe into metadata_props, and takes protobufjs as an option', async () => {
+    const { model } = trained('binary');
+    try {
+      const protobuf = (await import('protobufjs/minimal.js')).default;
+      const bytes = await toOnnx(model, { protobuf });
+      assert.deepEqual(bytes, await toOnnx(model));
+      assert.match(new TextDecoder().decode(bytes), /"classNames":\["no","yes"\]/);
+    } finally {
+      model.dispose();
+    }
+  });
+});
