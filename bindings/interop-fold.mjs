@@ -13,6 +13,19 @@
 /** The activations another runtime can run as they are (descent's names). */
 export const INTEROP_ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'softmax'];
 
+/**
+ * A float32 value as the shortest decimal number that rounds back to it
+ * (0.1, not 0.10000000149011612), so a JSON file shows the value that was set.
+ */
+export function shortFloat(v) {
+  const f = Math.fround(v);
+  for (let digits = 1; digits < 9; digits++) {
+    const s = Number(f.toPrecision(digits));
+    if (Math.fround(s) === f) return s;
+  }
+  return f;
+}
+
 /** 'classification' or 'regression', as the model's names, scalers and loss say. */
 export function modelTask(model) {
   if (model.getNames().classNames) return 'classification';
@@ -35,7 +48,8 @@ export function foldModel(model, where) {
   let fanIn = model.inputs;
   const layers = config.map((layer, l) => {
     const out = {
-      units: layer.units, fanIn, activation: layer.activation, alpha: layer.alpha, l1: layer.l1, l2: layer.l2,
+      units: layer.units, fanIn, activation: layer.activation,
+      alpha: shortFloat(layer.alpha), l1: shortFloat(layer.l1), l2: shortFloat(layer.l2),
       kernel: Float64Array.from(weights[l].kernel), bias: weights[l].bias ? Float64Array.from(weights[l].bias) : null,
     };
     fanIn = layer.units;
@@ -82,8 +96,8 @@ export function foldModel(model, where) {
   const recipe = {
     task: modelTask(model),
     loss: model.loss,
-    inputScaler: inputScaler ? { mean: Array.from(inputScaler.mean), std: Array.from(inputScaler.std) } : null,
-    targetScaler: targetScaler ? { mean: Array.from(targetScaler.mean), std: Array.from(targetScaler.std) } : null,
+    inputScaler: inputScaler ? { mean: Array.from(inputScaler.mean, shortFloat), std: Array.from(inputScaler.std, shortFloat) } : null,
+    targetScaler: targetScaler ? { mean: Array.from(targetScaler.mean, shortFloat), std: Array.from(targetScaler.std, shortFloat) } : null,
     classNames: names.classNames,
     featureNames: names.featureNames,
     targetName: names.targetName,

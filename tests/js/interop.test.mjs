@@ -7,8 +7,16 @@
 
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { dist, prng } from './support.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = process.env.DESCENT_CLI ?? join(root, 'build', 'descent');
 
 const { loadDescent } = await import(new URL('descent.mjs', dist));
 const { toTfjs, fromTfjs } = await import(new URL('interop-tfjs.mjs', dist));
@@ -100,11 +108,11 @@ describe('toTfjs: descent -> TF.js 4.22', () => {
         assert.equal(artifacts.format, 'layers-model');
         assert.ok(artifacts.weightData instanceof ArrayBuffer);
         const meta = artifacts.userDefinedMetadata.descent;
-        assert.deepEqual(meta.inputScaler.std, [3.1, 4.2, 5.3].map(Math.fround));
+        assert.deepEqual(meta.inputScaler.std, [3.1, 4.2, 5.3]);
         assertClose(await tfjsPredict(artifacts, x, inputs), model.predict(x), kind);
         if (kind === 'leaky relu') {
           const leaky = artifacts.modelTopology.config.layers.filter((l) => l.class_name === 'LeakyReLU');
-          assert.deepEqual(leaky.map((l) => l.config.alpha), [0.1, 0.3].map(Math.fround));
+          assert.deepEqual(leaky.map((l) => l.config.alpha), [0.1, 0.3]);
         }
         // And back: the same predictions, the scalers and names restored.
         const back = fromTfjs(descent, artifacts);
@@ -245,5 +253,123 @@ describe('toOnnx: descent -> onnxruntime-node', () => {
     } finally {
       model.dispose();
     }
+  });
+});
+
+/** Reads `descent predict`'s CSV: the columns named p_* (or the one predicted value) as floats. */
+function predictedColumns(csv, outputs) {
+  const [header, ...lines] = csv.trim().split('\n');
+  const names = header.split(',');
+  const cols = names.map((n, i) => (n.startsWith('p_') ? i : -1)).filter((i) => i >= 0);
+  // Two classes: one sigmoid output, the probability of the second class.
+  const use = cols.length ? cols.slice(cols.length - outputs) : [names.length - 1];
+  return Float32Array.from(lines.flatMap((line) => {
+    const f = line.split(',');
+    return use.map((i) => Number(f[i]));
+  }));
+}
+
+describe('descent export / import (the CLI)', () => {
+  const data = join(root, 'web', 'data');
+  let dir;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'descent-interop-'));
+  });
+
+  const cases = [
+    ['iris (softmax, leaky relu)', 'iris.csv', 'species', ['--layers', '8:leaky_relu,6', '--alpha', '0.1']],
+    ['breast_cancer (sigmoid)', 'breast_cancer.csv', 'diagnosis', ['--layers', '10']],
+    ['diabetes (regression, target scaler)', 'diabetes.csv', 'progression', ['--layers', '10:tanh']],
+  ];
+  for (const [label, file, target, flags] of cases) {
+    it(`${label}: TF.js and fromTfjs predict what descent predict does`, async () => {
+      const csv = join(data, file);
+      const model = join(dir, `${file}.bin`);
+      const out = join(dir, file);
+      execFileSync(cli, ['train', '--data', csv, '--target', target, ...flags, '--epochs', '20', '--quiet', '--save', model]);
+      execFileSync(cli, ['export', '--format', 'tfjs', '--model', model, '--out', out]);
+      const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+      const bytes = readFileSync(join(out, 'weights.bin'));
+      const artifacts = {
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+        format: json.format,
+        userDefinedMetadata: json.userDefinedMetadata,
+      };
+      const loaded = descent.loadModel(readFileSync(model));
+      try {
+        const predict = (m) => predictedColumns(execFileSync(cli, ['predict', '--model', m, '--data', csv]).toString(), loaded.outputs);
+        const expected = predict(model);
+        const { featureNames } = loaded.getNames();
+        // The features in the model's order, read from the CSV by name.
+        const text = readFileSync(csv, 'utf8').trim().split('\n');
+        const header = text[0].split(',');
+        const idx = featureNames.map((n) => header.indexOf(n));
+        const raw = Float32Array.from(text.slice(1).flatMap((line) => {
+          const f = line.split(',');
+          return idx.map((i) => Number(f[i]));
+        }));
+        assertClose(await tfjsPredict(artifacts, raw, featureNames.length), expected, `${label} in TF.js`);
+        // The export is what descent's JS export gives (same layers, folding and recipe).
+        const js = toTfjs(loaded);
+        assert.deepEqual(json.userDefinedMetadata, JSON.parse(JSON.stringify(js.userDefinedMetadata)));
+        assert.deepEqual(json.modelTopology, JSON.parse(JSON.stringify(js.modelTopology)));
+        assertClose(new Float32Array(artifacts.weightData), new Float32Array(js.weightData), `${label} weights`);
+        const back = fromTfjs(descent, artifacts);
+        try {
+          assertClose(back.predict(raw), expected, `${label} fromTfjs`);
+        } finally {
+          back.dispose();
+        }
+        // And import reads it back: the same predictions through the CLI.
+        const imported = join(dir, `${file}.imported.bin`);
+        execFileSync(cli, ['import', '--from', join(out, 'model.json'), '--out', imported]);
+        assertClose(predict(imported), expected, `${label} import`);
+      } finally {
+        loaded.dispose();
+      }
+    });
+  }
+
+  it('import takes a model trained in TF.js and refuses what descent cannot run', async () => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ units: 4, inputShape: [2], activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+    const a = await artifactsOf(m);
+    const sub = join(dir, 'tfjs');
+    execFileSync('mkdir', ['-p', sub]);
+    writeFileSync(join(sub, 'model.json'), JSON.stringify({ format: a.format, modelTopology: a.modelTopology,
+      weightsManifest: [{ paths: ['w.bin'], weights: a.weightSpecs }] }));
+    writeFileSync(join(sub, 'w.bin'), new Uint8Array(a.weightData));
+    execFileSync(cli, ['import', '--from', join(sub, 'model.json'), '--out', join(sub, 'm.bin')]);
+    const x = Float32Array.from([0.5, -1, 2, 0.25, -0.3, 0.1]);
+    const imported = descent.loadModel(readFileSync(join(sub, 'm.bin')));
+    try {
+      const xt = tf.tensor2d(x, [3, 2]);
+      assertClose(imported.predict(x), m.predict(xt).dataSync(), 'imported');
+      xt.dispose();
+    } finally {
+      imported.dispose();
+    }
+    m.dispose();
+    // A Dropout layer, by class, index and place in the file.
+    const d = tf.sequential();
+    d.add(tf.layers.dense({ units: 4, inputShape: [2] }));
+    d.add(tf.layers.dropout({ rate: 0.5 }));
+    const da = await artifactsOf(d);
+    writeFileSync(join(sub, 'model.json'), JSON.stringify({ modelTopology: da.modelTopology,
+      weightsManifest: [{ paths: ['w.bin'], weights: da.weightSpecs }] }, null, 1));
+    let err = null;
+    try {
+      execFileSync(cli, ['import', '--from', join(sub, 'model.json'), '--out', join(sub, 'x.bin')], { stdio: 'pipe' });
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err, 'import must fail');
+    assert.equal(err.status, 1);
+    assert.match(err.stderr.toString(), /model\.json:\d+:\d+: layer 1 \(Dropout "dropout_Dropout\d+"\): descent cannot run this layer/);
+    d.dispose();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
