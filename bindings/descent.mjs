@@ -1251,3 +1251,10 @@ class Trainer {
     this.#model._forgetTrainer(this);
   }
 }
+
+// Interop: other runtimes' formats, in modules of their own (interop-*.mjs).
+import { toTfjs, fromTfjs } from './interop-tfjs.mjs';
+import { toOnnx } from './interop-onnx.mjs';
+Model.prototype.toTfjs = function tfjs() { return toTfjs(this); };
+Model.prototype.toOnnx = function onnx(options) { return toOnnx(this, options); };
+Descent.prototype.fromTfjs = function tfjsModel(artifacts) { return fromTfjs(this, artifacts); };

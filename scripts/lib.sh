@@ -134,7 +134,7 @@ stage_web() {
   mkdir -p "$web/lib" "$web/vendor"
   for f in descent.mjs descent-glue.mjs descent.wasm descent-scalar-glue.mjs descent-scalar.wasm \
            descent-tune.mjs descent-tune-glue.mjs descent-tune.wasm descent-tune-scalar-glue.mjs descent-tune-scalar.wasm \
-           worker.mjs client.mjs protocol.mjs tune-pool.mjs; do
+           worker.mjs client.mjs protocol.mjs tune-pool.mjs interop-fold.mjs interop-tfjs.mjs interop-onnx.mjs; do
     cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
   done
   local uplot="$DESCENT_ROOT/node_modules/uplot/dist"

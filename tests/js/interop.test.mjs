@@ -105,6 +105,8 @@ describe('toTfjs: descent -> TF.js 4.22', () => {
       const { model, x, inputs } = trained(kind);
       try {
         const artifacts = toTfjs(model);
+        // The API's methods are these modules' functions.
+        assert.deepEqual(model.toTfjs(), artifacts);
         assert.equal(artifacts.format, 'layers-model');
         assert.ok(artifacts.weightData instanceof ArrayBuffer);
         const meta = artifacts.userDefinedMetadata.descent;
@@ -115,7 +117,7 @@ describe('toTfjs: descent -> TF.js 4.22', () => {
           assert.deepEqual(leaky.map((l) => l.config.alpha), [0.1, 0.3]);
         }
         // And back: the same predictions, the scalers and names restored.
-        const back = fromTfjs(descent, artifacts);
+        const back = descent.fromTfjs(artifacts);
         try {
           assertClose(back.predict(x), model.predict(x), `${kind} round trip`);
           assertClose(back.getInputScaler().mean, model.getInputScaler().mean, 'input mean');
@@ -227,6 +229,7 @@ describe('toOnnx: descent -> onnxruntime-node', () => {
       try {
         const bytes = await toOnnx(model);
         assert.ok(bytes instanceof Uint8Array);
+        assert.deepEqual(await model.toOnnx(), bytes);
         const session = await ort.InferenceSession.create(bytes);
         try {
           assert.deepEqual(session.inputNames, ['input']);
