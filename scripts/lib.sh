@@ -63,7 +63,7 @@ fuzzer_links() {
   return $status
 }
 
-FUZZERS="csv model cli"
+FUZZERS="csv model cli import"
 
 # build_fuzz: the libFuzzer harnesses of tests/fuzz/, with ASan and UBSan, in build-fuzz/.
 build_fuzz() {
