@@ -136,7 +136,13 @@ export function fromTfjs(descent, artifacts) {
     throw new Error(`${where}: artifacts.format is ${JSON.stringify(artifacts.format)}: only 'layers-model' holds Keras layers`);
   }
   let topology = artifacts.modelTopology;
-  if (typeof topology === 'string') topology = JSON.parse(topology);
+  if (typeof topology === 'string') {
+    try {
+      topology = JSON.parse(topology);
+    } catch (e) {
+      throw new Error(`${where}: artifacts.modelTopology is a string but not JSON (${e.message})`);
+    }
+  }
   if (!topology || typeof topology !== 'object') throw new Error(`${where}: artifacts.modelTopology is missing`);
   if (topology.model_config) topology = topology.model_config;
   if (topology.class_name !== 'Sequential') {
