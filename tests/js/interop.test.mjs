@@ -318,7 +318,7 @@ describe('descent export / import (the CLI)', () => {
         const js = toTfjs(loaded);
         assert.deepEqual(json.userDefinedMetadata, JSON.parse(JSON.stringify(js.userDefinedMetadata)));
         assert.deepEqual(json.modelTopology, JSON.parse(JSON.stringify(js.modelTopology)));
-        assertClose(new Float32Array(artifacts.weightData), new Float32Array(js.weightData), `${label} weights`);
+        assert.deepEqual(new Uint8Array(artifacts.weightData), new Uint8Array(js.weightData), `${label}: weights.bin is toTfjs's weightData`);
         const back = fromTfjs(descent, artifacts);
         try {
           assertClose(back.predict(raw), expected, `${label} fromTfjs`);
