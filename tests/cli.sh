@@ -469,6 +469,19 @@ check "the imported model predicts what the exported one does (1e-5)" eval 'past
 run info --model back.bin
 check "the imported model has the scaler, names and leaky slope back" eval '[ "$rc" -eq 0 ] &&
     mentions out.txt "input mean: 5.8" "setosa, versicolor, virginica" "leaky_relu (alpha 0.2)" sepal_length_cm'
+# Names holding control bytes, quotes and non-ASCII text go through JSON and come back as they were.
+awk 'BEGIN {
+    printf "\"q\"\"uo\\te\",caf\303\251,cls\n"
+    for (i = 0; i < 30; i++) printf "%d,%d,%s\n", i % 5, i % 3, (i % 2 ? "\033[31mred" : "\316\261")
+}' >names.csv
+"$BIN" train --data names.csv --layers 3 --epochs 2 --quiet --save names.bin >/dev/null 2>&1
+"$BIN" export --format tfjs --model names.bin --out namesdir >/dev/null 2>&1
+run import --from namesdir/model.json --out names2.bin
+QUOTED='"q\"uo\\te"'
+ESCAPED='"\u001b[31mred"'
+check "names with escapes, quotes and UTF-8 survive export and import" eval '[ "$rc" -eq 0 ] &&
+    [ "$("$BIN" info --model names.bin | sed 1d)" = "$("$BIN" info --model names2.bin | sed 1d)" ] &&
+    mentions namesdir/model.json "$QUOTED" "$ESCAPED"'
 run export --format onnx --model ex.bin --out exdir
 check "export of another format exits 2" error_msg 2 "--format must be tfjs" "'onnx'"
 run export --format tfjs --model missing.bin --out exdir

@@ -60,7 +60,8 @@ int interop_fold(const descent_model *m, interop_model *out)
         interop_layer *L = &out->layers[0];
         for (int j = 0; j < L->units; j++) {
             double b = L->bias[j];
-            for (int i = 0; i < L->fan_in; i++) b -= (double)in_mean[i] / in_std[i] * L->kernel[(size_t)i * L->units + j];
+            for (int i = 0; i < L->fan_in; i++)
+                b -= (double)in_mean[i] / in_std[i] * L->kernel[(size_t)i * L->units + j];
             L->bias[j] = (float)b;
         }
         for (int i = 0; i < L->fan_in; i++)

@@ -121,7 +121,9 @@ static int read_layers(importer *t, const json_value *root)
         snprintf(what, sizeof what, "layer %zu (%.40s%s%.60s%s)", i, kind ? kind : "?", name ? " \"" : "",
                  name ? name : "", name ? "\"" : "");
         int width = input_width(lc);
-        if (width < 0) return bad(t, layer, "%s: batch_input_shape must be [null, features] with 1.." STR(DESCENT_MAX_UNITS) " features", what, 0);
+        if (width < 0)
+            return bad(t, layer, "%s: batch_input_shape must be [null, features] with 1.." STR(DESCENT_MAX_UNITS)
+                       " features", what, 0);
         if (width > 0 && im->n_layers == 0 && im->inputs == 0) im->inputs = width;
         interop_layer *prev = im->n_layers ? &im->layers[im->n_layers - 1] : NULL;
         int follows = prev && prev->activation == DESCENT_ACT_LINEAR && !t->followed[im->n_layers - 1];
@@ -133,7 +135,8 @@ static int read_layers(importer *t, const json_value *root)
                 return bad(t, layer, "%s: more than " STR(DESCENT_MAX_LAYERS) " Dense layers", what, 0);
             const json_value *units = json_get(lc, "units"), *act = json_get(lc, "activation");
             if (!is_integer(units, 1, DESCENT_MAX_UNITS))
-                return bad(t, units ? units : layer, "%s: units must be an integer in 1.." STR(DESCENT_MAX_UNITS), what, 0);
+                return bad(t, units ? units : layer, "%s: units must be an integer in 1.." STR(DESCENT_MAX_UNITS),
+                           what, 0);
             int a = !act || act->type == JSON_NULL ? DESCENT_ACT_LINEAR : activation_of(string_of(act));
             if (a < 0)
                 return bad(t, act, "%s: activation %s is not one descent has (linear, relu, sigmoid, tanh, softmax; "
@@ -146,7 +149,8 @@ static int read_layers(importer *t, const json_value *root)
             const json_value *reg = json_get(lc, "kernel_regularizer"), *rc_ = json_get(reg, "config");
             if (reg && reg->type == JSON_OBJECT) {
                 const json_value *l1 = json_get(rc_, "l1"), *l2 = json_get(rc_, "l2");
-                if ((l1 && (l1->type != JSON_NUMBER || l1->number < 0)) || (l2 && (l2->type != JSON_NUMBER || l2->number < 0)))
+                if ((l1 && (l1->type != JSON_NUMBER || l1->number < 0)) ||
+                    (l2 && (l2->type != JSON_NUMBER || l2->number < 0)))
                     return bad(t, reg, "%s: kernel_regularizer's l1 and l2 must be numbers >= 0", what, 0);
                 L->l1 = l1 ? (float)l1->number : 0;
                 L->l2 = l2 ? (float)l2->number : 0;
@@ -184,7 +188,9 @@ static int read_layers(importer *t, const json_value *root)
         }
     }
     if (im->n_layers == 0) return bad(t, list, "the model has no Dense layer", 0, 0);
-    if (im->inputs == 0) return bad(t, &list->items[0], "the first layer has no batch_input_shape, so the number of inputs is unknown", 0, 0);
+    if (im->inputs == 0)
+        return bad(t, &list->items[0], "the first layer has no batch_input_shape, so the number of inputs is unknown",
+                   0, 0);
     int fan_in = im->inputs;
     for (int l = 0; l < im->n_layers; l++) {
         im->layers[l].fan_in = fan_in;
@@ -287,7 +293,8 @@ static int read_weights(importer *t, const json_value *root)
     size_t n = 0;
     for (size_t g = 0; g < manifest->count; g++) {
         const json_value *w = json_get(&manifest->items[g], "weights");
-        if (!w || w->type != JSON_ARRAY) return bad(t, &manifest->items[g], "weightsManifest[] needs weights, an array", 0, 0);
+        if (!w || w->type != JSON_ARRAY)
+            return bad(t, &manifest->items[g], "weightsManifest[] needs weights, an array", 0, 0);
         n += w->count;
     }
     int rc = EXIT_OK;
@@ -323,10 +330,13 @@ static int read_weights(importer *t, const json_value *root)
             }
             for (size_t d = 0; d < shape->count && !rc; d++) {
                 if (!is_integer(&shape->items[d], 0, DESCENT_MAX_PARAMS)) {
-                    rc = bad(t, &shape->items[d], "weight %s: a dimension must be an integer in 0.." STR(DESCENT_MAX_PARAMS), s->name, 0);
+                    rc = bad(t, &shape->items[d],
+                             "weight %s: a dimension must be an integer in 0.." STR(DESCENT_MAX_PARAMS), s->name, 0);
                 } else {
-                    s->count *= (uint64_t)shape->items[d].number; /* each factor <= 2^27 and the product checked below */
-                    if (s->count > DESCENT_MAX_PARAMS) rc = bad(t, shape, "weight %s has more than " STR(DESCENT_MAX_PARAMS) " values", s->name, 0);
+                    /* Each factor and each partial product <= 2^27, so this cannot wrap. */
+                    s->count *= (uint64_t)shape->items[d].number;
+                    if (s->count > DESCENT_MAX_PARAMS)
+                        rc = bad(t, shape, "weight %s has more than " STR(DESCENT_MAX_PARAMS) " values", s->name, 0);
                 }
             }
             offset += s->count;
