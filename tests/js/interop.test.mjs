@@ -200,6 +200,63 @@ describe('fromTfjs: TF.js -> descent', () => {
     e.dispose();
   });
 
+  it("takes a Keras model as tensorflowjs_converter writes it (model_config, batch_shape, scoped weight names)", () => {
+    const dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' } };
+    const topology = {
+      keras_version: '3.0.0',
+      backend: 'tensorflow',
+      model_config: {
+        class_name: 'Sequential',
+        config: {
+          name: 'sequential',
+          layers: [
+            { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 2], dtype: 'float32', name: 'input_layer' } },
+            { module: 'keras.layers', class_name: 'Dense', config: { name: 'dense', units: 3, activation: 'tanh', use_bias: true, dtype } },
+            { module: 'keras.layers', class_name: 'Dense', config: { name: 'dense_1', units: 1, activation: 'sigmoid', use_bias: true, dtype } },
+          ],
+        },
+      },
+    };
+    // The weights listed out of layer order, under a scope: found by name.
+    const specs = [
+      { name: 'sequential/dense_1/kernel', shape: [3, 1], dtype: 'float32' },
+      { name: 'sequential/dense_1/bias', shape: [1], dtype: 'float32' },
+      { name: 'sequential/dense/kernel', shape: [2, 3], dtype: 'float32' },
+      { name: 'sequential/dense/bias', shape: [3], dtype: 'float32' },
+    ];
+    const k2 = [0.5, -0.25, 1];
+    const b2 = [0.1];
+    const k1 = [0.2, -0.4, 0.6, -0.8, 1, 0.3];
+    const b1 = [0, 0.05, -0.05];
+    const weightData = Float32Array.from([...k2, ...b2, ...k1, ...b1]).buffer;
+    const model = descent.fromTfjs({ modelTopology: topology, weightsManifest: [{ paths: ['w.bin'], weights: specs }], weightData });
+    try {
+      assert.equal(model.loss, 'binary_crossentropy');
+      const x = [1, 2, -0.5, 0.25];
+      const expected = [];
+      for (let r = 0; r < 2; r++) {
+        const h = [0, 1, 2].map((j) => Math.tanh(x[r * 2] * k1[j] + x[r * 2 + 1] * k1[3 + j] + b1[j]));
+        expected.push(1 / (1 + Math.exp(-(h[0] * k2[0] + h[1] * k2[1] + h[2] * k2[2] + b2[0]))));
+      }
+      assertClose(model.predict(x), expected, 'Keras-shaped');
+      // And descent import reads the same files.
+      const dir = mkdtempSync(join(tmpdir(), 'descent-keras-'));
+      try {
+        writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: topology,
+          weightsManifest: [{ paths: ['w.bin'], weights: specs }] }, null, 2));
+        writeFileSync(join(dir, 'w.bin'), new Uint8Array(weightData));
+        execFileSync(cli, ['import', '--from', join(dir, 'model.json'), '--out', join(dir, 'm.bin')]);
+        const imported = descent.loadModel(readFileSync(join(dir, 'm.bin')));
+        assertClose(imported.predict(x), expected, 'Keras-shaped, imported by the CLI');
+        imported.dispose();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('refuses artifacts whose weights do not fit the layers', async () => {
     const m = tf.sequential();
     m.add(tf.layers.dense({ units: 2, inputShape: [3] }));
