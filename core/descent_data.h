@@ -337,6 +337,92 @@ const char *descent_class_name_numeric(double value, const char *previous, char 
  * or its index when the model carries none. Returns the name or buf. */
 const char *descent_model_class_label(const descent_model *model, int i, char *buf, size_t size);
 
+/* ------------------------------------------- a whole training run (the recipe)
+ * What `descent train` and the JS API's trainCSV do with a data set, as one
+ * set of calls both make, so that the same data and options give the same
+ * model and scores: split off the test rows, then the validation rows
+ * (seeded, stratified for classes, in place: fit rows first, then
+ * validation, then test); build the network for the task (hidden layers as
+ * asked, the head descent_head_choose gives, overridden by
+ * output_activation/loss); encode the targets for the head; fit the scalers
+ * on the fit rows; carry the data set's names; fit; score each part. */
+typedef struct descent_train_recipe {
+    int n_hidden;                   /* hidden layers, 0..DESCENT_MAX_LAYERS - 1 */
+    const int *units;               /* n_hidden unit counts (descent_hidden_parse gives them) */
+    const int *activations;         /* n_hidden activations, -1 for `activation`; NULL: all `activation` */
+    descent_activation activation;  /* the hidden layers' default: relu */
+    int output_activation, loss;    /* -1: the head's (descent_head_choose) */
+    descent_init init;              /* glorot-uniform */
+    float alpha, init_limit, l1, l2;/* each layer's, as descent_layer gives them; l1, l2 0 */
+    int no_bias;
+    descent_optimizer_spec optimizer;  /* Adam with its defaults */
+    double test_split, val_split;   /* fractions in [0, 1): 0.2 and 0 */
+    uint32_t seed;                  /* initial weights, the splits and the shuffle: 1 */
+    int scale;                      /* DESCENT_SCALE_* bits: DESCENT_SCALE_ALL */
+} descent_train_recipe;
+
+descent_train_recipe descent_train_recipe_defaults(void);
+
+/* Rows [first, first + n) of ds as a view sharing its memory (never freed; no kept columns). */
+descent_dataset descent_dataset_rows(const descent_dataset *ds, int first, int n);
+/* Reorders ds's rows in place so that a seeded draw of fraction of them
+ * (stratified for classes; descent_split) comes last; *n_first receives the
+ * rows before them. fraction 0 leaves ds as it is. */
+descent_status descent_dataset_split_off(descent_dataset *ds, double fraction, uint32_t seed, int *n_first,
+                                         descent_error *err);
+/* The network the recipe asks for ds (head into *head); encodes ds's
+ * classification targets for the head in place, fits the scalers on rows
+ * [0, n_fit) and sets ds's feature, target and class names. */
+descent_model *descent_recipe_build(const descent_train_recipe *r, descent_dataset *ds, int n_fit, descent_head *head,
+                                    descent_error *err);
+/* The loss (descent_model_evaluate) and the head's scores of n rows (y
+ * encoded for the head); confusion as descent_head_metrics takes it. */
+descent_status descent_recipe_score(descent_model *model, const descent_head *head, const float *x, const float *y,
+                                    int n, float *loss, descent_metrics *out, int *confusion, descent_error *err);
+
+typedef struct descent_recipe_result {
+    descent_model *model;           /* the trained model (also after a failed fit: as the fit left it) */
+    descent_head head;
+    int n_fit, n_val, n_test;       /* ds's rows in that order */
+    descent_history history;
+} descent_recipe_result;
+/* The whole run: split, build, then descent_model_fit on the fit rows with
+ * fit's epochs, batch size (<= 0: full batch), patience and callbacks, the
+ * validation rows and the recipe's seed for the shuffle. Score the parts with
+ * descent_recipe_score. Free out with descent_recipe_result_free, whatever
+ * the status. */
+descent_status descent_recipe_train(descent_dataset *ds, const descent_train_recipe *r,
+                                    const descent_fit_options *fit, descent_recipe_result *out, descent_error *err);
+void descent_recipe_result_free(descent_recipe_result *out);
+
+/* --------------------------------------------- a saved model on a CSV's rows
+ * How `descent predict`, `descent evaluate` and the JS predictCSV read a
+ * file for a model: its features from the columns of the same names (by
+ * position when the model has none), every other column skipped unread
+ * unless kept (csv->keep), and the classes as the model's, so a file may
+ * hold any of them, even one. */
+typedef struct descent_model_columns {
+    const char **features;          /* the model's feature names, or NULL */
+    const char **classes;           /* the model's class labels, or NULL */
+    char (*labels)[32];             /* room for numbered labels */
+} descent_model_columns;
+
+/* Sets csv (from descent_csv_defaults, with keep set as wanted) to read a
+ * file for model m: for prediction (evaluate 0) only the features (and, when
+ * the model has no feature names, its target column if the file has it);
+ * for evaluation (1) also the target, as csv->target or csv->target_index
+ * name it or else the model's, read with the model's task and classes.
+ * cols holds what csv points to: free it with descent_model_columns_free
+ * after reading. */
+descent_status descent_csv_options_for_model(const descent_model *m, int evaluate, descent_csv_options *csv,
+                                             descent_model_columns *cols, descent_error *err);
+void descent_model_columns_free(descent_model_columns *cols);
+/* The model's inputs from a data set read so (ds->n rows, in the model's
+ * feature order; free() it); source names the file in messages. NULL with
+ * a message naming the missing column or the count that differs. */
+float *descent_dataset_model_inputs(const descent_model *m, const descent_dataset *ds, const char *source,
+                                    descent_error *err);
+
 #ifdef __cplusplus
 }
 #endif

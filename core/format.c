@@ -26,7 +26,7 @@
  * its own alignment (4 bytes; 8 for 64-bit integers and doubles). Output is
  * built as a string of byte values, so text passes through as raw bytes. */
 EM_JS(int, descent_js_format, (char *buf, int size, const char *fmt, const char *args), {
-    var U8 = HEAPU8, p = args, out = '', i = fmt, B = BigInt, ten = B(10), two = B(2);
+    var U8 = HEAPU8, p = args, out = "", i = fmt, B = BigInt, ten = B(10), two = B(2);
     function take(n) { p = (p + n - 1) & -n; var at = p; p += n; return at; }
     function num() { var n = 0; while (U8[i] > 47 && U8[i] < 58) n = n * 10 + U8[i++] - 48; return n; }
     function star() { return U8[i] == 42 ? (i++, HEAP32[take(4) >> 2]) : num(); }
@@ -51,7 +51,7 @@ EM_JS(int, descent_js_format, (char *buf, int size, const char *fmt, const char 
         }
         if (e < -4 || e >= P) {
             d = n.toString();
-            d = d[0] + '.' + d.slice(1) + 'e' + (e < 0 ? '-' : '+') + (Math.abs(e) < 10 ? '0' : '') + Math.abs(e);
+            d = d[0] + '.' + d.slice(1) + 'e' + (e < 0 ? '-' : '+') + (Math.abs(e) < 10 ? '0' : "") + Math.abs(e);
         } else {
             var f = P - 1 - e; /* n is x 10^f rounded: f fraction digits */
             d = n.toString().padStart(f + 1, '0');
@@ -64,10 +64,10 @@ EM_JS(int, descent_js_format, (char *buf, int size, const char *fmt, const char 
             while (m.slice(-1) == '0') m = m.slice(0, -1);
             if (m.slice(-1) == '.') m = m.slice(0, -1);
         }
-        return m + (k < 0 ? '' : d.slice(k));
+        return m + (k < 0 ? "" : d.slice(k));
     }
     while (U8[i]) {
-        var c = String.fromCharCode(U8[i++]), left = 0, zero = 0, width, prec = -1, len = '', v, s, sign = '';
+        var c = String.fromCharCode(U8[i++]), left = 0, zero = 0, width, prec = -1, len = "", v, s, sign = "";
         if (c != '%') { out += c; continue; }
         for (; U8[i] == 45 || U8[i] == 48; i++) U8[i] == 45 ? left = 1 : zero = 1;
         width = star();
@@ -77,7 +77,7 @@ EM_JS(int, descent_js_format, (char *buf, int size, const char *fmt, const char 
         var wide = len == 'll' || len == 'j';
         if (c == '%') s = '%';
         else if (c == 's') {
-            v = HEAPU32[take(4) >> 2]; s = v ? '' : '(null)';
+            v = HEAPU32[take(4) >> 2]; s = v ? "" : '(null)';
             for (var n = 0; v && U8[v + n] && (prec < 0 || n < prec); n++) s += String.fromCharCode(U8[v + n]);
         } else if (c == 'c') s = String.fromCharCode(HEAP32[take(4) >> 2] & 255);
         else if (c == 'g') {

@@ -106,8 +106,12 @@ ensure_emscripten() {
 build_wasm() {
   # Debian's emcc finds acorn for its JS optimizer only through NODE_PATH.
   export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
-  emcmake cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/build-wasm" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$DESCENT_ROOT/build-wasm" -j "$JOBS" >/dev/null
+  # Configured once: a later build re-runs CMake by itself when CMakeLists.txt
+  # changes, so a second start (scripts/demo) only builds what is out of date.
+  if [ ! -f "$DESCENT_ROOT/build-wasm/CMakeCache.txt" ]; then
+    emcmake cmake -S "$DESCENT_ROOT" -B "$DESCENT_ROOT/build-wasm" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build "$DESCENT_ROOT/build-wasm" -j "$JOBS" "$@" >/dev/null
 }
 
 # ensure_node_modules: the pinned devDependencies (TF.js for the conformance
@@ -138,7 +142,10 @@ stage_web() {
     cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
   done
   local uplot="$DESCENT_ROOT/node_modules/uplot/dist"
-  node "$DESCENT_ROOT/node_modules/terser/bin/terser" --module --compress --mangle \
-    -o "$web/vendor/uPlot.mjs" "$uplot/uPlot.esm.js"
+  # minified again only when npm brought another uPlot
+  if [ ! "$web/vendor/uPlot.mjs" -nt "$uplot/uPlot.esm.js" ]; then
+    node "$DESCENT_ROOT/node_modules/terser/bin/terser" --module --compress --mangle \
+      -o "$web/vendor/uPlot.mjs" "$uplot/uPlot.esm.js"
+  fi
   cp "$uplot/uPlot.min.css" "$web/vendor/uPlot.min.css"
 }

@@ -10,42 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
-                             known_classes *kc)
-{
-    int k = head->classes;
-    kc->names = NULL;
-    kc->labels = NULL;
-    if (!k) return EXIT_OK;
-    kc->names = malloc(sizeof(char *) * (size_t)k);
-    kc->labels = malloc(sizeof *kc->labels * (size_t)k);
-    if (!kc->names || !kc->labels) return runtime_error("out of memory");
-    for (int j = 0; j < k; j++) kc->names[j] = descent_model_class_label(m, j, kc->labels[j], sizeof kc->labels[j]);
-    csv->class_names = kc->names;
-    csv->n_classes = k;
-    return EXIT_OK;
-}
-
-void known_classes_free(known_classes *kc)
-{
-    free(kc->names);
-    free(kc->labels);
-    kc->names = NULL;
-    kc->labels = NULL;
-}
-
-int use_model_features(const descent_model *m, descent_csv_options *csv, const char ***names)
-{
-    int inputs = descent_model_inputs(m);
-    *names = NULL;
-    if (!descent_model_feature_name(m, 0)) return EXIT_OK;
-    if (!(*names = malloc(sizeof(char *) * (size_t)inputs))) return runtime_error("out of memory");
-    for (int i = 0; i < inputs; i++) (*names)[i] = descent_model_feature_name(m, i);
-    csv->columns = *names;
-    csv->n_columns = inputs;
-    return EXIT_OK;
-}
-
 /* --keep's names, split at commas into *list (free() it and *copy). */
 static int keep_list(const char *text, descent_csv_options *csv, const char ***list, char **copy)
 {
@@ -69,45 +33,12 @@ static int keep_list(const char *text, descent_csv_options *csv, const char ***l
     return EXIT_OK;
 }
 
-/* The model's inputs, gathered from the data set's columns: by name when
- * the model knows its features' names, else by position. */
+/* The model's inputs from ds's columns (the library's gathering); path names the file. */
 static int gather_features(const descent_model *m, const descent_dataset *ds, const char *path, float **x_out)
 {
-    int inputs = descent_model_inputs(m);
-    int *col = malloc(sizeof(int) * (size_t)inputs);
-    if (!col) return runtime_error("out of memory");
-    int by_name = descent_model_feature_name(m, 0) != NULL;
-    if (by_name) {
-        for (int i = 0; i < inputs; i++) {
-            const char *want = descent_model_feature_name(m, i);
-            col[i] = -1;
-            for (int j = 0; j < ds->features && want; j++)
-                if (ds->feature_names && ds->feature_names[j] && strcmp(ds->feature_names[j], want) == 0) col[i] = j;
-            if (col[i] < 0) {
-                free(col);
-                return runtime_error("%s has no column '%s', which the model takes as feature %d of %d", path,
-                                     want ? want : "?", i + 1, inputs);
-            }
-        }
-    } else {
-        if (ds->features != inputs) {
-            free(col);
-            return runtime_error("%s has %d feature columns but the model takes %d (and has no feature names to "
-                                 "match by)",
-                                 path, ds->features, inputs);
-        }
-        for (int i = 0; i < inputs; i++) col[i] = i;
-    }
-    float *x = malloc(sizeof(float) * (size_t)ds->n * (size_t)inputs + 1);
-    if (!x) {
-        free(col);
-        return runtime_error("out of memory for %d rows", ds->n);
-    }
-    for (size_t r = 0; r < (size_t)ds->n; r++)
-        for (int i = 0; i < inputs; i++) x[r * inputs + i] = ds->x[r * ds->features + col[i]];
-    free(col);
-    *x_out = x;
-    return EXIT_OK;
+    descent_error err;
+    if ((*x_out = descent_dataset_model_inputs(m, ds, path, &err))) return EXIT_OK;
+    return runtime_error("%s", err.message);
 }
 
 static int write_predictions(FILE *f, const descent_model *m, const descent_head *head, const descent_dataset *ds,
@@ -181,21 +112,15 @@ int cmd_predict(const args *a)
     descent_head_of_model(m, &head, NULL);
 
     descent_csv_options csv = descent_csv_defaults();
-    known_classes kc = {NULL, NULL};
-    const char **features = NULL, **kept = NULL;
+    descent_model_columns cols;
+    memset(&cols, 0, sizeof cols);
+    const char **kept = NULL;
     char *kept_text = NULL;
-    if ((rc = use_model_features(m, &csv, &features)) || (rc = keep_list(keep, &csv, &kept, &kept_text))) goto done;
-    if (features) {
-        /* Only the model's columns are read: a target, an id or a note is skipped. */
-        csv.no_target = 1;
-    } else {
-        /* By position: a target column would be taken for a feature (or, as
-         * text, fail to parse): read it as the target, when the file has it. */
-        csv.target = descent_model_target_name(m);
-        csv.target_optional = 1;
-        csv.task = head.task;
-        csv.no_target = !csv.target;
-        if ((rc = use_model_classes(m, &head, &csv, &kc))) goto done;
+    /* Only the model's columns are read: a target, an id or a note is skipped. */
+    if ((rc = keep_list(keep, &csv, &kept, &kept_text))) goto done;
+    if (descent_csv_options_for_model(m, 0, &csv, &cols, &err) != DESCENT_OK) {
+        rc = runtime_error("%s: %s", model_path, err.message);
+        goto done;
     }
     ds = descent_csv_read_file(data_path, &csv, &err);
     if (!ds) {
@@ -224,8 +149,7 @@ int cmd_predict(const args *a)
         rc = runtime_error("cannot write to standard output: %s", strerror(errno));
     }
 done:
-    known_classes_free(&kc);
-    free(features);
+    descent_model_columns_free(&cols);
     free(kept);
     free(kept_text);
     free(pred);
@@ -254,11 +178,12 @@ int cmd_evaluate(const args *a)
     /* The file's classes are read as the model's, by name, in its order;
      * of its other columns only the model's features. */
     descent_csv_options csv = descent_csv_defaults();
-    known_classes kc = {NULL, NULL};
-    const char **features = NULL;
-    csv.target = target ? target : descent_model_target_name(m);
-    csv.task = head.task;
-    if ((rc = use_model_classes(m, &head, &csv, &kc)) || (rc = use_model_features(m, &csv, &features))) goto done;
+    descent_model_columns cols;
+    csv.target = target;
+    if (descent_csv_options_for_model(m, 1, &csv, &cols, &err) != DESCENT_OK) {
+        rc = runtime_error("%s: %s", model_path, err.message);
+        goto done;
+    }
     ds = descent_csv_read_file(data_path, &csv, &err);
     if (!ds) {
         rc = file_error(data_path, &err);
@@ -276,8 +201,7 @@ int cmd_evaluate(const args *a)
     }
     rc = has(a, "--json") ? report_json(m, x, ds->y, ds->n) : report(m, "evaluate", x, ds->y, ds->n);
 done:
-    known_classes_free(&kc);
-    free(features);
+    descent_model_columns_free(&cols);
     free(x);
     descent_dataset_free(ds);
     descent_model_free(m);

@@ -60,16 +60,11 @@ static int score(descent_model *m, const descent_head *head, const float *x, con
 {
     descent_error err;
     int k = head->classes, rc = EXIT_OK;
-    float *pred = malloc(sizeof(float) * (size_t)n * (size_t)head->units + 1);
     *cm = k ? calloc((size_t)k * (size_t)k, sizeof(int)) : NULL;
-    if (!pred || (k && !*cm)) {
-        rc = runtime_error("out of memory for %d predictions", n);
-    } else if (descent_model_evaluate(m, x, y, n, loss, &err) != DESCENT_OK ||
-               descent_model_predict(m, x, n, pred, &err) != DESCENT_OK ||
-               descent_head_metrics(head, pred, y, n, *cm, met, &err) != DESCENT_OK) {
+    if (k && !*cm)
+        rc = runtime_error("out of memory for %d classes", k);
+    else if (descent_recipe_score(m, head, x, y, n, loss, met, *cm, &err) != DESCENT_OK)
         rc = runtime_error("%s", err.message);
-    }
-    free(pred);
     if (rc) {
         free(*cm);
         *cm = NULL;

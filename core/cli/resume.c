@@ -48,7 +48,8 @@ descent_model *resume_load(const char *path, const char *target, descent_csv_opt
         return NULL;
     }
     if ((*rc = csv_target_options(target ? target : descent_model_target_name(m), head.task, csv)) ||
-        (*rc = use_model_classes(m, &head, csv, &rs->classes)) || (*rc = use_model_features(m, csv, &rs->features))) {
+        (descent_csv_options_for_model(m, 1, csv, &rs->columns, &err) != DESCENT_OK &&
+         (*rc = runtime_error("%s: %s", path, err.message)))) {
         resume_free(rs);
         descent_model_free(m);
         return NULL;
@@ -58,7 +59,5 @@ descent_model *resume_load(const char *path, const char *target, descent_csv_opt
 
 void resume_free(resume_state *rs)
 {
-    known_classes_free(&rs->classes);
-    free(rs->features);
-    rs->features = NULL;
+    descent_model_columns_free(&rs->columns);
 }

@@ -91,25 +91,10 @@ int csv_target_options(const char *target, int task, descent_csv_options *csv);
 
 /* ------------------------------------- a model's columns (predict.c) */
 
-/* The model's classes as the CSV reader's known classes, so that a file
- * holding any of them (even a single one) reads in the model's order. */
-typedef struct known_classes {
-    const char **names;
-    char (*labels)[32];
-} known_classes;
-
-int use_model_classes(const descent_model *m, const descent_head *head, descent_csv_options *csv,
-                      known_classes *kc);
-void known_classes_free(known_classes *kc);
-/* The reader reads the model's features by name, when it has names (*names,
- * free() it, else NULL), and skips every other column unread. */
-int use_model_features(const descent_model *m, descent_csv_options *csv, const char ***names);
-
 /* ------------------------------------------------- train --resume (resume.c) */
 
 typedef struct resume_state {
-    known_classes classes;
-    const char **features;
+    descent_model_columns columns;      /* what the CSV options point to */
 } resume_state;
 
 /* Refuses, as usage errors, the flags that would change the model being resumed. */

@@ -119,117 +119,42 @@ static int read_train_config(const args *a, train_config *c)
     return EXIT_OK;
 }
 
-/* Puts rows order[0..n-1] of ds in places 0..n-1, in place (one row of
- * scratch, following each cycle of the permutation), so the training and
- * test rows become two runs of the one matrix instead of two copies. */
-static int reorder_rows(descent_dataset *ds, const int *order, int n)
-{
-    size_t f = (size_t)ds->features, o = (size_t)ds->outputs;
-    unsigned char *done = calloc((size_t)n + 1, 1);
-    float *row = malloc(sizeof(float) * (f + o));
-    if (!done || !row) {
-        free(done);
-        free(row);
-        return runtime_error("out of memory for %d rows", n);
-    }
-    for (int start = 0; start < n; start++) {
-        if (done[start] || order[start] == start) continue;
-        memcpy(row, ds->x + (size_t)start * f, f * sizeof(float));
-        if (o && ds->y) memcpy(row + f, ds->y + (size_t)start * o, o * sizeof(float));
-        int label = ds->labels ? ds->labels[start] : 0;
-        int at = start;
-        for (;;) {
-            int from = order[at];
-            done[at] = 1;
-            if (from == start) break;
-            memcpy(ds->x + (size_t)at * f, ds->x + (size_t)from * f, f * sizeof(float));
-            if (o && ds->y) memcpy(ds->y + (size_t)at * o, ds->y + (size_t)from * o, o * sizeof(float));
-            if (ds->labels) ds->labels[at] = ds->labels[from];
-            at = from;
-        }
-        memcpy(ds->x + (size_t)at * f, row, f * sizeof(float));
-        if (o && ds->y) memcpy(ds->y + (size_t)at * o, row + f, o * sizeof(float));
-        if (ds->labels) ds->labels[at] = label;
-    }
-    free(done);
-    free(row);
-    return EXIT_OK;
-}
-
-/* Rows [first, first + n) of ds as a dataset sharing its memory: never freed. */
-static descent_dataset rows_of(const descent_dataset *ds, int first, int n)
-{
-    descent_dataset v = *ds;
-    v.n = n;
-    v.x = ds->x + (size_t)first * (size_t)ds->features;
-    v.y = ds->y ? ds->y + (size_t)first * (size_t)ds->outputs : NULL;
-    v.labels = ds->labels ? ds->labels + first : NULL;
-    return v;
-}
-
-/* Splits ds in place into its first *n_first rows and the rest: a seeded
- * draw of fraction of them (stratified for classes) goes last. what names
- * the split in messages. */
+/* Splits ds in place into its first *n_first rows and the rest (the
+ * library's seeded, stratified draw); what names the split in messages. */
 static int split_off(descent_dataset *ds, double fraction, uint32_t seed, const char *what, int *n_first)
 {
-    int classify = descent_dataset_task(ds) == DESCENT_TASK_CLASSIFICATION;
-    int *order = malloc(sizeof(int) * (size_t)ds->n + 1), *rest = malloc(sizeof(int) * (size_t)ds->n + 1);
-    int n_keep = 0, n_rest = 0, rc = EXIT_OK;
     descent_error err;
-    if (!order || !rest) {
-        rc = runtime_error("out of memory for %d rows", ds->n);
-    } else if (descent_split(ds->n, classify ? ds->labels : NULL, classify ? ds->classes : 0, (float)fraction, seed,
-                             order, &n_keep, rest, &n_rest, &err) != DESCENT_OK) {
-        rc = what ? runtime_error("%s %g of %d training rows: %s", what, fraction, ds->n, err.message)
-                  : runtime_error("%s", err.message);
-    } else {
-        memcpy(order + n_keep, rest, sizeof(int) * (size_t)n_rest);
-        rc = reorder_rows(ds, order, ds->n);
-    }
-    free(order);
-    free(rest);
-    *n_first = n_keep;
-    return rc;
+    int n = ds->n;
+    if (descent_dataset_split_off(ds, fraction, seed, n_first, &err) == DESCENT_OK) return EXIT_OK;
+    return what ? runtime_error("%s %g of %d training rows: %s", what, fraction, n, err.message)
+                : runtime_error("%s", err.message);
 }
 
-/* The network: the hidden layers asked for and the head the task and flags give. */
-static descent_model *build(const args *a, const train_config *c, const descent_dataset *ds, descent_head *head,
-                            int *rc)
+/* The network: the hidden layers asked for and the head the task and flags
+ * give, its targets encoded, scalers fitted on the fit rows (the recipe). */
+static descent_model *build(const args *a, const train_config *c, descent_dataset *ds, int n_fit,
+                            descent_head *head, int *rc)
 {
     descent_error err;
-    if (descent_head_choose(descent_dataset_task(ds), ds->classes, ds->outputs, DESCENT_OUTPUT_AUTO, head, &err) !=
-            DESCENT_OK ||
-        descent_head_override(head, c->output_activation, c->loss, &err) != DESCENT_OK) {
-        *rc = runtime_error("%s", err.message);
-        return NULL;
-    }
-    descent_layer_spec *layers = malloc(sizeof *layers * (size_t)(c->n_hidden + 1));
-    if (!layers) {
-        *rc = runtime_error("out of memory");
-        return NULL;
-    }
-    for (int i = 0; i <= c->n_hidden; i++) {
-        int last = i == c->n_hidden;
-        int act = last ? (int)head->activation : c->activations[i] >= 0 ? c->activations[i] : c->activation;
-        layers[i] = descent_layer(last ? head->units : c->units[i], (descent_activation)act);
-        layers[i].alpha = (float)c->alpha;
-        layers[i].init = (descent_init)c->init;
-        layers[i].init_limit = (float)c->init_limit;
-        layers[i].l1 = (float)c->l1;
-        layers[i].l2 = (float)c->l2;
-        layers[i].no_bias = has(a, "--no-bias");
-    }
-    descent_model_spec spec = {
-        .inputs = ds->features,
-        .n_layers = c->n_hidden + 1,
-        .layers = layers,
-        .loss = head->loss,
-        .optimizer = c->opt,
-        .seed = (uint32_t)c->seed,
-    };
-    descent_model *model = descent_model_create(&spec, &err);
-    free(layers);
-    /* Everything in the spec came from flags, so a rejection is theirs. */
+    descent_train_recipe r = descent_train_recipe_defaults();
+    r.n_hidden = c->n_hidden;
+    r.units = c->units;
+    r.activations = c->activations;
+    r.activation = (descent_activation)c->activation;
+    r.output_activation = c->output_activation;
+    r.loss = c->loss;
+    r.init = (descent_init)c->init;
+    r.alpha = (float)c->alpha;
+    r.init_limit = (float)c->init_limit;
+    r.l1 = (float)c->l1;
+    r.l2 = (float)c->l2;
+    r.no_bias = has(a, "--no-bias");
+    r.optimizer = c->opt;
+    r.seed = (uint32_t)c->seed;
+    r.scale = (has(a, "--no-standardize") ? 0 : DESCENT_SCALE_INPUTS) |
+              (has(a, "--no-scale-target") ? 0 : DESCENT_SCALE_TARGET);
+    descent_model *model = descent_recipe_build(&r, ds, n_fit, head, &err);
+    /* Everything in the recipe came from flags, so a rejection is theirs. */
     if (!model)
         *rc = err.code == DESCENT_ERR_ARGUMENT ? usage_error("%s", err.message) : runtime_error("%s", err.message);
     return model;
@@ -311,14 +236,16 @@ int cmd_train(const args *a)
         rc = runtime_error("--test-split %g leaves no training rows out of %d", c->test_split, ds->n);
         goto done;
     }
-    descent_dataset train = rows_of(ds, 0, n_train), test = rows_of(ds, n_train, ds->n - n_train);
+    descent_dataset train = descent_dataset_rows(ds, 0, n_train);
+    descent_dataset test = descent_dataset_rows(ds, n_train, ds->n - n_train);
     /* Validation rows are drawn like the test rows rather than taken from
      * the end as Keras' validationSplit does: the split keeps file order, and
      * on a file sorted by class the last rows would all be of one class. */
     int n_fit = train.n;
     if (c->val_split > 0 && (rc = split_off(&train, c->val_split, (uint32_t)c->seed, "--val-split", &n_fit)))
         goto done;
-    descent_dataset fit_rows = rows_of(&train, 0, n_fit), val = rows_of(&train, n_fit, train.n - n_fit);
+    descent_dataset fit_rows = descent_dataset_rows(&train, 0, n_fit);
+    descent_dataset val = descent_dataset_rows(&train, n_fit, train.n - n_fit);
 
     descent_head head;
     if (c->resume) {
@@ -333,21 +260,13 @@ int cmd_train(const args *a)
                                descent_model_outputs(model));
             goto done;
         }
-    } else if (!(model = build(a, c, ds, &head, &rc))) {
+    } else if (!(model = build(a, c, ds, n_fit, &head, &rc))) {
         goto done;
     }
-    /* The targets as the head learns them (two classes may be -1 and 1). */
-    if (head.task == DESCENT_TASK_CLASSIFICATION && descent_head_encode(&head, ds->labels, ds->n, ds->y, &err)) {
-        rc = runtime_error("%s", err.message);
-        goto done;
-    }
-    /* A model resumed keeps the scalers and names it has. */
-    int scale = (has(a, "--no-standardize") ? 0 : DESCENT_SCALE_INPUTS) |
-                (has(a, "--no-scale-target") ? 0 : DESCENT_SCALE_TARGET);
-    if (!c->resume &&
-        (descent_model_fit_scalers(model, &fit_rows, scale, &err) != DESCENT_OK ||
-         descent_model_set_names(model, (const char *const *)ds->feature_names, ds->target_name, head.classes,
-                                 head.classes ? (const char *const *)ds->class_names : NULL, &err) != DESCENT_OK)) {
+    /* A model resumed keeps the scalers and names it has; its targets are
+     * encoded as its head learns them (two classes may be -1 and 1). */
+    if (c->resume && head.task == DESCENT_TASK_CLASSIFICATION &&
+        descent_head_encode(&head, ds->labels, ds->n, ds->y, &err)) {
         rc = runtime_error("%s", err.message);
         goto done;
     }

@@ -4,89 +4,11 @@
 // with their predicted labels. Each draw function sizes the canvas for the
 // device's pixel ratio, redraws it fully, sets its aria-label to a one-sentence
 // summary and remembers its layout, so hitTest can say what is under a point.
-import { fitCanvas } from './plots.mjs';
+import { begin, className, clamp, finish, fitNames, fitText, font, mix, noData, percent, short } from './canvasview.mjs';
+import { EMPTY, ERR, INK, MUTED, PAPER, POS, WHITE, rgba as rgb } from './palette.mjs';
 
-const INK = '#1d2430';
-const MUTED = '#5b6573';
-const ERR = '#b42318';
-const NEG = [232, 113, 10];   // test points: orange
-const POS = [23, 105, 170];   // blue
-const PAPER = [247, 249, 251];
-const FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-
-const font = (px, weight = 400) => `${weight} ${px}px ${FAMILY}`;
-const rgb = ([r, g, b], alpha = 1) => `rgba(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)}, ${alpha})`;
-const mix = (a, b, t) => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
-const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-
-/** The layout of the last drawing on each canvas, for hitTest. */
-const layouts = new WeakMap();
-
-/** Sizes and clears the canvas; returns [w, h, ctx] in CSS px with a clean state. */
-function begin(canvas) {
-  const [w, h, ctx] = fitCanvas(canvas);
-  ctx.clearRect(0, 0, w, h);
-  ctx.textAlign = 'left';
-  ctx.textBaseline = 'alphabetic';
-  ctx.lineWidth = 1;
-  ctx.setLineDash([]);
-  ctx.globalAlpha = 1;
-  ctx.imageSmoothingEnabled = true;
-  if (!canvas.hasAttribute('role')) canvas.setAttribute('role', 'img');
-  return [w, h, ctx];
-}
-
-function finish(canvas, label, layout) {
-  canvas.setAttribute('aria-label', label);
-  layouts.set(canvas, layout);
-}
-
-function noData(canvas, ctx, w, h, label) {
-  ctx.fillStyle = MUTED;
-  ctx.font = font(13);
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.fillText('no data', w / 2, h / 2);
-  finish(canvas, label, { kind: 'none' });
-}
-
-/** s shortened with an ellipsis until it is at most max px wide in the current font. */
-function fitText(ctx, s, max) {
-  if (ctx.measureText(s).width <= max) return s;
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(`${s.slice(0, mid)}…`).width <= max) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo > 0 ? `${s.slice(0, lo)}…` : s.slice(0, 1);
-}
-
-/** Names shortened to max px; when the shortened names would collide, the ends are kept too ("a rat…er 12"). */
-function fitNames(ctx, names, max) {
-  const start = names.map((s) => fitText(ctx, s, max));
-  if (new Set(start).size === start.length) return start;
-  return names.map((s) => {
-    if (ctx.measureText(s).width <= max) return s;
-    let keep = s.length - 1;
-    const cut = (k) => `${s.slice(0, Math.ceil(k / 2))}…${s.slice(s.length - Math.floor(k / 2))}`;
-    while (keep > 1 && ctx.measureText(cut(keep)).width > max) keep--;
-    return cut(keep);
-  });
-}
-
-const className = (names, i) => (names && names[i] !== undefined && names[i] !== null ? String(names[i]) : String(i));
-
-/** 3 significant digits, without exponent for ordinary magnitudes. */
-function short(v) {
-  if (!Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
-  return String(Number(v.toPrecision(3)));
-}
-
-const percent = (f) => (f > 0 && f < 0.005 ? '<1%' : `${Math.round(f * 100)}%`);
+export { drawScatter } from './scatterview.mjs';
+export { hitTest, viewLayout } from './canvasview.mjs';
 
 // ---------------------------------------------------------------------------
 // Confusion matrix
@@ -168,17 +90,17 @@ export function drawConfusion(canvas, { matrix, classNames, rows: noun = 'rows' 
       const t = count > 0 ? 0.1 + 0.9 * f : 0;
       const x = x0 + c * cell;
       const y = y0 + r * cell;
-      ctx.fillStyle = rgb(count > 0 ? mix(PAPER, POS, t) : [241, 243, 246]);
+      ctx.fillStyle = rgb(count > 0 ? mix(PAPER, POS, t) : EMPTY);
       ctx.fillRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
       if (r === c && cell >= 26) {
-        ctx.strokeStyle = t > 0.6 ? 'rgba(255,255,255,0.55)' : 'rgba(23,105,170,0.55)';
+        ctx.strokeStyle = t > 0.6 ? rgb(WHITE, 0.55) : rgb(POS, 0.55);
         ctx.lineWidth = 1.5;
         ctx.strokeRect(x + 2, y + 2, cell - 4, cell - 4);
       }
       const text = String(Math.round(count * 100) / 100);
       ctx.font = font(fs, count > 0 ? 600 : 400);
       if (ctx.measureText(text).width > cell - 3) continue;  // too small: the hover readout tells
-      ctx.fillStyle = t > 0.55 ? '#fff' : count > 0 ? INK : 'rgba(91,101,115,0.4)';
+      ctx.fillStyle = t > 0.55 ? rgb(WHITE) : count > 0 ? rgb(INK) : rgb(MUTED, 0.4);
       const cx = x + cell / 2;
       const cy = y + cell / 2;
       if (twoLines && count > 0) {
@@ -194,7 +116,7 @@ export function drawConfusion(canvas, { matrix, classNames, rows: noun = 'rows' 
   }
 
   // Class names and axis titles.
-  ctx.fillStyle = INK;
+  ctx.fillStyle = rgb(INK);
   ctx.font = font(lf);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
@@ -216,7 +138,7 @@ export function drawConfusion(canvas, { matrix, classNames, rows: noun = 'rows' 
       ctx.fillText(xNames[c], cx, below);
     }
   }
-  ctx.fillStyle = MUTED;
+  ctx.fillStyle = rgb(MUTED);
   ctx.font = font(tf, 600);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'bottom';
@@ -231,206 +153,6 @@ export function drawConfusion(canvas, { matrix, classNames, rows: noun = 'rows' 
   finish(canvas,
     `Confusion matrix: ${short(correct)} of ${short(total)} ${noun} correct (${percent(correct / total)}) over ${k} classes.`,
     { kind: 'confusion', x0, y0, cell, k, m, rowTotal, names });
-}
-
-// ---------------------------------------------------------------------------
-// Predicted versus actual
-
-/** About n round-number ticks covering [lo, hi]: { values, step }. */
-function niceTicks(lo, hi, n) {
-  const raw = (hi - lo) / Math.max(1, n);
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((s) => s * p).find((s) => (hi - lo) / s <= n * 1.4) ?? 10 * p;
-  const values = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) values.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return { values, step };
-}
-
-function tickFormat(step, maxAbs) {
-  if (maxAbs >= 1e5) {
-    const f = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
-    return (v) => f.format(v);
-  }
-  if (step < 1e-3) return (v) => (v === 0 ? '0' : v.toExponential(1));
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9) + (step / 10 ** Math.floor(Math.log10(step) + 1e-9) === 2.5 ? 1 : 0));
-  return (v) => v.toFixed(decimals);
-}
-
-/**
- * Predicted versus actual for regression: training rows filled blue, test
- * rows (test[i] truthy) outlined orange, the y = x diagonal, equal ranges on
- * both axes. Rows whose actual or predicted value is not finite are skipped.
- */
-export function drawScatter(canvas, { actual, predicted, test, targetName = 'target' } = {}) {
-  const [w, h, ctx] = begin(canvas);
-  const name = String(targetName ?? 'target');
-  const n = Math.min(actual?.length ?? 0, predicted?.length ?? 0);
-  const idx = [];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const a = Number(actual[i]);
-    const p = Number(predicted[i]);
-    if (!Number.isFinite(a) || !Number.isFinite(p)) continue;
-    idx.push(i);
-    lo = Math.min(lo, a, p);
-    hi = Math.max(hi, a, p);
-  }
-  if (!idx.length) {
-    noData(canvas, ctx, w, h, `Predicted versus actual ${name}: no data.`);
-    return;
-  }
-  if (hi - lo < 1e-12 * Math.max(1, Math.abs(hi))) {
-    const d = Math.max(1, Math.abs(hi)) * 0.1;
-    lo -= d;
-    hi += d;
-  }
-  const padding = (hi - lo) * 0.04;
-  lo -= padding;
-  hi += padding;
-
-  const lf = 11;
-  const tf = 12;
-  const small = Math.min(w, h) < 360;
-  const ticks = niceTicks(lo, hi, small ? 4 : 6);
-  const format = tickFormat(ticks.step, Math.max(Math.abs(lo), Math.abs(hi)));
-  const labels = ticks.values.map(format);
-  ctx.font = font(lf);
-  const tickW = Math.max(...labels.map((s) => ctx.measureText(s).width));
-  const left = 4 + tf + 6 + tickW + 6;
-  const bottom = 6 + lf + 6 + tf + 4;
-  const top = 8;
-  const right = 12;
-  let pw = Math.max(10, w - left - right);
-  const ph = Math.max(10, h - top - bottom);
-  pw = Math.min(pw, Math.round(ph * 1.8));  // not too wide: the diagonal stays steep enough to read
-  const px0 = Math.round(left + (w - left - right - pw) / 2);
-  const py0 = top;
-  const X = (v) => px0 + ((v - lo) / (hi - lo)) * pw;
-  const Y = (v) => py0 + ph - ((v - lo) / (hi - lo)) * ph;
-
-  // Frame, grid and tick labels.
-  ctx.fillStyle = '#fbfcfd';
-  ctx.fillRect(px0, py0, pw, ph);
-  ctx.strokeStyle = 'rgba(0,0,0,0.08)';
-  ctx.fillStyle = MUTED;
-  ctx.font = font(lf);
-  ticks.values.forEach((v, i) => {
-    const x = Math.round(X(v)) + 0.5;
-    const y = Math.round(Y(v)) + 0.5;
-    ctx.beginPath();
-    ctx.moveTo(x, py0); ctx.lineTo(x, py0 + ph);
-    ctx.moveTo(px0, y); ctx.lineTo(px0 + pw, y);
-    ctx.stroke();
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'top';
-    ctx.fillText(labels[i], x, py0 + ph + 5);
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    ctx.fillText(labels[i], px0 - 5, y);
-  });
-  ctx.strokeStyle = 'rgba(29,36,48,0.35)';
-  ctx.strokeRect(px0 + 0.5, py0 + 0.5, pw - 1, ph - 1);
-
-  // The diagonal: a perfect prediction.
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(px0, py0, pw, ph);
-  ctx.clip();
-  ctx.strokeStyle = 'rgba(29,36,48,0.5)';
-  ctx.setLineDash([5, 4]);
-  ctx.lineWidth = 1.25;
-  ctx.beginPath();
-  ctx.moveTo(X(lo), Y(lo));
-  ctx.lineTo(X(hi), Y(hi));
-  ctx.stroke();
-  ctx.restore();
-
-  // Points: training first, test on top.
-  const r = clamp(Math.min(pw, ph) / 90, 2, 4) * (idx.length > 1500 ? 0.7 : 1);
-  const xs = new Float32Array(idx.length);
-  const ys = new Float32Array(idx.length);
-  const isTest = new Uint8Array(idx.length);
-  let nTest = 0;
-  const err = { train: 0, test: 0 };
-  idx.forEach((i, j) => {
-    xs[j] = X(Number(actual[i]));
-    ys[j] = Y(Number(predicted[i]));
-    isTest[j] = test && test[i] ? 1 : 0;
-    nTest += isTest[j];
-    const e = Number(predicted[i]) - Number(actual[i]);
-    err[isTest[j] ? 'test' : 'train'] += e * e;
-  });
-  ctx.beginPath();
-  for (let j = 0; j < xs.length; j++) {
-    if (isTest[j]) continue;
-    ctx.moveTo(xs[j] + r, ys[j]);
-    ctx.arc(xs[j], ys[j], r, 0, 2 * Math.PI);
-  }
-  ctx.fillStyle = rgb(POS, 0.7);
-  ctx.fill();
-  if (nTest) {
-    ctx.beginPath();
-    for (let j = 0; j < xs.length; j++) {
-      if (!isTest[j]) continue;
-      ctx.moveTo(xs[j] + r, ys[j]);
-      ctx.arc(xs[j], ys[j], r, 0, 2 * Math.PI);
-    }
-    ctx.fillStyle = 'rgba(255,255,255,0.9)';
-    ctx.fill();
-    ctx.strokeStyle = rgb(NEG);
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
-  }
-
-  // Legend (only when there are both kinds), top left, where predictions are too high.
-  if (nTest) {
-    ctx.font = font(lf);
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'middle';
-    const items = [['training', false], ['test', true]].filter(([, t]) => (t ? nTest : idx.length - nTest) > 0);
-    let lx = px0 + 8;
-    const ly = py0 + 10;
-    const widths = items.map(([s]) => ctx.measureText(s).width);
-    ctx.fillStyle = 'rgba(251,252,253,0.85)';
-    ctx.fillRect(px0 + 2, py0 + 2, widths.reduce((s, v) => s + v + 26, 4), 17);
-    items.forEach(([label, t], i) => {
-      ctx.beginPath();
-      ctx.arc(lx + 3, ly, 3.5, 0, 2 * Math.PI);
-      if (t) {
-        ctx.fillStyle = '#fff'; ctx.fill();
-        ctx.strokeStyle = rgb(NEG); ctx.lineWidth = 1.5; ctx.stroke();
-      } else {
-        ctx.fillStyle = rgb(POS, 0.8); ctx.fill();
-      }
-      ctx.fillStyle = INK;
-      ctx.fillText(label, lx + 10, ly + 0.5);
-      lx += widths[i] + 26;
-    });
-  }
-
-  // Axis titles.
-  ctx.fillStyle = MUTED;
-  ctx.font = font(tf, 600);
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'bottom';
-  ctx.fillText(fitText(ctx, `actual ${name}`, w - 8), px0 + pw / 2, h - 3);
-  ctx.save();
-  ctx.translate(Math.max(4, px0 - tickW - 11), py0 + ph / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.fillText('predicted', 0, 0);
-  ctx.restore();
-
-  const rmse = (s, c) => short(Math.sqrt(s / c));
-  const skipped = n - idx.length;
-  let label = `Predicted versus actual ${name} for ${idx.length} rows`;
-  if (nTest && nTest < idx.length) label += ` (${nTest} test): test RMSE ${rmse(err.test, nTest)}, training RMSE ${rmse(err.train, idx.length - nTest)}`;
-  else if (nTest) label += ` (all test): RMSE ${rmse(err.test, nTest)}`;
-  else label += `: RMSE ${rmse(err.train, idx.length)}`;
-  if (skipped) label += `; ${skipped} without a prediction`;
-  finish(canvas, `${label}.`, {
-    kind: 'scatter', px0, py0, pw, ph, lo, hi, r, xs, ys, idx, actual, predicted, isTest,
-  });
 }
 
 // ---------------------------------------------------------------------------
@@ -533,11 +255,11 @@ export function drawDigits(canvas, { images, labels, predicted, classNames, limi
       if (!bad) correct++;
     }
     if (bad) {
-      ctx.strokeStyle = ERR;
+      ctx.strokeStyle = rgb(ERR);
       ctx.lineWidth = 2;
       ctx.strokeRect(x - 1.5, y - 1.5, s + 3, s + 3);
     } else {
-      ctx.strokeStyle = 'rgba(29,36,48,0.14)';
+      ctx.strokeStyle = rgb(INK, 0.14);
       ctx.lineWidth = 1;
       ctx.strokeRect(x - 0.5, y - 0.5, s + 1, s + 1);
     }
@@ -548,7 +270,7 @@ export function drawDigits(canvas, { images, labels, predicted, classNames, limi
       // Not predicted (yet): the true label, faint.
       if (labels && labels[i] !== undefined) {
         ctx.font = font(fs);
-        ctx.fillStyle = 'rgba(91,101,115,0.6)';
+        ctx.fillStyle = rgb(MUTED, 0.6);
         ctx.fillText(fitText(ctx, className(classNames, labels[i]), room), cx, ty);
       }
       return;
@@ -557,13 +279,13 @@ export function drawDigits(canvas, { images, labels, predicted, classNames, limi
     if (bad) {
       const t = className(classNames, labels[i]);
       ctx.font = font(fs, 700);
-      ctx.fillStyle = ERR;
+      ctx.fillStyle = rgb(ERR);
       const long = `${p} (is ${t})`;
       const mid = `${p}≠${t}`;
       ctx.fillText(ctx.measureText(long).width <= room ? long : fitText(ctx, mid, room), cx, ty);
     } else {
       ctx.font = font(fs);
-      ctx.fillStyle = MUTED;
+      ctx.fillStyle = rgb(MUTED);
       ctx.fillText(fitText(ctx, p, room), cx, ty);
     }
   });
@@ -576,71 +298,4 @@ export function drawDigits(canvas, { images, labels, predicted, classNames, limi
   finish(canvas, `${label}.`, {
     kind: 'digits', x0, y0, s, cols, gap, labelH, shown, labels, predicted, classNames,
   });
-}
-
-// ---------------------------------------------------------------------------
-// Hit testing
-
-/**
- * What the last drawing on canvas shows at (x, y), CSS px from its top-left:
- * { kind: 'cell', actual, predicted, count, rowTotal, actualName, predictedName }
- * | { kind: 'point', index, actual, predicted, test }
- * | { kind: 'digit', index, label, predicted, labelName, predictedName } | null.
- */
-export function hitTest(canvas, x, y) {
-  const l = layouts.get(canvas);
-  if (!l || !Number.isFinite(x) || !Number.isFinite(y)) return null;
-  if (l.kind === 'confusion') {
-    const c = Math.floor((x - l.x0) / l.cell);
-    const r = Math.floor((y - l.y0) / l.cell);
-    if (c < 0 || r < 0 || c >= l.k || r >= l.k) return null;
-    return {
-      kind: 'cell', actual: r, predicted: c, count: l.m[r][c], rowTotal: l.rowTotal[r],
-      actualName: l.names[r], predictedName: l.names[c],
-    };
-  }
-  if (l.kind === 'scatter') {
-    const reach = Math.max(l.r + 4, 8);
-    let best = -1;
-    let bestD = reach * reach;
-    for (let j = 0; j < l.xs.length; j++) {
-      const dx = l.xs[j] - x;
-      const dy = l.ys[j] - y;
-      const d = dx * dx + dy * dy;
-      if (d <= bestD) { bestD = d; best = j; }
-    }
-    if (best < 0) return null;
-    const i = l.idx[best];
-    return { kind: 'point', index: i, actual: Number(l.actual[i]), predicted: Number(l.predicted[i]), test: l.isTest[best] === 1 };
-  }
-  if (l.kind === 'digits') {
-    const c = Math.floor((x - l.x0 + l.gap / 2) / (l.s + l.gap));
-    const r = Math.floor((y - l.y0 + l.gap / 2) / (l.s + l.labelH + l.gap));
-    if (c < 0 || r < 0 || c >= l.cols) return null;
-    const j = r * l.cols + c;
-    if (j >= l.shown.length) return null;
-    const i = l.shown[j];
-    const label = l.labels && l.labels[i] !== undefined ? Number(l.labels[i]) : null;
-    const p = l.predicted && i < l.predicted.length && Number.isFinite(Number(l.predicted[i])) ? Number(l.predicted[i]) : null;
-    return {
-      kind: 'digit', index: i, label, predicted: p,
-      labelName: label === null ? null : className(l.classNames, label),
-      predictedName: p === null ? null : className(l.classNames, p),
-    };
-  }
-  return null;
-}
-
-/** The geometry of the last drawing (for tests and hover overlays): a plain copy, or null. */
-export function viewLayout(canvas) {
-  const l = layouts.get(canvas);
-  if (!l) return null;
-  if (l.kind === 'confusion') return { kind: l.kind, x0: l.x0, y0: l.y0, cell: l.cell, k: l.k };
-  if (l.kind === 'scatter') {
-    return { kind: l.kind, x0: l.px0, y0: l.py0, width: l.pw, height: l.ph, range: [l.lo, l.hi], radius: l.r };
-  }
-  if (l.kind === 'digits') {
-    return { kind: l.kind, x0: l.x0, y0: l.y0, size: l.s, cols: l.cols, gap: l.gap, labelHeight: l.labelH, shown: l.shown.slice() };
-  }
-  return { kind: l.kind };
 }

@@ -3,6 +3,7 @@
 // note under the curves (why a run stopped, what to do).
 
 import uPlot from '../vendor/uPlot.mjs';
+import { GRID, MUTED, NEG, POS, hex } from './palette.mjs';
 
 const fmt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
 
@@ -41,13 +42,13 @@ export class LossChart {
         y: log ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] },
       },
       axes: [
-        { label: 'epoch', stroke: '#5b6573', grid: { stroke: '#eef0f3' } },
-        { label: 'loss', stroke: '#5b6573', grid: { stroke: '#eef0f3' }, size: 60, values: (u, vals) => vals.map(fmt) },
+        { label: 'epoch', stroke: hex(MUTED), grid: { stroke: hex(GRID) } },
+        { label: 'loss', stroke: hex(MUTED), grid: { stroke: hex(GRID) }, size: 60, values: (u, vals) => vals.map(fmt) },
       ],
       series: [
         { label: 'epoch', value: (u, v) => (v === null ? '–' : String(v)) },
-        { label: 'train', stroke: '#1769aa', width: 2, value: (u, v) => fmt(v), points: { show: false } },
-        { label: 'test', stroke: '#e8710a', width: 2, dash: [6, 3], value: (u, v) => fmt(v), points: { show: false } },
+        { label: 'train', stroke: hex(POS), width: 2, value: (u, v) => fmt(v), points: { show: false } },
+        { label: 'test', stroke: hex(NEG), width: 2, dash: [6, 3], value: (u, v) => fmt(v), points: { show: false } },
       ],
       cursor: { drag: { x: false, y: false }, points: { size: 7 } },
       legend: { live: true },

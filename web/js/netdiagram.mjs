@@ -6,7 +6,8 @@
 // JS over a cells × cells grid. Hovering (or arrow keys when focused) shows a
 // weight's or a bias's exact value.
 //
-// Plain browser ES module, no dependencies. Everything is drawn on a canvas
+// Plain browser ES module; its layout is netlayout.mjs's, its thumbnails
+// netthumbs.mjs's. Everything is drawn on a canvas
 // (with a second canvas on top for the hover highlight); the only other
 // element is the tooltip. Styles are inline, so no CSS is needed; the class
 // names netdiagram, netdiagram-canvas and netdiagram-tip allow overrides.
@@ -17,62 +18,15 @@
 //   d.setWeights(model.getWeights());   // marks dirty
 //   d.draw();                           // or let it draw itself on the next animation frame
 
-/** The diverging scale of plots.mjs: orange (low, negative, class 0) - white - blue (high, positive, class 1). */
-const NEG = [232, 113, 10];
-const MID = [250, 250, 250];
-const POS = [23, 105, 170];
-const INK = '#1d2430';
-const MUTED = '#5b6573';
+import { LABELS } from './labels.mjs';
+import {
+  CAPTION_LINE, LABEL_FONT, LEVELS, MAX_SHOWN, SMALL_FONT, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript,
+} from './netlayout.mjs';
+import { NeuronThumbs } from './netthumbs.mjs';
+import { FAMILY, INK, MID, MUTED, NEG, POS, WHITE, diverging, rgba } from './palette.mjs';
 
-function diverging(t) {
-  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
-  const [a, b, k] = u < 0.5 ? [NEG, MID, u * 2] : [MID, POS, (u - 0.5) * 2];
-  return [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, a[2] + (b[2] - a[2]) * k];
-}
-const rgba = ([r, g, b], alpha = 1) => `rgba(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)}, ${alpha})`;
-
-/** 256 entries of the scale as RGBA pixels for a Uint32Array view of ImageData (little-endian byte order). */
-const LUT = new Uint32Array(256);
-{
-  const probe = new Uint8Array(new Uint32Array([0x01020304]).buffer);
-  const little = probe[0] === 4;
-  for (let i = 0; i < 256; i++) {
-    const [r, g, b] = diverging(i / 255).map(Math.round);
-    LUT[i] = little ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
-  }
-}
-const lutIndex = (t) => (t > 0 ? (t < 1 ? (t * 255 + 0.5) | 0 : 255) : t === t ? 0 : 128);
-
-const ACTIVATIONS = new Set(['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear', 'softmax']);
-/** Short names for captions in narrow columns. */
-const SHORT = { relu: 'relu', leaky_relu: 'leaky', tanh: 'tanh', sigmoid: 'sigm', linear: 'lin', softmax: 'smax' };
-
-const MAX_SHOWN = 12;        // nodes drawn per column; the rest are summed up as "+N more"
-const LEVELS = 12;           // weight magnitudes are drawn in this many widths / opacities
-const ZERO = 2 * LEVELS;     // the code of a weight of exactly 0: a faint grey hairline
-const MAX_COLUMN_HEIGHT = 440;
-const LABEL_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const SMALL_FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-const CAPTION_LINE = 14;
-const WORK_BUDGET = 4e6;     // multiply-adds per forward pass over the grid, at most (but 8 × 8 cells at least)
-const THUMB_BUDGET_MS = 6;   // a forward pass slower than this is redone at most every 8× its time
-
-const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
-const subscript = (n) => String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const ACTIVATIONS = new Set(Object.keys(LABELS.activation));
 const fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
-
-/** The distance from (px, py) to the segment (x1, y1)-(x2, y2). */
-function segmentDistance(px, py, x1, y1, x2, y2) {
-  const dx = x2 - x1;
-  const dy = y2 - y1;
-  const len = dx * dx + dy * dy;
-  let t = len > 0 ? ((px - x1) * dx + (py - y1) * dy) / len : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const ex = x1 + t * dx - px;
-  const ey = y1 + t * dy - py;
-  return Math.sqrt(ex * ex + ey * ey);
-}
 
 export class NetworkDiagram {
   #container;
@@ -97,18 +51,8 @@ export class NetworkDiagram {
   #maxAbs = 0;
   #maxBias = 0;
 
-  // plane and the forward pass over its grid
-  #plane = null;
-  #cellsWanted = 0;
-  #cells = 0;                // the grid actually used: fewer cells for very big nets
-  #values = [];              // per column: Float32Array(cells² × units), column 0 the grid's inputs
-  #atlas = null;             // canvas of all thumbnails, one row per column
-  #atlasImage = null;
-  #atlasPixels = null;
-  #thumbsFresh = false;
-  #forwardMs = 0;
-  #forwardAt = -Infinity;
-  #thumbTimer = 0;
+  // the plane and each neuron's output over it
+  #thumbs = new NeuronThumbs();
 
   // state of the drawing
   #layout = null;
@@ -137,7 +81,7 @@ export class NetworkDiagram {
     this.#tip.className = 'netdiagram-tip';
     this.#tip.setAttribute('aria-hidden', 'true');
     this.#tip.style.cssText = 'position:absolute;left:0;top:0;display:none;pointer-events:none;z-index:2;' +
-      `background:${INK};color:#fff;font:12px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;` +
+      `background:${rgba(INK)};color:${rgba(WHITE)};font:12px/1.35 ${FAMILY};` +
       'padding:4px 8px;border-radius:5px;white-space:nowrap;box-shadow:0 2px 8px rgba(0,0,0,.2);font-variant-numeric:tabular-nums;';
     this.#wrap.append(this.#canvas, this.#overlay, this.#tip);
     container.appendChild(this.#wrap);
@@ -190,11 +134,11 @@ export class NetworkDiagram {
       ? String(outputNames[i]) : outputs === 1 ? 'ŷ' : `ŷ${subscript(i + 1)}`));
     this.#shown = sizes.map((n) => Math.min(n, MAX_SHOWN));
     if (this.#weights && !this.#fits(this.#weights)) this.#weights = null;
-    this.#values = [];
+    this.#thumbs.clear();
     this.#keyboard = null;
     this.#hover = null;
     this.#hideTip();
-    this.#setAttr('aria-label', this.#summary());
+    this.#setAttr('aria-label', describeNet(this.#sizes, this.#acts, this.#inputNames));
     this.#layoutDirty = true;
     this.#gridDirty = true;
     this.#touch();
@@ -225,7 +169,7 @@ export class NetworkDiagram {
     }
     this.#maxAbs = maxAbs;
     this.#maxBias = maxBias;
-    this.#thumbsFresh = false;
+    this.#thumbs.fresh = false;
     this.#touch();
     return true;
   }
@@ -238,17 +182,10 @@ export class NetworkDiagram {
    * their bias.
    */
   setPlane(plane) {
-    if (plane != null) {
-      if (typeof plane.featurize !== 'function') throw new TypeError('NetworkDiagram.setPlane: plane.featurize(a, b) must be a function');
-      const [lo, hi] = plane.domain ?? [];
-      if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new TypeError('NetworkDiagram.setPlane: plane.domain must be [lo, hi] with lo < hi');
-    }
-    const hadPlane = !!this.#plane;
-    this.#plane = plane ?? null;
-    this.#cellsWanted = plane ? Math.max(2, Math.min(64, Math.round(plane.cells ?? 16))) : 0;
+    const hadPlane = !!this.#thumbs.plane;
+    this.#thumbs.setPlane(plane);
     this.#gridDirty = true;
-    this.#thumbsFresh = false;
-    if (hadPlane !== !!this.#plane) this.#layoutDirty = true;
+    if (hadPlane !== !!this.#thumbs.plane) this.#layoutDirty = true;
     this.#touch();
   }
 
@@ -263,8 +200,13 @@ export class NetworkDiagram {
       this.#dirty = true;
     }
     if (!this.#dirty) return;
-    if (this.#gridDirty) this.#buildGrid();
-    if (this.#plane && !this.#thumbsFresh) this.#updateThumbs();
+    if (this.#gridDirty) {
+      this.#gridDirty = false;
+      this.#thumbs.build(this.#sizes, this.#wrap.ownerDocument);
+    }
+    if (this.#thumbs.plane && !this.#thumbs.fresh) {
+      this.#thumbs.update({ sizes: this.#sizes, acts: this.#acts, alphas: this.#alphas, shown: this.#shown }, this.#weights, () => this.#touch());
+    }
     this.#render();
     this.#dirty = false;
     if (this.#hover) this.#placeTip(); // the value under the pointer may have changed
@@ -276,13 +218,13 @@ export class NetworkDiagram {
     if (this.#destroyed) return;
     this.#destroyed = true;
     if (this.#raf) cancelAnimationFrame(this.#raf);
-    clearTimeout(this.#thumbTimer);
+    this.#thumbs.stop();
     this.#ro?.disconnect();
     for (const [el, type, fn] of this.#listeners) el.removeEventListener(type, fn);
     for (const name of this.#added) this.#container.removeAttribute(name);
     this.#wrap.remove();
     this.#weights = null;
-    this.#values = [];
+    this.#thumbs.clear();
   }
 
   // --- for tests and inspection -------------------------------------------
@@ -313,13 +255,8 @@ export class NetworkDiagram {
   /** A copy of one neuron's values over the plane's grid (row 0 the top, highest b), or null. */
   neuronGrid(column, index) {
     this.draw();
-    const v = this.#values[column];
-    if (!v || !this.#plane || (column > 0 && !this.#weights)) return null;
-    const units = this.#sizes[column];
-    const n = this.#cells * this.#cells;
-    const out = new Float32Array(n);
-    for (let p = 0; p < n; p++) out[p] = v[p * units + index];
-    return out;
+    if (!this.#thumbs.plane || (column > 0 && !this.#weights)) return null;
+    return this.#thumbs.grid(column, index, this.#sizes[column]);
   }
 
   // --- internals --------------------------------------------------------------
@@ -334,17 +271,6 @@ export class NetworkDiagram {
     if (!Array.isArray(weights) || weights.length !== s.length - 1) return false;
     return weights.every((w, l) => w && w.kernel && w.kernel.length === s[l] * s[l + 1] &&
       (w.bias == null || w.bias.length === s[l + 1]));
-  }
-
-  #summary() {
-    const s = this.#sizes;
-    const parts = [`${plural(s[0], 'input')} (${this.#inputNames.join(', ')})`];
-    for (let l = 1; l < s.length; l++) parts.push(`${s[l]} ${this.#acts[l - 1]}${l === s.length - 1 ? ` ${s[l] === 1 ? 'output' : 'outputs'}` : ''}`);
-    const hidden = s.length - 2;
-    const big = s.some((n) => n > MAX_SHOWN) ? ` Columns show the first ${MAX_SHOWN} neurons of larger layers.` : '';
-    return `Network diagram, ${hidden === 0 ? 'no hidden layers' : plural(hidden, 'hidden layer')}: ${parts.join(' → ')}.` +
-      ` Lines are the weights: blue positive, orange negative, thicker for larger values.${big}` +
-      ' Arrow keys step through the neurons and weights.';
   }
 
   /** Something changed: draw on the next animation frame unless the page draws first. */
@@ -362,100 +288,9 @@ export class NetworkDiagram {
   }
 
   #doLayout(W, ratio) {
-    const s = this.#sizes;
-    const n = s.length;
-    const plane = !!this.#plane;
-    const ctx = this.#canvas.getContext('2d');
-    ctx.font = LABEL_FONT;
-    let inW = 0;
-    for (let i = 0; i < this.#shown[0]; i++) inW = Math.max(inW, ctx.measureText(this.#inputNames[i]).width);
-    let outW = 0;
-    for (let i = 0; i < this.#shown[n - 1]; i++) outW = Math.max(outW, ctx.measureText(this.#outputNames[i]).width);
-    const padL = Math.ceil(inW) + 10;
-    const padR = Math.ceil(outW) + 10;
-    const rows = this.#shown.map((k, c) => k + (s[c] > k ? 1 : 0));
-    const maxRows = Math.max(...rows);
-    const span = Math.max(40, W - padL - padR);
-
-    // The node size: from the room between the columns, then from the height.
-    let size = plane ? 40 : 18;
-    size = Math.min(size, Math.floor((span * 0.42) / (n - 1 + 0.42)));
-    size = Math.min(size, Math.floor(MAX_COLUMN_HEIGHT / (maxRows * 1.25)));
-    size = Math.max(size, plane ? 10 : 7);
-    const pitch = Math.max(size + 3, Math.round(size * 1.25));
-    let gapX = (span - size) / (n - 1);
-    let x0 = padL + size / 2;
-    const maxGap = 260;
-    if (gapX > maxGap) {
-      x0 += ((gapX - maxGap) * (n - 1)) / 2;
-      gapX = maxGap;
-    }
-    const xs = Array.from({ length: n }, (_, c) => x0 + c * gapX);
-    const top = 6;
-    const colH = maxRows * pitch;
-    const ys = [];
-    const moreY = [];
-    for (let c = 0; c < n; c++) {
-      const y0 = top + (colH - rows[c] * pitch) / 2;
-      ys.push(Float32Array.from({ length: this.#shown[c] }, (_, i) => y0 + pitch * (i + 0.5)));
-      moreY.push(y0 + pitch * (this.#shown[c] + 0.5));
-    }
-
-    // Captions: "16 relu" on one line if every column has the room, else two lines.
-    ctx.font = SMALL_FONT;
-    const room = Math.max(24, gapX - 8);
-    const head = s.map((k, c) => (c === 0 ? plural(k, 'input') : `${k} ${this.#acts[c - 1]}`));
-    let captions;
-    if (head.every((t) => ctx.measureText(t).width <= room)) {
-      captions = head.map((t) => [t]);
-    } else {
-      captions = s.map((k, c) => {
-        const word = c === 0 ? (k === 1 ? 'input' : 'inputs') : this.#acts[c - 1];
-        return [String(k), ctx.measureText(word).width <= room ? word : c === 0 ? 'in' : SHORT[word]];
-      });
-    }
-    const lines = Math.max(...captions.map((c) => c.length));
-    const captionY = top + colH + 6;
-    const H = Math.ceil(captionY + lines * CAPTION_LINE + 4);
-
-    // "+N more" markers: short if the column is narrow.
-    const more = s.map((k, c) => {
-      if (k <= this.#shown[c]) return null;
-      const long = `+${k - this.#shown[c]} more`;
-      return ctx.measureText(long).width <= Math.max(gapX - 6, size + 8) ? long : `+${k - this.#shown[c]}`;
-    });
-
-    // The weight lines among the drawn nodes, from a node's right edge to the next one's left edge.
-    let E = 0;
-    for (let c = 1; c < n; c++) E += this.#shown[c - 1] * this.#shown[c];
-    const edges = new Float32Array(E * 4);
-    const eLayer = new Uint8Array(E);
-    const eFrom = new Uint16Array(E);
-    const eTo = new Uint16Array(E);
-    const layerStart = [0, 0];
-    let e = 0;
-    const half = size / 2;
-    for (let c = 1; c < n; c++) {
-      for (let i = 0; i < this.#shown[c - 1]; i++) {
-        for (let j = 0; j < this.#shown[c]; j++) {
-          edges[e * 4] = xs[c - 1] + half;
-          edges[e * 4 + 1] = ys[c - 1][i];
-          edges[e * 4 + 2] = xs[c] - half;
-          edges[e * 4 + 3] = ys[c][j];
-          eLayer[e] = c;
-          eFrom[e] = i;
-          eTo[e] = j;
-          e++;
-        }
-      }
-      layerStart.push(e);
-    }
-
-    this.#layout = {
-      w: W, h: H, ratio, size, pitch, xs, ys, moreY, more, captions, captionY, gapX,
-      edges, eLayer, eFrom, eTo, layerStart, eCode: new Uint8Array(E),
-      maxWidth: Math.max(1.5, Math.min(6, size * 0.2, gapX / 22)),
-    };
+    const net = { sizes: this.#sizes, shown: this.#shown, acts: this.#acts, inputNames: this.#inputNames, outputNames: this.#outputNames, plane: !!this.#thumbs.plane };
+    this.#layout = layoutDiagram(this.#canvas.getContext('2d'), net, W, ratio);
+    const H = this.#layout.h;
     for (const cv of [this.#canvas, this.#overlay]) {
       cv.style.height = `${H}px`;
       const bw = Math.round(W * ratio);
@@ -465,176 +300,6 @@ export class NetworkDiagram {
     }
     this.#layoutDirty = false;
     if (this.#hover) this.#placeTip();
-  }
-
-  /** The grid's input features, once per plane (and architecture). */
-  #buildGrid() {
-    this.#gridDirty = false;
-    const plane = this.#plane;
-    const s = this.#sizes;
-    if (!plane) {
-      this.#values = [];
-      return;
-    }
-    // A forward pass costs cells² × (the weights); past WORK_BUDGET the grid gets coarser, down to 8 × 8.
-    let weights = 0;
-    for (let l = 1; l < s.length; l++) weights += s[l - 1] * s[l];
-    const g = Math.min(this.#cellsWanted, Math.max(8, Math.floor(Math.sqrt(WORK_BUDGET / weights))));
-    this.#cells = g;
-    const N = g * g;
-    const inputs = s[0];
-    this.#values = s.map((k) => new Float32Array(N * k));
-    const x = this.#values[0];
-    const [lo, hi] = plane.domain;
-    const scaler = plane.inputScaler;
-    const step = (hi - lo) / g;
-    for (let r = 0; r < g; r++) {
-      const b = hi - (r + 0.5) * step;
-      for (let c = 0; c < g; c++) {
-        const a = lo + (c + 0.5) * step;
-        const f = plane.featurize(a, b);
-        if (!f || f.length < inputs) throw new TypeError(`NetworkDiagram: plane.featurize(a, b) must return ${inputs} features, got ${f && f.length}`);
-        const o = (r * g + c) * inputs;
-        for (let i = 0; i < inputs; i++) x[o + i] = scaler ? (f[i] - scaler.mean[i]) / scaler.std[i] : f[i];
-      }
-    }
-    const tile = g + 2;
-    const aw = tile * MAX_SHOWN;
-    const ah = tile * s.length;
-    if (!this.#atlas || this.#atlas.width !== aw || this.#atlas.height !== ah) {
-      this.#atlas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(aw, ah)
-        : Object.assign(this.#wrap.ownerDocument.createElement('canvas'), { width: aw, height: ah });
-      this.#atlasImage = new ImageData(aw, ah);
-      this.#atlasPixels = new Uint32Array(this.#atlasImage.data.buffer);
-    }
-    this.#thumbsFresh = false;
-  }
-
-  /** The forward pass over the grid, every unit of every layer (Float32, as the model). */
-  #forward() {
-    const s = this.#sizes;
-    const N = this.#cells * this.#cells;
-    const W = this.#weights;
-    let a = this.#values[0];
-    let nin = s[0];
-    for (let l = 1; l < s.length; l++) {
-      const out = s[l];
-      const z = this.#values[l];
-      const K = W[l - 1].kernel;
-      const bias = W[l - 1].bias;
-      for (let p = 0; p < N; p++) {
-        const zo = p * out;
-        const ao = p * nin;
-        if (bias) for (let j = 0; j < out; j++) z[zo + j] = bias[j];
-        else z.fill(0, zo, zo + out);
-        for (let i = 0; i < nin; i++) {
-          const ai = a[ao + i];
-          if (ai === 0) continue;
-          const ko = i * out;
-          for (let j = 0; j < out; j++) z[zo + j] += ai * K[ko + j];
-        }
-      }
-      const n = N * out;
-      switch (this.#acts[l - 1]) {
-        case 'relu':
-          for (let k = 0; k < n; k++) if (z[k] < 0) z[k] = 0;
-          break;
-        case 'leaky_relu': {
-          const alpha = this.#alphas[l - 1];
-          for (let k = 0; k < n; k++) if (z[k] < 0) z[k] *= alpha;
-          break;
-        }
-        case 'tanh':
-          for (let k = 0; k < n; k++) z[k] = Math.tanh(z[k]);
-          break;
-        case 'sigmoid':
-          for (let k = 0; k < n; k++) z[k] = 1 / (1 + Math.exp(-z[k]));
-          break;
-        case 'softmax':
-          for (let p = 0; p < N; p++) {
-            const o = p * out;
-            let m = -Infinity;
-            for (let j = 0; j < out; j++) if (z[o + j] > m) m = z[o + j];
-            let sum = 0;
-            for (let j = 0; j < out; j++) { z[o + j] = Math.exp(z[o + j] - m); sum += z[o + j]; }
-            for (let j = 0; j < out; j++) z[o + j] /= sum;
-          }
-          break;
-        default: // linear
-      }
-      a = z;
-      nin = out;
-    }
-  }
-
-  /** Recomputes the thumbnails, unless the last forward pass was slow and recent (then later). */
-  #updateThumbs() {
-    if (this.#weights) {
-      const now = performance.now();
-      const wait = this.#forwardMs > THUMB_BUDGET_MS ? this.#forwardAt + this.#forwardMs * 8 - now : 0;
-      if (wait > 0) {
-        if (!this.#thumbTimer) {
-          this.#thumbTimer = setTimeout(() => { this.#thumbTimer = 0; this.#touch(); }, wait);
-        }
-        return;
-      }
-      this.#forward();
-      this.#forwardAt = performance.now();
-      this.#forwardMs = this.#forwardAt - now;
-    }
-    const s = this.#sizes;
-    const g = this.#cells;
-    const N = g * g;
-    const tile = g + 2;
-    const aw = tile * MAX_SHOWN;
-    const px = this.#atlasPixels;
-    const columns = this.#weights ? s.length : 1;
-    for (let c = 0; c < columns; c++) {
-      const v = this.#values[c];
-      const units = s[c];
-      const act = c === 0 ? 'linear' : this.#acts[c - 1];
-      for (let i = 0; i < this.#shown[c]; i++) {
-        // value -> t in [0, 1]: sigmoid as it is (orange 0 to blue 1, as the plane view), softmax from white
-        // (0) to blue (1) as one class among many is mostly below 0.5, tanh from [-1, 1], the rest by the
-        // largest |value| of the neuron over the grid (0 white)
-        let k = 1;
-        let b0 = 0;
-        if (act === 'tanh') { k = 0.5; b0 = 0.5; } else if (act === 'softmax') { k = 0.5; b0 = 0.5; } else if (act !== 'sigmoid') {
-          let m = 0;
-          for (let p = 0; p < N; p++) {
-            const a = Math.abs(v[p * units + i]);
-            if (a > m) m = a;
-          }
-          k = m > 1e-12 && m !== Infinity ? 0.5 / m : 0;
-          b0 = 0.5;
-        }
-        const ox = i * tile + 1;
-        const oy = c * tile + 1;
-        for (let r = 0; r < g; r++) {
-          const row = (oy + r) * aw + ox;
-          const vo = r * g * units + i;
-          for (let col = 0; col < g; col++) px[row + col] = LUT[lutIndex(v[vo + col * units] * k + b0)];
-          px[row - 1] = px[row];              // the border repeats the edge, for clean smoothing
-          px[row + g] = px[row + g - 1];
-        }
-        const first = (oy - 1) * aw + ox - 1;
-        px.copyWithin(first, first + aw, first + aw + tile);
-        const last = (oy + g) * aw + ox - 1;
-        px.copyWithin(last, last - aw, last - aw + tile);
-      }
-    }
-    const actx = this.#atlas.getContext('2d');
-    actx.putImageData(this.#atlasImage, 0, 0);
-    this.#thumbsFresh = true;
-  }
-
-  /** A weight line's width and colour: sign 0 negative, 1 positive, 2 zero. */
-  #lineStyle(level, sign) {
-    const u = (level + 0.5) / LEVELS;
-    return {
-      width: 0.5 + (this.#layout.maxWidth - 0.5) * u,
-      colour: sign === 2 ? 'rgba(91, 101, 115, 0.25)' : rgba(sign ? POS : NEG, 0.08 + 0.92 * u ** 1.5),
-    };
   }
 
   /** 0 .. LEVELS-1 for negative weights, LEVELS .. 2·LEVELS-1 for positive, ZERO for 0, 255 for not finite (not drawn). */
@@ -684,7 +349,7 @@ export class NetworkDiagram {
             any = true;
           }
           if (!any) continue;
-          const { width, colour } = this.#lineStyle(level, sign);
+          const { width, colour } = lineStyle(this.#layout, level, sign);
           ctx.lineWidth = width;
           ctx.strokeStyle = colour;
           ctx.stroke();
@@ -693,29 +358,14 @@ export class NetworkDiagram {
     }
 
     // Nodes: thumbnails of the neuron over the plane, or circles coloured by the bias.
-    const plane = !!this.#plane && this.#atlas;
-    if (plane) {
-      const g = this.#cells;
-      const tile = g + 2;
-      ctx.imageSmoothingEnabled = true;
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = 'rgba(29, 36, 48, 0.45)';
-      for (let c = 0; c < n; c++) {
-        const have = c === 0 || this.#weights;
-        for (let i = 0; i < this.#shown[c]; i++) {
-          const x = L.xs[c] - half;
-          const y = L.ys[c][i] - half;
-          if (have) ctx.drawImage(this.#atlas, i * tile + 1, c * tile + 1, g, g, x, y, L.size, L.size);
-          else { ctx.fillStyle = '#fff'; ctx.fillRect(x, y, L.size, L.size); }
-          ctx.strokeRect(Math.round(x) - 0.5, Math.round(y) - 0.5, Math.round(L.size) + 1, Math.round(L.size) + 1);
-        }
-      }
+    if (this.#thumbs.ready) {
+      this.#thumbs.draw(ctx, L, this.#shown, !!this.#weights);
     } else {
       ctx.lineWidth = 1.25;
       for (let c = 0; c < n; c++) {
         const bias = c > 0 && this.#weights ? this.#weights[c - 1].bias : null;
         for (let i = 0; i < this.#shown[c]; i++) {
-          let fill = '#fff';
+          let fill = rgba(WHITE);
           if (bias) {
             const b = bias[i];
             const m = this.#maxBias > 0 ? Math.min(1, Math.abs(b) / this.#maxBias) : 0;
@@ -725,7 +375,7 @@ export class NetworkDiagram {
           ctx.arc(L.xs[c], L.ys[c][i], half, 0, 2 * Math.PI);
           ctx.fillStyle = fill;
           ctx.fill();
-          ctx.strokeStyle = c === 0 ? MUTED : 'rgba(29, 36, 48, 0.55)';
+          ctx.strokeStyle = c === 0 ? rgba(MUTED) : rgba(INK, 0.55);
           ctx.stroke();
         }
       }
@@ -734,14 +384,14 @@ export class NetworkDiagram {
     // Text: the input and output labels, the "+N more" markers, the captions.
     ctx.textBaseline = 'middle';
     ctx.font = LABEL_FONT;
-    ctx.fillStyle = INK;
+    ctx.fillStyle = rgba(INK);
     ctx.textAlign = 'right';
     for (let i = 0; i < this.#shown[0]; i++) ctx.fillText(this.#inputNames[i], L.xs[0] - half - 6, L.ys[0][i]);
     ctx.textAlign = 'left';
     for (let i = 0; i < this.#shown[n - 1]; i++) ctx.fillText(this.#outputNames[i], L.xs[n - 1] + half + 6, L.ys[n - 1][i]);
     ctx.textAlign = 'center';
     ctx.font = SMALL_FONT;
-    ctx.fillStyle = MUTED;
+    ctx.fillStyle = rgba(MUTED);
     for (let c = 0; c < n; c++) if (L.more[c]) ctx.fillText(L.more[c], L.xs[c], L.moreY[c]);
     ctx.textBaseline = 'top';
     for (let c = 0; c < n; c++) {
@@ -781,7 +431,7 @@ export class NetworkDiagram {
         const code = L.eCode[e];
         if (code === 255) continue;
         const d = segmentDistance(x, y, g[e * 4], g[e * 4 + 1], g[e * 4 + 2], g[e * 4 + 3]);
-        const { width } = this.#lineStyle(code % LEVELS, 0);
+        const { width } = lineStyle(this.#layout, code % LEVELS, 0);
         if (d > Math.max(4, width / 2 + 2)) continue;
         // The nearest; among lines as near, the thickest (drawn on top).
         const a = Math.abs(this.#weight(e));
@@ -911,28 +561,28 @@ export class NetworkDiagram {
     if (!h) return;
     const half = L.size / 2;
     const ring = (c, i) => {
-      if (this.#plane) ctx.strokeRect(L.xs[c] - half - 2, L.ys[c][i] - half - 2, L.size + 4, L.size + 4);
+      if (this.#thumbs.plane) ctx.strokeRect(L.xs[c] - half - 2, L.ys[c][i] - half - 2, L.size + 4, L.size + 4);
       else { ctx.beginPath(); ctx.arc(L.xs[c], L.ys[c][i], half + 2, 0, 2 * Math.PI); ctx.stroke(); }
     };
-    ctx.strokeStyle = INK;
+    ctx.strokeStyle = rgba(INK);
     if (h.kind === 'edge' && this.#weights) {
       const g = L.edges;
       const e = h.edge;
       const w = this.#weight(e);
       const code = L.eCode[e];
-      const width = code === 255 ? 1 : this.#lineStyle(code % LEVELS, 0).width;
+      const width = code === 255 ? 1 : lineStyle(this.#layout, code % LEVELS, 0).width;
       ctx.lineCap = 'round';
       ctx.beginPath();
       ctx.moveTo(g[e * 4], g[e * 4 + 1]);
       ctx.lineTo(g[e * 4 + 2], g[e * 4 + 3]);
       ctx.lineWidth = width + 3;
-      ctx.strokeStyle = INK;
+      ctx.strokeStyle = rgba(INK);
       ctx.stroke();
       ctx.lineWidth = Math.max(1, width);
       ctx.strokeStyle = rgba(w > 0 ? POS : w < 0 ? NEG : MID);
       ctx.stroke();
       ctx.lineWidth = 2;
-      ctx.strokeStyle = INK;
+      ctx.strokeStyle = rgba(INK);
       const l = L.eLayer[e];
       ring(l - 1, L.eFrom[e]);
       ring(l, L.eTo[e]);

@@ -2,18 +2,7 @@
 // decision boundary or a regression surface) with the data points, and the
 // 1-D regression plot (the points and the fitted curve).
 
-const NEG = [232, 113, 10];   // class 0 / low values: orange
-const MID = [250, 250, 250];
-const POS = [23, 105, 170];   // class 1 / high values: blue
-
-/** t in [0, 1] on the orange - white - blue scale, as [r, g, b]. */
-export function diverging(t) {
-  const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
-  const [a, b, k] = u < 0.5 ? [NEG, MID, u * 2] : [MID, POS, (u - 0.5) * 2];
-  return [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k, a[2] + (b[2] - a[2]) * k];
-}
-
-const css = ([r, g, b], alpha = 1) => `rgba(${r | 0}, ${g | 0}, ${b | 0}, ${alpha})`;
+import { INK, NEG, PLOT, POS, WHITE, diverging, rgba } from './palette.mjs';
 
 /** Sizes the canvas's backing store to its CSS box at the device's pixel ratio; returns [w, h] in CSS px. */
 export function fitCanvas(canvas) {
@@ -43,8 +32,8 @@ function cellCanvas(g) {
 
 function axes(ctx, w, h, xr, yr, ticks) {
   ctx.save();
-  ctx.strokeStyle = 'rgba(0,0,0,0.12)';
-  ctx.fillStyle = 'rgba(30,36,48,0.7)';
+  ctx.strokeStyle = rgba([0, 0, 0], 0.12);
+  ctx.fillStyle = rgba(INK, 0.7);
   ctx.font = '11px system-ui, sans-serif';
   ctx.lineWidth = 1;
   for (const v of ticks.x) {
@@ -107,7 +96,7 @@ export function drawPlane(canvas, { grid, g, points, domain, discretize }) {
     ctx.save();
     ctx.imageSmoothingEnabled = !discretize;
     // Lighter than the points, so they stand out.
-    ctx.fillStyle = '#fff';
+    ctx.fillStyle = rgba(WHITE);
     ctx.fillRect(0, 0, w, h);
     ctx.globalAlpha = 0.6;
     ctx.drawImage(cell, 0, 0, w, h);
@@ -132,17 +121,17 @@ function planePoints(ctx, w, h, points, [lo, hi]) {
     ctx.arc(x, y, r, 0, 2 * Math.PI);
     if (p.test) {
       // Test points: outlined.
-      ctx.fillStyle = 'rgba(255,255,255,0.95)';
+      ctx.fillStyle = rgba(WHITE, 0.95);
       ctx.fill();
       ctx.lineWidth = 2;
-      ctx.strokeStyle = css(p.continuous ? diverging(p.t) : colour);
+      ctx.strokeStyle = rgba(p.continuous ? diverging(p.t) : colour);
       ctx.stroke();
       ctx.lineWidth = 1.5;
     } else {
       // Training points: filled.
-      ctx.fillStyle = css(p.continuous ? diverging(p.t) : colour);
+      ctx.fillStyle = rgba(p.continuous ? diverging(p.t) : colour);
       ctx.fill();
-      ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+      ctx.strokeStyle = rgba(WHITE, 0.9);
       ctx.stroke();
     }
   }
@@ -152,7 +141,7 @@ function planePoints(ctx, w, h, points, [lo, hi]) {
 export function drawCurve(canvas, { xs, ys, points, xr, yr }) {
   const [w, h, ctx] = fitCanvas(canvas);
   ctx.clearRect(0, 0, w, h);
-  ctx.fillStyle = '#fbfcfd';
+  ctx.fillStyle = rgba(PLOT);
   ctx.fillRect(0, 0, w, h);
   const X = (v) => ((v - xr[0]) / (xr[1] - xr[0])) * w;
   const Y = (v) => h - ((v - yr[0]) / (yr[1] - yr[0])) * h;
@@ -167,10 +156,10 @@ export function drawCurve(canvas, { xs, ys, points, xr, yr }) {
       lctx.beginPath();
       lctx.arc(X(p.a), Y(p.b), r, 0, 2 * Math.PI);
       if (p.test) {
-        lctx.fillStyle = '#fff'; lctx.fill();
-        lctx.strokeStyle = css(NEG); lctx.stroke();
+        lctx.fillStyle = rgba(WHITE); lctx.fill();
+        lctx.strokeStyle = rgba(NEG); lctx.stroke();
       } else {
-        lctx.fillStyle = css(POS, 0.85); lctx.fill();
+        lctx.fillStyle = rgba(POS, 0.85); lctx.fill();
       }
     }
   }), w, h);
@@ -183,7 +172,7 @@ export function drawCurve(canvas, { xs, ys, points, xr, yr }) {
       const py = Math.max(-h, Math.min(2 * h, Y(ys[i])));
       if (!started) { ctx.moveTo(px, py); started = true; } else ctx.lineTo(px, py);
     }
-    ctx.strokeStyle = '#1d2430';
+    ctx.strokeStyle = rgba(INK);
     ctx.lineWidth = 2.5;
     ctx.stroke();
   }

@@ -4,63 +4,13 @@
 // ranked table, a heatmap of the mean score over two parameters, each
 // configuration's fold curves, cancel, and "use the best".
 
-import uPlot from '../vendor/uPlot.mjs';
-
-/** More configurations than this are refused: a search is meant to finish while one watches. */
-const MAX_CONFIGS = 500;
-/** Epochs a search may train each configuration for (the playground allows more). */
-const MAX_EPOCHS = 10000;
-/** Bins of a heatmap axis drawn from a range (random search). */
-const BINS = 8;
-
-const OPTIMIZERS = [['sgd', 'SGD'], ['momentum', 'momentum'], ['nesterov', 'Nesterov'], ['adagrad', 'AdaGrad'], ['rmsprop', 'RMSprop'], ['adam', 'Adam']];
-const ACTIVATIONS = [['relu', 'ReLU'], ['leaky_relu', 'leaky ReLU'], ['tanh', 'tanh'], ['sigmoid', 'sigmoid'], ['linear', 'linear']];
-
-/**
- * The parameters a search can vary, in the order descent lists them. kind:
- * rate (a positive real, drawn log-uniform), int, choice or layers; grid and
- * random: what the field starts with in each mode.
- */
-const PARAMS = [
-  { key: 'learningRate', label: 'learning rate', short: 'lr', kind: 'rate', min: 0, max: 10, exclusiveMin: true, grid: '0.001, 0.01, 0.1', random: '0.0001..0.3', on: true },
-  { key: 'batchSize', label: 'batch size', short: 'batch', kind: 'int', min: 1, grid: '10, 50', random: '4..128', on: true },
-  { key: 'optimizer', label: 'optimizer', short: 'optimizer', kind: 'choice', choices: OPTIMIZERS, grid: ['sgd', 'adam'] },
-  { key: 'layers', label: 'hidden layers', short: 'layers', kind: 'layers', grid: '8; 16,16', random: '8; 16,16; 32,32' },
-  { key: 'activation', label: 'activation', short: 'activation', kind: 'choice', choices: ACTIVATIONS, grid: ['relu', 'tanh'] },
-  { key: 'l2', label: 'L2 rate', short: 'l2', kind: 'rate', min: 0, max: 1, grid: '0, 0.001, 0.01', random: '0.00001..0.01' },
-  { key: 'epochs', label: 'epochs', short: 'epochs', kind: 'int', min: 1, max: MAX_EPOCHS, grid: '50, 100, 200', random: '20..300' },
-];
-const PARAM = Object.fromEntries(PARAMS.map((p) => [p.key, p]));
-
-const METRIC_LABELS = { loss: 'loss', accuracy: 'accuracy', f1: 'F1', r2: 'R²', rmse: 'RMSE' };
-const METRICS_FOR = { classification: ['accuracy', 'f1', 'loss'], regression: ['r2', 'rmse', 'loss'] };
-
-/** viridis, dark (worse) to bright (better) */
-const RAMP = [[68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37]];
-/** One colour per fold in the curves: training solid, validation dashed. */
-const FOLD_COLOURS = ['#1769aa', '#e8710a', '#2e9e44', '#b8336a', '#7a5cc7', '#8c6d1f', '#0f8b8d', '#d1495b', '#5b6573', '#3d5a80'];
-
-const fmt = (v, digits = 4) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? String(Number(v.toPrecision(digits))) : v.toExponential(2));
-const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 10000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`);
-
-/** A parameter's value as text: '16x16' and 'none' for layers. */
-function valueText(key, v) {
-  if (key === 'layers') return v.length ? v.join('x') : 'none';
-  if (Number.isInteger(v)) return String(v);
-  if (typeof v === 'number') return fmt(v, 3);
-  return String(v);
-}
-
-/** A value's identity on a heatmap axis. */
-const valueKey = (key, v) => (key === 'layers' ? v.join('x') : String(v));
-
-function colour(t) {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  const c = RAMP[i].map((a, k) => Math.round(a + (RAMP[i + 1][k] - a) * f));
-  return { css: `rgb(${c[0]},${c[1]},${c[2]})`, light: c[0] * 0.299 + c[1] * 0.587 + c[2] * 0.114 > 140 };
-}
+import { LABELS } from './labels.mjs';
+import { foldCurves } from './tunecurves.mjs';
+import { drawHeatmap, heatmapGrid, writeLegend } from './tuneheatmap.mjs';
+import { writeTable } from './tunetable.mjs';
+import {
+  MAX_CONFIGS, MAX_EPOCHS, METRICS_FOR, PARAM, PARAMS, fmt, readChoices, readValues, seconds, valueText,
+} from './tuneparams.mjs';
 
 /**
  * The panel. hooks: act(fn) runs fn as a page action (errors shown in the
@@ -211,7 +161,7 @@ export class TunePanel {
     const shown = [...metric.options].map((o) => o.value);
     if (shown.join() !== ['auto', ...wanted].join()) {
       const keep = metric.value;
-      metric.replaceChildren(new Option(`${METRIC_LABELS[wanted[0]]} (the default)`, 'auto'), ...wanted.map((m) => new Option(METRIC_LABELS[m], m)));
+      metric.replaceChildren(new Option(`${LABELS.metric[wanted[0]]} (the default)`, 'auto'), ...wanted.map((m) => new Option(LABELS.metric[m], m)));
       metric.value = wanted.includes(keep) ? keep : 'auto';
     }
     this.#el.folds.max = String(Math.max(2, Math.min(20, cur.rows)));
@@ -460,13 +410,13 @@ export class TunePanel {
     else text = `${run.total} configurations in ${seconds(ms)} · ${workers} worker${workers === 1 ? '' : 's'}`;
     if (run.ended && run.ranked.length) {
       const b = run.ranked[0];
-      text += ` · best: ${this.#configText(b.config, run.plan.shown) || 'the playground\'s settings'}, ${METRIC_LABELS[run.metric]} ${fmt(b.mean)} ± ${fmt(b.std, 2)}`;
+      text += ` · best: ${this.#configText(b.config, run.plan.shown) || 'the playground\'s settings'}, ${LABELS.metric[run.metric]} ${fmt(b.mean)} ± ${fmt(b.std, 2)}`;
     }
     if (status.textContent !== text) status.textContent = text;
     const t = run.test;
     this.#el['test-score'].hidden = !t;
     if (t) {
-      this.#el['test-score'].textContent = `The best, retrained on all ${t.trainRows} searched rows: ${METRIC_LABELS[run.metric]} ${fmt(t.score)}` +
+      this.#el['test-score'].textContent = `The best, retrained on all ${t.trainRows} searched rows: ${LABELS.metric[run.metric]} ${fmt(t.score)}` +
         `${run.metric === 'loss' ? '' : `, loss ${fmt(t.loss)}`} on the ${t.testRows} held-out rows (${seconds(t.timeMs)}).`;
     }
   }
@@ -476,47 +426,7 @@ export class TunePanel {
   }
 
   #writeTable() {
-    const run = this.#run;
-    const { table } = this.#el;
-    const keys = run.plan.shown;
-    const folds = run.plan.folds;
-    const head = document.createElement('tr');
-    const th = (text, cls) => {
-      const cell = document.createElement('th');
-      cell.scope = 'col';
-      cell.textContent = text;
-      if (cls) cell.className = cls;
-      return cell;
-    };
-    head.append(th('rank'), ...keys.map((k) => th(PARAM[k].short)),
-      th(`${METRIC_LABELS[run.metric]} (${run.higherIsBetter ? 'higher' : 'lower'} is better)`, 'num'),
-      ...Array.from({ length: folds }, (_, i) => th(`fold ${i + 1}`, 'num')), th('time', 'num'));
-    table.tHead.replaceChildren(head);
-    const body = document.createDocumentFragment();
-    run.ranked.forEach((r, i) => {
-      const tr = document.createElement('tr');
-      if (r.index === this.#selected) tr.className = 'selected';
-      const rank = document.createElement('td');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'link';
-      button.dataset.index = String(r.index);
-      button.textContent = String(i + 1);
-      button.setAttribute('aria-label', `Rank ${i + 1}: show its fold curves`);
-      rank.append(button);
-      const td = (text, cls) => {
-        const cell = document.createElement('td');
-        cell.textContent = text;
-        if (cls) cell.className = cls;
-        return cell;
-      };
-      const diverged = !Number.isFinite(r.mean);
-      tr.append(rank, ...keys.map((k) => td(valueText(k, r.config[k]))),
-        td(diverged ? 'diverged' : `${fmt(r.mean)} ± ${fmt(r.std, 2)}`, 'num'),
-        ...r.scores.map((s) => td(fmt(s), 'num')), td(seconds(r.timeMs), 'num'));
-      body.append(tr);
-    });
-    table.tBodies[0].replaceChildren(body);
+    writeTable(this.#el.table, this.#run, this.#selected);
   }
 
   /** The heatmap's axis choices: the searched parameters (the first two by default). */
@@ -529,179 +439,14 @@ export class TunePanel {
     }
   }
 
-  /** An axis of the heatmap: its labels and where a configuration falls on it. */
-  #axis(key) {
-    const plan = this.#run.plan;
-    if (!key) return { labels: [''], of: () => 0, name: '' };
-    const p = PARAM[key];
-    const values = plan.space[key];
-    if (Array.isArray(values)) {
-      const list = [...values];
-      if (p.kind === 'rate' || p.kind === 'int') list.sort((a, b) => (a === 'full') - (b === 'full') || (a === 'full' ? 0 : a - b));
-      else if (p.kind === 'choice') list.sort((a, b) => p.choices.findIndex((c) => c[0] === a) - p.choices.findIndex((c) => c[0] === b));
-      const at = new Map(list.map((v, i) => [valueKey(key, v), i]));
-      return { labels: list.map((v) => valueText(key, v)), of: (c) => at.get(valueKey(key, c[key])), name: p.label };
-    }
-    // A range: bins, log-spaced (rates and sizes are drawn log-uniform).
-    const lo = Math.log(values.min);
-    const hi = Math.log(values.max);
-    const n = p.kind === 'int' ? Math.max(1, Math.min(BINS, values.max - values.min + 1)) : BINS;
-    const edge = (i) => Math.exp(lo + ((hi - lo) * i) / n);
-    const labels = Array.from({ length: n }, (_, i) => valueText(key, p.kind === 'int' ? Math.round(Math.sqrt(edge(i) * edge(i + 1))) : Math.sqrt(edge(i) * edge(i + 1))));
-    return {
-      labels,
-      of: (c) => (hi > lo ? Math.min(n - 1, Math.max(0, Math.floor(((Math.log(c[key]) - lo) / (hi - lo)) * n))) : 0),
-      name: `${p.label} (binned)`,
-    };
-  }
-
-  /** Each cell's best configuration so far (results ranked, so the first to land in a cell). */
-  #grid() {
-    const run = this.#run;
-    const xa = this.#axis(this.#el.x.value);
-    const ya = this.#axis(this.#el.y.value);
-    const cols = xa.labels.length;
-    const rows = ya.labels.length;
-    const grid = Array.from({ length: rows }, () => new Array(cols).fill(null));
-    for (const r of run.ranked) {
-      const cx = xa.of(r.config);
-      const cy = ya.of(r.config);
-      if (cx === undefined || cy === undefined) continue;
-      if (!grid[cy][cx]) grid[cy][cx] = r;
-    }
-    return { xa, ya, cols, rows, grid };
-  }
-
   #drawHeatmap() {
     const run = this.#run;
-    const canvas = this.#el.heatmap;
     if (!run || !this.#el.details.open) return;
-    const g = this.#grid();
-    const width = Math.max(240, Math.floor(canvas.parentElement.clientWidth));
-    const cssH = Math.max(160, Math.min(420, 46 + g.rows * Math.max(34, Math.min(70, 300 / g.rows))));
-    const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(cssH * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(cssH * dpr);
-      canvas.style.height = `${cssH}px`;
-    }
-    const ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, cssH);
-    ctx.font = '12px system-ui, sans-serif';
-    const left = g.ya.name ? Math.min(110, 14 + Math.max(...g.ya.labels.map((l) => ctx.measureText(l).width))) : 8;
-    const bottom = 40;
-    const rect = { x: left, y: 6, w: width - left - 8, h: cssH - bottom - 6 };
-    const cw = rect.w / g.cols;
-    const ch = rect.h / g.rows;
-    const values = [];
-    for (const row of g.grid) for (const r of row) if (r && Number.isFinite(r.mean)) values.push(r.mean);
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    const better = (v) => (hi > lo ? (run.higherIsBetter ? v - lo : hi - v) / (hi - lo) : 0.5);
-    this.#cursor.x = Math.min(this.#cursor.x, g.cols - 1);
-    this.#cursor.y = Math.min(this.#cursor.y, g.rows - 1);
-    let drawn = 0;
-    for (let cy = 0; cy < g.rows; cy++) {
-      for (let cx = 0; cx < g.cols; cx++) {
-        const r = g.grid[cy][cx];
-        const x = rect.x + cx * cw;
-        const y = rect.y + cy * ch;
-        if (!r) {
-          ctx.fillStyle = '#f6f7f9';
-          ctx.fillRect(x + 1, y + 1, cw - 2, ch - 2);
-          ctx.strokeStyle = '#d8dde4';
-          ctx.strokeRect(x + 1.5, y + 1.5, cw - 3, ch - 3);
-          continue;
-        }
-        drawn++;
-        if (!Number.isFinite(r.mean)) {
-          ctx.fillStyle = '#c9ced6';
-          ctx.fillRect(x + 1, y + 1, cw - 2, ch - 2);
-          ctx.strokeStyle = '#b42318';
-          ctx.lineWidth = 2;
-          ctx.beginPath();
-          ctx.moveTo(x + cw / 2 - 6, y + ch / 2 - 6);
-          ctx.lineTo(x + cw / 2 + 6, y + ch / 2 + 6);
-          ctx.moveTo(x + cw / 2 + 6, y + ch / 2 - 6);
-          ctx.lineTo(x + cw / 2 - 6, y + ch / 2 + 6);
-          ctx.stroke();
-          ctx.lineWidth = 1;
-          continue;
-        }
-        const c = colour(better(r.mean));
-        ctx.fillStyle = c.css;
-        ctx.fillRect(x + 1, y + 1, cw - 2, ch - 2);
-        const text = fmt(r.mean, 3);
-        if (cw >= ctx.measureText(text).width + 6 && ch >= 16) {
-          ctx.fillStyle = c.light ? '#1d2430' : '#fff';
-          ctx.textAlign = 'center';
-          ctx.textBaseline = 'middle';
-          ctx.fillText(text, x + cw / 2, y + ch / 2);
-        }
-      }
-    }
-    // The selected configuration's cell, and the keyboard's cursor while focused.
-    const mark = (cx, cy, style, dash) => {
-      ctx.save();
-      ctx.strokeStyle = style;
-      ctx.lineWidth = 3;
-      ctx.setLineDash(dash);
-      ctx.strokeRect(rect.x + cx * cw + 2.5, rect.y + cy * ch + 2.5, cw - 5, ch - 5);
-      ctx.restore();
-    };
-    const sel = this.#selected === null ? null : run.results[this.#selected];
-    if (sel) {
-      const sx = g.xa.of(sel.config);
-      const sy = g.ya.of(sel.config);
-      if (sx !== undefined && sy !== undefined) mark(sx, sy, '#1d2430', []);
-    }
-    if (document.activeElement === canvas) mark(this.#cursor.x, this.#cursor.y, '#1f6feb', [5, 3]);
-    // Axes: labels that fit, the parameters' names.
-    ctx.fillStyle = '#5b6573';
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'center';
-    let lastRight = -Infinity;
-    g.xa.labels.forEach((l, i) => {
-      const cx = rect.x + (i + 0.5) * cw;
-      const w = ctx.measureText(l).width;
-      if (cx - w / 2 < lastRight + 4) return;
-      ctx.fillText(l, cx, rect.y + rect.h + 4);
-      lastRight = cx + w / 2;
-    });
-    ctx.fillStyle = '#1d2430';
-    ctx.fillText(g.xa.name, rect.x + rect.w / 2, rect.y + rect.h + 22);
-    ctx.fillStyle = '#5b6573';
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    const step = Math.ceil(16 / ch);
-    g.ya.labels.forEach((l, i) => { if (i % step === 0) ctx.fillText(l, rect.x - 6, rect.y + (i + 0.5) * ch); });
-    this.#cells = { ...g, rect, cw, ch, drawn, lo, hi };
-    canvas.setAttribute('aria-label', `Heatmap of the mean ${METRIC_LABELS[run.metric]} over ${g.xa.name}${g.ya.name ? ` and ${g.ya.name}` : ''}: ${drawn} of ${g.cols * g.rows} cells have a result; arrow keys move, Enter shows a cell's fold curves`);
-    this.#writeLegend(values.length ? lo : null, hi);
-    this.#el['map-title'].textContent = `Mean ${METRIC_LABELS[run.metric]} over the folds${run.plan.shown.length > (g.ya.name ? 2 : 1) ? ', the best over the other parameters' : ''}`;
-  }
-
-  #writeLegend(lo, hi) {
-    const run = this.#run;
-    const legend = this.#el.legend;
-    legend.replaceChildren();
-    if (lo === null) {
-      legend.textContent = 'no results yet';
-      return;
-    }
-    const [worse, best] = run.higherIsBetter ? [lo, hi] : [hi, lo];
-    const bar = document.createElement('span');
-    bar.className = 'ramp';
-    bar.style.background = `linear-gradient(to right, ${RAMP.map((c) => `rgb(${c.join(',')})`).join(', ')})`;
-    const a = document.createElement('span');
-    a.textContent = `worse ${fmt(worse)}`;
-    const b = document.createElement('span');
-    b.textContent = `${fmt(best)} better (${run.higherIsBetter ? 'higher' : 'lower'} ${METRIC_LABELS[run.metric]})`;
-    const empty = document.createElement('span');
-    empty.className = 'empty-key';
-    empty.textContent = 'pale: no result yet; ✕: diverged';
-    legend.append(a, bar, b, empty);
+    const g = heatmapGrid(run, this.#el.x.value, this.#el.y.value);
+    const { cells, lo, hi } = drawHeatmap(this.#el.heatmap, { run, g, cursor: this.#cursor, selected: this.#selected });
+    this.#cells = cells;
+    writeLegend(this.#el.legend, run, lo, hi);
+    this.#el['map-title'].textContent = `Mean ${LABELS.metric[run.metric]} over the folds${run.plan.shown.length > (g.ya.name ? 2 : 1) ? ', the best over the other parameters' : ''}`;
   }
 
   #heatmapCell(cx, cy) {
@@ -759,29 +504,8 @@ export class TunePanel {
     const box = this.#el.curves;
     if (!r || !r.curves) return;
     if (this.#curves) this.#curves.plot.destroy();
-    const { loss, valLoss } = r.curves;
-    const epochs = loss[0] ? loss[0].length : 0;
-    const clean = (a) => a.map((v) => (Number.isFinite(v) ? v : null));
-    const data = [Array.from({ length: epochs }, (_, i) => i + 1)];
-    const series = [{ label: 'epoch' }];
-    loss.forEach((fold, k) => {
-      const stroke = FOLD_COLOURS[k % FOLD_COLOURS.length];
-      data.push(clean(fold), clean(valLoss[k]));
-      series.push({ label: `fold ${k + 1} training`, stroke, width: 1.5, points: { show: false } },
-        { label: `fold ${k + 1} validation`, stroke, width: 1.5, dash: [5, 3], points: { show: false } });
-    });
-    const plot = new uPlot({
-      ...this.#curvesSize(),
-      scales: { x: { time: false }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
-      axes: [
-        { label: 'epoch', stroke: '#5b6573', grid: { stroke: '#eef0f3' } },
-        { label: 'loss', stroke: '#5b6573', grid: { stroke: '#eef0f3' }, size: 56, values: (u, vals) => vals.map((v) => fmt(v, 3)) },
-      ],
-      series,
-      legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
-    }, data, box);
-    this.#curves = { index, plot, series: series.length - 1, epochs };
+    const { plot, series, epochs } = foldCurves(r.curves, this.#curvesSize(), box);
+    this.#curves = { index, plot, series, epochs };
     this.#curvesTitle();
   }
 
@@ -792,7 +516,7 @@ export class TunePanel {
     const r = run.results[index];
     const rank = run.ranked.findIndex((x) => x.index === index) + 1;
     const text = `Rank ${rank}: ${this.#configText(r.config, run.plan.shown) || 'the playground\'s settings'} · ` +
-      `${Number.isFinite(r.mean) ? `${METRIC_LABELS[run.metric]} ${fmt(r.mean)} ± ${fmt(r.std, 2)}` : 'diverged'} · ` +
+      `${Number.isFinite(r.mean) ? `${LABELS.metric[run.metric]} ${fmt(r.mean)} ± ${fmt(r.std, 2)}` : 'diverged'} · ` +
       `loss per epoch of each of its ${r.curves.loss.length} folds: training solid, validation dashed`;
     if (this.#el['curves-title'].textContent !== text) this.#el['curves-title'].textContent = text;
   }
@@ -834,71 +558,4 @@ export class TunePanel {
     for (const [k, v] of Object.entries(data)) plain[k] = ArrayBuffer.isView(v) ? Array.from(v) : v;
     return { data: plain, options: JSON.parse(JSON.stringify(options)) };
   }
-}
-
-/** A parameter's list (or, for random search, a range a..b) from its text field. */
-function readValues(p, el, random, rows, bad) {
-  const text = el.value.trim();
-  const name = `${p.label} values`;
-  if (text === '') throw bad(el, `${name}: give at least one value`);
-  const range = /^(\S+?)\s*\.\.\s*(\S+)$/.exec(text);
-  if (range && p.kind !== 'layers') {
-    if (!random) throw bad(el, `${name}: a range (${text}) is for random search; a grid takes a list like ${p.grid}`);
-    const [lo, hi] = [one(p, range[1], el, rows, bad, name), one(p, range[2], el, rows, bad, name)];
-    if (lo === 'full' || hi === 'full') throw bad(el, `${name}: a range takes numbers, not "full"`);
-    if (!(lo > 0)) throw bad(el, `${name}: a range is drawn log-uniform, so it starts above 0, got ${range[1]}`);
-    if (hi < lo) throw bad(el, `${name}: the range ${text} ends below its start`);
-    el.setAttribute('aria-invalid', 'false');
-    return { min: lo, max: hi };
-  }
-  let items;
-  if (p.kind === 'layers') {
-    items = text.split(';').map((s) => s.replace(/\s+/g, '')).filter((s) => s !== '').map((s) => layersOf(s, el, bad, name));
-  } else {
-    items = text.split(/[\s,;]+/).filter((s) => s !== '').map((s) => one(p, s, el, rows, bad, name));
-  }
-  if (items.length === 0) throw bad(el, `${name}: give at least one value`);
-  const seen = new Set();
-  const out = items.filter((v) => {
-    const k = valueKey(p.key, v);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  el.setAttribute('aria-invalid', 'false');
-  return out;
-}
-
-/** One number of a list: the range the playground's own control allows. */
-function one(p, s, el, rows, bad, name) {
-  if (p.key === 'batchSize' && s === 'full') return 'full';
-  const v = Number(s);
-  if (p.kind === 'int') {
-    const max = p.key === 'batchSize' ? rows : p.max;
-    if (!Number.isInteger(v) || v < p.min || v > max) {
-      throw bad(el, `${name}: "${s}" is not an integer in [${p.min}, ${max}]${p.key === 'batchSize' ? ` (the ${rows} training rows; or "full")` : ''}`);
-    }
-    return v;
-  }
-  if (!Number.isFinite(v) || v > p.max || (p.exclusiveMin ? v <= p.min : v < p.min)) {
-    throw bad(el, `${name}: "${s}" is not a number in ${p.exclusiveMin ? '(' : '['}${p.min}, ${p.max}]`);
-  }
-  return v;
-}
-
-/** One hidden-layer configuration: '16,16', '16x16', '8' or 'none', as the playground allows (up to 8 layers of 1 to 256). */
-function layersOf(s, el, bad, name) {
-  if (s === 'none' || s === '0') return [];
-  const units = s.split(/[x,]/).map(Number);
-  if (!/^\d+([x,]\d+)*$/.test(s) || units.length > 8 || units.some((u) => !Number.isInteger(u) || u < 1 || u > 256)) {
-    throw bad(el, `${name}: "${s}" is not hidden layers like 8 or 16,16 (1 to 8 layers of 1 to 256 units; "none" for none; configurations separated by ";")`);
-  }
-  return units;
-}
-
-function readChoices(p, el, bad) {
-  const chosen = [...el.querySelectorAll('input:checked')].map((b) => b.value);
-  if (chosen.length === 0) throw bad(el, `${p.label} values: choose at least one`);
-  el.setAttribute('aria-invalid', 'false');
-  return chosen;
 }

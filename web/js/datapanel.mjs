@@ -1,0 +1,184 @@
+// datapanel.mjs - the Data panel and the worked examples: the data set (a
+// built-in one, a shipped table or the user's CSV file, opened or dropped),
+// a table's target column and task, noise, samples, test share and seed,
+// and the 2-D input features. A change loads the data first; only if it
+// loads does it replace the data and the model.
+
+import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PRESETS } from './choices.mjs';
+import { generate, parseTable, prepare } from './data.mjs';
+import { renderBatch } from './optimizerpanel.mjs';
+import { reset } from './run.mjs';
+import {
+  $, InputError, act, clone, config, dataset, isTable, lockControls, locked, on, page, readNumber, renderAll,
+} from './state.mjs';
+
+async function newData() {
+  await generate();
+  prepare();
+  await reset();
+}
+
+/**
+ * A data change: mutate the configuration, load the data and start a new
+ * model; if the data cannot be loaded, the configuration, data and model stay
+ * as they were.
+ */
+async function changeData(mutate) {
+  const before = clone(config);
+  mutate();
+  if (config.output !== 'auto') config.output = 'auto';
+  try {
+    await generate();
+  } catch (e) {
+    Object.assign(config, before);
+    renderAll();
+    throw e;
+  }
+  prepare();
+  renderAll();
+  await reset();
+}
+
+/** A user's CSV file: parsed first; only then does it replace the data (and the model). */
+async function openCsv(file) {
+  if (file.size > MAX_CSV_BYTES) throw new InputError(`${file.name}: ${file.size} bytes; files up to ${MAX_CSV_BYTES} bytes are read`);
+  const before = clone(config);
+  config.target = null;
+  config.task = 'auto';
+  let raw;
+  try {
+    raw = await parseTable(file, file.name);
+  } catch (e) {
+    Object.assign(config, before);
+    throw e;
+  }
+  page.csvFile = file;
+  page.csvName = file.name;
+  const option = [...$('dataset').options].find((o) => o.value === 'csv');
+  if (option) option.textContent = `your file: ${file.name}`;
+  config.dataset = 'csv';
+  config.output = 'auto';
+  config.added = [];
+  config.removed = [];
+  page.raw = raw;
+  prepare();
+  renderAll();
+  await reset();
+}
+
+function renderFeatures() {
+  const list = $('feature-list');
+  list.replaceChildren();
+  const two = dataset().dims === 2 && !isTable();
+  $('features').hidden = !two;
+  if (!two) return;
+  for (const f of FEATURES) {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = f.id;
+    box.id = `feature-${f.id}`;
+    box.checked = config.features.includes(f.id);
+    label.append(box, ` ${f.label}`);
+    list.append(label);
+  }
+}
+
+/** A table's target column, task and what was read; the generated sets' controls hidden. */
+function renderTable() {
+  const table = isTable();
+  $('table-options').hidden = !table;
+  $('synthetic-options').hidden = table;
+  if (!table || !page.raw || page.raw.dims !== 0) return;
+  const { raw } = page;
+  const sel = $('target');
+  const columns = raw.columns || [...raw.featureNames, raw.targetName];
+  raw.columns = columns;
+  sel.replaceChildren(...columns.map((c) => new Option(c, c)));
+  sel.value = raw.targetName;
+  $('task').value = config.task || 'auto';
+  const what = raw.classes ? `${raw.classes} classes (${raw.classNames.slice(0, 6).join(', ')}${raw.classes > 6 ? ', …' : ''})` : 'a number (regression)';
+  $('table-info').textContent = `${raw.source}: ${raw.n} rows, ${raw.features} features; the target is ${what}. ` +
+    `Features standardized with the ${raw.train.length} training rows' mean and deviation.`;
+}
+
+/** Writes the data configuration into the panel's controls. */
+export function renderData() {
+  if (config.dataset === 'csv' && ![...$('dataset').options].some((o) => o.value === 'csv')) {
+    $('real-data').append(new Option(`your file: ${page.csvName}`, 'csv'));
+  }
+  $('dataset').value = config.dataset;
+  renderTable();
+  $('noise').value = String(config.noise);
+  $('noise-out').textContent = config.noise.toFixed(2);
+  $('samples').value = String(config.samples);
+  $('samples-out').textContent = String(config.samples);
+  $('test-ratio').value = String(config.testRatio);
+  $('test-ratio-out').textContent = `${Math.round(config.testRatio * 100)}%`;
+  $('data-seed').value = String(config.dataSeed);
+  renderFeatures();
+  lockControls($('data-panel'));
+  lockControls($('presets'));
+}
+
+export function wireData() {
+  on($('dataset'), 'change', () => changeData(() => {
+    config.dataset = $('dataset').value;
+    config.target = null;
+    config.task = 'auto';
+    config.added = [];
+    config.removed = [];
+  }));
+  on($('target'), 'change', () => changeData(() => { config.target = $('target').value; config.task = 'auto'; }));
+  on($('task'), 'change', () => changeData(() => { config.task = $('task').value; }));
+  on($('csv-file'), 'change', async () => {
+    const file = $('csv-file').files[0];
+    $('csv-file').value = '';
+    if (file) await openCsv(file);
+  });
+  document.addEventListener('dragover', (e) => {
+    if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
+      e.preventDefault();
+      if (!locked()) document.body.classList.add('dragging'); // under lock a file dropped is not opened
+    }
+  });
+  document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dragging'); });
+  document.addEventListener('drop', (e) => {
+    document.body.classList.remove('dragging');
+    const file = e.dataTransfer && e.dataTransfer.files[0];
+    if (!file) return;
+    e.preventDefault();
+    if (!locked()) act(() => openCsv(file));
+  });
+  $('noise').addEventListener('input', () => { $('noise-out').textContent = Number($('noise').value).toFixed(2); });
+  on($('noise'), 'change', async () => { config.noise = Number($('noise').value); await newData(); });
+  $('samples').addEventListener('input', () => { $('samples-out').textContent = $('samples').value; });
+  on($('samples'), 'change', async () => { config.samples = Number($('samples').value); await newData(); renderBatch(); });
+  $('test-ratio').addEventListener('input', () => { $('test-ratio-out').textContent = `${Math.round(Number($('test-ratio').value) * 100)}%`; });
+  on($('test-ratio'), 'change', async () => { config.testRatio = Number($('test-ratio').value); await newData(); renderBatch(); });
+  on($('data-seed'), 'change', async () => {
+    config.dataSeed = readNumber($('data-seed'), 'Data seed', { min: 0, max: 4294967295, integer: true });
+    await newData();
+  });
+  on($('regenerate'), 'click', async () => {
+    config.dataSeed = (config.dataSeed + 1) >>> 0;
+    $('data-seed').value = String(config.dataSeed);
+    await newData();
+  });
+  on($('feature-list'), 'change', async (e) => {
+    const chosen = [...$('feature-list').querySelectorAll('input:checked')].map((b) => b.value);
+    if (chosen.length === 0) {
+      e.target.checked = true;
+      throw new InputError('Input features: keep at least one.');
+    }
+    config.features = FEATURES.map((f) => f.id).filter((id) => chosen.includes(id));
+    prepare();
+    await reset();
+  });
+  for (const button of document.querySelectorAll('[data-preset]')) {
+    on(button, 'click', () => changeData(() => {
+      const preset = PRESETS[button.dataset.preset];
+      Object.assign(config, clone(DEFAULTS), clone(preset));
+    }));
+  }
+}

@@ -1,0 +1,175 @@
+// planeview.mjs - the view beside the loss chart: for 2-D data the plane (a
+// decision boundary or a surface, with the points, where a click adds or
+// removes one), for 1-D data the points and the fitted curve, for a table the
+// data views (a confusion matrix, predicted against actual, the digits); its
+// title and legend.
+
+import { DATASETS } from './choices.mjs';
+import { GRID, prepare, toUnit } from './data.mjs';
+import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
+import { drawCurve, drawPlane } from './plots.mjs';
+import { argmax, reset } from './run.mjs';
+import { $, InputError, act, config, isTable, locked, output, page, showError, task } from './state.mjs';
+
+/** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
+function drawTable(canvas) {
+  const { data, raw, predictions } = page;
+  const k = data.outputs;
+  // The test rows, or the training rows when nothing is held out.
+  const useTest = data.nTest > 0;
+  const rows = useTest ? data.nTest : data.nTrain;
+  const p = predictions && (useTest ? predictions.test : predictions.train);
+  if (task() === 'classification') {
+    const labels = useTest ? data.labelsTest : data.labelsTrain;
+    const y = useTest ? data.yTest : data.yTrain;
+    const classes = raw.classes;
+    const predicted = new Int32Array(rows);
+    const truth = new Int32Array(rows);
+    const cut = output().signed ? 0 : 0.5;
+    for (let i = 0; i < rows; i++) {
+      truth[i] = labels ? labels[i] : y[i * k] >= cut ? 1 : 0;
+      predicted[i] = !p ? -1 : k > 1 ? argmax(p, i * k, k) : p[i] >= cut ? 1 : 0;
+    }
+    if (config.dataset === 'digits') {
+      drawDigits(canvas, { images: useTest ? data.xTest : data.xTrain, labels: truth, predicted: p ? predicted : null, classNames: raw.classNames, limit: 48, wrongFirst: page.status !== 'running' });
+      return;
+    }
+    const matrix = Array.from({ length: classes }, () => new Array(classes).fill(0));
+    if (p) for (let i = 0; i < rows; i++) matrix[truth[i]][predicted[i]]++;
+    drawConfusion(canvas, { matrix, classNames: raw.classNames, rows: useTest ? 'test rows' : 'training rows' });
+    return;
+  }
+  const n = data.nTrain + data.nTest;
+  const actual = new Float32Array(n);
+  const pred = new Float32Array(n).fill(NaN);
+  const test = new Uint8Array(n);
+  actual.set(data.yTrain, 0);
+  actual.set(data.yTest, data.nTrain);
+  test.fill(1, data.nTrain);
+  if (predictions) {
+    pred.set(predictions.train, 0);
+    pred.set(predictions.test, data.nTrain);
+  }
+  drawScatter(canvas, { actual, predicted: pred, test, targetName: raw.targetName });
+}
+
+/** Draws the view of the data in use with the latest predictions. */
+export function drawView() {
+  const { data, raw, predictions } = page;
+  if (!data || !raw) return;
+  const canvas = $('heatmap');
+  if (data.table) {
+    drawTable(canvas);
+  } else if (data.dims === 1) {
+    drawCurve(canvas, { xs: data.gridPts, ys: predictions && predictions.grid, points: data.points, xr: raw.xr, yr: raw.yr });
+  } else {
+    let grid = null;
+    if (predictions) {
+      grid = new Float32Array(GRID * GRID);
+      for (let i = 0; i < grid.length; i++) grid[i] = toUnit(predictions.grid[i]);
+    }
+    const continuous = task() === 'regression';
+    drawPlane(canvas, { grid, g: GRID, points: data.points, domain: DATASETS[config.dataset].domain, discretize: $('discretize').checked && !continuous });
+  }
+}
+
+function viewTitle() {
+  if (config.dataset === 'digits') return 'Test images and predicted digits';
+  if (isTable()) return task() === 'classification' ? 'Confusion matrix (test rows)' : 'Predicted versus actual';
+  if (DATASETS[config.dataset].dims === 1) return 'Data and fitted curve';
+  return task() === 'classification' ? 'Decision boundary' : 'Prediction';
+}
+
+export function renderLegend() {
+  const el = $('legend');
+  if (isTable()) {
+    el.textContent = config.dataset === 'digits' ? 'wrong predictions are marked in red'
+      : task() === 'classification' ? 'rows: actual class, columns: predicted; the diagonal is right'
+        : 'filled: training, outlined: test; on the diagonal the prediction is exact';
+  } else if (task() === 'classification') {
+    el.replaceChildren(swatch('neg'), 'class 0 ', swatch('pos'), 'class 1 · filled: training, outlined: test');
+  } else if (DATASETS[config.dataset].dims === 1) {
+    el.replaceChildren(swatch('pos'), 'training ', swatch('ring'), 'test · line: the model');
+  } else {
+    el.replaceChildren('colour: the value, ', swatch('neg'), 'low to ', swatch('pos'), 'high · filled: training, outlined: test');
+  }
+}
+
+/** A legend's colour sample: its colour from style.css (the page's CSP allows no style attributes). */
+function swatch(kind) {
+  const sw = document.createElement('span');
+  sw.className = `sw ${kind}`;
+  return sw;
+}
+
+/** The view's title, legend and whether a click adds points, for the configuration. */
+export function renderView() {
+  $('view-title').textContent = viewTitle();
+  $('discretize').disabled = task() !== 'classification' || isTable();
+  const clickable = !isTable() && DATASETS[config.dataset].dims === 2 && task() === 'classification' && !locked();
+  $('add-hint').hidden = !clickable;
+  $('add-class').disabled = locked();
+  $('heatmap').classList.toggle('clickable', clickable);
+  renderLegend();
+}
+
+/** Adds a point where the plane view was clicked, or removes the one under the pointer. */
+function planeClick(e) {
+  if (isTable() || DATASETS[config.dataset].dims !== 2 || task() !== 'classification' || locked()) return null;
+  const canvas = $('heatmap');
+  const rect = canvas.getBoundingClientRect();
+  const [lo, hi] = DATASETS[config.dataset].domain;
+  const a = lo + ((e.clientX - rect.left) / rect.width) * (hi - lo);
+  const b = hi - ((e.clientY - rect.top) / rect.height) * (hi - lo);
+  if (e.altKey || e.type === 'contextmenu') {
+    // The nearest point within 8 px.
+    const tol = (8 / rect.width) * (hi - lo);
+    let best = null;
+    let bestD = tol * tol;
+    const { data } = page;
+    const consider = (pts, rows, n) => {
+      for (let i = 0; i < n; i++) {
+        const d = (pts[2 * i] - a) ** 2 + (pts[2 * i + 1] - b) ** 2;
+        if (d <= bestD) { bestD = d; best = rows[i]; }
+      }
+    };
+    consider(data.trainPts, data.trainRows, data.nTrain);
+    consider(data.testPts, data.testRows, data.nTest);
+    if (best === null) return null;
+    if (data.nTrain === 1 && data.trainRows[0] === best) {
+      // Training needs a row: the run and the data stay as they are.
+      throw new InputError('the last training point cannot be removed: add another first');
+    }
+    return () => {
+      if (best < 0) config.added.splice(-1 - best, 1);
+      else config.removed = [...new Set([...config.removed, best])].sort((x, y) => x - y);
+    };
+  }
+  const chosen = Number($('add-class').value);
+  const c = e.shiftKey ? 1 - chosen : chosen;
+  return () => { config.added.push([Number(a.toFixed(3)), Number(b.toFixed(3)), c]); };
+}
+
+export function wireView() {
+  const clicked = (e) => {
+    let change;
+    try {
+      change = planeClick(e);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      e.preventDefault();
+      showError(err.message);
+      return;
+    }
+    if (!change) return;
+    e.preventDefault();
+    act(async () => {
+      change();
+      prepare();
+      await reset();
+    });
+  };
+  $('heatmap').addEventListener('click', clicked);
+  $('heatmap').addEventListener('contextmenu', clicked);
+  $('discretize').addEventListener('change', () => { page.dirty = true; });
+}

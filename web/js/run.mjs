@@ -1,0 +1,331 @@
+// run.mjs - the model and its runs: the model made from the configuration
+// (and reset), training runs in the worker (started, paused, stepped,
+// stopped, restarted with new settings), what a run reports (the loss chart,
+// the totals, a divergence and its rollback), and the predictions the views
+// draw.
+
+import { diagramArchitecture, refreshWeights } from './diagramview.mjs';
+import { modelNames } from './data.mjs';
+import { InputError, config, hooks, isTable, output, page, showError, task, views } from './state.mjs';
+
+const PROGRESS_MS = 40;   // how often the worker reports while training
+
+function modelConfig() {
+  const out = output();
+  return {
+    inputs: page.data.inputs,
+    layers: [
+      ...config.layers.map((l) => ({ units: l.units, activation: l.activation, l1: config.l1, l2: config.l2 })),
+      { units: page.data.outputs || 1, activation: out.activation, l1: config.l1, l2: config.l2 },
+    ],
+    loss: out.loss,
+    optimizer: { ...config.optimizer },
+    init: config.init,
+    seed: config.seed,
+  };
+}
+
+/** Stops the current run, if any, and waits for it to end. */
+export async function stopRun() {
+  const { run } = page;
+  if (!run) return;
+  page.run = null;
+  try {
+    await page.client.stop(page.modelId);
+  } catch {
+    // It had ended already.
+  }
+  await run.promise.catch(() => {});
+  foldRun(run);
+}
+
+/** Adds an ended run's epochs and steps to the totals. */
+function foldRun(run) {
+  if (run.folded) return;
+  run.folded = true;
+  const p = run.last;
+  if (!p) return;
+  page.epochBase += p.epoch;
+  page.stepsBase += p.steps;
+  page.samplesBase += samplesOf(run, p);
+  page.modelAt = run.modelAt ?? page.epochBase;
+}
+
+function samplesOf(run, p) {
+  const n = run.rows;
+  return p.epoch * n + Math.min(n, p.batch * run.batchSize);
+}
+
+/** A train request over the current data for the epochs left, started paused or running. */
+function startRun(paused) {
+  const epochs = config.epochs - page.epochBase;
+  if (epochs <= 0) {
+    page.status = 'done';
+    return;
+  }
+  const { data } = page;
+  const batchSize = Math.min(config.batchSize, data.nTrain);
+  // charted: the run's epochs on the chart; startAt: where the model's state is from as it starts
+  const run = { paused, last: null, folded: false, rows: data.nTrain, batchSize, charted: 0, startAt: page.modelAt };
+  views.chart.note = '';
+  // Copies transferred rather than copied by postMessage, whose structured
+  // clone of a large table's rows holds this thread for a tenth of a second.
+  run.promise = page.client.train(page.modelId, {
+    x: data.xTrain.slice(), y: data.yTrain.slice(),
+    ...(data.nTest ? { validationData: [data.xTest.slice(), data.yTest.slice()] } : {}),
+    epochs, batchSize,
+    earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
+    progressEvery: { ms: PROGRESS_MS, history: true }, paused,
+    onProgress: (p) => onProgress(run, p),
+  });
+  run.promise.then((result) => {
+    if (page.run !== run) return;
+    page.run = null;
+    foldRun(run);
+    page.status = 'done';
+    if (result.stopped === 'early-stopped') {
+      setStatusNote(`early-stopped, weights of epoch ${page.epochBase - result.epochs + result.bestEpoch + 1} restored`);
+    }
+    predict();
+    hooks.buttons();
+  }, (e) => {
+    if (page.run !== run) return;
+    page.run = null;
+    if (e.divergence) diverged(run, e);
+    foldRun(run);
+    page.status = 'done';
+    if (!e.divergence) showError(`training stopped: ${e.message}`);
+    hooks.buttons();
+  });
+  page.run = run;
+  page.status = paused ? 'paused' : 'running';
+}
+
+/**
+ * A run whose loss stopped being finite: the worker has rolled the model back
+ * to the end of its last sound epoch (weights and optimizer state). The
+ * epochs it finished join the chart, the curves stay, and the note beside the
+ * chart says, in the chart's epoch numbers, where it diverged, where the
+ * model is now and what to do; Train then goes on from there.
+ */
+function diverged(run, e) {
+  const { chart } = views;
+  const { history, divergence } = e;
+  const base = page.epochBase;
+  const h = history.history;
+  if (h.loss.length > run.charted) {
+    chart.append(base + run.charted + 1, h.loss.slice(run.charted), h.val_loss && h.val_loss.slice(run.charted));
+    page.chartDirty = true;
+  }
+  run.last = { epoch: history.epochs, batch: divergence.batch, steps: history.steps };
+  run.modelAt = divergence.restoredEpochs > 0 ? base + divergence.restoredEpochs : run.startAt;
+  const at = run.modelAt === 0 ? 'its initial weights' : `the end of epoch ${run.modelAt}`;
+  const climbed = divergence.restoredEpochs < history.epochs ? ', before the loss began to climb' : '';
+  const { name, learningRate: lr, centered } = config.optimizer;
+  const lower = `lower it (to ${Number((lr / 10).toPrecision(2))}, say)`;
+  const advice = name === 'rmsprop' && centered
+    ? `Try a smaller epsilon, centered off, or a lower learning rate (now ${lr}), then press Train to go on from there.`
+    : `The learning rate is ${lr}: ${lower} and press Train to go on from there.`;
+  chart.note = `The loss stopped being finite at epoch ${base + divergence.epoch + 1}, batch ${divergence.batch + 1}. ` +
+    `The model is rolled back to ${at}${climbed}, weights and optimizer state. ${advice}`;
+  setStatusNote('diverged, model rolled back');
+  predict();
+  refreshWeights(true);
+}
+
+function setStatusNote(text) { page.statusNote = text; page.dirty = true; }
+
+function onProgress(run, p) {
+  // A stopped run's last messages still count; a folded run's are done.
+  if (run.folded) return;
+  run.last = p;
+  page.progress = p;
+  if (p.history && p.history.loss.length) {
+    views.chart.append(page.epochBase + p.history.from + 1, p.history.loss, p.history.val_loss);
+    run.charted = p.history.from + p.history.loss.length;
+    if (page.firstLoss === null) page.firstLoss = p.history.loss[0];
+  }
+  if (p.loss !== undefined) page.lastLoss = p.loss;
+  if (p.val_loss !== undefined) page.lastValLoss = p.val_loss;
+  if (p.steps > 0) page.stepsPerSecond = p.stepsPerSecond;
+  page.chartDirty = true;
+  page.metricsDirty = true;
+  // Predictions for the views: often for the small sets, less often for wide tables; always at the end.
+  const every = isTable() ? 250 : 0;
+  if (p.final || page.status !== 'running' || !(performance.now() - page.predictedAt < every)) predict();
+  refreshWeights(p.final || page.status !== 'running');
+}
+
+/** A model made anew from the configuration (the same seed, the same weights), paused before its first batch. */
+export async function reset() {
+  await stopRun();
+  // The new model is made (and given its preprocessing) before the old one
+  // goes: if the configuration cannot make a model, the error is shown and
+  // the model the learner had stays, with its run.
+  const created = await page.client.createModel(modelConfig());
+  try {
+    const preprocessing = { names: modelNames() };
+    if (isTable()) {
+      preprocessing.inputScaler = page.raw.inputScaler;
+      if (page.raw.targetScaler && task() === 'regression') preprocessing.targetScaler = page.raw.targetScaler;
+    }
+    await page.client.setPreprocessing(created, preprocessing);
+  } catch (e) {
+    await page.client.dispose(created).catch(() => {});
+    throw e;
+  }
+  if (page.modelId !== null) {
+    const old = page.modelId;
+    page.modelId = null;
+    await page.client.dispose(old).catch(() => {});
+  }
+  page.modelId = created;
+  page.modelData = page.data;
+  await freshRun('');
+}
+
+/** The model now in use from its first epoch: totals and chart cleared, a run paused before its first batch, the views fetched. */
+export async function freshRun(note) {
+  page.epochBase = 0;
+  page.modelAt = 0;
+  page.stepsBase = 0;
+  page.samplesBase = 0;
+  page.progress = null;
+  page.firstLoss = null;
+  page.lastLoss = null;
+  page.lastValLoss = null;
+  page.stepsPerSecond = null;
+  page.statusNote = note;
+  views.chart.clear();
+  startRun(true);
+  page.dirty = true;
+  diagramArchitecture();
+  await Promise.all([predict(), refreshWeights(true)]);
+}
+
+/** Asks the worker for the model's outputs on the grid and on every data row; one request at a time. */
+export async function predict() {
+  if (page.modelId === null) return;
+  if (page.predicting) {
+    page.predictAgain = true;
+    return;
+  }
+  page.predicting = true;
+  try {
+    do {
+      page.predictAgain = false;
+      // The rows the model was made for (the page's may be newer, its model not yet made).
+      const data = page.modelData;
+      const nGrid = data.xGrid.length / data.inputs;
+      const k = data.outputs || 1;
+      page.predictedAt = performance.now();
+      const x = new Float32Array(data.xGrid.length + data.xTrain.length + data.xTest.length);
+      x.set(data.xGrid, 0);
+      x.set(data.xTrain, data.xGrid.length);
+      x.set(data.xTest, data.xGrid.length + data.xTrain.length);
+      const modelId = page.modelId;
+      const y = await page.client.predict(modelId, x);
+      if (modelId !== page.modelId || data !== page.data) continue;
+      page.predictions = {
+        grid: y.subarray(0, nGrid * k),
+        train: y.subarray(nGrid * k, (nGrid + data.nTrain) * k),
+        test: y.subarray((nGrid + data.nTrain) * k),
+      };
+      page.metrics = {
+        train: score(page.predictions.train, data.yTrain),
+        test: score(page.predictions.test, data.yTest),
+      };
+      page.viewDirty = true;
+      page.metricsDirty = true;
+    } while (page.predictAgain);
+  } catch (e) {
+    // A model disposed meanwhile is no error; anything else is shown.
+    if (!/unknown model id/.test(e.message)) showError(`predict: ${e.message}`);
+  } finally {
+    page.predicting = false;
+  }
+}
+
+/** Accuracy (classification) or R² (regression) of predictions p against targets y. */
+function score(p, y) {
+  if (!y.length) return null;
+  const k = page.data.outputs || 1;
+  if (task() === 'classification' && k > 1) {
+    let ok = 0;
+    const n = y.length / k;
+    for (let i = 0; i < n; i++) ok += argmax(p, i * k, k) === argmax(y, i * k, k) ? 1 : 0;
+    return ok / n;
+  }
+  if (task() === 'classification') {
+    const cut = output().signed ? 0 : 0.5;
+    let ok = 0;
+    for (let i = 0; i < y.length; i++) ok += (p[i] >= cut) === (y[i] >= cut) ? 1 : 0;
+    return ok / y.length;
+  }
+  let mean = 0;
+  for (const v of y) mean += v;
+  mean /= y.length;
+  let res = 0;
+  let tot = 0;
+  for (let i = 0; i < y.length; i++) {
+    res += (y[i] - p[i]) ** 2;
+    tot += (y[i] - mean) ** 2;
+  }
+  return tot > 0 ? 1 - res / tot : null;
+}
+
+export function argmax(a, at, k) {
+  let best = 0;
+  for (let j = 1; j < k; j++) if (a[at + j] > a[at + best]) best = j;
+  return best;
+}
+
+/** Epochs, steps and samples since the reset: earlier runs' plus the current run's. */
+export function totals() {
+  const p = page.run && page.run.last;
+  return {
+    epoch: page.epochBase + (p ? p.epoch : 0),
+    steps: page.stepsBase + (p ? p.steps : 0),
+    samples: page.samplesBase + (p ? samplesOf(page.run, p) : 0),
+  };
+}
+
+export async function playPause() {
+  if (page.status === 'running') {
+    await page.client.pause(page.modelId);
+    if (page.run) page.run.paused = true;
+    page.status = 'paused';
+  } else if (page.status === 'paused' && page.run) {
+    await page.client.resume(page.modelId);
+    page.run.paused = false;
+    page.status = 'running';
+  } else if (page.status === 'done') {
+    if (page.epochBase >= config.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: raise it or reset.`);
+    startRun(false);
+  }
+}
+
+export async function step(epoch) {
+  if (page.status === 'running') await playPause();
+  if (page.status === 'done') {
+    if (page.epochBase >= config.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: raise it or reset.`);
+    startRun(true);
+  }
+  if (!page.run) return;
+  await page.client.step(page.modelId, epoch ? { epoch: true } : {}).catch((e) => {
+    // A step that diverges ends its run, whose own handler says so beside the chart.
+    if (!e.divergence) throw e;
+  });
+}
+
+/** A new run of the same model with the current batch size, limit and early stopping; paused stays paused. */
+export async function restartRun() {
+  if (page.modelId === null) return;
+  const wasRunning = page.status === 'running';
+  await stopRun();
+  startRun(!wasRunning);
+}
+
+export async function applyOptimizer() {
+  if (page.modelId !== null) await page.client.setOptimizer(page.modelId, { ...config.optimizer });
+}

@@ -1,0 +1,74 @@
+// runpanel.mjs - the run's controls and figures: train / pause, one batch,
+// one epoch, reset and a new seed (buttons and keys), and the epoch, samples,
+// steps per second, losses and accuracy or R² of both splits with the status.
+
+import { playPause, reset, step, totals } from './run.mjs';
+import { $, act, config, fmt, locked, on, page, task } from './state.mjs';
+
+let playLabel = null;
+
+/** The run's buttons as the state allows. */
+export function updateButtons() {
+  const ready = page.modelId !== null;
+  const running = page.status === 'running';
+  const play = $('play');
+  // Rewritten only when it changes: a label replaced under the pointer between
+  // mousedown and mouseup loses the click (type a rate, then press Train: the
+  // rate's change event ends its action, and so calls this, mid-click).
+  const label = running ? '❚❚ <span>Pause</span>' : '▶ <span>Train</span>';
+  if (label !== playLabel) play.innerHTML = label;
+  playLabel = label;
+  play.setAttribute('aria-pressed', running ? 'true' : 'false');
+  play.disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
+  $('reset').disabled = !ready;
+  $('new-seed').disabled = !ready || locked(); // a new seed is a new exercise
+  for (const id of ['step-batch', 'step-epoch']) $(id).disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
+  page.dirty = true;
+}
+
+/** The figures beside the loss chart and in the bar. */
+export function writeMetrics() {
+  const { epoch, steps, samples } = totals();
+  const set = (id, text) => { const el = $(id); if (el.textContent !== text) el.textContent = text; };
+  set('m-epoch', String(epoch));
+  set('k-epoch', String(epoch));
+  set('k-samples', samples.toLocaleString('en-US'));
+  set('k-sps', page.stepsPerSecond ? Math.round(page.stepsPerSecond).toLocaleString('en-US') : '–');
+  set('m-loss', fmt(page.lastLoss));
+  set('k-loss', fmt(page.lastLoss));
+  set('m-val-loss', fmt(page.lastValLoss));
+  set('k-val-loss', fmt(page.lastValLoss));
+  const cls = task() === 'classification';
+  set('k-metric-name', cls ? 'Train accuracy' : 'Train R²');
+  set('k-val-metric-name', cls ? 'Test accuracy' : 'Test R²');
+  const m = page.metrics;
+  set('k-metric', m ? fmt(m.train, 3) : '–');
+  set('k-val-metric', m ? fmt(m.test, 3) : '–');
+  const status = { loading: 'loading…', paused: steps ? 'paused' : 'ready', running: 'training', done: 'finished', error: 'error' }[page.status];
+  set('k-status', page.statusNote && page.status === 'done' ? `${status}: ${page.statusNote}` : status);
+}
+
+export function wireRun() {
+  const run = { whenLocked: true };
+  on($('play'), 'click', playPause, run);
+  on($('step-batch'), 'click', () => step(false), run);
+  on($('step-epoch'), 'click', () => step(true), run);
+  on($('reset'), 'click', reset, run);
+  on($('new-seed'), 'click', async () => {
+    config.seed = crypto.getRandomValues(new Uint32Array(1))[0];
+    $('seed').value = String(config.seed);
+    await reset();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
+    if (t instanceof HTMLButtonElement && (e.key === ' ' || e.key === 'Enter')) return;
+    const keys = { ' ': () => act(playPause), '.': () => act(() => step(false)), e: () => act(() => step(true)), r: () => act(reset) };
+    const fn = keys[e.key.toLowerCase()];
+    if (fn) {
+      e.preventDefault();
+      fn();
+    }
+  });
+}

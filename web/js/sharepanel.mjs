@@ -1,0 +1,195 @@
+// sharepanel.mjs - the Share, embed and export panel: the link to this run
+// (kept in the address bar too), the embed snippet and its options, the
+// goals an embedded page reports to its parent, the downloads (the model,
+// the loss history, the view and the chart as PNG) and a saved model opened.
+
+import { ACTIVATIONS, HYPER } from './choices.mjs';
+import { freshRun, stopRun, totals } from './run.mjs';
+import { HIDEABLE, encodeConfig, encodeEmbed, goalMet, parseGoal } from './urlstate.mjs';
+import { $, InputError, config, embed, fmt, lockControls, locked, on, page, renderAll, task, views } from './state.mjs';
+
+const goalsMet = new Set();
+
+/** The goals reached so far (their text). */
+export const reachedGoals = () => [...goalsMet];
+
+/** The page's own embed options as link parameters (embed=1 only if it was embedded). */
+function ownEmbed() {
+  const q = encodeEmbed(embed);
+  if (!embed.embed) q.delete('embed');
+  return q;
+}
+
+/**
+ * The link to this configuration, kept in the address bar (with the embed
+ * options when embedded or locked). A locked exercise gives only locked links:
+ * its own options are in the Share panel's link, its snippet is locked, and
+ * the embed options that would make another link are hidden.
+ */
+export function syncLink() {
+  const csv = config.dataset === 'csv';
+  $('share-note').hidden = !csv;
+  const q = encodeConfig(csv ? { ...config, dataset: 'iris', target: null } : config);
+  const link = new URL(location.href);
+  link.search = q.toString();
+  if (locked()) for (const [k, v] of ownEmbed()) link.searchParams.append(k, v);
+  $('share-link').value = link.href;
+  $('embed-options').hidden = locked();
+  lockControls($('embed-options'));
+  $('model-file').disabled = locked();
+  if (!csv) {
+    const here = new URL(location.href);
+    const own = new URLSearchParams(q);
+    if (embed.embed || embed.lock) for (const [k, v] of ownEmbed()) own.append(k, v);
+    here.search = own.toString();
+    if (here.href !== location.href) history.replaceState(null, '', here.href);
+  }
+  renderSnippet();
+}
+
+function renderSnippet() {
+  const hide = [...$('embed-hide').querySelectorAll('input:checked')].map((b) => b.value);
+  const goalText = $('embed-goal').value.trim();
+  const goal = goalText ? parseGoal(goalText) : null;
+  $('embed-goal').setAttribute('aria-invalid', typeof goal === 'string' ? 'true' : 'false');
+  const goals = goal && typeof goal !== 'string' ? [goal] : [];
+  const q = encodeConfig(config.dataset === 'csv' ? { ...config, dataset: 'iris', target: null } : config);
+  for (const [k, v] of encodeEmbed({ hide, lock: locked() || $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals })) q.append(k, v);
+  const url = new URL(location.href);
+  url.search = q.toString();
+  const attr = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  $('embed-snippet').value = `<iframe src="${attr}" width="900" height="640" style="border:0" title="descent playground" loading="lazy"></iframe>` +
+    (goals.length ? `\n<script>\naddEventListener('message', (e) => {\n  if (e.data && e.data.source === 'descent' && e.data.type === 'goal') console.log('goal reached', e.data);\n});\n</script>` : '');
+}
+
+/** The values goals test, from the latest losses and metrics. */
+function goalValues() {
+  const cls = task() === 'classification';
+  const m = page.metrics || {};
+  return {
+    loss: page.lastLoss, test_loss: page.lastValLoss, epoch: totals().epoch,
+    accuracy: cls ? m.train : null, test_accuracy: cls ? m.test : null,
+    r2: cls ? null : m.train, test_r2: cls ? null : m.test,
+  };
+}
+
+/** Each goal of the link reached for the first time: said on the page and posted to the embedding page. */
+export function checkGoals() {
+  if (!embed.goals.length || page.modelId === null) return;
+  const values = goalValues();
+  for (const goal of embed.goals) {
+    if (goalsMet.has(goal.text) || !goalMet(goal, values)) continue;
+    goalsMet.add(goal.text);
+    const message = { source: 'descent', type: 'goal', goal: goal.text, epoch: values.epoch, value: values[goal.metric], values };
+    if (window.parent !== window) window.parent.postMessage(message, '*');
+    const banner = $('goal-banner');
+    banner.hidden = false;
+    banner.textContent = `Goal reached: ${goal.text} at epoch ${values.epoch} (${goal.metric} = ${fmt(values[goal.metric])}).`;
+  }
+}
+
+/**
+ * The embed options of the page's address: the compact page and the panels
+ * hidden (embed=1); a locked configuration (lock=1, embedded or not), whose
+ * controls each render disables (lockControls) and whose actions on() refuses.
+ */
+export function applyEmbed() {
+  if (embed.embed) {
+    document.body.classList.add('embed');
+    for (const name of embed.hide) for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) el.hidden = true;
+  }
+  if (locked()) {
+    // A locked exercise has no presets to switch to, nor a search whose best would replace its configuration.
+    for (const el of document.querySelectorAll('[data-panel="presets"], [data-panel="tune"]')) el.hidden = true;
+    $('controls').dataset.locked = 'true';
+  }
+}
+
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+const fileStem = () => `descent-${config.dataset === 'csv' ? page.csvName.replace(/\.[^.]*$/, '') : config.dataset}`;
+
+function canvasBlob(canvas) {
+  return new Promise((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('the canvas could not be encoded'))), 'image/png'));
+}
+
+/** A saved model in place of the current one, if it fits the data: then train on or predict. */
+async function openModel(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let id;
+  try {
+    id = await page.client.load(bytes);
+  } catch (e) {
+    throw new InputError(`${file.name}: ${e.message.replace(/^load: /, '')}`);
+  }
+  const info = await page.client.describe(id);
+  const wanted = page.data.outputs || 1;
+  if (info.inputs !== page.data.inputs || info.outputs !== wanted) {
+    await page.client.dispose(id);
+    throw new InputError(`${file.name}: the model reads ${info.inputs} inputs and gives ${info.outputs} outputs; ` +
+      `this data has ${page.data.inputs} inputs and ${wanted} outputs. Choose the data it was trained on first; nothing was changed.`);
+  }
+  await stopRun();
+  if (page.modelId !== null) await page.client.dispose(page.modelId).catch(() => {});
+  page.modelId = id;
+  page.modelData = page.data;
+  const hidden = info.layers.slice(0, -1);
+  config.layers = hidden.map((l) => ({ units: l.units, activation: ACTIVATIONS.some(([a]) => a === l.activation) ? l.activation : 'relu' }));
+  const { name, learningRate } = info.optimizer;
+  config.optimizer = { name, learningRate };
+  for (const h of HYPER[name]) config.optimizer[h.key] = info.optimizer[h.key];
+  config.seed = info.seed;
+  renderAll();
+  await freshRun(`opened ${file.name}`);
+}
+
+async function copy(el) {
+  el.select();
+  try {
+    await navigator.clipboard.writeText(el.value);
+  } catch {
+    // No clipboard permission (an insecure context or a test): the text stays selected to copy by hand.
+  }
+}
+
+export function wireShare() {
+  $('copy-link').addEventListener('click', () => copy($('share-link')));
+  $('copy-snippet').addEventListener('click', () => copy($('embed-snippet')));
+  $('embed-hide').replaceChildren(...HIDEABLE.map((name) => {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = name;
+    box.id = `embed-hide-${name}`;
+    label.append(box, ` ${name}`);
+    return label;
+  }));
+  for (const id of ['embed-hide', 'embed-lock', 'embed-autoplay']) $(id).addEventListener('change', renderSnippet);
+  $('embed-goal').addEventListener('input', renderSnippet);
+  const exports = { whenLocked: true }; // downloads change nothing
+  on($('dl-model'), 'click', async () => {
+    const bytes = await page.client.save(page.modelId, { withOptimizer: true });
+    download(new Blob([bytes], { type: 'application/octet-stream' }), `${fileStem()}.bin`);
+  }, exports);
+  on($('dl-history'), 'click', () => {
+    const [e, l, v] = views.chart.rows();
+    const lines = ['epoch,loss,val_loss'];
+    for (let i = 0; i < e.length; i++) lines.push(`${e[i]},${l[i] ?? ''},${v[i] ?? ''}`);
+    download(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), `${fileStem()}-loss.csv`);
+  }, exports);
+  on($('dl-view'), 'click', async () => download(await canvasBlob($('heatmap')), `${fileStem()}-view.png`), exports);
+  on($('dl-chart'), 'click', async () => download(await canvasBlob(document.querySelector('#loss-chart canvas')), `${fileStem()}-loss.png`), exports);
+  on($('model-file'), 'change', async () => {
+    const file = $('model-file').files[0];
+    $('model-file').value = '';
+    if (file) await openModel(file);
+  });
+}
