@@ -238,6 +238,48 @@ export interface Names {
   classNames?: string[] | null;
 }
 
+/**
+ * What descent keeps beside an exported model (TF.js: userDefinedMetadata.descent;
+ * ONNX: metadata_props "descent", as JSON). The scalers are already folded into
+ * the weights; the recipe lets fromTfjs take them back out.
+ */
+export interface InteropRecipe {
+  format: 'descent-interop 1';
+  task: 'classification' | 'regression';
+  loss: LossName;
+  inputScaler: { mean: number[]; std: number[] } | null;
+  targetScaler: { mean: number[]; std: number[] } | null;
+  classNames: string[] | null;
+  featureNames: string[] | null;
+  targetName: string | null;
+  /** layers that got a bias only to hold a folded scaler */
+  addedBias: number[];
+}
+
+/** One weight of TF.js's weightSpecs / a weightsManifest group. */
+export interface TfjsWeightSpec {
+  name: string;
+  shape: number[];
+  dtype?: 'float32';
+}
+
+/**
+ * TF.js ModelArtifacts as toTfjs gives them (tf.io.fromMemory takes them as
+ * they are) and fromTfjs takes them: a Keras Sequential's topology, the
+ * weights' specs and their float32 bytes in that order.
+ */
+export interface TfjsArtifacts {
+  modelTopology: object;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  weightSpecs?: TfjsWeightSpec[];
+  /** model.json's manifest, when weightSpecs is absent */
+  weightsManifest?: Array<{ paths: string[]; weights: TfjsWeightSpec[] }>;
+  weightData: ArrayBuffer | ArrayBuffer[] | Uint8Array;
+  userDefinedMetadata?: { descent?: InteropRecipe } & Record<string, unknown>;
+}
+
 export interface Model {
   readonly inputs: number;
   readonly outputs: number;
@@ -286,6 +328,16 @@ export interface Model {
   clone(): Model;
   /** the model file format (core/FORMAT.md), the same bytes the CLI writes */
   save(options?: { withOptimizer?: boolean }): Uint8Array;
+  /**
+   * TF.js layers-model artifacts: Dense layers (leaky_relu as a LeakyReLU layer),
+   * the scalers folded into the weights so TF.js predicts on raw inputs
+   */
+  toTfjs(): Promise<TfjsArtifacts & { format: 'layers-model'; weightSpecs: TfjsWeightSpec[]; weightData: ArrayBuffer }>;
+  /**
+   * an ONNX model (opset 13, input "input" [N, inputs], output "output"), scalers
+   * folded in; protobufjs from options.protobuf, globalThis.protobuf or the package
+   */
+  toOnnx(options?: { protobuf?: unknown }): Promise<Uint8Array>;
   /** safe to call twice; any other call afterwards throws */
   dispose(): void;
 }
@@ -656,6 +708,12 @@ export interface Descent {
   readonly vocabulary: Vocabulary;
   createModel(config: ModelConfig): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
+  /**
+   * a model from TF.js layers-model artifacts: Dense layers (linear, relu, sigmoid,
+   * tanh, softmax), an InputLayer, and Activation / LeakyReLU after a linear Dense;
+   * descent's recipe restores the scalers and names. Other layers are refused.
+   */
+  fromTfjs(artifacts: TfjsArtifacts): Promise<Model>;
   optimizerDefaults(name: OptimizerName): FullOptimizerConfig;
 
   /** text: a string, or its UTF-8 bytes */

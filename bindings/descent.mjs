@@ -213,3 +213,11 @@ class Descent {
 
 // The data helpers (data.mjs), the metrics (metrics.mjs) and the CLI's jobs on CSV text (recipe.mjs) are methods of the instance.
 Object.assign(Descent.prototype, dataMethods, metricsMethods, recipeMethods);
+
+// Interop: other runtimes' formats (interop-*.mjs, loaded on first use so the
+// module stays small): TF.js artifacts both ways, ONNX out.
+Model.prototype.toTfjs = async function tfjs() { return (await import('./interop-tfjs.mjs')).toTfjs(this); };
+Model.prototype.toOnnx = async function onnx(options) { return (await import('./interop-onnx.mjs')).toOnnx(this, options); };
+Descent.prototype.fromTfjs = async function tfjsModel(artifacts) {
+  return (await import('./interop-tfjs.mjs')).fromTfjs(this, artifacts);
+};

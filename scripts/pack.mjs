@@ -49,9 +49,9 @@ for (const f of shipped) {
   copyFileSync(join(build, f), join(stage, f));
 }
 copyFileSync(join(root, 'README.md'), join(stage, 'README.md'));
-const pkg = { name: template.name, version, ...template, files: [...shipped, 'README.md'] };
-pkg.name = template.name;
-pkg.version = version;
+// the runtime dependencies are the project's own (package.json), pinned as there
+const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pkg = { name: template.name, version, ...template, dependencies, files: [...shipped, 'README.md'] };
 writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

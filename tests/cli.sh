@@ -449,5 +449,67 @@ printf 'two,other\n1,2\n' >esc3.csv
 run predict --model esc.bin --data esc3.csv
 check "a missing column in a message is shown safely" eval 'error_msg 1 "f?[1mone" "feature 1 of 2" && raw_free err.txt'
 
+# ------------------------------------------------- export and import (TF.js)
+
+# The TF.js checks (the export loaded in TF.js, fromTfjs) are in
+# tests/js/interop.test.mjs; here the files, the round trip and the messages.
+run train --data "$DATA/iris.csv" --target species --layers 6:leaky_relu --epochs 15 --quiet --save ex.bin
+run export --format tfjs --model ex.bin --out exdir
+check "export writes model.json and weights.bin" eval '[ "$rc" -eq 0 ] && [ -s exdir/model.json ] &&
+    [ "$(wc -c <exdir/weights.bin | tr -d " ")" -eq $(((4 * 6 + 6 + 6 * 3 + 3) * 4)) ] &&
+    mentions exdir/model.json "\"format\":\"layers-model\"" "\"class_name\":\"LeakyReLU\"" \
+        "\"batch_input_shape\":[null,4]" "\"inputScaler\":{\"mean\":[" "\"classNames\":[\"setosa\""'
+run import --from exdir/model.json --out back.bin
+check "import reads the export back" eval '[ "$rc" -eq 0 ] && mentions out.txt back.bin'
+"$BIN" predict --model ex.bin --data "$DATA/iris.csv" --out p1.csv
+"$BIN" predict --model back.bin --data "$DATA/iris.csv" --out p2.csv
+check "the imported model predicts what the exported one does (1e-5)" eval 'paste -d, p1.csv p2.csv | awk -F, "
+    NR > 1 { for (i = 2; i <= 4; i++) { d = \$i - \$(i + 4); if (d < 0) d = -d; if (d > 1e-5 || \$1 != \$5) bad = 1 } }
+    END { exit bad || NR != 151 }"'
+run info --model back.bin
+check "the imported model has the scaler, names and leaky slope back" eval '[ "$rc" -eq 0 ] &&
+    mentions out.txt "input mean: 5.8" "setosa, versicolor, virginica" "leaky_relu (alpha 0.2)" sepal_length_cm'
+# Names holding control bytes, quotes and non-ASCII text go through JSON and come back as they were.
+awk 'BEGIN {
+    printf "\"q\"\"uo\\te\",caf\303\251,cls\n"
+    for (i = 0; i < 30; i++) printf "%d,%d,%s\n", i % 5, i % 3, (i % 2 ? "\033[31mred" : "\316\261")
+}' >names.csv
+"$BIN" train --data names.csv --layers 3 --epochs 2 --quiet --save names.bin >/dev/null 2>&1
+"$BIN" export --format tfjs --model names.bin --out namesdir >/dev/null 2>&1
+run import --from namesdir/model.json --out names2.bin
+QUOTED='"q\"uo\\te"'
+ESCAPED='"\u001b[31mred"'
+check "names with escapes, quotes and UTF-8 survive export and import" eval '[ "$rc" -eq 0 ] &&
+    [ "$("$BIN" info --model names.bin | sed 1d)" = "$("$BIN" info --model names2.bin | sed 1d)" ] &&
+    mentions namesdir/model.json "$QUOTED" "$ESCAPED"'
+run export --format onnx --model ex.bin --out exdir
+check "export of another format exits 2" error_msg 2 "--format must be tfjs" "'onnx'"
+run export --format tfjs --model missing.bin --out exdir
+check "export of a missing model exits 1 naming it" error_msg 1 "missing.bin"
+run help export
+check "help export lists its flags" eval '[ "$rc" -eq 0 ] && mentions out.txt --format --model --out tfjs'
+mkdir -p bad
+printf '{"format": "layers-model",\n  "modelTopology": {"class_name": "Sequential", "config": {"layers": [}}\n' \
+    >bad/model.json
+run import --from bad/model.json --out x.bin
+check "import of bad JSON names file:line:column" error_msg 1 "bad/model.json:2:71: expected a value"
+printf '{"modelTopology": {"class_name": "Sequential", "config": {"layers": [\n %s,\n %s]}},\n %s}\n' \
+    '{"class_name": "Dense", "config": {"units": 2, "batch_input_shape": [null, 3]}}' \
+    '{"class_name": "Conv2D", "config": {"name": "conv"}}' '"weightsManifest": []' >bad/model.json
+run import --from bad/model.json --out x.bin
+check "import refuses a layer by class, index and place" error_msg 1 "bad/model.json:3:2: layer 1 (Conv2D \"conv\")"
+printf '{"modelTopology": {"class_name": "Sequential", "config": {"layers": [%s]}},\n %s}\n' \
+    '{"class_name": "Dense", "config": {"units": 2, "batch_input_shape": [null, 3]}}' \
+    '"weightsManifest": [{"paths": ["w.bin"], "weights": [{"name": "k", "shape": [3, 4294967296], "dtype": "float32"}]}]' \
+    >bad/model.json
+printf 'abcd' >bad/w.bin
+run import --from bad/model.json --out x.bin
+check "import refuses a weight shape past the limits" error_msg 1 "bad/model.json:2:" "a dimension must be an integer"
+printf '{"modelTopology": {"class_name": "Sequential", "config": {"layers": [%s]}},\n %s}\n' \
+    '{"class_name": "Dense", "config": {"units": 2, "batch_input_shape": [null, 3]}}' \
+    '"weightsManifest": [{"paths": ["../w.bin"], "weights": []}]' >bad/model.json
+run import --from bad/model.json --out x.bin
+check "import refuses a weight file outside model.json's folder" error_msg 1 "without '..'"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

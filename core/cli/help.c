@@ -95,6 +95,25 @@ static const option info_options[] = {
     {"--help", NULL, "show this help"},
 };
 
+static const option export_options[] = {
+    {"--format", "NAME", "tfjs: TensorFlow.js's layers-model format, model.json and weights.bin, which TF.js loads and "
+                         "tensorflowjs_converter turns into a Keras model (required)"},
+    {"--model", "FILE", "model file written by train --save (required)"},
+    {"--out", "DIR", "directory to write model.json and weights.bin in, created if missing (required); the input "
+                     "standardization and target scaling are folded into the weights, so the exported model takes "
+                     "raw inputs, and their recipe is kept in userDefinedMetadata.descent"},
+    {"--help", NULL, "show this help"},
+};
+
+static const option import_options[] = {
+    {"--from", "FILE", "a TF.js layers-model's model.json, its weight files beside it; a Sequential of Dense layers "
+                       "(linear, relu, sigmoid, tanh, softmax), with an InputLayer first and an Activation or "
+                       "LeakyReLU layer after a linear Dense; descent's recipe, when present, restores the scalers "
+                       "and names (required)"},
+    {"--out", "FILE", "write the descent model file there (required)"},
+    {"--help", NULL, "show this help"},
+};
+
 static const option tune_options[] = {
     {"--data", "FILE", "CSV file with a header row (required)"},
     {"--target", "NAME|INDEX", "target column: a name, or a 0-based index when all digits (default: the last column)"},
@@ -153,6 +172,11 @@ static const command commands[] = {
      "write a toy data set as CSV", generate_options, COUNT(generate_options), cmd_generate, NULL},
     {"info", "descent info --model FILE [--weights]", "describe a saved model", info_options, COUNT(info_options),
      cmd_info, NULL},
+    {"export", "descent export --format tfjs --model FILE --out DIR",
+     "write a model in TensorFlow.js's format (for TF.js, Keras)", export_options, COUNT(export_options), cmd_export,
+     NULL},
+    {"import", "descent import --from DIR/model.json --out FILE", "read a TensorFlow.js model into a model file",
+     import_options, COUNT(import_options), cmd_import, NULL},
     {"tune", "descent tune --data FILE [--grid NAME=V1,V2,...]... [--random N [--range NAME=LO:HI]...] [options]",
      "search hyper-parameters by k-fold cross-validation and rank them", tune_options, COUNT(tune_options), cmd_tune,
      tune_repeatable},
@@ -222,16 +246,16 @@ static const command *find_command(const char *name)
 static int unknown_command(const char *name)
 {
     if (name[0] == '-') return usage_error("unknown option '%s' (see descent --help)", name);
-    return usage_error("unknown command '%s': expected train, predict, evaluate, generate, info or tune (see "
-                       "descent --help)",
+    return usage_error("unknown command '%s': expected train, predict, evaluate, generate, info, export, import or "
+                       "tune (see descent --help)",
                        name);
 }
 
 static int run(int argc, char **argv, int check_only)
 {
     if (argc < 2)
-        return usage_error("missing command: expected train, predict, evaluate, generate, info or tune (see "
-                           "descent --help)");
+        return usage_error("missing command: expected train, predict, evaluate, generate, info, export, "
+                           "import or tune (see descent --help)");
     const char *name = argv[1];
     if (strcmp(name, "help") == 0 && argc > 2) {
         const command *c = find_command(argv[2]);

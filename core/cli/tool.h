@@ -126,5 +126,7 @@ int cmd_predict(const args *a);
 int cmd_evaluate(const args *a);
 int cmd_generate(const args *a);
 int cmd_info(const args *a);
+int cmd_export(const args *a);
+int cmd_import(const args *a);
 
 #endif

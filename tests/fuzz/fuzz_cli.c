@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* As given: argv[2] is the command. */
     argv[1] = "descent";
     check(n - 1, argv + 1);
-    static const char *const commands[] = {"train", "predict", "evaluate", "generate", "info", "tune"};
+    static const char *const commands[] = {"train", "predict", "evaluate", "generate", "info", "tune", "export",
+                                            "import"};
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
         argv[1] = (char *)commands[c];
         check(n, argv);

@@ -52,6 +52,13 @@ async function main(): Promise<void> {
   const bytes: Uint8Array = model.save({ withOptimizer: true });
   const again = descent.loadModel(bytes);
   again.dispose();
+  const artifacts = await model.toTfjs();
+  const spread: number = artifacts.weightData.byteLength + artifacts.weightSpecs.length;
+  const recipe = artifacts.userDefinedMetadata?.descent;
+  const classes: string[] | null = recipe ? recipe.classNames : null;
+  (await descent.fromTfjs(artifacts)).dispose();
+  const onnx: Uint8Array = await model.toOnnx();
+  console.log(spread, classes, onnx.length);
   model.dispose();
 
   const data = descent.parseCSV('a,b,label\n1,2,x\n3,4,y\n', { target: 'label' });
