@@ -2,15 +2,19 @@
 // scripts/pack writes ($DESCENT_PACKAGE; scripts/test makes it) installed by
 // npm into an empty folder, then used from there by its name: the API trains
 // XOR, the worker client trains, a small tune runs, a TypeScript program
-// that uses the whole API passes tsc --strict, and each module's declared
-// values are exactly the values it exports.
+// that uses the whole API passes tsc --strict, each module's declared values
+// are exactly the values it exports, and a Vite build of a page that imports
+// it by name finds and copies the wasm files and trains in headless Chromium.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { serve } from '../../scripts/serve.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tarball = process.env.DESCENT_PACKAGE;
@@ -121,6 +125,38 @@ describe(`the npm package ${NAME}`, { skip: tarball ? false : 'DESCENT_PACKAGE (
       checked++;
     }
     assert.ok(checked >= 3);
+  });
+
+  it('bundles with Vite: the wasm files found by new URL(..., import.meta.url), copied, and loaded in a page', async () => {
+    writeFileSync(join(dir, 'main.js'), `
+      import { loadDescent } from '${NAME}';
+      const d = await loadDescent();
+      const m = d.createModel({ inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+        loss: 'binary_crossentropy', optimizer: { name: 'adam', learningRate: 0.05 }, seed: 1 });
+      const h = m.fit(new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), [[0], [1], [1], [0]], { epochs: 500, batchSize: 4 });
+      window.result = { loss: h.history.loss.at(-1), simd: d.simd };`);
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>');
+    writeFileSync(join(dir, 'vite.config.mjs'), "export default { logLevel: 'error', base: './', build: { target: 'es2022', outDir: 'dist' } };");
+    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: dir, stdio: 'pipe' });
+    const assets = readdirSync(join(dir, 'dist', 'assets'));
+    for (const stem of ['descent', 'descent-scalar']) {
+      assert.ok(assets.some((f) => new RegExp(`^${stem}-[\\w-]+\\.wasm$`).test(f)), `${stem}.wasm in dist/assets: ${assets}`);
+    }
+    const { server, url } = await serve(join(dir, 'dist'));
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      await page.waitForFunction(() => window.result || null, null, { timeout: 30000 });
+      const result = await page.evaluate(() => window.result);
+      assert.deepEqual(errors, []);
+      assert.ok(result.loss < 0.05, `XOR loss in the bundled page ${result.loss}`);
+    } finally {
+      await browser.close();
+      server.close();
+    }
   });
 
   it('removes its folder', () => rmSync(dir, { recursive: true, force: true }));
