@@ -43,6 +43,8 @@ export declare class DescentClient {
   getWeights(modelId: number): Promise<Weights[]>;
   setWeights(modelId: number, weights: Array<{ kernel: Matrix; bias?: Matrix | null }>, options?: CopyOption): Promise<void>;
   save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;
+  /** the model as ONNX or as TF.js's model.json + weights.bin (see the 'export' message) */
+  exportModel(modelId: number, format: 'onnx' | 'tfjs', options?: { protobufUrl?: string }): Promise<ResultData['export']>;
   /** a built-in data set made in the worker; with testFraction, its seeded split as row indices */
   generate(options: RequestData['generate']): Promise<ResultData['generate']>;
   parseCSV(options: RequestData['parseCSV']): Promise<ResultData['parseCSV']>;

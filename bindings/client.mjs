@@ -345,4 +345,9 @@ export class DescentClient {
   async save(modelId, options = {}) {
     return this.request(MessageType.SAVE, defined({ modelId, withOptimizer: optionsOf('save', options, ['withOptimizer']).withOptimizer }));
   }
+
+  /** The model as ONNX ({format, bytes}) or TF.js ({format, modelJson, weights}). */
+  async exportModel(modelId, format, options = {}) {
+    return this.request(MessageType.EXPORT, defined({ modelId, format, protobufUrl: optionsOf('exportModel', options, ['protobufUrl']).protobufUrl }));
+  }
 }

@@ -771,6 +771,7 @@ export interface MessageTypes {
   GET_WEIGHTS: 'getWeights';
   SET_WEIGHTS: 'setWeights';
   SAVE: 'save';
+  EXPORT: 'export';
   PARSE_CSV: 'parseCSV';
   SET_PREPROCESSING: 'setPreprocessing';
   DESCRIBE: 'describe';
@@ -996,6 +997,8 @@ export interface RequestData {
   getWeights: { modelId: number };
   setWeights: { modelId: number; weights: Array<{ kernel: Matrix; bias?: Matrix | null }> };
   save: { modelId: number; withOptimizer?: boolean };
+  /** protobufUrl: where a page serves protobufjs's dist/minimal/protobuf.min.js, loaded for 'onnx' when the worker has no protobuf */
+  export: { modelId: number; format: 'onnx' | 'tfjs'; protobufUrl?: string };
   generate: {
     name: GeneratorName; n?: number; noise?: number; seed?: number;
   } & SplitRequest;
@@ -1031,6 +1034,8 @@ export interface ResultData {
   getWeights: Weights[];
   setWeights: { modelId: number };
   save: Uint8Array;
+  /** 'onnx': the model.onnx bytes; 'tfjs': model.json's text (weights in weights.bin) and weights.bin's bytes */
+  export: { format: 'onnx'; bytes: Uint8Array } | { format: 'tfjs'; modelJson: string; weights: Uint8Array };
   generate: SplitDataset;
   parseCSV: SplitDataset;
   setPreprocessing: ModelDescription;

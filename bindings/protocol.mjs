@@ -21,6 +21,7 @@ export const MessageType = Object.freeze({
   GET_WEIGHTS: 'getWeights',
   SET_WEIGHTS: 'setWeights',
   SAVE: 'save',
+  EXPORT: 'export',
   PARSE_CSV: 'parseCSV',
   SET_PREPROCESSING: 'setPreprocessing',
   DESCRIBE: 'describe',

@@ -154,6 +154,21 @@ const handlers = {
     const entry = entryOf('save', data);
     return entry.model.save({ withOptimizer: data.withOptimizer });
   },
+
+  async [MessageType.EXPORT](data) {
+    checkKeys('export', data, ['modelId', 'format', 'protobufUrl']);
+    const entry = entryOf('export', data);
+    if (data.format !== 'onnx' && data.format !== 'tfjs') throw failed(`export: format must be 'onnx' or 'tfjs', got ${shown(data.format)}`);
+    if (data.format === 'tfjs') {
+      const a = await entry.model.toTfjs();
+      const { weightData, ...json } = a;
+      const modelJson = JSON.stringify({ ...json, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] });
+      return { format: 'tfjs', modelJson, weights: new Uint8Array(weightData) };
+    }
+    // protobufjs's minimal build sets globalThis.protobuf (a page serves it; Node imports the package)
+    if (data.protobufUrl !== undefined && !globalThis.protobuf) await import(new URL(data.protobufUrl, import.meta.url).href);
+    return { format: 'onnx', bytes: await entry.model.toOnnx() };
+  },
 };
 
 const REPLY_TYPES = [MessageType.RESULT, MessageType.ERROR, MessageType.PROGRESS];

@@ -147,4 +147,6 @@ stage_web() {
       -o "$web/vendor/uPlot.mjs" "$uplot/uPlot.esm.js"
   fi
   cp "$uplot/uPlot.min.css" "$web/vendor/uPlot.min.css"
+  # protobufjs's minimal build, for the page's ONNX export (it sets globalThis.protobuf)
+  cp "$DESCENT_ROOT/node_modules/protobufjs/dist/minimal/protobuf.min.js" "$web/vendor/protobuf.min.js"
 }

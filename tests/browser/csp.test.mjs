@@ -161,6 +161,21 @@ async function exercise(p, base) {
   assert.ok(files['dl-model'].bytes.length > 500, 'a model file');
   assert.match(files['dl-history'].bytes.toString('utf8'), /^epoch,loss,val_loss\n1,/);
   for (const id of ['dl-view', 'dl-chart']) assert.deepEqual([...files[id].bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${id}: a PNG`);
+  // The ways out: ONNX (protobufjs loaded by the worker from vendor/), TF.js's model.json and weights.bin.
+  const [onnx] = await Promise.all([p.waitForEvent('download'), p.click('#dl-onnx')]);
+  const onnxBytes = readFileSync(await onnx.path());
+  assert.equal(onnx.suggestedFilename(), 'descent-circle.onnx');
+  assert.equal(onnxBytes[0], 0x08, 'an ONNX ModelProto starts with its ir_version field');
+  assert.ok(onnxBytes.includes(Buffer.from('Gemm')), 'its graph has the dense layers');
+  const tfjs = [];
+  p.on('download', (d) => tfjs.push(d));
+  await p.click('#dl-tfjs');
+  await until(p, () => tfjs.length, (n) => n === 2, 'model.json and weights.bin');
+  assert.deepEqual(tfjs.map((d) => d.suggestedFilename()), ['model.json', 'weights.bin']);
+  const json = JSON.parse(readFileSync(await tfjs[0].path(), 'utf8'));
+  assert.equal(json.format, 'layers-model');
+  const floats = json.weightsManifest[0].weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+  assert.equal(readFileSync(await tfjs[1].path()).length, floats * 4);
   await p.click('#copy-link');
   await idle(p);
   assert.equal(await p.evaluate(() => navigator.clipboard.readText()), await p.inputValue('#share-link'));

@@ -19,7 +19,7 @@ const ALLOWED = new Set([
   'play', 'reset', 'step-batch', 'step-epoch', // the run's controls
   'discretize', 'log-scale',                   // view toggles
   'share-link', 'copy-link',                   // the link (read-only, and locked: checked below)
-  'dl-model', 'dl-history', 'dl-view', 'dl-chart', // downloads
+  'dl-model', 'dl-onnx', 'dl-tfjs', 'dl-history', 'dl-view', 'dl-chart', // downloads
 ]);
 
 const until = (p, test, what) => untilRead(p, state, test, what, 30000, { every: 40 });

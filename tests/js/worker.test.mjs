@@ -685,6 +685,24 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     await assert.rejects(client.predict(id, new Float32Array(2)), /unknown model id/);
   });
 
+  it('export gives the bytes the API gives: ONNX, and TF.js as model.json with weights.bin', async (t) => {
+    const client = await start(t);
+    const config = { inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy', seed: 4 };
+    const id = await client.createModel(config);
+    const model = descent.createModel(config);
+    const onnx = await client.exportModel(id, 'onnx');
+    assert.equal(onnx.format, 'onnx');
+    assert.deepEqual(onnx.bytes, await model.toOnnx());
+    const tfjs = await client.exportModel(id, 'tfjs');
+    const artifacts = await model.toTfjs();
+    const json = JSON.parse(tfjs.modelJson);
+    assert.deepEqual(json.modelTopology, artifacts.modelTopology);
+    assert.deepEqual(json.weightsManifest, [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }]);
+    assert.deepEqual(tfjs.weights, new Uint8Array(artifacts.weightData));
+    await assert.rejects(client.exportModel(id, 'keras'), /export: format must be 'onnx' or 'tfjs', got "keras"/);
+    model.dispose();
+  });
+
   it('terminate() rejects every pending promise; so does the worker dying', async (t) => {
     const client = await start(t);
     const data = descent.generate('circle', { n: 20000, seed: 3 });

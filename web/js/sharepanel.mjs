@@ -179,6 +179,16 @@ export function wireShare() {
     const bytes = await page.client.save(page.modelId, { withOptimizer: true });
     download(new Blob([bytes], { type: 'application/octet-stream' }), `${fileStem()}.bin`);
   }, exports);
+  // The way out to other runtimes: the worker writes the formats (bindings/interop-*.mjs).
+  on($('dl-onnx'), 'click', async () => {
+    const { bytes } = await page.client.exportModel(page.modelId, 'onnx', { protobufUrl: new URL('vendor/protobuf.min.js', document.baseURI).href });
+    download(new Blob([bytes], { type: 'application/octet-stream' }), `${fileStem()}.onnx`);
+  }, exports);
+  on($('dl-tfjs'), 'click', async () => {
+    const { modelJson, weights } = await page.client.exportModel(page.modelId, 'tfjs');
+    download(new Blob([modelJson], { type: 'application/json' }), 'model.json');
+    download(new Blob([weights], { type: 'application/octet-stream' }), 'weights.bin');
+  }, exports);
   on($('dl-history'), 'click', () => {
     const [e, l, v] = views.chart.rows();
     const lines = ['epoch,loss,val_loss'];
