@@ -141,3 +141,23 @@ it('takes its names, defaults and limits from vocabulary.mjs', async () => {
     assert.deepEqual(written, [], `index.html writes ${list} names as options`);
   }
 });
+
+it("keeps each optimizer setting's range within the core's (HYPER_KEYS: the core's range, or a narrower UI cap)", async () => {
+  const { HYPER_KEYS } = await import(new URL('../../web/js/urlstate.mjs', import.meta.url));
+  const { optimizerRanges } = await import(new URL('../../web/lib/vocabulary.mjs', import.meta.url));
+  // The core states each range as text (core/vocabulary.c); read back as bounds.
+  const bounds = (text) => {
+    if (text === '0 or 1') return { bool: true };
+    if (text === 'a finite number > 0') return { min: 0, exclusiveMin: true, max: Infinity };
+    const m = /^in ([[(])(-?[\d.]+), (-?[\d.]+)([\])])$/.exec(text);
+    assert.ok(m, `a range the test can read: ${text}`);
+    return { min: Number(m[2]), exclusiveMin: m[1] === '(', max: Number(m[3]), exclusiveMax: m[4] === ')' };
+  };
+  for (const [key, page] of Object.entries(HYPER_KEYS)) {
+    assert.ok(key in optimizerRanges, `${key} is an optimizer parameter of the core`);
+    const core = bounds(optimizerRanges[key]);
+    if (core.bool) { assert.equal(page.bool, true, key); continue; }
+    assert.ok(page.min > core.min || (page.min === core.min && (!core.exclusiveMin || page.exclusiveMin)), `${key}: the page's minimum ${page.min} is within the core's ${optimizerRanges[key]}`);
+    assert.ok(page.max < core.max || (page.max === core.max && (!core.exclusiveMax || page.exclusiveMax)), `${key}: the page's maximum ${page.max} is within the core's ${optimizerRanges[key]}`);
+  }
+});
