@@ -215,7 +215,7 @@ describe('the page with real data, sharing and export', () => {
     const query = '?d=circle&embed=1&hide=data,network,optimizer,share&lock=1&autoplay=1&goal=test_accuracy>=0.9&goal=epoch>=5';
     await outer.evaluate((src) => {
       window.goals = [];
-      addEventListener('message', (e) => { if (e.data && e.data.source === 'descent') window.goals.push(e.data); });
+      addEventListener('message', (e) => { if (e.data && e.data.source === 'descent' && e.data.type === 'goal') window.goals.push(e.data); });
       document.body.innerHTML = `<iframe id="f" src="${src}" width="900" height="700"></iframe>`;
     }, new URL(query, session.base).href);
     const frame = await (await outer.waitForSelector('#f')).contentFrame();
@@ -245,6 +245,13 @@ describe('the page with real data, sharing and export', () => {
     const snippet = await p.inputValue('#embed-snippet');
     assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?v=1&amp;d=circle.*&amp;embed=1&amp;hide=data&amp;autoplay=1&amp;goal=test_loss%3C0\.1"/);
     assert.match(snippet, /addEventListener\('message'/);
+    assert.match(snippet, /if \(e\.origin !== 'http:\/\/127\.0\.0\.1:\d+' \|\|/, 'the listener checks where a message is from');
+    assert.doesNotMatch(snippet, /origin=/);
+    await p.fill('#embed-origin', 'https://course.example.org');
+    assert.match(await p.inputValue('#embed-snippet'), /&amp;origin=https%3A%2F%2Fcourse\.example\.org"/);
+    await p.fill('#embed-origin', 'https://course.example.org/lesson');
+    assert.equal(await p.getAttribute('#embed-origin', 'aria-invalid'), 'true');
+    assert.doesNotMatch(await p.inputValue('#embed-snippet'), /origin=/);
   });
 
   it('a model downloaded from the page predicts the same in Node and in the CLI, and opens again in the page', async (t) => {

@@ -6,7 +6,7 @@
 
 import { diagramArchitecture, refreshWeights } from './diagramview.mjs';
 import { modelNames } from './data.mjs';
-import { InputError, config, hooks, isTable, output, page, showError, task, views } from './state.mjs';
+import { InputError, config, embed, goals, hooks, host, isTable, output, page, showError, task, views } from './state.mjs';
 
 const PROGRESS_MS = 40;   // how often the worker reports while training
 
@@ -76,7 +76,8 @@ function startRun(paused) {
     ...(data.nTest ? { validationData: [data.xTest.slice(), data.yTest.slice()], testX: data.xTest.slice(), testY: data.yTest.slice() } : {}),
     epochs, batchSize,
     earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
-    progressEvery: { ms: PROGRESS_MS, history: true }, paused,
+    // For a course page or goals, a message at every epoch's end too, with that epoch's metrics.
+    progressEvery: { ms: PROGRESS_MS, history: true, ...(host.embedded || embed.goals.length ? { epochs: 1 } : {}) }, paused,
     onProgress: (p) => onProgress(run, p),
   });
   run.promise.then((result) => {
@@ -87,6 +88,8 @@ function startRun(paused) {
     if (result.stopped === 'early-stopped') {
       setStatusNote(`early-stopped, weights of epoch ${page.epochBase - result.epochs + result.bestEpoch + 1} restored`);
     }
+    const reason = { completed: 'epochs', 'early-stopped': 'early-stopped' }[result.stopped];
+    if (reason) host.done(reason, page.epochBase, epochValues(page.epochBase));
     predict();
     hooks.buttons();
   }, (e) => {
@@ -95,6 +98,7 @@ function startRun(paused) {
     if (e.divergence) diverged(run, e);
     foldRun(run);
     page.status = 'done';
+    if (e.divergence) host.done('diverged', page.modelAt, epochValues(page.modelAt));
     if (!e.divergence) showError(`training stopped: ${e.message}`);
     hooks.buttons();
   });
@@ -134,6 +138,43 @@ function diverged(run, e) {
   refreshWeights(true);
 }
 
+/** {accuracy, test_accuracy, r2, test_r2} from the core's metrics of the training and test rows. */
+function scoreValues(train, test) {
+  const key = train && 'accuracy' in train ? 'accuracy' : 'r2';
+  const other = key === 'accuracy' ? 'r2' : 'accuracy';
+  return { [key]: train ? train[key] ?? null : null, [`test_${key}`]: test ? test[key] ?? null : null, [other]: null, [`test_${other}`]: null };
+}
+
+/** The values of epoch n since the reset (its losses and, where reported, its metrics); {} when none. */
+export function epochValues(n) {
+  return page.epochValues[n] || {};
+}
+
+/**
+ * Each epoch a progress message finishes: its losses (the history) and, for
+ * the epoch the message's metrics are of, its scores, kept by epoch; the
+ * goals checked on each in turn; the course page told the latest.
+ */
+function epochResults(p) {
+  const h = p.history;
+  const from = page.epochBase + (h ? h.from : 0) + 1;
+  const n = h ? h.loss.length : 0;
+  for (let i = 0; i < n; i++) {
+    const v = { loss: h.loss[i], test_loss: h.val_loss ? h.val_loss[i] : null };
+    if (p.metrics && page.epochBase + p.metrics.epoch === from + i) Object.assign(v, scoreValues(p.metrics.train, p.metrics.test));
+    page.epochValues[from + i] = v;
+    for (const goal of goals.check(from + i, v)) hooks.goal(goal, from + i, v);
+  }
+  const latest = page.epochBase + p.epoch;
+  if (latest > 0 && (n > 0 || p.final)) host.progress(latest, epochValues(latest), !!p.final);
+}
+
+/** The course page told where a run stopped (a pause, a step). */
+export function progressStop() {
+  const { epoch } = totals();
+  host.progress(epoch, epochValues(epoch), true);
+}
+
 function setStatusNote(text) { page.statusNote = text; page.dirty = true; }
 
 function onProgress(run, p) {
@@ -146,6 +187,7 @@ function onProgress(run, p) {
     run.charted = p.history.from + p.history.loss.length;
     if (page.firstLoss === null) page.firstLoss = p.history.loss[0];
   }
+  epochResults(p);
   if (p.loss !== undefined) page.lastLoss = p.loss;
   if (p.val_loss !== undefined) page.lastValLoss = p.val_loss;
   if (p.steps > 0) page.stepsPerSecond = p.stepsPerSecond;
@@ -197,6 +239,8 @@ export async function freshRun(note) {
   page.lastLoss = null;
   page.lastValLoss = null;
   page.stepsPerSecond = null;
+  page.epochValues = [];
+  goals.reset();
   page.statusNote = note;
   views.chart.clear();
   startRun(true);
@@ -287,6 +331,7 @@ export async function playPause() {
     await page.client.pause(page.modelId);
     if (page.run) page.run.paused = true;
     page.status = 'paused';
+    progressStop();
   } else if (page.status === 'paused' && page.run) {
     await page.client.resume(page.modelId);
     page.run.paused = false;
@@ -308,6 +353,7 @@ export async function step(epoch) {
     // A step that diverges ends its run, whose own handler says so beside the chart.
     if (!e.divergence) throw e;
   });
+  if (page.run) progressStop();
 }
 
 /** A new run of the same model with the current batch size, limit and early stopping; paused stays paused. */

@@ -5,6 +5,7 @@
 // A link always carries every setting (v=1), not only the ones changed, so
 // it means the same run even if the page's defaults change.
 
+import { parseOrigin } from './host.mjs';
 import {
   ACTIVATION_NAMES, GENERATOR_NAMES, INIT_NAMES, INPUT_SCALES, LIMITS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, OUTPUT_KEYS, TASK_NAMES,
 } from './names.mjs';
@@ -315,7 +316,11 @@ export async function readTableFromLink(asked, load, { isRefusal = () => true, u
   throw refused;
 }
 
-/** The embed options: {embed, hide, lock, autoplay, goals, errors}. */
+/**
+ * The embed options: {embed, hide, lock, autoplay, goals, origin, errors}.
+ * origin: the embedding page's origin (events go there only, commands are
+ * taken from it), or null.
+ */
 export function decodeEmbed(search) {
   const q = search instanceof URLSearchParams ? search : new URLSearchParams(search);
   const r = new Reader(q);
@@ -330,8 +335,19 @@ export function decodeEmbed(search) {
     lock: flag('lock'),
     autoplay: flag('autoplay'),
     goals: [],
+    origin: null,
   };
   r.instead('hide', 'nothing hidden');
+  const origin = r.text('origin');
+  if (origin !== undefined) {
+    const o = parseOrigin(origin);
+    if (typeof o === 'string') {
+      r.fail('origin', o);
+      r.instead('origin', 'events go to any origin and no command is taken');
+    } else {
+      out.origin = o.origin;
+    }
+  }
   for (const g of q.getAll('goal')) {
     const goal = parseGoal(g);
     if (typeof goal === 'string') {
@@ -369,12 +385,13 @@ export function goalMet(goal, values) {
 }
 
 /** The embed parameters for a snippet. */
-export function encodeEmbed({ hide = [], lock = false, autoplay = false, goals = [] }) {
+export function encodeEmbed({ hide = [], lock = false, autoplay = false, goals = [], origin = null }) {
   const q = new URLSearchParams();
   q.set('embed', '1');
   if (hide.length) q.set('hide', hide.join(','));
   if (lock) q.set('lock', '1');
   if (autoplay) q.set('autoplay', '1');
   for (const g of goals) q.append('goal', typeof g === 'string' ? g : g.text);
+  if (origin) q.set('origin', origin);
   return q;
 }
