@@ -18,7 +18,7 @@ import { updateButtons, wireRun, writeMetrics } from './runpanel.mjs';
 import { applyEmbed, goalReached, reachedGoals, syncLink, wireShare } from './sharepanel.mjs';
 import { wireTune } from './tune.mjs';
 import { fromPlayground, playgroundParams } from './playground-link.mjs';
-import { decodeConfig, encodeConfig, quote } from './urlstate.mjs';
+import { EMBED_PACE, decodeConfig, encodeConfig, quote } from './urlstate.mjs';
 import { $, InputError, act, clone, config, embed, hooks, host, lockControls, locked, page, task, views } from './state.mjs';
 
 const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
@@ -108,6 +108,7 @@ async function start() {
     config.inputScale = 'unit';
   }
   if (fromUrl.discretize) $('discretize').checked = true;
+  page.pace = embed.pace ?? (embed.embed ? EMBED_PACE : 'max');
   showNotice(fromUrl.notices);
   views.chart = new LossChart($('loss-chart'));
   views.diagram = new NetworkDiagram($('diagram'));
@@ -194,6 +195,7 @@ window.descentPage = {
     const { chart } = views;
     return {
       status: page.status,
+      pace: page.pace,
       // Done, and the views and metrics are of the final weights (the last predict has come back).
       settled: page.status === 'done' && !page.predicting,
       simd: page.simd,

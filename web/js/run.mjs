@@ -6,7 +6,9 @@
 
 import { diagramArchitecture, refreshWeights } from './diagramview.mjs';
 import { modelNames } from './data.mjs';
-import { InputError, config, embed, goals, hooks, host, isTable, output, page, showError, task, views } from './state.mjs';
+import { paced, startPacer, stopPacer } from './pace.mjs';
+import { LIMITS } from './names.mjs';
+import { InputError, config, embed, goals, hooks, host, isTable, locked, output, page, showError, task, views } from './state.mjs';
 
 const PROGRESS_MS = 40;   // how often the worker reports while training
 
@@ -27,6 +29,7 @@ function modelConfig() {
 
 /** Stops the current run, if any, and waits for it to end. */
 export async function stopRun() {
+  await stopPacer();
   const { run } = page;
   if (!run) return;
   page.run = null;
@@ -56,7 +59,7 @@ function samplesOf(run, p) {
   return p.epoch * n + Math.min(n, p.batch * run.batchSize);
 }
 
-/** A train request over the current data for the epochs left, started paused or running. */
+/** A train request over the current data for the epochs left, started paused or running (at the page's pace). */
 function startRun(paused) {
   const epochs = config.epochs - page.epochBase;
   if (epochs <= 0) {
@@ -66,7 +69,9 @@ function startRun(paused) {
   const { data } = page;
   const batchSize = Math.min(config.batchSize, data.nTrain);
   // charted: the run's epochs on the chart; startAt: where the model's state is from as it starts
-  const run = { paused, last: null, folded: false, rows: data.nTrain, batchSize, charted: 0, startAt: page.modelAt };
+  // A paced run is the worker's run paused and stepped (pace.mjs).
+  const stepped = !paused && paced();
+  const run = { paused: paused || stepped, last: null, folded: false, rows: data.nTrain, batchSize, charted: 0, startAt: page.modelAt, epochs };
   views.chart.note = '';
   // Copies transferred rather than copied by postMessage, whose structured
   // clone of a large table's rows holds this thread for a tenth of a second.
@@ -77,7 +82,7 @@ function startRun(paused) {
     epochs, batchSize,
     earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
     // For a course page or goals, a message at every epoch's end too, with that epoch's metrics.
-    progressEvery: { ms: PROGRESS_MS, history: true, ...(host.embedded || embed.goals.length ? { epochs: 1 } : {}) }, paused,
+    progressEvery: { ms: PROGRESS_MS, history: true, ...(host.embedded || embed.goals.length ? { epochs: 1 } : {}) }, paused: run.paused,
     onProgress: (p) => onProgress(run, p),
   });
   run.promise.then((result) => {
@@ -104,6 +109,7 @@ function startRun(paused) {
   });
   page.run = run;
   page.status = paused ? 'paused' : 'running';
+  if (stepped) startPacer(run);
 }
 
 /**
@@ -246,7 +252,25 @@ export async function freshRun(note) {
   startRun(true);
   page.dirty = true;
   diagramArchitecture();
-  await Promise.all([predict(), refreshWeights(true)]);
+  await Promise.all([epochZero(), predict(), refreshWeights(true)]);
+}
+
+/**
+ * Epoch 0, the model before any training: its losses on the training and
+ * test rows (the worker's evaluate) start the curves, and its scores the
+ * values a course page is sent for epoch 0. Awaited before the run can go.
+ */
+async function epochZero() {
+  const data = page.modelData;
+  const id = page.modelId;
+  const rows = (x, y) => Promise.all([page.client.evaluate(id, x.slice(), y.slice()), page.client.metrics(id, x.slice(), y.slice())]);
+  const [[loss, train], [testLoss, test]] = await Promise.all([
+    rows(data.xTrain, data.yTrain), data.nTest ? rows(data.xTest, data.yTest) : [null, null],
+  ]);
+  if (id !== page.modelId || views.chart.length) return;
+  views.chart.append(0, [loss], [testLoss]);
+  page.epochValues[0] = { loss, test_loss: testLoss, ...scoreValues(train, test) };
+  page.chartDirty = true;
 }
 
 /** Asks the worker for the model's outputs on the grid and on every data row; one request at a time. */
@@ -328,24 +352,59 @@ export function totals() {
 
 export async function playPause() {
   if (page.status === 'running') {
-    await page.client.pause(page.modelId);
-    if (page.run) page.run.paused = true;
+    if (page.run && !page.run.paused) {
+      await page.client.pause(page.modelId);
+      page.run.paused = true;
+    }
+    await stopPacer();
     page.status = 'paused';
     progressStop();
   } else if (page.status === 'paused' && page.run) {
-    await page.client.resume(page.modelId);
-    page.run.paused = false;
-    page.status = 'running';
+    await go(page.run);
   } else if (page.status === 'done') {
-    if (page.epochBase >= config.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: raise it or reset.`);
+    if (atLimit()) {
+      if (locked() || config.epochs >= LIMITS.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: ${locked() ? 'reset to run again' : 'raise it or reset'}.`);
+      // Continue: the limit doubled (within its range), the run goes on from here.
+      config.epochs = Math.min(LIMITS.epochs, config.epochs * 2);
+      hooks.render();
+    }
     startRun(false);
   }
+}
+
+/** Whether a finished run has reached the epoch limit. */
+export const atLimit = () => page.status === 'done' && page.epochBase >= config.epochs;
+
+/** The paused run goes on: at the page's pace, or resumed in the worker. */
+async function go(run) {
+  page.status = 'running';
+  if (paced()) {
+    startPacer(run);
+  } else {
+    await page.client.resume(page.modelId);
+    run.paused = false;
+  }
+}
+
+/** A new pace (one of urlstate's PACES); a run under way goes on at it. */
+export async function setPace(pace) {
+  const { run } = page;
+  const running = page.status === 'running' && run;
+  if (running) {
+    await stopPacer();
+    if (!run.paused) {
+      await page.client.pause(page.modelId);
+      run.paused = true;
+    }
+  }
+  page.pace = pace;
+  if (running && page.run === run) await go(run);
 }
 
 export async function step(epoch) {
   if (page.status === 'running') await playPause();
   if (page.status === 'done') {
-    if (page.epochBase >= config.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: raise it or reset.`);
+    if (atLimit()) throw new InputError(`The epoch limit (${config.epochs}) is reached: ${locked() ? 'reset to run again' : 'raise it or reset'}.`);
     startRun(true);
   }
   if (!page.run) return;

@@ -63,6 +63,7 @@ function renderSnippet() {
   const q = encodeConfig(config.dataset === 'csv' ? { ...config, dataset: 'iris', target: null } : config);
   const options = { hide, lock: locked() || $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals };
   if (origin && typeof origin !== 'string') options.origin = origin.origin;
+  if (page.pace !== 'max') options.pace = page.pace; // else the embed's own default, a pace to watch
   for (const [k, v] of encodeEmbed(options)) q.append(k, v);
   const url = new URL(location.href);
   url.search = q.toString();

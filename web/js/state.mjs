@@ -34,7 +34,8 @@ export const page = {
   lastLoss: null,
   lastValLoss: null,
   stepsPerSecond: null,
-  epochValues: [],    // by epoch since the reset: {loss, test_loss, accuracy, ...} as the worker reported them
+  epochValues: [],
+  pace: 'max',        // epochs per second (urlstate's PACES), 'max': as fast as it goes    // by epoch since the reset: {loss, test_loss, accuracy, ...} as the worker reported them
   predictions: null,  // {grid, train, test} from the latest predict
   metrics: null,      // {train, test} accuracy or R²
   predicting: false,

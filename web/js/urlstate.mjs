@@ -14,6 +14,13 @@ export { ACTIVATION_NAMES, INIT_NAMES, INPUT_SCALES, OPTIMIZER_DEFAULTS, OPTIMIZ
 export const FEATURE_IDS = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sin1', 'sin2'];
 /** The panels an embedding page may hide. */
 export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune'];
+/**
+ * The paces a run may go at, in epochs per second, slowest first; 'max': as
+ * fast as it goes (the page's default). An embedded page starts at
+ * EMBED_PACE, slow enough to watch the boundary form.
+ */
+export const PACES = [1, 2, 5, 10, 20, 30, 60, 120, 250, 500, 'max'];
+export const EMBED_PACE = 30;
 /** What a goal may test. */
 export const GOAL_METRICS = ['loss', 'test_loss', 'accuracy', 'test_accuracy', 'r2', 'test_r2', 'epoch'];
 
@@ -317,9 +324,10 @@ export async function readTableFromLink(asked, load, { isRefusal = () => true, u
 }
 
 /**
- * The embed options: {embed, hide, lock, autoplay, goals, origin, errors}.
+ * The embed options: {embed, hide, lock, autoplay, goals, origin, pace, errors}.
  * origin: the embedding page's origin (events go there only, commands are
- * taken from it), or null.
+ * taken from it), or null. pace: one of PACES, or null when the link gives
+ * none (then the page's default: EMBED_PACE embedded, else 'max').
  */
 export function decodeEmbed(search) {
   const q = search instanceof URLSearchParams ? search : new URLSearchParams(search);
@@ -336,7 +344,11 @@ export function decodeEmbed(search) {
     autoplay: flag('autoplay'),
     goals: [],
     origin: null,
+    pace: null,
   };
+  const pace = r.oneOf('pace', PACES.map(String));
+  r.instead('pace', 'using the default');
+  if (pace !== undefined) out.pace = pace === 'max' ? 'max' : Number(pace);
   r.instead('hide', 'nothing hidden');
   const origin = r.text('origin');
   if (origin !== undefined) {
@@ -385,7 +397,7 @@ export function goalMet(goal, values) {
 }
 
 /** The embed parameters for a snippet. */
-export function encodeEmbed({ hide = [], lock = false, autoplay = false, goals = [], origin = null }) {
+export function encodeEmbed({ hide = [], lock = false, autoplay = false, goals = [], origin = null, pace = null }) {
   const q = new URLSearchParams();
   q.set('embed', '1');
   if (hide.length) q.set('hide', hide.join(','));
@@ -393,5 +405,6 @@ export function encodeEmbed({ hide = [], lock = false, autoplay = false, goals =
   if (autoplay) q.set('autoplay', '1');
   for (const g of goals) q.append('goal', typeof g === 'string' ? g : g.text);
   if (origin) q.set('origin', origin);
+  if (pace !== null) q.set('pace', String(pace));
   return q;
 }
