@@ -45,9 +45,15 @@ after(() => courseServer?.close());
 const originOf = (url) => new URL(url).origin;
 
 /** The course page embedding the playground at query (origin= added unless given), the iframe's frame. */
-async function embedded(t, query, { spacer = '0px', origin = originOf(course) } = {}) {
+async function embedded(t, query, { spacer = '0px', origin = originOf(course), noFrames = false } = {}) {
   const p = await session.browser.newPage({ viewport: { width: 1000, height: 700 } });
   t.after(() => p.close());
+  // As in a background tab, and more: the playground never gets an animation frame.
+  if (noFrames) {
+    await p.addInitScript((port) => {
+      if (location.port === port) window.requestAnimationFrame = () => 0;
+    }, new URL(session.base).port);
+  }
   const src = new URL(`${query}${origin ? `&origin=${encodeURIComponent(origin)}` : ''}`, session.base).href;
   await p.goto(`${course}?${new URLSearchParams({ src, spacer })}`);
   const frame = await (await p.waitForSelector('#f')).contentFrame();
@@ -98,7 +104,7 @@ describe('the page in a course page on another origin', () => {
     }
   });
 
-  it('fires a goal while the iframe is scrolled out of view', async (t) => {
+  it('fires a goal while the iframe is scrolled out of view, and with no frame drawn', async (t) => {
     const { p } = await embedded(t, `${RUN}&epochs=2000&autoplay=1&goal=epoch>=300&goal=test_accuracy>=0.8`, { spacer: '4000px' });
     const out = await p.evaluate(() => document.getElementById('f').getBoundingClientRect().top > innerHeight);
     assert.ok(out, 'the iframe is below the fold');
@@ -106,6 +112,13 @@ describe('the page in a course page on another origin', () => {
     const goals = (await events(p)).filter((e) => e.type === 'goal');
     assert.deepEqual(goals.map((g) => g.goal).sort(), ['epoch>=300', 'test_accuracy>=0.8']);
     assert.equal(goals.find((g) => g.goal === 'epoch>=300').epoch, 300);
+
+    // No animation frame at all (a hidden tab draws none): the goals fire all the same, as training reports them.
+    const { p: dark, frame } = await embedded(t, `${RUN}&epochs=2000&autoplay=1&goal=epoch>=300&goal=test_accuracy>=0.8`, { noFrames: true });
+    await waitFor(dark, () => window.events.filter((e) => e.type === 'goal').length === 2, null, { timeout: 60000 });
+    assert.equal((await frameState(frame)).frames, 0, 'no frame was drawn');
+    const darkGoals = (await events(dark)).filter((e) => e.type === 'goal');
+    assert.deepEqual(darkGoals.map((g) => [g.goal, g.epoch]).sort(), goals.map((g) => [g.goal, g.epoch]).sort(), 'the same epochs as when drawn');
   });
 
   it('obeys commands from the origin its link names and ignores every other', async (t) => {
