@@ -1,8 +1,8 @@
 // page-pace.test.mjs - what a learner sees of a run's pace: the pace control
 // (one epoch a second to as fast as it goes) and its URL key, a watchable
 // default for embeds, the epoch limit said beside Train with an offer to
-// continue, and the loss chart from epoch 0 with a legend that reads the
-// latest epoch without hovering.
+// continue, the loss chart from epoch 0 with a legend that reads the
+// latest epoch without hovering, and the plane at 100 x 100 with its colour bar.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { idle, openPage, requireStaged, shots, state, until as untilRead, useBrowser } from './support.mjs';
@@ -96,5 +96,27 @@ describe('the pace of a run', () => {
     assert.equal(legend[0], '8', 'the legend reads the latest epoch');
     assert.equal(Number(legend[1]), Number(loss[8].toPrecision(4)));
     assert.equal(Number(legend[2]), Number(testLoss[8].toPrecision(4)));
+  });
+
+  it('draws the plane at 100 x 100 cells with a colour bar that gives the scale', async (t) => {
+    const { p } = await open(t, `${RUN}&epochs=20&pace=max`);
+    await p.click('#play');
+    await until(p, (s) => s.settled, 'the 20 epochs');
+    await p.waitForTimeout(300);
+    assert.equal((await state(p)).gridRows, 100 * 100);
+    assert.equal(await p.isVisible('#colorbar'), true);
+    // Its ends are the plane's two class colours; its middle is the boundary's pale.
+    const ends = await p.evaluate(() => {
+      const c = document.getElementById('colorbar');
+      const row = c.getContext('2d').getImageData(0, 2, c.width, 1).data;
+      const at = (x) => { const i = Math.round(x * (c.width - 1)) * 4; return Array.from(row.slice(i, i + 3)); };
+      return [at(0.01), at(0.5), at(0.99)];
+    });
+    const sum = (px) => px[0] + px[1] + px[2];
+    assert.ok(ends[0][0] > ends[0][2] && ends[2][2] > ends[2][0], `class 0 orange, class 1 blue: ${JSON.stringify(ends)}`);
+    assert.ok(sum(ends[1]) > sum(ends[0]) && sum(ends[1]) > sum(ends[2]), 'pale at the boundary');
+    await p.screenshot({ path: `${shots}/page-colorbar.png` });
+    const { p: table } = await open(t, '?d=iris');
+    assert.equal(await table.isHidden('#colorbar'), true, 'no plane, no bar');
   });
 });

@@ -212,6 +212,7 @@ window.descentPage = {
       dataset: config.dataset,
       nTrain: page.data ? page.data.nTrain : 0,
       nTest: page.data ? page.data.nTest : 0,
+      gridRows: page.data && page.data.inputs ? page.data.xGrid.length / page.data.inputs : 0,
       goalsMet: reachedGoals(),
     };
   },
