@@ -48,6 +48,18 @@ describe('the pace of a run', () => {
     await p.screenshot({ path: `${shots}/page-pace.png` });
   });
 
+  it('a paced run is the same run, loss for loss', async (t) => {
+    const runAt = async (pace) => {
+      const { p } = await open(t, `${RUN}&epochs=25&pace=${pace}`);
+      await p.click('#play');
+      await until(p, (s) => s.settled, `25 epochs at ${pace}`);
+      return p.evaluate(() => window.descentPage.losses());
+    };
+    const paced = await runAt(250);
+    assert.equal(paced[0].length, 26);
+    assert.deepEqual(paced, await runAt('max'));
+  });
+
   it('an embed starts at a pace to watch; a link may set another', async (t) => {
     const { p } = await open(t, `${RUN}&embed=1`);
     assert.equal((await state(p)).pace, 30);
