@@ -159,7 +159,7 @@ async function exercise(p, base) {
   }
   assert.equal(files['dl-model'].name, 'descent-circle.bin');
   assert.ok(files['dl-model'].bytes.length > 500, 'a model file');
-  assert.match(files['dl-history'].bytes.toString('utf8'), /^epoch,loss,val_loss\n1,/);
+  assert.match(files['dl-history'].bytes.toString('utf8'), /^epoch,loss,val_loss\n0,[^\n]*\n1,/, 'from epoch 0, before training');
   for (const id of ['dl-view', 'dl-chart']) assert.deepEqual([...files[id].bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${id}: a PNG`);
   // The ways out: ONNX (protobufjs loaded by the worker from vendor/), TF.js's model.json and weights.bin.
   const [onnx] = await Promise.all([p.waitForEvent('download'), p.click('#dl-onnx')]);

@@ -33,7 +33,7 @@ describe('a diverging run on the page', () => {
       await p.click('#step-epoch');
       await idle(p);
     }
-    await until(p, (x) => x.epoch === 5 && x.chartPoints === 5, 'five sound epochs');
+    await until(p, (x) => x.epoch === 5 && x.chartPoints === 6, 'five sound epochs (and epoch 0)');
     const [, sound] = await losses(p);
     assert.ok(sound.every(Number.isFinite));
 
@@ -56,9 +56,9 @@ describe('a diverging run on the page', () => {
     assert.match(await p.textContent('#k-status'), /diverged/);
     // Every finished epoch is on the chart, the sound ones unchanged.
     const [epochs, kept] = await losses(p);
-    assert.equal(s.chartPoints, s.epoch);
-    assert.deepEqual(epochs, Array.from({ length: s.epoch }, (_, i) => i + 1));
-    assert.deepEqual(kept.slice(0, 5), sound);
+    assert.equal(s.chartPoints, s.epoch + 1);
+    assert.deepEqual(epochs, Array.from({ length: s.epoch + 1 }, (_, i) => i));
+    assert.deepEqual(kept.slice(0, 6), sound);
     await p.screenshot({ path: `${shots}/page-diverged.png`, fullPage: true });
 
     // A lower rate, and Train goes on from the rolled-back model with finite losses.

@@ -199,7 +199,7 @@ describe('the page with real data, sharing and export', () => {
     await epochs(other.p, 20);
     const second = await other.p.evaluate(() => window.descentPage.losses());
     assert.deepStrictEqual(second, first);
-    assert.equal(first[1].length, 20);
+    assert.equal(first[1].length, 21, 'epochs 0 to 20');
     assert.deepEqual(other.messages, []);
 
     // A bad parameter is named, and left at its default.
@@ -215,7 +215,7 @@ describe('the page with real data, sharing and export', () => {
     const query = '?d=circle&embed=1&hide=data,network,optimizer,share&lock=1&autoplay=1&goal=test_accuracy>=0.9&goal=epoch>=5';
     await outer.evaluate((src) => {
       window.goals = [];
-      addEventListener('message', (e) => { if (e.data && e.data.source === 'descent') window.goals.push(e.data); });
+      addEventListener('message', (e) => { if (e.data && e.data.source === 'descent' && e.data.type === 'goal') window.goals.push(e.data); });
       document.body.innerHTML = `<iframe id="f" src="${src}" width="900" height="700"></iframe>`;
     }, new URL(query, session.base).href);
     const frame = await (await outer.waitForSelector('#f')).contentFrame();
@@ -245,6 +245,13 @@ describe('the page with real data, sharing and export', () => {
     const snippet = await p.inputValue('#embed-snippet');
     assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?v=1&amp;d=circle.*&amp;embed=1&amp;hide=data&amp;autoplay=1&amp;goal=test_loss%3C0\.1"/);
     assert.match(snippet, /addEventListener\('message'/);
+    assert.match(snippet, /if \(e\.origin !== 'http:\/\/127\.0\.0\.1:\d+' \|\|/, 'the listener checks where a message is from');
+    assert.doesNotMatch(snippet, /origin=/);
+    await p.fill('#embed-origin', 'https://course.example.org');
+    assert.match(await p.inputValue('#embed-snippet'), /&amp;origin=https%3A%2F%2Fcourse\.example\.org"/);
+    await p.fill('#embed-origin', 'https://course.example.org/lesson');
+    assert.equal(await p.getAttribute('#embed-origin', 'aria-invalid'), 'true');
+    assert.doesNotMatch(await p.inputValue('#embed-snippet'), /origin=/);
   });
 
   it('a model downloaded from the page predicts the same in Node and in the CLI, and opens again in the page', async (t) => {
@@ -285,7 +292,7 @@ describe('the page with real data, sharing and export', () => {
     const [csv] = await Promise.all([p.waitForEvent('download'), p.click('#dl-history')]);
     const history = readFileSync(await csv.path(), 'utf8').trim().split('\n');
     assert.equal(history[0], 'epoch,loss,val_loss');
-    assert.equal(history.length, 6);
+    assert.equal(history.length, 7, 'the header, epoch 0 and five epochs');
     for (const id of ['#dl-view', '#dl-chart']) {
       const [png] = await Promise.all([p.waitForEvent('download'), p.click(id)]);
       assert.deepEqual([...readFileSync(await png.path()).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);

@@ -64,7 +64,7 @@ describe('the playground page', () => {
     assert.equal(s.epoch, 1000);
     assert.ok(final.metrics.test >= 0.9, `test accuracy ${final.metrics.test}`);
     assert.ok(final.loss < s.firstLoss);
-    assert.equal(final.chartPoints, 1000, 'one loss point per epoch');
+    assert.equal(final.chartPoints, 1001, 'one loss point per epoch, from epoch 0');
     const after = await pixels(p);
     assert.notEqual(after.heatmap, before.heatmap, 'the heatmap changed');
     assert.notEqual(after.chart, before.chart, 'the loss chart changed');
@@ -142,7 +142,7 @@ describe('the playground page', () => {
       assert.equal(s0.epoch, 0, name);
       const before = await pixels(p);
       for (let i = 0; i < 5; i++) await click(p, '#step-epoch');
-      const s = await until(p, (x) => x.epoch === 5 && x.chartPoints === 5, `${name}: 5 epochs`);
+      const s = await until(p, (x) => x.epoch === 5 && x.chartPoints === 6, `${name}: 5 epochs`);
       assert.ok(Number.isFinite(s.loss) && Number.isFinite(s.valLoss), `${name}: losses ${s.loss}, ${s.valLoss}`);
       assert.equal(s.task, ['line', 'curve', 'plane', 'multigauss'].includes(name) ? 'regression' : 'classification');
       await p.waitForTimeout(50);
@@ -225,7 +225,7 @@ describe('the playground page', () => {
     await setValue(p, '#hp-beta1', 0.5);
     await click(p, '#step-epoch');
     const s = await until(p, (x) => x.epoch === 4, 'a fourth epoch');
-    assert.equal(s.chartPoints, 4, 'the same run went on');
+    assert.equal(s.chartPoints, 5, 'the same run went on');
     assert.equal(await p.inputValue('#lr'), '0.5');
     const slider = Number(await p.inputValue('#lr-slider'));
     assert.ok(Math.abs(slider - Math.log10(0.5)) < 0.03, `log-scale slider at ${slider}`);

@@ -81,6 +81,8 @@ test('with origin, events go to it only, and commands come from it and the paren
   assert.deepEqual(parent.posted.map((p) => [p.data.type, p.targetOrigin]),
     [['progress', 'https://course.example'], ['done', 'https://course.example']]);
   assert.deepEqual(parent.posted[1].data, { source: 'descent', type: 'done', reason: 'epochs', epoch: 10, values: eventValues({ loss: 0.25 }) });
+  host.refused('set', 'locked');
+  assert.deepEqual(parent.posted[2], { data: { source: 'descent', type: 'error', command: 'set', message: 'locked' }, targetOrigin: 'https://course.example' });
   const commands = [];
   const stop = host.listen((c) => commands.push(c.command));
   const msg = (command) => ({ target: 'descent', type: 'command', command });

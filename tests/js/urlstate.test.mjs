@@ -6,7 +6,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal, readTableFromLink,
+  PACES, decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal, readTableFromLink,
 } from '../../web/js/urlstate.mjs';
 
 const DEFAULTS = {
@@ -142,10 +142,17 @@ it('a long or many-valued parameter is quoted cut short, so a link cannot flood 
 });
 
 it('embed options and goals', () => {
-  const q = encodeEmbed({ hide: ['data', 'share'], lock: true, autoplay: true, goals: ['test_loss<0.1', 'epoch>=5'] });
+  const q = encodeEmbed({ hide: ['data', 'share'], lock: true, autoplay: true, goals: ['test_loss<0.1', 'epoch>=5'], origin: 'https://course.example', pace: 5 });
   const e = decodeEmbed(q);
   assert.deepEqual({ ...e, goals: e.goals.map((g) => g.text) },
-    { embed: true, hide: ['data', 'share'], lock: true, autoplay: true, goals: ['test_loss<0.1', 'epoch>=5'], errors: [] });
+    { embed: true, hide: ['data', 'share'], lock: true, autoplay: true, goals: ['test_loss<0.1', 'epoch>=5'], origin: 'https://course.example', pace: 5, errors: [] });
+  assert.equal(decodeEmbed('?pace=max').pace, 'max');
+  assert.equal(decodeEmbed('?embed=1').pace, null);
+  assert.deepEqual(decodeEmbed('?pace=7').errors, [`URL parameter pace: "7" is not one of ${PACES.join(', ')}; using the default`]);
+  assert.equal(decodeEmbed('?embed=1').origin, null);
+  assert.deepEqual(decodeEmbed('?embed=1&origin=https://course.example/lesson').errors, [
+    'URL parameter origin: "https://course.example/lesson" is not an origin as a browser writes it (https://course.example); events go to any origin and no command is taken',
+  ]);
   assert.deepEqual(decodeEmbed('?embed=1&hide=data,legs&goal=loss<<1&lock=yes').errors, [
     'URL parameter hide: "legs" not among presets, data, features, network, optimizer, run, loss, metrics, view, diagram, share, tune; nothing hidden',
     'URL parameter lock: "yes" is not one of 0, 1; using the default: 0',

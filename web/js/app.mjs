@@ -6,20 +6,20 @@
 
 import { DescentClient } from '../lib/client.mjs';
 import { DEFAULTS, DATASETS, PAGE_INPUT_SCALES } from './choices.mjs';
-import { generateFromLink, prepare } from './data.mjs';
+import { generate, generateFromLink, prepare } from './data.mjs';
 import { renderData, wireData } from './datapanel.mjs';
 import { LossChart } from './losschart.mjs';
 import { NetworkDiagram } from './netdiagram.mjs';
 import { renderNetwork, wireNetwork } from './networkpanel.mjs';
 import { renderOptimizer, wireOptimizer } from './optimizerpanel.mjs';
 import { drawView, renderView, wireView } from './planeview.mjs';
-import { playPause, reset, totals } from './run.mjs';
+import { playPause, reset, step, totals } from './run.mjs';
 import { updateButtons, wireRun, writeMetrics } from './runpanel.mjs';
-import { applyEmbed, checkGoals, reachedGoals, syncLink, wireShare } from './sharepanel.mjs';
+import { applyEmbed, goalReached, reachedGoals, syncLink, wireShare } from './sharepanel.mjs';
 import { wireTune } from './tune.mjs';
 import { fromPlayground, playgroundParams } from './playground-link.mjs';
-import { decodeConfig, quote } from './urlstate.mjs';
-import { $, InputError, act, clone, config, embed, hooks, lockControls, page, task, views } from './state.mjs';
+import { EMBED_PACE, decodeConfig, encodeConfig, quote } from './urlstate.mjs';
+import { $, InputError, act, clone, config, embed, hooks, host, lockControls, locked, page, task, views } from './state.mjs';
 
 const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
 
@@ -34,6 +34,7 @@ function renderAll() {
 Object.assign(hooks, {
   render: renderAll,
   buttons: updateButtons,
+  goal: goalReached,
   settled() {
     syncLink();
     if (views.tune) views.tune.refresh();
@@ -60,7 +61,6 @@ function frame(now) {
   if (page.metricsDirty) {
     page.metricsDirty = false;
     writeMetrics();
-    checkGoals();
   }
   requestAnimationFrame(frame);
 }
@@ -108,6 +108,7 @@ async function start() {
     config.inputScale = 'unit';
   }
   if (fromUrl.discretize) $('discretize').checked = true;
+  page.pace = embed.pace ?? (embed.embed ? EMBED_PACE : 'max');
   showNotice(fromUrl.notices);
   views.chart = new LossChart($('loss-chart'));
   views.diagram = new NetworkDiagram($('diagram'));
@@ -137,6 +138,55 @@ async function start() {
   }
 }
 
+/**
+ * A course page's set command: config holds some of the configuration's keys
+ * (as the ready event gives them). It is read as a link would be, and any
+ * value the page cannot use refuses the whole command; else the data and the
+ * model are made anew. Refused under lock.
+ */
+async function setConfig(partial) {
+  if (locked()) throw new InputError('set: this exercise is locked: its configuration cannot be changed');
+  const unknown = Object.keys(partial).filter((k) => !(k in config));
+  if (unknown.length) throw new InputError(`set: ${unknown.slice(0, 5).map(quote).join(', ')} not among ${Object.keys(config).join(', ')}`);
+  if (config.dataset === 'csv' || partial.dataset === 'csv') throw new InputError('set: a CSV file is opened by the learner, not set');
+  const merged = { ...clone(config), ...clone(partial) };
+  if (partial.optimizer && partial.optimizer.name === config.optimizer.name) merged.optimizer = { ...config.optimizer, ...partial.optimizer };
+  const decoded = decodeConfig(encodeConfig(merged), DEFAULTS);
+  if (decoded.errors.length) throw new InputError(`set: ${decoded.errors.join('; ')}`);
+  const before = clone(config);
+  Object.assign(config, decoded.config);
+  try {
+    await generate();
+  } catch (e) {
+    Object.assign(config, before);
+    renderAll();
+    throw e;
+  }
+  prepare();
+  renderAll();
+  await reset();
+}
+
+const COMMANDS = {
+  play: () => (page.status !== 'running' ? playPause() : undefined),
+  pause: () => (page.status === 'running' ? playPause() : undefined),
+  step: () => step(true),
+  reset,
+  set: setConfig,
+};
+
+/** A command from the course page (host.mjs has checked where it is from), run as the learner's actions are; a refusal is posted back. */
+function command({ command: name, config: partial }) {
+  act(async () => {
+    try {
+      await COMMANDS[name](partial);
+    } catch (e) {
+      host.refused(name, e.message);
+      throw e;
+    }
+  });
+}
+
 /** What the page shows, for tests and for the curious (read-only copies). */
 window.descentPage = {
   ready: null,
@@ -145,6 +195,7 @@ window.descentPage = {
     const { chart } = views;
     return {
       status: page.status,
+      pace: page.pace,
       // Done, and the views and metrics are of the final weights (the last predict has come back).
       settled: page.status === 'done' && !page.predicting,
       simd: page.simd,
@@ -161,6 +212,7 @@ window.descentPage = {
       dataset: config.dataset,
       nTrain: page.data ? page.data.nTrain : 0,
       nTest: page.data ? page.data.nTest : 0,
+      gridRows: page.data && page.data.inputs ? page.data.xGrid.length / page.data.inputs : 0,
       goalsMet: reachedGoals(),
     };
   },
@@ -193,6 +245,8 @@ window.descentPage = {
 
 window.descentPage.ready = act(start).then(() => {
   if (page.modelId === null) throw new Error($('error').textContent || 'descent could not start');
+  host.ready(clone(config));
+  host.listen(command);
   if (embed.autoplay) return act(playPause);
   return undefined;
 });

@@ -8,7 +8,7 @@ import { DATASETS, FEATURES } from './choices.mjs';
 import { readTableFromLink } from './urlstate.mjs';
 import { InputError, config, isTable, output, page, task } from './state.mjs';
 
-export const GRID = 50;          // heatmap cells per side
+export const GRID = 100;         // heatmap cells per side
 export const CURVE_POINTS = 240; // points of the fitted 1-D curve
 
 /**

@@ -7,6 +7,7 @@
 //   progress  a few times a second while training, and at every stop: {epoch, values}
 //   goal      the first epoch at which a goal holds: {goal, epoch, value, values}
 //   done      training ended (epoch limit, early stopping, divergence, stop): {reason, epoch, values}
+//   error     a command refused (the lock, a value the page cannot use): {command, message}
 // values: {loss, test_loss, accuracy, test_accuracy, r2, test_r2} of that
 // epoch (null where the task or the data has none).
 //
@@ -151,6 +152,11 @@ export class Host {
   done(reason, epoch, values) {
     this.progress(epoch, values, true);
     this.#post('done', { reason, epoch, values: eventValues(values) });
+  }
+
+  /** A command the page could not carry out, and why. */
+  refused(command, message) {
+    this.#post('error', { command, message });
   }
 
   /**

@@ -1,6 +1,7 @@
 // losschart.mjs - the loss curves (training and test loss per epoch) with
-// uPlot: real axes, a hover readout in the legend, a log-scale toggle, and a
-// note under the curves (why a run stopped, what to do).
+// uPlot: real axes, a legend that reads the latest epoch's losses (the
+// hovered epoch's under the pointer), a log-scale toggle, and a note under
+// the curves (why a run stopped, what to do).
 
 import uPlot from '../vendor/uPlot.mjs';
 import { GRID, MUTED, NEG, POS, hex } from './palette.mjs';
@@ -52,8 +53,15 @@ export class LossChart {
       ],
       cursor: { drag: { x: false, y: false }, points: { size: 7 } },
       legend: { live: true },
+      // Off the chart the legend shows the latest epoch, not dashes.
+      hooks: { setLegend: [(u) => this.#latest(u)] },
     };
     this.#plot = new uPlot(opts, this.#shown(), this.#el);
+  }
+
+  #latest(u) {
+    const n = this.#data[0].length;
+    if (u.cursor.idx == null && n > 0 && u.legend.idx !== n - 1) u.setLegend({ idx: n - 1 });
   }
 
   /** On a log axis, a loss of 0 (or below) has no place: it is left out. */
@@ -75,7 +83,7 @@ export class LossChart {
 
   get logScale() { return this.#log; }
 
-  /** Appends epochs: first is the 1-based number of the first; loss and valLoss arrays (valLoss may be absent). */
+  /** Appends epochs: first is the number of the first (0: before training); loss and valLoss arrays (valLoss may be absent). */
   append(first, loss, valLoss) {
     const [e, l, v] = this.#data;
     for (let i = 0; i < loss.length; i++) {
@@ -108,5 +116,6 @@ export class LossChart {
   /** Redraws with the data appended so far (call once per animation frame at most). */
   draw() {
     this.#plot.setData(this.#shown());
+    this.#latest(this.#plot);
   }
 }

@@ -7,9 +7,9 @@
 import { DATASETS } from './choices.mjs';
 import { GRID, prepare, toUnit } from './data.mjs';
 import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
-import { drawCurve, drawPlane } from './plots.mjs';
+import { drawColorBar, drawCurve, drawPlane } from './plots.mjs';
 import { argmax, reset } from './run.mjs';
-import { $, InputError, act, config, isTable, locked, page, showError, task } from './state.mjs';
+import { $, InputError, act, config, fmt, isTable, locked, output, page, showError, task } from './state.mjs';
 
 /** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
 function drawTable(canvas) {
@@ -65,8 +65,23 @@ export function drawView() {
       for (let i = 0; i < grid.length; i++) grid[i] = toUnit(predictions.grid[i]);
     }
     const continuous = task() === 'regression';
-    drawPlane(canvas, { grid, g: GRID, points: data.points, domain: DATASETS[config.dataset].domain, discretize: $('discretize').checked && !continuous });
+    const discretize = $('discretize').checked && !continuous;
+    drawPlane(canvas, { grid, g: GRID, points: data.points, domain: DATASETS[config.dataset].domain, discretize });
+    drawColorBar($('colorbar'), { ticks: colorTicks(), discretize });
   }
+}
+
+/**
+ * The colour bar's ticks: a classifier's output from class 0 to class 1 (its
+ * boundary at the middle), a regression's predicted value over the view's range.
+ */
+function colorTicks() {
+  if (task() === 'classification') {
+    const [lo, hi] = output().signed ? ['-1', '1'] : ['0', '1'];
+    return [{ at: 0, text: `${lo}: class 0` }, { at: 0.5, text: output().signed ? '0' : '0.5' }, { at: 1, text: `class 1: ${hi}` }];
+  }
+  const [lo, hi] = page.raw.yr;
+  return [0, 0.25, 0.5, 0.75, 1].map((at) => ({ at, text: fmt(lo + at * (hi - lo), 3) }));
 }
 
 function viewTitle() {
@@ -101,6 +116,7 @@ function swatch(kind) {
 /** The view's title, legend and whether a click adds points, for the configuration. */
 export function renderView() {
   $('view-title').textContent = viewTitle();
+  $('colorbar').hidden = isTable() || DATASETS[config.dataset].dims !== 2;
   $('discretize').disabled = task() !== 'classification' || isTable();
   const clickable = !isTable() && DATASETS[config.dataset].dims === 2 && task() === 'classification' && !locked();
   $('add-hint').hidden = !clickable;

@@ -1,6 +1,6 @@
 // plots.mjs - the prediction views, drawn on a canvas: the 2-D heatmap (a
-// decision boundary or a regression surface) with the data points, and the
-// 1-D regression plot (the points and the fitted curve).
+// decision boundary or a regression surface) with the data points and its
+// colour bar, and the 1-D regression plot (the points and the fitted curve).
 
 import { INK, NEG, PLOT, POS, WHITE, diverging, rgba } from './palette.mjs';
 
@@ -20,12 +20,12 @@ export function fitCanvas(canvas) {
 
 const cells = new Map();
 
-/** A scratch canvas of g × g pixels, reused. */
-function cellCanvas(g) {
-  let c = cells.get(g);
+/** A scratch canvas of w × h pixels (g × g by default), kept under key and reused. */
+function cellCanvas(key, w = key, h = w) {
+  let c = cells.get(key);
   if (!c) {
-    c = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(g, g) : Object.assign(document.createElement('canvas'), { width: g, height: g });
-    cells.set(g, c);
+    c = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(w, h) : Object.assign(document.createElement('canvas'), { width: w, height: h });
+    cells.set(key, c);
   }
   return c;
 }
@@ -107,6 +107,47 @@ export function drawPlane(canvas, { grid, g, points, domain, discretize }) {
   // The points change only with the data: drawn once, then copied each frame.
   const ratio = canvas.width / w;
   blit(ctx, pointsLayer(points, w, h, ratio, (lctx) => planePoints(lctx, w, h, points, domain)), w, h);
+}
+
+/**
+ * The heatmap's colour scale under it: the colours of [0, 1] as the plane
+ * paints them (the same lightening), with ticks: [{at, text}], at in [0, 1].
+ */
+export function drawColorBar(canvas, { ticks, discretize }) {
+  const [w, h, ctx] = fitCanvas(canvas);
+  ctx.clearRect(0, 0, w, h);
+  const barH = Math.max(6, h - 16);
+  const steps = 128;
+  const strip = cellCanvas(`bar${steps}`, steps, 1);
+  const sctx = strip.getContext('2d');
+  const image = sctx.createImageData(steps, 1);
+  for (let i = 0; i < steps; i++) {
+    let t = (i + 0.5) / steps;
+    if (discretize) t = t >= 0.5 ? 0.82 : 0.18;
+    const [r, g, b] = diverging(t);
+    image.data.set([r, g, b, 255], i * 4);
+  }
+  sctx.putImageData(image, 0, 0);
+  ctx.save();
+  ctx.fillStyle = rgba(WHITE);
+  ctx.fillRect(0, 0, w, barH);
+  ctx.globalAlpha = 0.6;
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(strip, 0, 0, w, barH);
+  ctx.restore();
+  ctx.fillStyle = rgba(INK, 0.75);
+  ctx.strokeStyle = rgba(INK, 0.5);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'top';
+  for (const { at, text } of ticks) {
+    const x = Math.round(at * (w - 1)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(x, barH - 4);
+    ctx.lineTo(x, barH);
+    ctx.stroke();
+    ctx.textAlign = at <= 0 ? 'left' : at >= 1 ? 'right' : 'center';
+    ctx.fillText(text, x, barH + 2);
+  }
 }
 
 function planePoints(ctx, w, h, points, [lo, hi]) {

@@ -6,7 +6,9 @@
 
 import { diagramArchitecture, refreshWeights } from './diagramview.mjs';
 import { modelNames } from './data.mjs';
-import { InputError, config, hooks, isTable, output, page, showError, task, views } from './state.mjs';
+import { paced, startPacer, stopPacer } from './pace.mjs';
+import { LIMITS } from './names.mjs';
+import { InputError, config, embed, goals, hooks, host, isTable, locked, output, page, showError, task, views } from './state.mjs';
 
 const PROGRESS_MS = 40;   // how often the worker reports while training
 
@@ -27,6 +29,7 @@ function modelConfig() {
 
 /** Stops the current run, if any, and waits for it to end. */
 export async function stopRun() {
+  await stopPacer();
   const { run } = page;
   if (!run) return;
   page.run = null;
@@ -56,7 +59,7 @@ function samplesOf(run, p) {
   return p.epoch * n + Math.min(n, p.batch * run.batchSize);
 }
 
-/** A train request over the current data for the epochs left, started paused or running. */
+/** A train request over the current data for the epochs left, started paused or running (at the page's pace). */
 function startRun(paused) {
   const epochs = config.epochs - page.epochBase;
   if (epochs <= 0) {
@@ -66,7 +69,9 @@ function startRun(paused) {
   const { data } = page;
   const batchSize = Math.min(config.batchSize, data.nTrain);
   // charted: the run's epochs on the chart; startAt: where the model's state is from as it starts
-  const run = { paused, last: null, folded: false, rows: data.nTrain, batchSize, charted: 0, startAt: page.modelAt };
+  // A paced run is the worker's run paused and stepped (pace.mjs).
+  const stepped = !paused && paced();
+  const run = { paused: paused || stepped, last: null, folded: false, rows: data.nTrain, batchSize, charted: 0, startAt: page.modelAt, epochs };
   views.chart.note = '';
   // Copies transferred rather than copied by postMessage, whose structured
   // clone of a large table's rows holds this thread for a tenth of a second.
@@ -76,7 +81,8 @@ function startRun(paused) {
     ...(data.nTest ? { validationData: [data.xTest.slice(), data.yTest.slice()], testX: data.xTest.slice(), testY: data.yTest.slice() } : {}),
     epochs, batchSize,
     earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
-    progressEvery: { ms: PROGRESS_MS, history: true }, paused,
+    // For a course page or goals, a message at every epoch's end too, with that epoch's metrics.
+    progressEvery: { ms: PROGRESS_MS, history: true, ...(host.embedded || embed.goals.length ? { epochs: 1 } : {}) }, paused: run.paused,
     onProgress: (p) => onProgress(run, p),
   });
   run.promise.then((result) => {
@@ -87,6 +93,8 @@ function startRun(paused) {
     if (result.stopped === 'early-stopped') {
       setStatusNote(`early-stopped, weights of epoch ${page.epochBase - result.epochs + result.bestEpoch + 1} restored`);
     }
+    const reason = { completed: 'epochs', 'early-stopped': 'early-stopped' }[result.stopped];
+    if (reason) host.done(reason, page.epochBase, epochValues(page.epochBase));
     predict();
     hooks.buttons();
   }, (e) => {
@@ -95,11 +103,13 @@ function startRun(paused) {
     if (e.divergence) diverged(run, e);
     foldRun(run);
     page.status = 'done';
+    if (e.divergence) host.done('diverged', page.modelAt, epochValues(page.modelAt));
     if (!e.divergence) showError(`training stopped: ${e.message}`);
     hooks.buttons();
   });
   page.run = run;
   page.status = paused ? 'paused' : 'running';
+  if (stepped) startPacer(run);
 }
 
 /**
@@ -134,6 +144,43 @@ function diverged(run, e) {
   refreshWeights(true);
 }
 
+/** {accuracy, test_accuracy, r2, test_r2} from the core's metrics of the training and test rows. */
+function scoreValues(train, test) {
+  const key = train && 'accuracy' in train ? 'accuracy' : 'r2';
+  const other = key === 'accuracy' ? 'r2' : 'accuracy';
+  return { [key]: train ? train[key] ?? null : null, [`test_${key}`]: test ? test[key] ?? null : null, [other]: null, [`test_${other}`]: null };
+}
+
+/** The values of epoch n since the reset (its losses and, where reported, its metrics); {} when none. */
+export function epochValues(n) {
+  return page.epochValues[n] || {};
+}
+
+/**
+ * Each epoch a progress message finishes: its losses (the history) and, for
+ * the epoch the message's metrics are of, its scores, kept by epoch; the
+ * goals checked on each in turn; the course page told the latest.
+ */
+function epochResults(p) {
+  const h = p.history;
+  const from = page.epochBase + (h ? h.from : 0) + 1;
+  const n = h ? h.loss.length : 0;
+  for (let i = 0; i < n; i++) {
+    const v = { loss: h.loss[i], test_loss: h.val_loss ? h.val_loss[i] : null };
+    if (p.metrics && page.epochBase + p.metrics.epoch === from + i) Object.assign(v, scoreValues(p.metrics.train, p.metrics.test));
+    page.epochValues[from + i] = v;
+    for (const goal of goals.check(from + i, v)) hooks.goal(goal, from + i, v);
+  }
+  const latest = page.epochBase + p.epoch;
+  if (latest > 0 && (n > 0 || p.final)) host.progress(latest, epochValues(latest), !!p.final);
+}
+
+/** The course page told where a run stopped (a pause, a step). */
+export function progressStop() {
+  const { epoch } = totals();
+  host.progress(epoch, epochValues(epoch), true);
+}
+
 function setStatusNote(text) { page.statusNote = text; page.dirty = true; }
 
 function onProgress(run, p) {
@@ -146,6 +193,7 @@ function onProgress(run, p) {
     run.charted = p.history.from + p.history.loss.length;
     if (page.firstLoss === null) page.firstLoss = p.history.loss[0];
   }
+  epochResults(p);
   if (p.loss !== undefined) page.lastLoss = p.loss;
   if (p.val_loss !== undefined) page.lastValLoss = p.val_loss;
   if (p.steps > 0) page.stepsPerSecond = p.stepsPerSecond;
@@ -197,12 +245,32 @@ export async function freshRun(note) {
   page.lastLoss = null;
   page.lastValLoss = null;
   page.stepsPerSecond = null;
+  page.epochValues = [];
+  goals.reset();
   page.statusNote = note;
   views.chart.clear();
   startRun(true);
   page.dirty = true;
   diagramArchitecture();
-  await Promise.all([predict(), refreshWeights(true)]);
+  await Promise.all([epochZero(), predict(), refreshWeights(true)]);
+}
+
+/**
+ * Epoch 0, the model before any training: its losses on the training and
+ * test rows (the worker's evaluate) start the curves, and its scores the
+ * values a course page is sent for epoch 0. Awaited before the run can go.
+ */
+async function epochZero() {
+  const data = page.modelData;
+  const id = page.modelId;
+  const rows = (x, y) => Promise.all([page.client.evaluate(id, x.slice(), y.slice()), page.client.metrics(id, x.slice(), y.slice())]);
+  const [[loss, train], [testLoss, test]] = await Promise.all([
+    rows(data.xTrain, data.yTrain), data.nTest ? rows(data.xTest, data.yTest) : [null, null],
+  ]);
+  if (id !== page.modelId || views.chart.length) return;
+  views.chart.append(0, [loss], [testLoss]);
+  page.epochValues[0] = { loss, test_loss: testLoss, ...scoreValues(train, test) };
+  page.chartDirty = true;
 }
 
 /** Asks the worker for the model's outputs on the grid and on every data row; one request at a time. */
@@ -284,23 +352,59 @@ export function totals() {
 
 export async function playPause() {
   if (page.status === 'running') {
-    await page.client.pause(page.modelId);
-    if (page.run) page.run.paused = true;
+    if (page.run && !page.run.paused) {
+      await page.client.pause(page.modelId);
+      page.run.paused = true;
+    }
+    await stopPacer();
     page.status = 'paused';
+    progressStop();
   } else if (page.status === 'paused' && page.run) {
-    await page.client.resume(page.modelId);
-    page.run.paused = false;
-    page.status = 'running';
+    await go(page.run);
   } else if (page.status === 'done') {
-    if (page.epochBase >= config.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: raise it or reset.`);
+    if (atLimit()) {
+      if (locked() || config.epochs >= LIMITS.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: ${locked() ? 'reset to run again' : 'raise it or reset'}.`);
+      // Continue: the limit doubled (within its range), the run goes on from here.
+      config.epochs = Math.min(LIMITS.epochs, config.epochs * 2);
+      hooks.render();
+    }
     startRun(false);
   }
+}
+
+/** Whether a finished run has reached the epoch limit. */
+export const atLimit = () => page.status === 'done' && page.epochBase >= config.epochs;
+
+/** The paused run goes on: at the page's pace, or resumed in the worker. */
+async function go(run) {
+  page.status = 'running';
+  if (paced()) {
+    startPacer(run);
+  } else {
+    await page.client.resume(page.modelId);
+    run.paused = false;
+  }
+}
+
+/** A new pace (one of urlstate's PACES); a run under way goes on at it. */
+export async function setPace(pace) {
+  const { run } = page;
+  const running = page.status === 'running' && run;
+  if (running) {
+    await stopPacer();
+    if (!run.paused) {
+      await page.client.pause(page.modelId);
+      run.paused = true;
+    }
+  }
+  page.pace = pace;
+  if (running && page.run === run) await go(run);
 }
 
 export async function step(epoch) {
   if (page.status === 'running') await playPause();
   if (page.status === 'done') {
-    if (page.epochBase >= config.epochs) throw new InputError(`The epoch limit (${config.epochs}) is reached: raise it or reset.`);
+    if (atLimit()) throw new InputError(`The epoch limit (${config.epochs}) is reached: ${locked() ? 'reset to run again' : 'raise it or reset'}.`);
     startRun(true);
   }
   if (!page.run) return;
@@ -308,6 +412,7 @@ export async function step(epoch) {
     // A step that diverges ends its run, whose own handler says so beside the chart.
     if (!e.divergence) throw e;
   });
+  if (page.run) progressStop();
 }
 
 /** A new run of the same model with the current batch size, limit and early stopping; paused stays paused. */

@@ -2,7 +2,9 @@
 // one epoch, reset and a new seed (buttons and keys), and the epoch, samples,
 // steps per second, losses and accuracy or R² of both splits with the status.
 
-import { playPause, reset, step, totals } from './run.mjs';
+import { atLimit, playPause, reset, setPace, step, totals } from './run.mjs';
+import { LIMITS } from './names.mjs';
+import { PACES } from './urlstate.mjs';
 import { $, act, config, fmt, locked, on, page, task } from './state.mjs';
 
 let playLabel = null;
@@ -15,14 +17,22 @@ export function updateButtons() {
   // Rewritten only when it changes: a label replaced under the pointer between
   // mousedown and mouseup loses the click (type a rate, then press Train: the
   // rate's change event ends its action, and so calls this, mid-click).
-  const label = running ? '❚❚ <span>Pause</span>' : '▶ <span>Train</span>';
+  // At the epoch limit: said beside Train, which offers to go on (the limit doubled) unless the exercise is locked.
+  const limit = atLimit();
+  const canContinue = limit && !locked() && config.epochs < LIMITS.epochs;
+  const label = running ? '❚❚ <span>Pause</span>' : canContinue ? '▶ <span>Continue</span>' : '▶ <span>Train</span>';
   if (label !== playLabel) play.innerHTML = label;
   playLabel = label;
   play.setAttribute('aria-pressed', running ? 'true' : 'false');
-  play.disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
+  play.title = canContinue ? `Continue: raise the epoch limit to ${Math.min(LIMITS.epochs, config.epochs * 2)} and train on (space)` : 'Train / pause (space)';
+  play.disabled = !ready || (limit && !canContinue);
+  const note = $('limit-note');
+  note.hidden = !limit;
+  note.textContent = limit ? `Epoch limit (${config.epochs}) reached${canContinue ? '' : locked() ? ': reset to run again' : ''}` : '';
+  writePace();
   $('reset').disabled = !ready;
   $('new-seed').disabled = !ready || locked(); // a new seed is a new exercise
-  for (const id of ['step-batch', 'step-epoch']) $(id).disabled = !ready || (page.status === 'done' && page.epochBase >= config.epochs);
+  for (const id of ['step-batch', 'step-epoch']) $(id).disabled = !ready || limit;
   page.dirty = true;
 }
 
@@ -48,8 +58,20 @@ export function writeMetrics() {
   set('k-status', page.statusNote && page.status === 'done' ? `${status}: ${page.statusNote}` : status);
 }
 
+/** The pace slider and its value as the page's pace says. */
+function writePace() {
+  const i = PACES.indexOf(page.pace);
+  if (String(i) !== $('pace').value) $('pace').value = String(i);
+  const text = page.pace === 'max' ? 'max' : `${page.pace}/s`;
+  if ($('pace-value').textContent !== text) $('pace-value').textContent = text;
+  $('pace').setAttribute('aria-valuetext', page.pace === 'max' ? 'as fast as it goes' : `${page.pace} epochs per second`);
+}
+
 export function wireRun() {
   const run = { whenLocked: true };
+  $('pace').max = String(PACES.length - 1);
+  // A view of the run, not its configuration: it changes nothing a run computes.
+  on($('pace'), 'input', () => setPace(PACES[Number($('pace').value)]), run);
   on($('play'), 'click', playPause, run);
   on($('step-batch'), 'click', () => step(false), run);
   on($('step-epoch'), 'click', () => step(true), run);

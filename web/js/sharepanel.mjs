@@ -4,14 +4,13 @@
 // the loss history, the view and the chart as PNG) and a saved model opened.
 
 import { ACTIVATIONS, HYPER } from './choices.mjs';
-import { freshRun, stopRun, totals } from './run.mjs';
-import { HIDEABLE, encodeConfig, encodeEmbed, goalMet, parseGoal } from './urlstate.mjs';
-import { $, InputError, config, embed, fmt, lockControls, locked, on, page, renderAll, task, views } from './state.mjs';
+import { freshRun, stopRun } from './run.mjs';
+import { parseOrigin } from './host.mjs';
+import { HIDEABLE, encodeConfig, encodeEmbed, parseGoal } from './urlstate.mjs';
+import { $, InputError, config, embed, fmt, goals, host, lockControls, locked, on, page, renderAll, views } from './state.mjs';
 
-const goalsMet = new Set();
-
-/** The goals reached so far (their text). */
-export const reachedGoals = () => [...goalsMet];
+/** The goals reached since the reset (their text). */
+export const reachedGoals = () => goals.reached;
 
 /** The page's own embed options as link parameters (embed=1 only if it was embedded). */
 function ownEmbed() {
@@ -47,45 +46,49 @@ export function syncLink() {
   renderSnippet();
 }
 
+/**
+ * The embed snippet: the iframe, with the course page's origin when given
+ * (events go only there and commands are taken from it), and a listener that
+ * checks each message's origin is this page's before it reads it.
+ */
 function renderSnippet() {
   const hide = [...$('embed-hide').querySelectorAll('input:checked')].map((b) => b.value);
   const goalText = $('embed-goal').value.trim();
   const goal = goalText ? parseGoal(goalText) : null;
   $('embed-goal').setAttribute('aria-invalid', typeof goal === 'string' ? 'true' : 'false');
   const goals = goal && typeof goal !== 'string' ? [goal] : [];
+  const originText = $('embed-origin').value.trim();
+  const origin = originText ? parseOrigin(originText) : null;
+  $('embed-origin').setAttribute('aria-invalid', typeof origin === 'string' ? 'true' : 'false');
   const q = encodeConfig(config.dataset === 'csv' ? { ...config, dataset: 'iris', target: null } : config);
-  for (const [k, v] of encodeEmbed({ hide, lock: locked() || $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals })) q.append(k, v);
+  const options = { hide, lock: locked() || $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals };
+  if (origin && typeof origin !== 'string') options.origin = origin.origin;
+  if (page.pace !== 'max') options.pace = page.pace; // else the embed's own default, a pace to watch
+  for (const [k, v] of encodeEmbed(options)) q.append(k, v);
   const url = new URL(location.href);
   url.search = q.toString();
   const attr = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  $('embed-snippet').value = `<iframe src="${attr}" width="900" height="640" style="border:0" title="descent playground" loading="lazy"></iframe>` +
-    (goals.length ? `\n<script>\naddEventListener('message', (e) => {\n  if (e.data && e.data.source === 'descent' && e.data.type === 'goal') console.log('goal reached', e.data);\n});\n</script>` : '');
+  const iframe = `<iframe src="${attr}" width="900" height="640" style="border:0" title="descent playground" loading="lazy"></iframe>`;
+  const listener = [
+    '<script>',
+    "addEventListener('message', (e) => {",
+    `  if (e.origin !== '${url.origin}' || !e.data || e.data.source !== 'descent') return;`,
+    "  // e.data.type: 'ready', 'progress', 'goal', 'done' or 'error'",
+    "  if (e.data.type === 'goal') console.log('goal reached', e.data.goal, 'at epoch', e.data.epoch, e.data.values);",
+    "  if (e.data.type === 'done') console.log('training ended:', e.data.reason, 'at epoch', e.data.epoch, e.data.values);",
+    '});',
+    '</script>',
+  ];
+  $('embed-snippet').value = [iframe, ...listener].join('\n');
 }
 
-/** The values goals test, from the latest losses and metrics. */
-function goalValues() {
-  const cls = task() === 'classification';
-  const m = page.metrics || {};
-  return {
-    loss: page.lastLoss, test_loss: page.lastValLoss, epoch: totals().epoch,
-    accuracy: cls ? m.train : null, test_accuracy: cls ? m.test : null,
-    r2: cls ? null : m.train, test_r2: cls ? null : m.test,
-  };
-}
-
-/** Each goal of the link reached for the first time: said on the page and posted to the embedding page. */
-export function checkGoals() {
-  if (!embed.goals.length || page.modelId === null) return;
-  const values = goalValues();
-  for (const goal of embed.goals) {
-    if (goalsMet.has(goal.text) || !goalMet(goal, values)) continue;
-    goalsMet.add(goal.text);
-    const message = { source: 'descent', type: 'goal', goal: goal.text, epoch: values.epoch, value: values[goal.metric], values };
-    if (window.parent !== window) window.parent.postMessage(message, '*');
-    const banner = $('goal-banner');
-    banner.hidden = false;
-    banner.textContent = `Goal reached: ${goal.text} at epoch ${values.epoch} (${goal.metric} = ${fmt(values[goal.metric])}).`;
-  }
+/** A goal reached for the first time at epoch: said on the page and posted to the embedding page. */
+export function goalReached(goal, epoch, values) {
+  host.goal(goal, epoch, values);
+  const value = goal.metric === 'epoch' ? epoch : values[goal.metric];
+  const banner = $('goal-banner');
+  banner.hidden = false;
+  banner.textContent = `Goal reached: ${goal.text} at epoch ${epoch} (${goal.metric} = ${fmt(value)}).`;
 }
 
 /**
@@ -173,7 +176,7 @@ export function wireShare() {
     return label;
   }));
   for (const id of ['embed-hide', 'embed-lock', 'embed-autoplay']) $(id).addEventListener('change', renderSnippet);
-  $('embed-goal').addEventListener('input', renderSnippet);
+  for (const id of ['embed-goal', 'embed-origin']) $(id).addEventListener('input', renderSnippet);
   const exports = { whenLocked: true }; // downloads change nothing
   on($('dl-model'), 'click', async () => {
     const bytes = await page.client.save(page.modelId, { withOptimizer: true });

@@ -5,7 +5,8 @@
 // read and checked, the task of the data in use).
 
 import { DATASETS, DEFAULTS, DEFAULT_OUTPUT, OUTPUTS } from './choices.mjs';
-import { decodeEmbed } from './urlstate.mjs';
+import { GoalWatch, Host } from './host.mjs';
+import { decodeEmbed, goalMet } from './urlstate.mjs';
 
 export const $ = (id) => document.getElementById(id);
 export const clone = (v) => JSON.parse(JSON.stringify(v));
@@ -33,6 +34,8 @@ export const page = {
   lastLoss: null,
   lastValLoss: null,
   stepsPerSecond: null,
+  epochValues: [],
+  pace: 'max',        // epochs per second (urlstate's PACES), 'max': as fast as it goes    // by epoch since the reset: {loss, test_loss, accuracy, ...} as the worker reported them
   predictions: null,  // {grid, train, test} from the latest predict
   metrics: null,      // {train, test} accuracy or R²
   predicting: false,
@@ -55,16 +58,22 @@ export const page = {
 /** The views and the Tune panel, once made. */
 export const views = { chart: null, diagram: null, tune: null };
 
-/** The embed options of the page's own address (embed, hide, lock, autoplay, goals). */
+/** The embed options of the page's own address (embed, hide, lock, autoplay, goals, origin). */
 export const embed = decodeEmbed(location.search);
+
+/** The embedding page (a course): the events it is sent, the commands it sends (host.mjs). */
+export const host = new Host({ self: window, parent: window.parent, origin: embed.origin });
+
+/** The link's goals, checked on each epoch's results as the worker reports them. */
+export const goals = new GoalWatch(embed.goals, goalMet);
 
 /**
  * What app.mjs fills in, so the panels can ask for it without importing the
  * page's wiring: render() writes the configuration into every control,
  * buttons() enables the run's buttons, settled() follows every action (the
- * link, the Tune panel).
+ * link, the Tune panel), goal(goal, epoch, values) says a goal is reached.
  */
-export const hooks = { render() {}, buttons() {}, settled() {} };
+export const hooks = { render() {}, buttons() {}, settled() {}, goal() {} };
 
 export const renderAll = () => hooks.render();
 

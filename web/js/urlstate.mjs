@@ -5,6 +5,7 @@
 // A link always carries every setting (v=1), not only the ones changed, so
 // it means the same run even if the page's defaults change.
 
+import { parseOrigin } from './host.mjs';
 import {
   ACTIVATION_NAMES, GENERATOR_NAMES, INIT_NAMES, INPUT_SCALES, LIMITS, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, OUTPUT_KEYS, TASK_NAMES,
 } from './names.mjs';
@@ -13,6 +14,13 @@ export { ACTIVATION_NAMES, INIT_NAMES, INPUT_SCALES, OPTIMIZER_DEFAULTS, OPTIMIZ
 export const FEATURE_IDS = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sin1', 'sin2'];
 /** The panels an embedding page may hide. */
 export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune'];
+/**
+ * The paces a run may go at, in epochs per second, slowest first; 'max': as
+ * fast as it goes (the page's default). An embedded page starts at
+ * EMBED_PACE, slow enough to watch the boundary form.
+ */
+export const PACES = [1, 2, 5, 10, 20, 30, 60, 120, 250, 500, 'max'];
+export const EMBED_PACE = 30;
 /** What a goal may test. */
 export const GOAL_METRICS = ['loss', 'test_loss', 'accuracy', 'test_accuracy', 'r2', 'test_r2', 'epoch'];
 
@@ -315,7 +323,12 @@ export async function readTableFromLink(asked, load, { isRefusal = () => true, u
   throw refused;
 }
 
-/** The embed options: {embed, hide, lock, autoplay, goals, errors}. */
+/**
+ * The embed options: {embed, hide, lock, autoplay, goals, origin, pace, errors}.
+ * origin: the embedding page's origin (events go there only, commands are
+ * taken from it), or null. pace: one of PACES, or null when the link gives
+ * none (then the page's default: EMBED_PACE embedded, else 'max').
+ */
 export function decodeEmbed(search) {
   const q = search instanceof URLSearchParams ? search : new URLSearchParams(search);
   const r = new Reader(q);
@@ -330,8 +343,23 @@ export function decodeEmbed(search) {
     lock: flag('lock'),
     autoplay: flag('autoplay'),
     goals: [],
+    origin: null,
+    pace: null,
   };
+  const pace = r.oneOf('pace', PACES.map(String));
+  r.instead('pace', 'using the default');
+  if (pace !== undefined) out.pace = pace === 'max' ? 'max' : Number(pace);
   r.instead('hide', 'nothing hidden');
+  const origin = r.text('origin');
+  if (origin !== undefined) {
+    const o = parseOrigin(origin);
+    if (typeof o === 'string') {
+      r.fail('origin', o);
+      r.instead('origin', 'events go to any origin and no command is taken');
+    } else {
+      out.origin = o.origin;
+    }
+  }
   for (const g of q.getAll('goal')) {
     const goal = parseGoal(g);
     if (typeof goal === 'string') {
@@ -369,12 +397,14 @@ export function goalMet(goal, values) {
 }
 
 /** The embed parameters for a snippet. */
-export function encodeEmbed({ hide = [], lock = false, autoplay = false, goals = [] }) {
+export function encodeEmbed({ hide = [], lock = false, autoplay = false, goals = [], origin = null, pace = null }) {
   const q = new URLSearchParams();
   q.set('embed', '1');
   if (hide.length) q.set('hide', hide.join(','));
   if (lock) q.set('lock', '1');
   if (autoplay) q.set('autoplay', '1');
   for (const g of goals) q.append('goal', typeof g === 'string' ? g : g.text);
+  if (origin) q.set('origin', origin);
+  if (pace !== null) q.set('pace', String(pace));
   return q;
 }
