@@ -17,7 +17,7 @@ const session = useBrowser();
 /** What stays usable under lock: running, viewing and exporting; nothing that defines the exercise. */
 const ALLOWED = new Set([
   'play', 'reset', 'step-batch', 'step-epoch', 'pace', // the run's controls
-  'discretize', 'log-scale',                   // view toggles
+  'discretize', 'log-scale', 'show-test',      // view toggles
   'share-link', 'copy-link',                   // the link (read-only, and locked: checked below)
   'dl-model', 'dl-onnx', 'dl-tfjs', 'dl-history', 'dl-view', 'dl-chart', // downloads
 ]);

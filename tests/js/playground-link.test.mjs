@@ -54,7 +54,7 @@ it('maps the spiral lesson to the Playground\'s arithmetic', () => {
     dataset: 'spiral', noise: 0, samples: 500, testRatio: 0.5, dataSeed: seedFromText('0.53245'), seed: seedFromText('0.53245'),
     features: ['x1', 'x2'], layers: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }],
     output: 'tanh-mse', init: 'playground', inputScale: 'none', l1: 0, l2: 0,
-    optimizer: { name: 'sgd', learningRate: 0.015 }, batchSize: 10,
+    optimizer: { name: 'sgd', learningRate: 0.015 }, batchSize: 10, showTest: false, // the Playground's showTestData, off by default
   });
   assert.deepEqual(view, { showTestData: false, discretize: false, hideText: false });
   assert.equal(notices.length, 1);
@@ -101,6 +101,9 @@ it('maps penalties per batch, the split, the features and the view', () => {
   const v = lesson('#dataset=xor&showTestData=true&discretize=true&hideText=true').view;
   assert.deepEqual(v, { showTestData: true, discretize: true, hideText: true });
   assert.deepEqual(lesson('#dataset=xor&showTestData=false').view.showTestData, false);
+  // showTestData is the view's test-data toggle (URL key showtest).
+  assert.equal(lesson('#dataset=xor&showTestData=true').config.showTest, true);
+  assert.equal(lesson('#dataset=xor').config.showTest, false);
 });
 
 it('maps each data set\'s noise and the regression sets', () => {

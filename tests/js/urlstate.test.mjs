@@ -166,3 +166,15 @@ it('embed options and goals', () => {
   assert.equal(goalMet(g, { test_accuracy: null }), false);
   assert.equal(goalMet(parseGoal('test_loss<0.1'), { test_loss: NaN }), false);
 });
+
+it('keeps the view\'s test-data toggle (showtest), and names a bad one', () => {
+  const withToggle = { ...structuredClone(DEFAULTS), showTest: true };
+  for (const showTest of [true, false]) {
+    const q = encodeConfig({ ...withToggle, showTest });
+    assert.equal(q.get('showtest'), showTest ? '1' : '0');
+    assert.equal(decodeConfig(q.toString(), withToggle).config.showTest, showTest);
+  }
+  const bad = decodeConfig('?showtest=yes', withToggle);
+  assert.equal(bad.config.showTest, true);
+  assert.deepEqual(bad.errors, ['URL parameter showtest: "yes" is not one of 0, 1; using the default: true']);
+});

@@ -9,6 +9,7 @@ import { DEFAULTS, DATASETS, PAGE_INPUT_SCALES } from './choices.mjs';
 import { generate, generateFromLink, prepare } from './data.mjs';
 import { renderData, wireData } from './datapanel.mjs';
 import { LossChart } from './losschart.mjs';
+import { wireDiagram } from './diagramedits.mjs';
 import { NetworkDiagram } from './netdiagram.mjs';
 import { renderNetwork, wireNetwork } from './networkpanel.mjs';
 import { renderOptimizer, wireOptimizer } from './optimizerpanel.mjs';
@@ -112,6 +113,7 @@ async function start() {
   showNotice(fromUrl.notices);
   views.chart = new LossChart($('loss-chart'));
   views.diagram = new NetworkDiagram($('diagram'));
+  wireDiagram();
   renderAll();
   wire();
   wireTune();
@@ -224,6 +226,10 @@ window.descentPage = {
     trainRows: Array.from(page.data.trainRows), testRows: Array.from(page.data.testRows), outputs: page.data.outputs || 1,
   },
   weights: () => page.client.getWeights(page.modelId),
+  /** Where the diagram draws an item (netdiagram.mjs's locate), in CSS px from its canvas's top left; null when not drawn. */
+  diagramAt: (item) => (views.diagram ? views.diagram.locate(item) : null),
+  /** The diagram's neuron whose output the plane view shows ({column, index}), or null. */
+  get hovered() { return page.hovered && { ...page.hovered }; },
   /** The 2-D training points as drawn (x1, x2 pairs) and the plane's domain. */
   points: () => page.data && page.data.trainPts && {
     train: Array.from(page.data.trainPts), domain: DATASETS[config.dataset].domain,

@@ -78,6 +78,7 @@ export const DEFAULTS = Object.freeze({
   dataSeed: 1,
   features: ['x1', 'x2'],
   inputScale: 'unit', // a generated set's x1, x2 divided by its extent (tables are always standardized)
+  showTest: true,     // the view draws the test points (a view setting the link keeps, not one the run depends on)
   layers: [{ units: 16, activation: 'relu' }, { units: 16, activation: 'relu' }],
   output: 'auto',
   init: 'glorot_uniform',

@@ -32,9 +32,9 @@ function featurize(points, n, dims) {
   return out;
 }
 
-/** The chosen features of one point (a, b) of the plane, for the diagram's thumbnails. */
-export function pointFeaturizer() {
-  const chosen = FEATURES.filter((f) => config.features.includes(f.id));
+/** The chosen features (or those of ids) of one point (a, b) of the plane, for the diagram's thumbnails. */
+export function pointFeaturizer(ids = config.features) {
+  const chosen = FEATURES.filter((f) => ids.includes(f.id));
   const scale = inputDivisor();
   return (a, b) => Float32Array.from(chosen, (f) => f.f(a, b, scale));
 }

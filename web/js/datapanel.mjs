@@ -68,6 +68,22 @@ async function openCsv(file) {
   await reset();
 }
 
+/**
+ * The 2-D input features chosen (ids), from the panel's boxes or the
+ * diagram's input column: at least one, else refused and the boxes written
+ * back; then the rows and the model made anew. Run as an action (on, act).
+ */
+export async function setFeatures(chosen) {
+  if (chosen.length === 0) {
+    renderFeatures();
+    throw new InputError('Input features: keep at least one.');
+  }
+  config.features = FEATURES.map((f) => f.id).filter((id) => chosen.includes(id));
+  renderFeatures();
+  prepare();
+  await reset();
+}
+
 function renderFeatures() {
   const list = $('feature-list');
   list.replaceChildren();
@@ -83,7 +99,7 @@ function renderFeatures() {
     box.checked = config.features.includes(f.id);
     label.append(box, ` ${f.label}`);
     list.append(label);
-  }
+  }  lockControls($('features'));
 }
 
 /** A table's target column, task and what was read; the generated sets' controls hidden. */
@@ -175,15 +191,8 @@ export function wireData() {
     prepare();
     await reset();
   });
-  on($('feature-list'), 'change', async (e) => {
-    const chosen = [...$('feature-list').querySelectorAll('input:checked')].map((b) => b.value);
-    if (chosen.length === 0) {
-      e.target.checked = true;
-      throw new InputError('Input features: keep at least one.');
-    }
-    config.features = FEATURES.map((f) => f.id).filter((id) => chosen.includes(id));
-    prepare();
-    await reset();
+  on($('feature-list'), 'change', async () => {
+    await setFeatures([...$('feature-list').querySelectorAll('input:checked')].map((b) => b.value));
   });
   for (const button of document.querySelectorAll('[data-preset]')) {
     on(button, 'click', () => changeData(() => {

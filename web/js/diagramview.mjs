@@ -14,13 +14,16 @@ export function diagramArchitecture() {
   const { diagram } = views;
   if (!diagram || page.data === null) return;
   const sizes = [page.data.inputs, ...config.layers.map((l) => l.units), page.data.outputs || 1];
-  const chosen = FEATURES.filter((f) => config.features.includes(f.id));
-  const inputNames = isTable() ? page.raw.featureNames : page.data.dims === 1 ? ['x'] : chosen.map((f) => f.label);
+  const plane = !isTable() && page.data.dims === 2;
+  // A 2-D set's input column: every feature on offer, those in use the model's inputs.
+  const inputChoices = plane ? FEATURES.map((f) => ({ name: f.label, used: config.features.includes(f.id) })) : undefined;
+  const inputNames = isTable() ? page.raw.featureNames : page.data.dims === 1 ? ['x'] : undefined;
   const outputNames = isTable() && page.raw.classes > 2 ? page.raw.classNames : undefined;
-  diagram.setArchitecture({ sizes, inputNames, outputNames, activations: [...config.layers.map((l) => l.activation), output().activation] });
-  if (!isTable() && page.data.dims === 2) {
+  page.hovered = null;
+  diagram.setArchitecture({ sizes, inputNames, inputChoices, outputNames, activations: [...config.layers.map((l) => l.activation), output().activation] });
+  if (plane) {
     const { domain } = DATASETS[config.dataset];
-    diagram.setPlane({ featurize: pointFeaturizer(), domain, cells: 16 });
+    diagram.setPlane({ featurize: pointFeaturizer(), pictures: pointFeaturizer(FEATURES.map((f) => f.id)), domain, cells: 16 });
   } else {
     diagram.setPlane(null);
   }
@@ -43,6 +46,7 @@ export async function refreshWeights(force = false) {
     if (modelId === page.modelId) {
       diagram.setWeights(weights);
       if (outputs) diagram.setLayerOutputs(outputs);
+      if (page.hovered) page.viewDirty = true; // the neuron shown large, with its new outputs
     }
   } catch (e) {
     if (!/unknown model id/.test(e.message)) showError(`the diagram: ${e.message}`);

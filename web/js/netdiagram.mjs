@@ -6,13 +6,19 @@
 // own outputs for the grid's rows (planeInputs() to ask for, then
 // setLayerOutputs(), e.g. from the worker's layerOutputs); nothing here
 // computes a neuron. Hovering (or arrow keys when focused) shows a weight's
-// or a bias's exact value.
+// or a bias's exact value, and tells onHover which neuron is under the
+// pointer (the page shows its output large). The input column may list every
+// feature on offer (inputChoices), the unused ones faded. With setEditing,
+// a click on a weight line (or Enter on it) opens a field for its value, a
+// click on an input feature (or Enter) toggles it, and − and + buttons above
+// each hidden layer change its units (netedit.mjs).
 //
 // Plain browser ES module; its layout is netlayout.mjs's, its thumbnails
-// netthumbs.mjs's. Everything is drawn on a canvas
-// (with a second canvas on top for the hover highlight); the only other
-// element is the tooltip. Styles are inline, so no CSS is needed; the class
-// names netdiagram, netdiagram-canvas and netdiagram-tip allow overrides.
+// netthumbs.mjs's, its edits netedit.mjs's. Everything is drawn on a canvas
+// (with a second canvas on top for the hover highlight); the other elements
+// are the tooltip and the edits' buttons and field. Styles are set through
+// the CSSOM, so no CSS is needed; the class names netdiagram,
+// netdiagram-canvas and netdiagram-tip allow overrides.
 //
 //   const d = new NetworkDiagram(container);
 //   d.setArchitecture({ sizes: [2, 16, 16, 1], inputNames: ['x₁', 'x₂'], activations: ['relu', 'relu', 'sigmoid'] });
@@ -22,12 +28,11 @@
 //   d.draw();                           // or let it draw itself on the next animation frame
 
 import { ALL_ACTIVATIONS } from './names.mjs';
-import {
-  CAPTION_LINE, LABEL_FONT, LEVELS, MAX_SHOWN, SMALL_FONT, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript,
-  weightRange,
-} from './netlayout.mjs';
-import { NeuronThumbs } from './netthumbs.mjs';
-import { FAMILY, INK, MID, MUTED, NEG, POS, WHITE, diverging, rgba } from './palette.mjs';
+import { drawCircles, drawHighlight, drawLabels } from './netdraw.mjs';
+import { LEVELS, MAX_SHOWN, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript, weightRange } from './netlayout.mjs';
+import { DiagramEdits } from './netedit.mjs';
+import { NeuronThumbs, tone } from './netthumbs.mjs';
+import { FAMILY, INK, WHITE, rgba } from './palette.mjs';
 
 const ACTIVATIONS = new Set(ALL_ACTIVATIONS);
 const fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
@@ -45,6 +50,8 @@ export class NetworkDiagram {
   // architecture
   #sizes = null;
   #inputNames = [];
+  #inRows = [];              // the input column's rows: { name, input } (input: the model input, -1 unused)
+  #inRow = [];               // model input i is row #inRow[i]
   #outputNames = [];
   #acts = [];
   #shown = [];
@@ -66,6 +73,10 @@ export class NetworkDiagram {
   #hover = null;             // the item under the pointer or under keyboard focus
   #keyboard = null;          // { level, index } while navigating with the keys
   #destroyed = false;
+  #edits;
+
+  /** Called with { column, index } when a node comes under the pointer or the keys, and null when none is. */
+  onHover = null;
 
   /** container: an element the diagram fills (its width; the height is set to fit). */
   constructor(container) {
@@ -87,6 +98,7 @@ export class NetworkDiagram {
       `background:${rgba(INK)};color:${rgba(WHITE)};font:12px/1.35 ${FAMILY};` +
       'padding:4px 8px;border-radius:5px;white-space:nowrap;box-shadow:0 2px 8px rgba(0,0,0,.2);font-variant-numeric:tabular-nums;';
     this.#wrap.append(this.#canvas, this.#overlay, this.#tip);
+    this.#edits = new DiagramEdits(this.#wrap);
     container.appendChild(this.#wrap);
 
     this.#setAttr('role', 'img');
@@ -96,6 +108,10 @@ export class NetworkDiagram {
     const on = (el, type, fn) => { el.addEventListener(type, fn); this.#listeners.push([el, type, fn]); };
     on(this.#canvas, 'pointermove', (e) => this.#pointer(e));
     on(this.#canvas, 'pointerdown', (e) => this.#pointer(e));
+    on(this.#canvas, 'click', (e) => {
+      this.#pointer(e);
+      if (this.#hover) this.#activate(this.#hover);
+    });
     on(this.#canvas, 'pointerleave', () => { if (!this.#keyboard) this.#setHover(null); });
     on(container, 'keydown', (e) => this.#key(e));
     on(container, 'blur', () => { this.#keyboard = null; this.#setHover(null); });
@@ -113,9 +129,11 @@ export class NetworkDiagram {
   /**
    * sizes: [inputs, ...hidden units, outputs]; inputNames: one label per input;
    * activations: one per layer after the input (captions); outputNames:
-   * optional, one label per output (default ŷ, or ŷ₁ … ŷₖ).
+   * optional, one label per output (default ŷ, or ŷ₁ … ŷₖ); inputChoices:
+   * optional, every input feature on offer in order, [{ name, used }], the
+   * used ones being the model's inputs (then inputNames is not needed).
    */
-  setArchitecture({ sizes, inputNames, activations, outputNames } = {}) {
+  setArchitecture({ sizes, inputNames, activations, outputNames, inputChoices } = {}) {
     if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n >= 1)) {
       throw new TypeError(`NetworkDiagram.setArchitecture: sizes must be [inputs, ...hidden, outputs], positive integers; got ${JSON.stringify(sizes)}`);
     }
@@ -125,12 +143,25 @@ export class NetworkDiagram {
     }
     const inputs = sizes[0];
     const outputs = sizes[layers];
+    if (inputChoices != null && (!Array.isArray(inputChoices) || inputChoices.filter((c) => c && c.used).length !== inputs)) {
+      throw new TypeError(`NetworkDiagram.setArchitecture: inputChoices must be [{ name, used }] with ${inputs} used`);
+    }
     this.#sizes = sizes.slice();
     this.#acts = activations.slice();
+    if (inputChoices) inputNames = inputChoices.filter((c) => c.used).map((c) => c.name);
     this.#inputNames = Array.from({ length: inputs }, (_, i) => (inputNames && inputNames[i] != null ? String(inputNames[i]) : `x${subscript(i + 1)}`));
     this.#outputNames = Array.from({ length: outputs }, (_, i) => (outputNames && outputNames[i] != null
       ? String(outputNames[i]) : outputs === 1 ? 'ŷ' : `ŷ${subscript(i + 1)}`));
     this.#shown = sizes.map((n) => Math.min(n, MAX_SHOWN));
+    if (inputChoices) {
+      let k = 0;
+      this.#inRows = inputChoices.map((c) => ({ name: String(c.name), input: c.used ? k++ : -1 }));
+    } else {
+      this.#inRows = this.#inputNames.slice(0, this.#shown[0]).map((name, i) => ({ name, input: i }));
+    }
+    this.#inRow = [];
+    this.#inRows.forEach((r, row) => { if (r.input >= 0) this.#inRow[r.input] = row; });
+    this.#edits.close(false);
     if (this.#weights && !this.#fits(this.#weights)) this.#weights = null;
     this.#thumbs.clear();
     this.#keyboard = null;
@@ -179,13 +210,15 @@ export class NetworkDiagram {
   #buildGrid() {
     if (!this.#gridDirty) return;
     this.#gridDirty = false;
-    this.#thumbs.build(this.#sizes, this.#wrap.ownerDocument);
+    this.#thumbs.build(this.#sizes, this.#wrap.ownerDocument, this.#inRows.length);
   }
 
   /**
    * plane: { featurize(a, b) -> the model's input features for the point (a, b),
-   * domain: [lo, hi] (both axes), cells: grid per side (default 16) }; or
-   * null: no thumbnails, the nodes are circles coloured by their bias.
+   * domain: [lo, hi] (both axes), cells: grid per side (default 16),
+   * pictures(a, b) -> every inputChoices feature at (a, b), for their
+   * thumbnails }; or null: no thumbnails, the nodes are circles coloured by
+   * their bias.
    */
   setPlane(plane) {
     const hadPlane = !!this.#thumbs.plane;
@@ -193,6 +226,28 @@ export class NetworkDiagram {
     this.#gridDirty = true;
     if (hadPlane !== !!this.#thumbs.plane) this.#layoutDirty = true;
     this.#touch();
+  }
+
+  /**
+   * What a learner may change from the diagram, or null (nothing): { units(layer,
+   * delta) (− and + above hidden layer `layer`, 1-based), weight({layer, from,
+   * to}, text) (a weight's field; a throw or a rejection is shown beside it),
+   * input(row) (an input feature, by its row of inputChoices, clicked),
+   * locked (the buttons disabled, no field opens, no feature toggles) }.
+   */
+  setEditing(edits) {
+    this.#edits.set(edits);
+    this.#setAttr('role', edits ? 'group' : 'img');
+    this.#layoutDirty = true;
+    this.#touch();
+  }
+
+  /** One neuron's values over the grid on the colour scale [0, 1], as its thumbnail shows them; null without them. */
+  neuronTone(column, index) {
+    const v = this.neuronGrid(column, index);
+    if (!v) return null;
+    const { k, b0 } = tone(column === 0 ? 'linear' : this.#acts[column - 1], v, 1, 0, v.length);
+    return v.map((x) => Math.min(1, Math.max(0, x * k + b0)));
   }
 
   /** Draws now if anything changed since the last draw (cheap otherwise). */
@@ -220,6 +275,7 @@ export class NetworkDiagram {
     this.#destroyed = true;
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#ro?.disconnect();
+    this.#edits.destroy();
     for (const [el, type, fn] of this.#listeners) el.removeEventListener(type, fn);
     for (const name of this.#added) this.#container.removeAttribute(name);
     this.#wrap.remove();
@@ -247,8 +303,8 @@ export class NetworkDiagram {
     }
     const c = item.column;
     if (!(c >= 0 && c < L.xs.length)) return null;
-    if (item.more) return this.#sizes[c] > this.#shown[c] ? { x: L.xs[c], y: L.moreY[c] } : null;
-    if (!(item.index >= 0 && item.index < this.#shown[c])) return null;
+    if (item.more) return L.more[c] ? { x: L.xs[c], y: L.moreY[c] } : null;
+    if (!(item.index >= 0 && item.index < L.ys[c].length)) return null;
     return { x: L.xs[c], y: L.ys[c][item.index] };
   }
 
@@ -288,8 +344,13 @@ export class NetworkDiagram {
   }
 
   #doLayout(W, ratio) {
-    const net = { sizes: this.#sizes, shown: this.#shown, acts: this.#acts, inputNames: this.#inputNames, outputNames: this.#outputNames, plane: !!this.#thumbs.plane };
+    const net = {
+      sizes: this.#sizes, shown: this.#shown, acts: this.#acts, inRows: this.#inRows, inRow: this.#inRow, outputNames: this.#outputNames,
+      plane: !!this.#thumbs.plane, band: this.#edits.units,
+    };
     this.#layout = layoutDiagram(this.#canvas.getContext('2d'), net, W, ratio);
+    this.#edits.place(this.#layout, this.#sizes);
+    this.#edits.close(false);
     const H = this.#layout.h;
     for (const cv of [this.#canvas, this.#overlay]) {
       cv.style.height = `${H}px`;
@@ -357,46 +418,10 @@ export class NetworkDiagram {
       }
     }
 
-    // Nodes: thumbnails of the neuron over the plane, or circles coloured by the bias.
-    if (this.#thumbs.ready) {
-      this.#thumbs.draw(ctx, L, this.#shown);
-    } else {
-      ctx.lineWidth = 1.25;
-      for (let c = 0; c < n; c++) {
-        const bias = c > 0 && this.#weights ? this.#weights[c - 1].bias : null;
-        for (let i = 0; i < this.#shown[c]; i++) {
-          let fill = rgba(WHITE);
-          if (bias) {
-            const b = bias[i];
-            const m = this.#maxBias > 0 ? Math.min(1, Math.abs(b) / this.#maxBias) : 0;
-            fill = b === 0 || !Number.isFinite(b) ? rgba(MID) : rgba(diverging(0.5 + Math.sign(b) * (0.18 + 0.32 * m)));
-          }
-          ctx.beginPath();
-          ctx.arc(L.xs[c], L.ys[c][i], half, 0, 2 * Math.PI);
-          ctx.fillStyle = fill;
-          ctx.fill();
-          ctx.strokeStyle = c === 0 ? rgba(MUTED) : rgba(INK, 0.55);
-          ctx.stroke();
-        }
-      }
-    }
-
-    // Text: the input and output labels, the "+N more" markers, the captions.
-    ctx.textBaseline = 'middle';
-    ctx.font = LABEL_FONT;
-    ctx.fillStyle = rgba(INK);
-    ctx.textAlign = 'right';
-    for (let i = 0; i < this.#shown[0]; i++) ctx.fillText(this.#inputNames[i], L.xs[0] - half - 6, L.ys[0][i]);
-    ctx.textAlign = 'left';
-    for (let i = 0; i < this.#shown[n - 1]; i++) ctx.fillText(this.#outputNames[i], L.xs[n - 1] + half + 6, L.ys[n - 1][i]);
-    ctx.textAlign = 'center';
-    ctx.font = SMALL_FONT;
-    ctx.fillStyle = rgba(MUTED);
-    for (let c = 0; c < n; c++) if (L.more[c]) ctx.fillText(L.more[c], L.xs[c], L.moreY[c]);
-    ctx.textBaseline = 'top';
-    for (let c = 0; c < n; c++) {
-      L.captions[c].forEach((t, k) => ctx.fillText(t, L.xs[c], L.captionY + k * CAPTION_LINE));
-    }
+    // Nodes: thumbnails of the neuron over the plane, or circles coloured by the bias; then the text.
+    if (this.#thumbs.ready) this.#thumbs.draw(ctx, L, this.#shown);
+    else drawCircles(ctx, L, { weights: this.#weights, maxBias: this.#maxBias });
+    drawLabels(ctx, L, { inRows: this.#inRows, outputNames: this.#outputNames });
   }
 
   // --- hover, keyboard, tooltip ------------------------------------------------
@@ -458,7 +483,7 @@ export class NetworkDiagram {
     if (!this.#layout || e.altKey || e.ctrlKey || e.metaKey) return;
     const levels = 2 * this.#sizes.length - 1;
     // Level 2c: the nodes of column c; level 2l-1: the weights of layer l.
-    const count = (lv) => (lv % 2 === 0 ? this.#shown[lv / 2] : this.#shown[(lv - 1) / 2] * this.#shown[(lv + 1) / 2]);
+    const count = (lv) => (lv % 2 === 0 ? this.#layout.ys[lv / 2].length : this.#shown[(lv - 1) / 2] * this.#shown[(lv + 1) / 2]);
     let k = this.#keyboard;
     switch (e.key) {
       case 'ArrowRight': k = k ? { level: Math.min(levels - 1, k.level + 1), index: k.index } : { level: 0, index: 0 }; break;
@@ -467,6 +492,11 @@ export class NetworkDiagram {
       case 'ArrowUp': k = k ? { level: k.level, index: k.index - 1 } : { level: 0, index: 0 }; break;
       case 'Home': k = { level: k ? k.level : 0, index: 0 }; break;
       case 'End': k = { level: k ? k.level : 0, index: Infinity }; break;
+      case 'Enter':
+        if (!k || !this.#hover) return;
+        e.preventDefault();
+        this.#activate(this.#hover);
+        return;
       case 'Escape':
         if (!k) return;
         this.#keyboard = null;
@@ -480,7 +510,7 @@ export class NetworkDiagram {
     if (k.level % 2 === 1 && !this.#weights) k.level = Math.max(0, k.level - 1);
     this.#keyboard = k;
     const item = k.level % 2 === 0
-      ? { kind: 'node', column: k.level / 2, index: Math.min(k.index, this.#shown[k.level / 2] - 1) }
+      ? { kind: 'node', column: k.level / 2, index: k.index }
       : { kind: 'edge', edge: this.#layout.layerStart[(k.level + 1) / 2] + k.index };
     const at = item.kind === 'node'
       ? this.locate({ column: item.column, index: item.index })
@@ -498,7 +528,25 @@ export class NetworkDiagram {
     this.#hover = item ? { ...item, x, y } : null;
     if (!item) this.#hideTip();
     else this.#placeTip();
-    if (changed) this.#drawOverlay();
+    if (changed) {
+      this.#drawOverlay();
+      if (typeof this.onHover === 'function') this.onHover(item && item.kind === 'node' ? { column: item.column, index: item.index } : null);
+    }
+  }
+
+  /** A click (or Enter) on an item: a weight's field opens; an input feature on offer toggles. */
+  #activate(item) {
+    const L = this.#layout;
+    if (item.kind === 'edge' && this.#edits.weights && this.#weights) {
+      const e = item.edge;
+      const where = { layer: L.eLayer[e], from: L.eFrom[e], to: L.eTo[e] };
+      const at = this.locate(where);
+      const label = `layer ${where.layer}, ${this.#nodeName(where.layer - 1, where.from)} → ${this.#nodeName(where.layer, where.to)}`;
+      this.#hideTip();
+      this.#edits.open({ ...where, label }, { ...at, label, value: fmt(this.#weight(e)), width: L.w });
+    } else if (item.kind === 'node' && item.column === 0 && this.#edits.inputs) {
+      this.#edits.input(item.index);
+    }
   }
 
   #nodeName(c, i) {
@@ -522,7 +570,11 @@ export class NetworkDiagram {
     }
     const c = item.column;
     const i = item.index;
-    if (c === 0) return `input ${this.#inputNames[i]}`;
+    if (c === 0) {
+      const r = this.#inRows[i];
+      const click = this.#edits.inputs ? `: click to ${r.input >= 0 ? 'leave it out' : 'use it'}` : '';
+      return `input ${r.name}${r.input >= 0 ? '' : ' (not in use)'}${click}`;
+    }
     const bias = this.#weights ? this.#weights[c - 1].bias : null;
     const what = c === s.length - 1 ? `output ${this.#outputNames[i]}` : `layer ${c}, neuron ${i + 1}`;
     const b = !this.#weights ? 'no weights yet' : bias ? `b = ${fmt(bias[i])}` : 'no bias';
@@ -554,41 +606,8 @@ export class NetworkDiagram {
   #drawOverlay() {
     const L = this.#layout;
     if (!L) return;
-    const ctx = this.#overlay.getContext('2d');
-    ctx.setTransform(L.ratio, 0, 0, L.ratio, 0, 0);
-    ctx.clearRect(0, 0, L.w, L.h);
     const h = this.#hover;
-    if (!h) return;
-    const half = L.size / 2;
-    const ring = (c, i) => {
-      if (this.#thumbs.plane) ctx.strokeRect(L.xs[c] - half - 2, L.ys[c][i] - half - 2, L.size + 4, L.size + 4);
-      else { ctx.beginPath(); ctx.arc(L.xs[c], L.ys[c][i], half + 2, 0, 2 * Math.PI); ctx.stroke(); }
-    };
-    ctx.strokeStyle = rgba(INK);
-    if (h.kind === 'edge' && this.#weights) {
-      const g = L.edges;
-      const e = h.edge;
-      const w = this.#weight(e);
-      const code = L.eCode[e];
-      const width = code === 255 ? 1 : lineStyle(this.#layout, code % LEVELS, 0).width;
-      ctx.lineCap = 'round';
-      ctx.beginPath();
-      ctx.moveTo(g[e * 4], g[e * 4 + 1]);
-      ctx.lineTo(g[e * 4 + 2], g[e * 4 + 3]);
-      ctx.lineWidth = width + 3;
-      ctx.strokeStyle = rgba(INK);
-      ctx.stroke();
-      ctx.lineWidth = Math.max(1, width);
-      ctx.strokeStyle = rgba(w > 0 ? POS : w < 0 ? NEG : MID);
-      ctx.stroke();
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = rgba(INK);
-      const l = L.eLayer[e];
-      ring(l - 1, L.eFrom[e]);
-      ring(l, L.eTo[e]);
-    } else if (h.kind === 'node') {
-      ctx.lineWidth = 2;
-      ring(h.column, h.index);
-    }
+    const w = h && h.kind === 'edge' && this.#weights ? this.#weight(h.edge) : undefined;
+    drawHighlight(this.#overlay.getContext('2d'), L, { hover: h, w, inRow: this.#inRow, square: !!this.#thumbs.plane });
   }
 }

@@ -1,15 +1,17 @@
 // netlayout.mjs - where the network diagram (netdiagram.mjs) draws things:
 // the columns of nodes, their size and spacing for the width, the captions,
-// the "+N more" markers and the weight lines among the drawn nodes; and the
-// sizes, fonts and line styles the drawing and the hit-testing share.
+// the "+N more" markers and the weight lines among the drawn nodes; the band
+// above the columns for the layers' + and − buttons; and the sizes, fonts and
+// line styles the drawing and the hit-testing share.
 
 import { LABELS } from './labels.mjs';
 import { FAMILY, MUTED, NEG, POS, rgba } from './palette.mjs';
 
-export const MAX_SHOWN = 12;        // nodes drawn per column; the rest are summed up as "+N more"
+export const MAX_SHOWN = 32;        // nodes drawn per column; the rest are summed up as "+N more"
 export const LEVELS = 12;           // weight magnitudes are drawn in this many widths / opacities
 export const ZERO = 2 * LEVELS;     // the code of a weight of exactly 0: a faint grey hairline
 const MAX_COLUMN_HEIGHT = 440;
+export const BAND = 28;             // the band above the columns for the + and − buttons, when the units can be edited
 export const LABEL_FONT = `12px ${FAMILY}`;
 export const SMALL_FONT = `11px ${FAMILY}`;
 export const CAPTION_LINE = 14;
@@ -70,20 +72,22 @@ export function lineStyle(L, level, sign) {
 /**
  * The layout of a diagram W CSS px wide at the pixel ratio: sizes [inputs,
  * ...hidden, outputs], shown (nodes drawn per column), acts (per layer),
- * the input and output names, plane (thumbnails: bigger nodes); ctx measures
- * the text.
+ * inRows (the input column's rows: their names, and which model input each
+ * row is, -1 for a feature not in use; model input i is row inRow[i]), the
+ * output names, plane (thumbnails: bigger nodes), band (room above the
+ * columns for buttons); ctx measures the text.
  */
-export function layoutDiagram(ctx, { sizes, shown, acts, inputNames, outputNames, plane }, W, ratio) {
+export function layoutDiagram(ctx, { sizes, shown, acts, inRows, inRow, outputNames, plane, band = false }, W, ratio) {
   const s = sizes;
   const n = s.length;
   ctx.font = LABEL_FONT;
   let inW = 0;
-  for (let i = 0; i < shown[0]; i++) inW = Math.max(inW, ctx.measureText(inputNames[i]).width);
+  for (const r of inRows) inW = Math.max(inW, ctx.measureText(r.name).width);
   let outW = 0;
   for (let i = 0; i < shown[n - 1]; i++) outW = Math.max(outW, ctx.measureText(outputNames[i]).width);
   const padL = Math.ceil(inW) + 10;
   const padR = Math.ceil(outW) + 10;
-  const rows = shown.map((k, c) => k + (s[c] > k ? 1 : 0));
+  const rows = shown.map((k, c) => (c === 0 ? inRows.length : k + (s[c] > k ? 1 : 0)));
   const maxRows = Math.max(...rows);
   const span = Math.max(40, W - padL - padR);
 
@@ -101,14 +105,16 @@ export function layoutDiagram(ctx, { sizes, shown, acts, inputNames, outputNames
     gapX = maxGap;
   }
   const xs = Array.from({ length: n }, (_, c) => x0 + c * gapX);
-  const top = 6;
+  const bandY = 4;
+  const top = band ? bandY + BAND : 6;
   const colH = maxRows * pitch;
   const ys = [];
   const moreY = [];
   for (let c = 0; c < n; c++) {
     const y0 = top + (colH - rows[c] * pitch) / 2;
-    ys.push(Float32Array.from({ length: shown[c] }, (_, i) => y0 + pitch * (i + 0.5)));
-    moreY.push(y0 + pitch * (shown[c] + 0.5));
+    const count = c === 0 ? inRows.length : shown[c];
+    ys.push(Float32Array.from({ length: count }, (_, i) => y0 + pitch * (i + 0.5)));
+    moreY.push(y0 + pitch * (count + 0.5));
   }
 
   // Captions: "16 relu" on one line if every column has the room, else two lines.
@@ -130,7 +136,7 @@ export function layoutDiagram(ctx, { sizes, shown, acts, inputNames, outputNames
 
   // "+N more" markers: short if the column is narrow.
   const more = s.map((k, c) => {
-    if (k <= shown[c]) return null;
+    if (k <= shown[c] || (c === 0 && inRows.length !== shown[0])) return null;
     const long = `+${k - shown[c]} more`;
     return ctx.measureText(long).width <= Math.max(gapX - 6, size + 8) ? long : `+${k - shown[c]}`;
   });
@@ -149,7 +155,7 @@ export function layoutDiagram(ctx, { sizes, shown, acts, inputNames, outputNames
     for (let i = 0; i < shown[c - 1]; i++) {
       for (let j = 0; j < shown[c]; j++) {
         edges[e * 4] = xs[c - 1] + half;
-        edges[e * 4 + 1] = ys[c - 1][i];
+        edges[e * 4 + 1] = ys[c - 1][c === 1 ? inRow[i] : i];
         edges[e * 4 + 2] = xs[c] - half;
         edges[e * 4 + 3] = ys[c][j];
         eLayer[e] = c;
@@ -162,7 +168,7 @@ export function layoutDiagram(ctx, { sizes, shown, acts, inputNames, outputNames
   }
 
   return {
-    w: W, h: H, ratio, size, pitch, xs, ys, moreY, more, captions, captionY, gapX,
+    w: W, h: H, ratio, size, pitch, xs, ys, moreY, more, captions, captionY, gapX, bandY: band ? bandY : null,
     edges, eLayer, eFrom, eTo, layerStart, eCode: new Uint8Array(E),
     maxWidth: Math.max(1.5, Math.min(6, size * 0.2, gapX / 22)),
   };

@@ -2,7 +2,8 @@
 // each neuron's output over a cells × cells grid of the plane, painted on the
 // diverging scale into one atlas canvas (a row per column of the diagram)
 // that the diagram copies each node's tile from. The inputs' column is the
-// grid's features; every layer's outputs come from the model (the worker's
+// grid's features (with plane.pictures, every feature on offer, in use or
+// not); every layer's outputs come from the model (the worker's
 // layerOutputs for the grid's rows, given with setOutputs): nothing here
 // computes what a neuron computes.
 
@@ -23,21 +24,41 @@ const LUT = new Uint32Array(256);
 }
 const lutIndex = (t) => (t > 0 ? (t < 1 ? (t * 255 + 0.5) | 0 : 255) : t === t ? 0 : 128);
 
+/**
+ * How a neuron's values v (unit i of `units`, over N cells) map to the
+ * colour scale [0, 1], as t = v·k + b0: sigmoid as it is (orange 0 to blue
+ * 1, as the plane view), softmax and tanh from [-1, 1], the rest by the
+ * largest |value| of the neuron over the grid (0 white).
+ */
+export function tone(act, v, units, i, N) {
+  if (act === 'sigmoid') return { k: 1, b0: 0 };
+  if (act === 'tanh' || act === 'softmax') return { k: 0.5, b0: 0.5 };
+  let m = 0;
+  for (let p = 0; p < N; p++) {
+    const a = Math.abs(v[p * units + i]);
+    if (a > m) m = a;
+  }
+  return { k: m > 1e-12 && m !== Infinity ? 0.5 / m : 0, b0: 0.5 };
+}
+
 export class NeuronThumbs {
   plane = null;
   cells = 0;                 // the grid actually used: fewer cells for very big nets
   fresh = false;             // the atlas shows the latest outputs
   #cellsWanted = 0;
   #values = [];              // per column: Float32Array(cells² × units), column 0 the grid's inputs
+  #pictures = null;          // with plane.pictures: every feature on offer over the grid (cells² × rows)
+  #rows = 0;
   #outputs = false;          // whether columns 1.. hold the model's outputs
   #atlas = null;             // canvas of all thumbnails, one row per column
   #atlasImage = null;
   #atlasPixels = null;
 
-  /** plane: { featurize(a, b), domain: [lo, hi], cells } or null (checked). */
+  /** plane: { featurize(a, b), domain: [lo, hi], cells, pictures?(a, b) } or null (checked). */
   setPlane(plane) {
     if (plane != null) {
       if (typeof plane.featurize !== 'function') throw new TypeError('NetworkDiagram.setPlane: plane.featurize(a, b) must be a function');
+      if (plane.pictures != null && typeof plane.pictures !== 'function') throw new TypeError('NetworkDiagram.setPlane: plane.pictures(a, b) must be a function');
       const [lo, hi] = plane.domain ?? [];
       if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new TypeError('NetworkDiagram.setPlane: plane.domain must be [lo, hi] with lo < hi');
     }
@@ -75,12 +96,17 @@ export class NeuronThumbs {
   /** Whether the layers' outputs are there to draw. */
   get hasOutputs() { return this.#outputs; }
 
-  /** The grid's input features, once per plane (and architecture); doc makes the atlas where there is no OffscreenCanvas. */
-  build(sizes, doc) {
+  /**
+   * The grid's input features, once per plane (and architecture), and with
+   * plane.pictures the `rows` features on offer; doc makes the atlas where
+   * there is no OffscreenCanvas.
+   */
+  build(sizes, doc, rows) {
     const { plane } = this;
     const s = sizes;
     if (!plane) {
       this.#values = [];
+      this.#pictures = null;
       return;
     }
     // The model's pass costs cells² × (the weights); past WORK_BUDGET the grid gets coarser, down to 8 × 8.
@@ -105,6 +131,20 @@ export class NeuronThumbs {
         for (let i = 0; i < inputs; i++) x[o + i] = f[i];
       }
     }
+    this.#pictures = null;
+    this.#rows = inputs;
+    if (plane.pictures) {
+      this.#rows = rows;
+      const pics = new Float32Array(N * rows);
+      for (let r = 0; r < g; r++) {
+        for (let c = 0; c < g; c++) {
+          const f = plane.pictures(lo + (c + 0.5) * step, hi - (r + 0.5) * step);
+          if (!f || f.length < rows) throw new TypeError(`NetworkDiagram: plane.pictures(a, b) must return ${rows} values, got ${f && f.length}`);
+          pics.set(f.subarray ? f.subarray(0, rows) : f.slice(0, rows), (r * g + c) * rows);
+        }
+      }
+      this.#pictures = pics;
+    }
     const tile = g + 2;
     const aw = tile * MAX_SHOWN;
     const ah = tile * s.length;
@@ -127,24 +167,13 @@ export class NeuronThumbs {
     const px = this.#atlasPixels;
     const columns = this.#outputs ? s.length : 1;
     for (let c = 0; c < columns; c++) {
-      const v = this.#values[c];
-      const units = s[c];
+      const pictures = c === 0 && this.#pictures;
+      const v = pictures || this.#values[c];
+      const units = pictures ? this.#rows : s[c];
+      const count = pictures ? this.#rows : shown[c];
       const act = c === 0 ? 'linear' : acts[c - 1];
-      for (let i = 0; i < shown[c]; i++) {
-        // value -> t in [0, 1]: sigmoid as it is (orange 0 to blue 1, as the plane view), softmax from white
-        // (0) to blue (1) as one class among many is mostly below 0.5, tanh from [-1, 1], the rest by the
-        // largest |value| of the neuron over the grid (0 white)
-        let k = 1;
-        let b0 = 0;
-        if (act === 'tanh') { k = 0.5; b0 = 0.5; } else if (act === 'softmax') { k = 0.5; b0 = 0.5; } else if (act !== 'sigmoid') {
-          let m = 0;
-          for (let p = 0; p < N; p++) {
-            const a = Math.abs(v[p * units + i]);
-            if (a > m) m = a;
-          }
-          k = m > 1e-12 && m !== Infinity ? 0.5 / m : 0;
-          b0 = 0.5;
-        }
+      for (let i = 0; i < count; i++) {
+        const { k, b0 } = tone(act, v, units, i, N);
         const ox = i * tile + 1;
         const oy = c * tile + 1;
         for (let r = 0; r < g; r++) {
@@ -168,9 +197,13 @@ export class NeuronThumbs {
   /** Whether there is an atlas to draw from. */
   get ready() { return !!this.plane && !!this.#atlas; }
 
-  /** A copy of one neuron's values over the grid (row 0 the top, highest b), or null. */
+  /** A copy of one neuron's values over the grid (row 0 the top, highest b), or null; column 0 by row. */
   grid(column, index, units) {
-    const v = this.#values[column];
+    if (column === 0 && this.#pictures) {
+      units = this.#rows;
+      if (!(index >= 0 && index < units)) return null;
+    }
+    const v = column === 0 && this.#pictures ? this.#pictures : this.#values[column];
     if (!v) return null;
     const n = this.cells * this.cells;
     const out = new Float32Array(n);
@@ -189,7 +222,8 @@ export class NeuronThumbs {
     ctx.strokeStyle = rgba(INK, 0.45);
     for (let c = 0; c < shown.length; c++) {
       const have = c === 0 || hasOutputs;
-      for (let i = 0; i < shown[c]; i++) {
+      const count = c === 0 ? L.ys[0].length : shown[c];
+      for (let i = 0; i < count; i++) {
         const x = L.xs[c] - half;
         const y = L.ys[c][i] - half;
         if (have) ctx.drawImage(this.#atlas, i * tile + 1, c * tile + 1, g, g, x, y, L.size, L.size);

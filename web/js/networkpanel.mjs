@@ -8,7 +8,21 @@ import { INIT_NAMES, LIMITS } from './names.mjs';
 import { prepare } from './data.mjs';
 import { renderLegend } from './planeview.mjs';
 import { reset } from './run.mjs';
-import { $, config, lockControls, on, outputTask, readNumber, task } from './state.mjs';
+import { $, checkNumber, config, lockControls, on, outputTask, readNumber, task } from './state.mjs';
+
+const UNITS_RANGE = { min: 1, max: MAX_UNITS, integer: true };
+const unitsName = (i) => `Units in hidden layer ${i + 1}`;
+
+/**
+ * Hidden layer i (0-based) with units given as text (the diagram's − and +
+ * give the count one off): checked as the panel's units field checks it,
+ * then the model made anew. Run as an action (on, act).
+ */
+export async function setUnits(i, text) {
+  config.layers[i].units = checkNumber(text, unitsName(i), UNITS_RANGE);
+  renderLayers();
+  await reset();
+}
 
 function renderOutputs() {
   const sel = $('output');
@@ -81,7 +95,7 @@ export function wireNetwork() {
   on($('layers'), 'change', async (e) => {
     const i = Number(e.target.dataset.layer);
     if (e.target.classList.contains('units')) {
-      config.layers[i].units = readNumber(e.target, `Units in hidden layer ${i + 1}`, { min: 1, max: MAX_UNITS, integer: true });
+      config.layers[i].units = readNumber(e.target, unitsName(i), UNITS_RANGE);
     } else {
       config.layers[i].activation = e.target.value;
     }

@@ -2,14 +2,17 @@
 // decision boundary or a surface, with the points, where a click adds or
 // removes one), for 1-D data the points and the fitted curve, for a table the
 // data views (a confusion matrix, predicted against actual, the digits); its
-// title and legend.
+// title and legend. While a neuron of the diagram is under the pointer, the
+// plane shows that neuron's output (the worker's layerOutputs, as the
+// diagram's thumbnail has it) in place of the model's; the test points are
+// shown or not (config.showTest, the view's "Test data" toggle).
 
-import { DATASETS } from './choices.mjs';
+import { DATASETS, FEATURES } from './choices.mjs';
 import { GRID, prepare, toUnit } from './data.mjs';
 import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
 import { drawColorBar, drawCurve, drawPlane } from './plots.mjs';
 import { argmax, reset } from './run.mjs';
-import { $, InputError, act, config, fmt, isTable, locked, output, page, showError, task } from './state.mjs';
+import { $, InputError, act, config, fmt, isTable, locked, output, page, showError, task, views } from './state.mjs';
 
 /** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
 function drawTable(canvas) {
@@ -57,18 +60,52 @@ export function drawView() {
   if (data.table) {
     drawTable(canvas);
   } else if (data.dims === 1) {
-    drawCurve(canvas, { xs: data.gridPts, ys: predictions && predictions.grid, points: data.points, xr: raw.xr, yr: raw.yr });
+    drawCurve(canvas, { xs: data.gridPts, ys: predictions && predictions.grid, points: shownPoints(data), xr: raw.xr, yr: raw.yr });
   } else {
+    const neuron = hoveredNeuron();
     let grid = null;
-    if (predictions) {
+    let g = GRID;
+    if (neuron) {
+      grid = neuron.tone;
+      g = neuron.cells;
+    } else if (predictions) {
       grid = new Float32Array(GRID * GRID);
       for (let i = 0; i < grid.length; i++) grid[i] = toUnit(predictions.grid[i]);
     }
     const continuous = task() === 'regression';
-    const discretize = $('discretize').checked && !continuous;
-    drawPlane(canvas, { grid, g: GRID, points: data.points, domain: DATASETS[config.dataset].domain, discretize });
-    drawColorBar($('colorbar'), { ticks: colorTicks(), discretize });
+    const discretize = !neuron && $('discretize').checked && !continuous;
+    $('view-title').textContent = neuron ? neuron.title : viewTitle();
+    drawPlane(canvas, { grid, g, points: shownPoints(data), domain: DATASETS[config.dataset].domain, discretize });
+    drawColorBar($('colorbar'), { ticks: neuron ? neuron.ticks : colorTicks(), discretize });
   }
+}
+
+/** The points the view draws: with the test points, or (the toggle off) the training points only. */
+function shownPoints(data) {
+  if (config.showTest !== false) return data.points;
+  if (!data.trainPoints) data.trainPoints = data.points.filter((p) => !p.test);
+  return data.trainPoints;
+}
+
+/** The diagram's neuron under the pointer: its output over the plane on the colour scale, the scale's ticks and a title; or null. */
+function hoveredNeuron() {
+  const h = page.hovered;
+  const { diagram } = views;
+  if (!h || !diagram) return null;
+  const values = diagram.neuronGrid(h.column, h.index);
+  const tone = diagram.neuronTone(h.column, h.index);
+  if (!values || !tone) return null;
+  const last = config.layers.length + 1;
+  const act = h.column === 0 ? 'linear' : h.column === last ? output().activation : config.layers[h.column - 1].activation;
+  let m = 0;
+  for (const v of values) if (Math.abs(v) > m && Number.isFinite(v)) m = Math.abs(v);
+  const [lo, mid, hi] = act === 'sigmoid' ? [0, 0.5, 1] : act === 'tanh' || act === 'softmax' ? [-1, 0, 1] : [-m, 0, m];
+  const title = h.column === 0 ? `Input feature ${FEATURES[h.index] ? FEATURES[h.index].label : h.index + 1} over the plane`
+    : h.column === last ? 'The output neuron over the plane' : `Layer ${h.column}, neuron ${h.index + 1}: its output over the plane`;
+  return {
+    tone, cells: Math.round(Math.sqrt(tone.length)), title,
+    ticks: [lo, mid, hi].map((v, k) => ({ at: k / 2, text: String(Number(v.toPrecision(3))) })),
+  };
 }
 
 /**
@@ -118,6 +155,8 @@ export function renderView() {
   $('view-title').textContent = viewTitle();
   $('colorbar').hidden = isTable() || DATASETS[config.dataset].dims !== 2;
   $('discretize').disabled = task() !== 'classification' || isTable();
+  $('show-test').checked = config.showTest !== false;
+  $('show-test').disabled = isTable();
   const clickable = !isTable() && DATASETS[config.dataset].dims === 2 && task() === 'classification' && !locked();
   $('add-hint').hidden = !clickable;
   $('add-class').disabled = locked();
@@ -184,4 +223,9 @@ export function wireView() {
   $('heatmap').addEventListener('click', clicked);
   $('heatmap').addEventListener('contextmenu', clicked);
   $('discretize').addEventListener('change', () => { page.dirty = true; });
+  // A view toggle (kept in the link), so it stays under lock.
+  $('show-test').addEventListener('change', () => act(() => {
+    config.showTest = $('show-test').checked;
+    page.dirty = true;
+  }));
 }

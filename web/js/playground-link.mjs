@@ -229,6 +229,7 @@ export function fromPlayground(pg, defaults) {
   }
 
   const view = { showTestData: flag('showTestData', false), discretize: flag('discretize', false), hideText: flag('hideText', false) };
+  config.showTest = view.showTestData;
   return { config, view, notices };
 }
 

@@ -386,8 +386,8 @@ async function go(run) {
   }
 }
 
-/** A new pace (one of urlstate's PACES); a run under way goes on at it. */
-export async function setPace(pace) {
+/** fn() with the run under way (if any) held between two batches, then going on as it went. */
+async function holding(fn) {
   const { run } = page;
   const running = page.status === 'running' && run;
   if (running) {
@@ -397,8 +397,47 @@ export async function setPace(pace) {
       run.paused = true;
     }
   }
-  page.pace = pace;
-  if (running && page.run === run) await go(run);
+  try {
+    await fn();
+  } finally {
+    if (running && page.run === run) await go(run);
+  }
+}
+
+/** A new pace (one of urlstate's PACES); a run under way goes on at it. */
+export async function setPace(pace) {
+  await holding(() => { page.pace = pace; });
+}
+
+/**
+ * One weight of the model set to value ({layer, from, to}: layer 1 links the
+ * inputs to the first hidden layer; kernel[from][to]): the worker's weights
+ * read and written back with that one changed (between two batches of a run
+ * under way, which then goes on from them), then the views, the diagram and
+ * the losses of the model as it is now (the worker's evaluate).
+ */
+export async function setWeight({ layer, from, to }, value) {
+  const modelId = page.modelId;
+  if (modelId === null) return;
+  await holding(async () => {
+    const weights = await page.client.getWeights(modelId);
+    const w = weights[layer - 1];
+    const units = w.bias ? w.bias.length : w.kernel.length / page.modelData.inputs;
+    w.kernel[from * units + to] = value;
+    await page.client.setWeights(modelId, weights);
+  });
+  if (modelId !== page.modelId) return;
+  const data = page.modelData;
+  const [loss, testLoss] = await Promise.all([
+    page.client.evaluate(modelId, data.xTrain.slice(), data.yTrain.slice()),
+    data.nTest ? page.client.evaluate(modelId, data.xTest.slice(), data.yTest.slice()) : null,
+  ]);
+  if (modelId !== page.modelId) return;
+  page.lastLoss = loss;
+  page.lastValLoss = testLoss;
+  page.metricsDirty = true;
+  page.dirty = true;
+  await Promise.all([predict(), refreshWeights(true)]);
 }
 
 export async function step(epoch) {

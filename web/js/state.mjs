@@ -41,6 +41,7 @@ export const page = {
   predicting: false,
   weighing: false,
   weighedAt: 0,
+  hovered: null,      // the diagram's neuron under the pointer {column, index}: the plane view shows its output
   predictedAt: 0,
   predictAgain: false,
   dirty: true,        // redraw everything
@@ -129,15 +130,24 @@ export function on(el, event, fn, { whenLocked = false } = {}) {
 }
 
 /** The number in el, checked against its range; an InputError naming it and the range otherwise. */
-export function readNumber(el, name, { min, max, integer = false, exclusiveMin = false, exclusiveMax = false }) {
-  const text = el.value.trim();
+export function readNumber(el, name, range) {
+  try {
+    const v = checkNumber(el.value, name, range);
+    el.setAttribute('aria-invalid', 'false');
+    return v;
+  } catch (e) {
+    el.setAttribute('aria-invalid', 'true');
+    throw e;
+  }
+}
+
+/** A number typed as text, checked against its range; an InputError naming it and the range otherwise. */
+export function checkNumber(value, name, { min, max, integer = false, exclusiveMin = false, exclusiveMax = false }) {
+  const text = String(value).trim();
   const v = Number(text);
   const range = `${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`;
   const bad = text === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || (exclusiveMax ? v >= max : v > max) || (exclusiveMin ? v <= min : v < min);
-  el.setAttribute('aria-invalid', bad ? 'true' : 'false');
-  if (bad) {
-    throw new InputError(`${name}: ${JSON.stringify(text)} is not ${integer ? 'an integer' : 'a number'} in ${range}`);
-  }
+  if (bad) throw new InputError(`${name}: ${JSON.stringify(text)} is not ${integer ? 'an integer' : 'a number'} in ${range}`);
   return v;
 }
 

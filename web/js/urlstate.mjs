@@ -80,6 +80,7 @@ export function encodeConfig(config) {
   q.set('es', config.earlyStopping ? num(config.patience) : '0');
   if (config.added.length) q.set('add', config.added.map(([a, b, c]) => `${num(a)}:${num(b)}:${c}`).join(';'));
   if (config.removed.length) q.set('rm', config.removed.join(','));
+  if (config.showTest !== undefined) q.set('showtest', config.showTest ? '1' : '0');
   return q;
 }
 
@@ -270,6 +271,8 @@ export function decodeConfig(search, defaults) {
     if (r.problems.some((p) => p.key === 'add')) r.instead('add', 'no points added');
     else config.added = points;
   }
+  const showTest = r.oneOf('showtest', ['0', '1']);
+  set('showTest', 'showtest', showTest === undefined ? undefined : showTest === '1');
   const rm = r.text('rm');
   if (rm !== undefined) {
     const rows = rm === '' ? [] : rm.split(',').map(Number);
