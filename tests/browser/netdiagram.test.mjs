@@ -213,21 +213,22 @@ describe('network diagram', () => {
     assert.deepEqual(messages, []);
   });
 
-  it('draws 256-unit layers as their first 12 neurons and "+244 more"', async (t) => {
+  it('draws 256-unit layers as their first 32 neurons and "+224 more"', async (t) => {
     const { p, messages } = await open(t);
     assert.equal(await make(p, 'wide', { sizes: [2, 256, 256, 1], activations: ['relu', 'relu', 'sigmoid'], features: ['x1', 'x2'], title: '2 → 256 → 256 → 1' }), true);
     const more = await locate(p, 'wide', { column: 1, more: true });
     assert.ok(more, 'the marker is drawn');
-    assert.equal(await locate(p, 'wide', { column: 1, index: 12 }), null, 'neuron 13 is not drawn');
+    assert.ok(await locate(p, 'wide', { column: 1, index: 31 }), 'neuron 32 is drawn');
+    assert.equal(await locate(p, 'wide', { column: 1, index: 32 }), null, 'neuron 33 is not drawn');
     await hover(p, 'wide', more);
-    assert.equal(await tip(p, 'wide'), '+244 more neurons not drawn (256 in all)');
+    assert.equal(await tip(p, 'wide'), '+224 more neurons not drawn (256 in all)');
     // The marker's text is there: dark pixels around it.
     const px = await pixel(p, 'wide', more, 6);
     assert.ok(px[0] < 245, `text at the marker: ${px}`);
-    assert.match(await p.getAttribute('#wide .diagram', 'aria-label'), /first 12 neurons/);
+    assert.match(await p.getAttribute('#wide .diagram', 'aria-label'), /first 32 neurons/);
     // Hovering the last drawn line of the big layer works.
-    await hover(p, 'wide', await locate(p, 'wide', { layer: 2, from: 11, to: 11 }));
-    assert.match(await tip(p, 'wide'), /^layer 2, neuron 12 → neuron 12: w = -?\d\.\d{4}$/);
+    await hover(p, 'wide', await locate(p, 'wide', { layer: 2, from: 31, to: 31 }));
+    assert.match(await tip(p, 'wide'), /^layer 2, neuron 32 → neuron 32: w = -?\d\.\d{4}$/);
     // Its thumbnails use a coarser grid (the model's pass over 66 k weights at 16 × 16 would be 17 M multiply-adds).
     assert.equal(await p.evaluate(() => window.nd.get('wide').diagram.planeInputs().length), 64 * 2);
     assert.equal(await p.evaluate(() => window.nd.get('wide').diagram.neuronGrid(3, 0).length), 64);
