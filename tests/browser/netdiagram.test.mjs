@@ -339,6 +339,79 @@ describe('network diagram', () => {
     assert.deepEqual(messages, []);
   });
 
+  it('lists every feature on offer, and hands its edits to the page (setEditing, onHover)', async (t) => {
+    const { p, messages } = await open(t);
+    await p.evaluate(() => {
+      const box = document.createElement('section');
+      box.className = 'panel';
+      box.id = 'edit';
+      box.style.width = '640px';
+      box.innerHTML = '<h2>x₁ and sin x₂ of seven, edits handed to the page</h2><div class="diagram"></div>';
+      document.getElementById('panels').append(box);
+      const { NetworkDiagram, FEATURES, seeded } = window.nd;
+      const ids = Object.keys(FEATURES);
+      const used = ['x1', 'sin2'];
+      const diagram = new NetworkDiagram(box.querySelector('.diagram'));
+      diagram.setArchitecture({
+        sizes: [2, 3, 1], activations: ['tanh', 'sigmoid'], inputChoices: ids.map((id) => ({ name: FEATURES[id].label, used: used.includes(id) })),
+      });
+      const all = ids.map((id) => FEATURES[id].f);
+      const mine = used.map((id) => FEATURES[id].f);
+      diagram.setPlane({
+        featurize: (a, b) => Float32Array.from(mine, (f) => f(a, b)), pictures: (a, b) => Float32Array.from(all, (f) => f(a, b)), domain: [-6, 6], cells: 16,
+      });
+      diagram.setWeights(seeded([2, 3, 1], 4));
+      const calls = [];
+      diagram.onHover = (node) => calls.push(['hover', node]);
+      diagram.setEditing({
+        units: (layer, delta) => calls.push(['units', layer, delta]),
+        input: (row) => calls.push(['input', row]),
+        weight: (item, text) => {
+          calls.push(['weight', item.layer, item.from, item.to, text]);
+          if (text !== '1.5') throw new Error(`not ${text}`);
+        },
+      });
+      diagram.draw();
+      window.nd.diagrams.set('edit', { diagram, box: box.querySelector('.diagram'), calls });
+    });
+    const calls = () => p.evaluate(() => window.nd.get('edit').calls.splice(0));
+    // Seven rows: the unused ones' pictures are there too (sin x₂'s is row 6, x₁²'s row 2).
+    for (let i = 0; i < 7; i++) assert.ok(await locate(p, 'edit', { column: 0, index: i }), `row ${i}`);
+    const x1sq = await p.evaluate(() => Array.from(window.nd.get('edit').diagram.neuronGrid(0, 2)));
+    assert.ok(Math.abs(x1sq[0] - ((-6 + 0.375) / 6) ** 2) < 1e-6, 'x₁² over the grid');
+    assert.equal(await p.getAttribute('#edit .diagram', 'role'), 'group');
+    await hover(p, 'edit', await locate(p, 'edit', { column: 0, index: 2 }));
+    assert.equal(await tip(p, 'edit'), 'input x₁² (not in use): click to use it');
+    await hover(p, 'edit', await locate(p, 'edit', { column: 1, index: 1 }));
+    const b = await p.evaluate(() => window.nd.box('edit'));
+    const row = await locate(p, 'edit', { column: 0, index: 2 });
+    await p.mouse.click(b.x + row.x, b.y + row.y);
+    // Model input 1 (sin x₂) is row 6: its line to neuron 1, clicked at its middle.
+    const mid = await locate(p, 'edit', { layer: 1, from: 1, to: 0 });
+    await p.mouse.click(b.x + mid.x, b.y + mid.y);
+    const field = p.locator('#edit input.netdiagram-weight');
+    assert.equal(await field.getAttribute('aria-label'), 'New value for the weight layer 1, sin x₂ → neuron 1');
+    await field.fill('x');
+    await field.press('Enter');
+    assert.equal(await p.textContent('#edit .netdiagram-weight-error'), 'not x');
+    await field.fill('1.5');
+    await field.press('Enter');
+    assert.equal(await field.isVisible(), false);
+    await p.click('#edit button.netdiagram-units[data-layer="1"][data-delta="-1"]');
+    const got = await calls();
+    assert.deepEqual(got.filter((c) => c[0] !== 'hover'), [['input', 2], ['weight', 1, 1, 0, 'x'], ['weight', 1, 1, 0, '1.5'], ['units', 1, -1]]);
+    assert.ok(got.some((c) => c[0] === 'hover' && c[1] && c[1].column === 1 && c[1].index === 1), 'onHover names the neuron');
+    await shot(p, 'edit', 'choices');
+    // Locked: the buttons disabled, no field, no toggle.
+    await p.evaluate(() => window.nd.get('edit').diagram.setEditing({ locked: true, units() {}, input() { throw new Error('no'); }, weight() {} }));
+    await p.evaluate(() => window.nd.get('edit').diagram.draw());
+    assert.equal(await p.isDisabled('#edit button.netdiagram-units[data-delta="1"]'), true);
+    await p.mouse.click(b.x + mid.x, b.y + mid.y);
+    assert.equal(await field.isVisible(), false);
+    await p.mouse.click(b.x + row.x, b.y + row.y);
+    assert.deepEqual(messages, []);
+  });
+
   it('matches descent\'s own predictions for a trained model', { skip: !staged && 'web/lib is not staged (scripts/test or scripts/demo stage it)' }, async (t) => {
     const { p, messages } = await open(t);
     const result = await p.evaluate(async () => {

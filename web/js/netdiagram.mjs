@@ -28,7 +28,7 @@
 //   d.draw();                           // or let it draw itself on the next animation frame
 
 import { ALL_ACTIVATIONS } from './names.mjs';
-import { drawCircles, drawHighlight, drawLabels } from './netdraw.mjs';
+import { drawCircles, drawHighlight, drawLabels, drawWeights } from './netdraw.mjs';
 import { LEVELS, MAX_SHOWN, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript, weightRange } from './netlayout.mjs';
 import { DiagramEdits } from './netedit.mjs';
 import { NeuronThumbs, tone } from './netthumbs.mjs';
@@ -52,6 +52,7 @@ export class NetworkDiagram {
   #inputNames = [];
   #inRows = [];              // the input column's rows: { name, input } (input: the model input, -1 unused)
   #inRow = [];               // model input i is row #inRow[i]
+  #choices = false;          // the input column lists the features on offer (inputChoices)
   #outputNames = [];
   #acts = [];
   #shown = [];
@@ -153,6 +154,7 @@ export class NetworkDiagram {
     this.#outputNames = Array.from({ length: outputs }, (_, i) => (outputNames && outputNames[i] != null
       ? String(outputNames[i]) : outputs === 1 ? 'ŷ' : `ŷ${subscript(i + 1)}`));
     this.#shown = sizes.map((n) => Math.min(n, MAX_SHOWN));
+    this.#choices = !!inputChoices;
     if (inputChoices) {
       let k = 0;
       this.#inRows = inputChoices.map((c) => ({ name: String(c.name), input: c.used ? k++ : -1 }));
@@ -387,36 +389,7 @@ export class NetworkDiagram {
     const half = L.size / 2;
 
     // Weights: grouped by sign and magnitude, thin and faint first.
-    if (this.#weights) {
-      const E = L.eCode.length;
-      const g = L.edges;
-      let used = 0;
-      for (let e = 0; e < E; e++) {
-        const code = this.#code(this.#weight(e));
-        L.eCode[e] = code;
-        if (code !== 255) used |= 1 << (code % LEVELS);
-      }
-      ctx.lineCap = 'round';
-      for (let level = 0; level < LEVELS; level++) {
-        if (!(used & (1 << level))) continue;
-        for (const sign of level === 0 ? [2, 0, 1] : [0, 1]) {
-          const code = sign * LEVELS + level;
-          ctx.beginPath();
-          let any = false;
-          for (let e = 0; e < E; e++) {
-            if (L.eCode[e] !== code) continue;
-            ctx.moveTo(g[e * 4], g[e * 4 + 1]);
-            ctx.lineTo(g[e * 4 + 2], g[e * 4 + 3]);
-            any = true;
-          }
-          if (!any) continue;
-          const { width, colour } = lineStyle(this.#layout, level, sign);
-          ctx.lineWidth = width;
-          ctx.strokeStyle = colour;
-          ctx.stroke();
-        }
-      }
-    }
+    if (this.#weights) drawWeights(ctx, L, (e) => this.#code(this.#weight(e)));
 
     // Nodes: thumbnails of the neuron over the plane, or circles coloured by the bias; then the text.
     if (this.#thumbs.ready) this.#thumbs.draw(ctx, L, this.#shown);
@@ -544,7 +517,7 @@ export class NetworkDiagram {
       const label = `layer ${where.layer}, ${this.#nodeName(where.layer - 1, where.from)} → ${this.#nodeName(where.layer, where.to)}`;
       this.#hideTip();
       this.#edits.open({ ...where, label }, { ...at, label, value: fmt(this.#weight(e)), width: L.w });
-    } else if (item.kind === 'node' && item.column === 0 && this.#edits.inputs) {
+    } else if (item.kind === 'node' && item.column === 0 && this.#choices && this.#edits.inputs) {
       this.#edits.input(item.index);
     }
   }
@@ -572,7 +545,7 @@ export class NetworkDiagram {
     const i = item.index;
     if (c === 0) {
       const r = this.#inRows[i];
-      const click = this.#edits.inputs ? `: click to ${r.input >= 0 ? 'leave it out' : 'use it'}` : '';
+      const click = this.#choices && this.#edits.inputs ? `: click to ${r.input >= 0 ? 'leave it out' : 'use it'}` : '';
       return `input ${r.name}${r.input >= 0 ? '' : ' (not in use)'}${click}`;
     }
     const bias = this.#weights ? this.#weights[c - 1].bias : null;

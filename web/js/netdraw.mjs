@@ -1,10 +1,47 @@
-// netdraw.mjs - the network diagram's (netdiagram.mjs) nodes without a
-// plane (circles coloured by their bias), its text (the input rows' and
+// netdraw.mjs - the network diagram's (netdiagram.mjs) weight lines, its
+// nodes without a plane (circles coloured by their bias), its text (the input rows' and
 // outputs' names, the "+N more" markers, the captions) and the highlight of
 // the item under the pointer, each drawn in a layout of netlayout.mjs.
 
 import { CAPTION_LINE, LABEL_FONT, LEVELS, SMALL_FONT, lineStyle } from './netlayout.mjs';
 import { INK, MID, MUTED, NEG, POS, WHITE, diverging, rgba } from './palette.mjs';
+
+/**
+ * The weight lines of layout L, grouped by sign and magnitude, thin and faint
+ * first: codeOf(e) gives line e's code (netdiagram's: 0 .. LEVELS-1
+ * negative, LEVELS .. 2·LEVELS-1 positive, ZERO for 0, 255 not drawn), kept
+ * in L.eCode for the hit-testing.
+ */
+export function drawWeights(ctx, L, codeOf) {
+  const E = L.eCode.length;
+  const g = L.edges;
+  let used = 0;
+  for (let e = 0; e < E; e++) {
+    const code = codeOf(e);
+    L.eCode[e] = code;
+    if (code !== 255) used |= 1 << (code % LEVELS);
+  }
+  ctx.lineCap = 'round';
+  for (let level = 0; level < LEVELS; level++) {
+    if (!(used & (1 << level))) continue;
+    for (const sign of level === 0 ? [2, 0, 1] : [0, 1]) {
+      const code = sign * LEVELS + level;
+      ctx.beginPath();
+      let any = false;
+      for (let e = 0; e < E; e++) {
+        if (L.eCode[e] !== code) continue;
+        ctx.moveTo(g[e * 4], g[e * 4 + 1]);
+        ctx.lineTo(g[e * 4 + 2], g[e * 4 + 3]);
+        any = true;
+      }
+      if (!any) continue;
+      const { width, colour } = lineStyle(L, level, sign);
+      ctx.lineWidth = width;
+      ctx.strokeStyle = colour;
+      ctx.stroke();
+    }
+  }
+}
 
 /** The nodes as circles: white inputs, each neuron coloured by its bias (weights: per layer {kernel, bias}, or null). */
 export function drawCircles(ctx, L, { weights, maxBias }) {

@@ -85,8 +85,11 @@ export function layoutDiagram(ctx, { sizes, shown, acts, inRows, inRow, outputNa
   for (const r of inRows) inW = Math.max(inW, ctx.measureText(r.name).width);
   let outW = 0;
   for (let i = 0; i < shown[n - 1]; i++) outW = Math.max(outW, ctx.measureText(outputNames[i]).width);
-  const padL = Math.ceil(inW) + 10;
-  const padR = Math.ceil(outW) + 10;
+  // Room for the names, and for the first and last columns' captions, centred under nodes at least 7 px wide.
+  ctx.font = SMALL_FONT;
+  const capHalf = (t) => Math.ceil(ctx.measureText(t).width / 2) - 3;
+  const padL = Math.max(Math.ceil(inW) + 10, capHalf(plural(s[0], 'input')));
+  const padR = Math.max(Math.ceil(outW) + 10, capHalf(`${s[n - 1]} ${acts[n - 2]}`));
   const rows = shown.map((k, c) => (c === 0 ? inRows.length : k + (s[c] > k ? 1 : 0)));
   const maxRows = Math.max(...rows);
   const span = Math.max(40, W - padL - padR);
