@@ -32,12 +32,14 @@ export class DiagramEdits {
     this.#layer = doc.createElement('div');
     this.#layer.style.cssText = 'position:absolute;left:0;top:0;width:0;height:0;';
     this.#field = doc.createElement('div');
-    this.#field.style.cssText = 'position:absolute;display:none;z-index:3;';
+    this.#field.style.cssText = 'position:absolute;z-index:3;';
+    this.#field.hidden = true; // (hidden, not display: none: a page's checks skip what is in a [hidden] element)
     this.#input = doc.createElement('input');
     this.#input.type = 'text';
     this.#input.inputMode = 'decimal';
     this.#input.className = 'netdiagram-weight';
     this.#input.spellcheck = false;
+    this.#input.setAttribute('aria-label', 'New value for a weight');
     this.#input.autocomplete = 'off';
     this.#input.style.cssText = `width:7.5em;font:13px ${FAMILY};padding:2px 4px;border:2px solid ${rgba(INK)};border-radius:4px;` +
       `background:${rgba(WHITE)};color:${rgba(INK)};box-shadow:0 2px 8px rgba(0,0,0,.2);`;
@@ -123,7 +125,7 @@ export class DiagramEdits {
     this.#input.setAttribute('aria-label', `New value for the weight ${label}`);
     this.#input.setAttribute('aria-invalid', 'false');
     this.#message.style.display = 'none';
-    this.#field.style.display = 'block';
+    this.#field.hidden = false;
     const left = Math.max(0, Math.min(x - 50, width - 130));
     this.#field.style.left = `${Math.round(left)}px`;
     this.#field.style.top = `${Math.round(y - 14)}px`;
@@ -135,7 +137,7 @@ export class DiagramEdits {
   close(refocus) {
     if (!this.#item) return;
     this.#item = null;
-    this.#field.style.display = 'none';
+    this.#field.hidden = true;
     this.#message.style.display = 'none';
     if (refocus) this.#wrap.parentElement?.focus();
   }

@@ -421,9 +421,10 @@ export async function setWeight({ layer, from, to }, value) {
   if (modelId === null) return;
   await holding(async () => {
     const weights = await page.client.getWeights(modelId);
-    const w = weights[layer - 1];
-    const units = w.bias ? w.bias.length : w.kernel.length / page.modelData.inputs;
-    w.kernel[from * units + to] = value;
+    // Each layer's units from its kernel ([fan-in][units]), the first fan-in being the model's inputs.
+    let units = page.modelData.inputs;
+    for (let l = 0; l < layer; l++) units = weights[l].kernel.length / units;
+    weights[layer - 1].kernel[from * units + to] = value;
     await page.client.setWeights(modelId, weights);
   });
   if (modelId !== page.modelId) return;
