@@ -301,6 +301,7 @@ describe('the network diagram on the page', () => {
         const c = await p.locator(CANVAS).boundingBox();
         assert.ok(r.x >= c.x - 1 && r.x + r.width <= c.x + c.width + 1, 'the buttons are over the diagram');
       }
+      await p.screenshot({ path: `${shots}/page-diagram-top-${name}.png` });
       await p.locator('[data-panel="diagram"]').scrollIntoViewIfNeeded();
       await p.screenshot({ path: `${shots}/page-diagram-${name}.png` });
       await p.locator('[data-panel="diagram"]').screenshot({ path: `${shots}/page-diagram-panel-${name}.png` });
