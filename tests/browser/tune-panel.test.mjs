@@ -91,12 +91,17 @@ describe('the Tune panel', () => {
     assert.equal(s.metric, 'accuracy');
     assert.equal(s.higherIsBetter, true);
     assert.ok(s.poolSize >= 1);
+    // Only the ticked parameters are searched; the unticked optimizer (SGD and Adam among its values) is not.
+    assert.deepEqual([...s.searched].sort(), ['batchSize', 'epochs', 'learningRate']);
+    assert.deepEqual([...new Set(s.results.map((r) => r.config.optimizer))], ['adam'], 'the playground\'s optimizer throughout');
+    assert.deepEqual([...new Set(s.results.map((r) => r.config.activation))], ['relu'], 'the playground\'s activation throughout');
     // The pool's workers and the playground's own are alive (the pool keeps its workers between searches).
     // (Polled: Playwright hears of a new worker a moment after it starts.)
     await until(p, () => p.workers().length, (n) => n === 1 + s.poolSize, 'the pool\'s workers to be seen', 5000);
     // Ranked best first; the table shows every configuration in that order.
     for (let i = 1; i < s.results.length; i++) assert.ok(s.results[i - 1].mean >= s.results[i].mean, `rank ${i}`);
-    assert.equal(s.tableRows, 6);
+    // (The table is written on the next frame after the last result: under load, a moment after the search ends.)
+    await until(p, tune, (x) => x.tableRows === 6, 'the table\'s 6 rows');
     const table = await p.$$eval('#tune-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
     table.forEach((row, i) => {
       const r = s.results[i];
@@ -148,7 +153,13 @@ describe('the Tune panel', () => {
     await clickCell(p, worstCell % 3, Math.floor(worstCell / 3));
     const clicked = await tune(p);
     assert.equal(clicked.selected, s.results.at(-1).index);
-    assert.deepEqual(clicked.curves, { index: clicked.selected, series: 6, epochs: 15 });
+    assert.deepEqual(clicked.curves, {
+      index: clicked.selected, series: 6, epochs: 15, legend: ['fold 1', 'fold 2', 'fold 3', 'training', 'validation'],
+    });
+    // The legend's swatches are the curves' colours (palette.mjs's FOLD_COLOURS), its lines the two styles.
+    assert.deepEqual(await p.$$eval('#tune-curves-legend .swatch', (els) => els.map((e) => getComputedStyle(e).backgroundColor)),
+      ['rgb(23, 105, 170)', 'rgb(232, 113, 10)', 'rgb(46, 158, 68)']);
+    assert.deepEqual(await p.$$eval('#tune-curves-legend .line', (els) => els.map((e) => getComputedStyle(e).borderTopStyle)), ['solid', 'dashed']);
     assert.match(await p.textContent('#tune-curves-title'), /^Rank 6: .* 3 folds/);
     assert.equal(await p.$$eval('#tune-curves canvas', (c) => c.length), 1);
     assert.equal(await p.textContent('#tune-table tr.selected td:first-child'), '6');
@@ -159,6 +170,44 @@ describe('the Tune panel', () => {
     await p.locator('#tune').screenshot({ path: `${shots}/tune-grid.png` });
     assert.equal(await errorText(p), '');
     assert.deepEqual(messages, []);
+  });
+
+  it('an unticked parameter never looks selected: its values greyed and disabled, no choice highlighted', async (t) => {
+    const { p } = await open(t);
+    /** Each parameter: ticked, its values' inputs enabled, and the choices that look chosen (highlighted or ticked where seen). */
+    const look = () => p.evaluate(() => Object.fromEntries([...document.querySelectorAll('#tune-params input[id^="tune-on-"]')].map((on) => {
+      const key = on.id.slice('tune-on-'.length);
+      const values = document.getElementById(`tune-values-${key}`);
+      const inputs = values.tagName === 'INPUT' ? [values] : [...values.querySelectorAll('input')];
+      const plain = getComputedStyle(document.querySelector('#tune-params')).backgroundColor;
+      const chosen = values.tagName === 'INPUT' ? [] : [...values.querySelectorAll('label')].filter((l) => {
+        const box = l.querySelector('input');
+        const bg = getComputedStyle(l).backgroundColor;
+        return (box.checked && box.checkVisibility({ visibilityProperty: true })) || bg === 'rgb(234, 241, 253)' || (bg !== plain && bg !== 'rgb(246, 247, 249)');
+      }).map((l) => l.querySelector('input').value);
+      return [key, { on: on.checked, enabled: inputs.filter((i) => !i.disabled).length, of: inputs.length, chosen, opacity: Number(getComputedStyle(values).opacity) }];
+    })));
+    const before = await look();
+    for (const [key, v] of Object.entries(before)) {
+      if (v.on) {
+        assert.equal(v.enabled, v.of, `${key}: ticked, its values editable`);
+        assert.equal(v.opacity, 1, key);
+      } else {
+        assert.equal(v.enabled, 0, `${key}: unticked, its values disabled`);
+        assert.deepEqual(v.chosen, [], `${key}: unticked, no value looks chosen`);
+        assert.ok(v.opacity < 1, `${key}: unticked, greyed`);
+      }
+    }
+    assert.equal(before.optimizer.on, false);
+    assert.match(await p.textContent('#tune-now-optimizer'), /^playground: adam$/);
+    // Ticked, its chosen values show; unticked again, they do not (and are kept for later).
+    await p.check('#tune-on-optimizer');
+    assert.deepEqual((await look()).optimizer.chosen, ['sgd', 'adam']);
+    assert.equal((await look()).optimizer.enabled, 6);
+    await p.uncheck('#tune-on-optimizer');
+    assert.deepEqual((await look()).optimizer, before.optimizer);
+    await p.check('#tune-on-optimizer');
+    assert.equal(await p.isChecked('#tune-optimizer-adam'), true);
   });
 
   it('on a table (iris) it searches the training rows, standardized per fold, as descent.tune does in Node', async (t) => {

@@ -12,12 +12,20 @@ import { $, InputError, config, embed, fmt, goals, host, lockControls, locked, o
 /** The goals reached since the reset (their text). */
 export const reachedGoals = () => goals.reached;
 
-/** The page's own embed options as link parameters (embed=1 only if it was embedded). */
+/**
+ * The page's own embed options as link parameters (embed=1 only if it was
+ * embedded): all of them when embedded or locked, else only hide=text (the
+ * panels' explanations hidden), which applies to any page.
+ */
 function ownEmbed() {
+  if (!embed.embed && !embed.lock) return new URLSearchParams(textHidden() ? { hide: 'text' } : {});
   const q = encodeEmbed(embed);
   if (!embed.embed) q.delete('embed');
   return q;
 }
+
+/** hide=text: the panels' explanations are hidden. */
+const textHidden = () => embed.hide.includes('text');
 
 /**
  * The link to this configuration, kept in the address bar (with the embed
@@ -31,7 +39,7 @@ export function syncLink() {
   const q = encodeConfig(csv ? { ...config, dataset: 'iris', target: null } : config);
   const link = new URL(location.href);
   link.search = q.toString();
-  if (locked()) for (const [k, v] of ownEmbed()) link.searchParams.append(k, v);
+  if (locked() || textHidden()) for (const [k, v] of ownEmbed()) link.searchParams.append(k, v);
   $('share-link').value = link.href;
   $('embed-options').hidden = locked();
   lockControls($('embed-options'));
@@ -39,7 +47,7 @@ export function syncLink() {
   if (!csv) {
     const here = new URL(location.href);
     const own = new URLSearchParams(q);
-    if (embed.embed || embed.lock) for (const [k, v] of ownEmbed()) own.append(k, v);
+    for (const [k, v] of ownEmbed()) own.append(k, v);
     here.search = own.toString();
     if (here.href !== location.href) history.replaceState(null, '', here.href);
   }
@@ -97,6 +105,7 @@ export function goalReached(goal, epoch, values) {
  * controls each render disables (lockControls) and whose actions on() refuses.
  */
 export function applyEmbed() {
+  document.body.classList.toggle('no-text', textHidden()); // embedded or not
   if (embed.embed) {
     document.body.classList.add('embed');
     for (const name of embed.hide) for (const el of document.querySelectorAll(`[data-panel="${name}"]`)) el.hidden = true;
@@ -105,6 +114,7 @@ export function applyEmbed() {
     // A locked exercise has no presets to switch to, nor a search whose best would replace its configuration.
     for (const el of document.querySelectorAll('[data-panel="presets"], [data-panel="tune"]')) el.hidden = true;
     $('controls').setAttribute('data-locked', 'true'); // (not .dataset: the form's control named "dataset" shadows it)
+    document.body.classList.add('locked');
   }
 }
 

@@ -1,6 +1,7 @@
 // tunecurves.mjs - the Tune panel's fold curves: the training (solid) and
 // validation (dashed) loss per epoch of each fold of one configuration, in
-// uPlot, a colour per fold.
+// uPlot, a colour per fold, and their legend (a swatch per fold, the two line
+// styles).
 
 import uPlot from '../vendor/uPlot.mjs';
 import { FOLD_COLOURS, GRID, MUTED, hex } from './palette.mjs';
@@ -30,4 +31,27 @@ export function foldCurves({ loss, valLoss }, size, box) {
     cursor: { drag: { x: false, y: false } },
   }, data, box);
   return { plot, series: series.length - 1, epochs };
+}
+
+/**
+ * The legend of a plot of `folds` folds in el: a swatch of each fold's colour
+ * and the two line styles (training solid, validation dashed). Colours are
+ * set through the CSSOM (the page's CSP allows no style attribute).
+ */
+export function foldLegend(el, folds) {
+  const item = (className, text, colour) => {
+    const span = document.createElement('span');
+    span.className = 'key';
+    const mark = document.createElement('span');
+    mark.className = className;
+    if (colour) mark.style.background = colour;
+    span.append(mark, text);
+    return span;
+  };
+  el.replaceChildren(
+    ...Array.from({ length: folds }, (_, k) => item('swatch', `fold ${k + 1}`, FOLD_COLOURS[k % FOLD_COLOURS.length])),
+    item('line solid', 'training'),
+    item('line dashed', 'validation'),
+  );
+  el.hidden = folds === 0;
 }

@@ -5,7 +5,7 @@
 // configuration's fold curves, cancel, and "use the best".
 
 import { LABELS } from './labels.mjs';
-import { foldCurves } from './tunecurves.mjs';
+import { foldCurves, foldLegend } from './tunecurves.mjs';
 import { drawHeatmap, heatmapGrid, writeLegend } from './tuneheatmap.mjs';
 import { LIMITS } from './names.mjs';
 import { writeTable } from './tunetable.mjs';
@@ -43,7 +43,7 @@ export class TunePanel {
     const $ = (id) => root.querySelector(`#${id}`);
     for (const id of ['tune-details', 'tune-params', 'tune-grid', 'tune-random', 'tune-draws', 'tune-folds', 'tune-metric',
       'tune-seed', 'tune-test', 'tune-start', 'tune-cancel', 'tune-best', 'tune-plan', 'tune-progress', 'tune-status',
-      'tune-test-score', 'tune-x', 'tune-y', 'tune-heatmap', 'tune-legend', 'tune-curves', 'tune-curves-title',
+      'tune-test-score', 'tune-x', 'tune-y', 'tune-heatmap', 'tune-legend', 'tune-curves', 'tune-curves-title', 'tune-curves-legend',
       'tune-table', 'tune-results', 'tune-map-title']) {
       this.#el[id.slice(5)] = $(id);
     }
@@ -153,7 +153,9 @@ export class TunePanel {
     for (const p of PARAMS) {
       const on = this.#root.querySelector(`#tune-on-${p.key}`).checked;
       const values = this.#root.querySelector(`#tune-values-${p.key}`);
+      // Unticked: not searched, and its values look it (greyed, no choice highlighted).
       for (const input of values.tagName === 'INPUT' ? [values] : values.querySelectorAll('input')) input.disabled = !on;
+      values.classList.toggle('off', !on);
       this.#root.querySelector(`#tune-now-${p.key}`).textContent = on ? '' : `playground: ${valueText(p.key, cur.base[p.key])}`;
     }
     this.#el.draws.disabled = !this.#el.random.checked;
@@ -496,6 +498,7 @@ export class TunePanel {
     if (this.#curves) this.#curves.plot.destroy();
     this.#curves = null;
     this.#el['curves-title'].textContent = text;
+    foldLegend(this.#el['curves-legend'], 0);
   }
 
   /** The training (solid) and validation (dashed) loss per epoch of each fold of configuration index. */
@@ -507,6 +510,7 @@ export class TunePanel {
     if (this.#curves) this.#curves.plot.destroy();
     const { plot, series, epochs } = foldCurves(r.curves, this.#curvesSize(), box);
     this.#curves = { index, plot, series, epochs };
+    foldLegend(this.#el['curves-legend'], r.curves.loss.length);
     this.#curvesTitle();
   }
 
@@ -546,7 +550,10 @@ export class TunePanel {
         rect: cells.rect, cellWidth: cells.cw, cellHeight: cells.ch, lo: cells.lo, hi: cells.hi,
       },
       selected: this.#selected,
-      curves: this.#curves && { index: this.#curves.index, series: this.#curves.series, epochs: this.#curves.epochs },
+      curves: this.#curves && {
+        index: this.#curves.index, series: this.#curves.series, epochs: this.#curves.epochs,
+        legend: this.#el['curves-legend'].hidden ? [] : [...this.#el['curves-legend'].children].map((k) => k.textContent),
+      },
       test: run ? run.test : null,
     };
   }

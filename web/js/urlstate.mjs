@@ -12,8 +12,11 @@ import {
 
 export { ACTIVATION_NAMES, INIT_NAMES, INPUT_SCALES, OPTIMIZER_DEFAULTS, OPTIMIZER_NAMES, OUTPUT_KEYS };
 export const FEATURE_IDS = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sin1', 'sin2'];
-/** The panels an embedding page may hide. */
-export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune'];
+/**
+ * The panels an embedding page may hide; 'text': every panel's explanation
+ * (hidden with hide=text embedded or not).
+ */
+export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune', 'text'];
 /**
  * The paces a run may go at, in epochs per second, slowest first; 'max': as
  * fast as it goes (the page's default). An embedded page starts at
