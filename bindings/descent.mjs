@@ -1,5 +1,5 @@
 // descent.mjs - descent's JavaScript API over the WebAssembly build of the C
-// core: loadDescent and the Descent instance. Works unchanged in Node 20.16+,
+// core: loadDescent and the Descent instance. Works unchanged in Node 18+,
 // a browser page and a (module) Web Worker. Every call checks its arguments
 // (checks.mjs), copies data into the wasm heap (heap.mjs), checks the C status
 // and throws an Error carrying the C message; temporary heap buffers are freed
