@@ -303,8 +303,11 @@ export interface Model {
   /** fit in pieces (trainer.run(batches)): the same options, minus callbacks, and the same results */
   trainer(x: Matrix, y: Matrix, options?: Omit<FitOptions, 'onEpochEnd' | 'onBatchEnd'>): Trainer;
   predict(x: Matrix): Float32Array;
-  /** `descent predict --keep`: the CSV rows' features read by name (others skipped, or kept by name), predicted */
-  predictCSV(text: string | Uint8Array | ArrayBuffer, options?: { keep?: string[] }): PredictCSVResult;
+  /**
+   * `descent predict --keep`: the CSV rows' features read by name (others skipped, or kept by name), predicted.
+   * Async: the columns are read in the tuning build (descent-tune.wasm), loaded on first use.
+   */
+  predictCSV(text: string | Uint8Array | ArrayBuffer, options?: { keep?: string[] }): Promise<PredictCSVResult>;
   /** each layer's outputs after its activation: rows × units, row-major, one array per layer */
   layerOutputs(x: Matrix): Float32Array[];
   evaluate(x: Matrix, y: Matrix): number;
@@ -463,7 +466,7 @@ export interface TrainCSVResult {
   test?: PartScores;
 }
 
-/** What a failed trainCSV throws after training started: the model as the fit left it. */
+/** What a failed trainCSV rejects with after training started: the model as the fit left it. */
 export interface TrainCSVError extends Error {
   model: Model;
 }
@@ -718,8 +721,12 @@ export interface Descent {
 
   /** text: a string, or its UTF-8 bytes */
   parseCSV(text: string | Uint8Array | ArrayBuffer, options?: CSVOptions): Dataset;
-  /** `descent train` in one call: split, network for the task, scalers, fit, scores (throws a TrainCSVError, or a DivergenceError with .model, if the fit fails) */
-  trainCSV(text: string | Uint8Array | ArrayBuffer, options?: TrainCSVOptions): TrainCSVResult;
+  /**
+   * `descent train` in one call: split, network for the task, scalers, fit, scores (rejects with a TrainCSVError,
+   * or a DivergenceError with .model, if the fit fails). Async: it runs in the tuning build (descent-tune.wasm,
+   * loaded on first use; in place when this instance is one) and resolves with a model of this instance.
+   */
+  trainCSV(text: string | Uint8Array | ArrayBuffer, options?: TrainCSVOptions): Promise<TrainCSVResult>;
   generate(name: GeneratorName, options?: { n?: number; noise?: number; seed?: number }): Dataset;
   /** rows of a dataset, in the given order */
   subset(dataset: Dataset, indices: ArrayLike<number>): Dataset;

@@ -1,11 +1,12 @@
 // descent.mjs - descent's JavaScript API over the WebAssembly build of the C
-// core: loadDescent and the Descent instance. Works unchanged in Node 20.16+,
+// core: loadDescent and the Descent instance. Works unchanged in Node 18+,
 // a browser page and a (module) Web Worker. Every call checks its arguments
 // (checks.mjs), copies data into the wasm heap (heap.mjs), checks the C status
 // and throws an Error carrying the C message; temporary heap buffers are freed
 // in `finally`, so no call can leak. The parts: model.mjs (models and
 // trainers), data.mjs, metrics.mjs, and core-vocabulary.mjs (what the core
-// tells the API at load). The build joins them into one shipped descent.mjs
+// tells the API at load); recipe.mjs (trainCSV, predictCSV) and the
+// interop-*.mjs are loaded on first use. The build joins them into one shipped descent.mjs
 // (scripts/join-modules.mjs).
 
 import { bool, checkKeys, fail, oneOf, show, typeOf } from './checks.mjs';
@@ -14,7 +15,6 @@ import { dataMethods } from './data.mjs';
 import { Heap } from './heap.mjs';
 import { metricsMethods } from './metrics.mjs';
 import { Model, createModel, loadModel } from './model.mjs';
-import { recipeMethods } from './recipe.mjs';
 
 const VERSION = '0.1.0';
 
@@ -102,7 +102,7 @@ export async function loadDescent(options = {}) {
     printErr: () => {},
   });
   const Module = await Promise.race([factory, loadFailed]);
-  return new Descent(Module, useSimd, tuning);
+  return new Descent(Module, useSimd, tuning, options.baseUrl);
 }
 
 /** One loaded wasm instance: creates models and runs the data helpers. */
@@ -111,9 +111,12 @@ class Descent {
   #heap;
   #registry;
   #tune;
+  #baseUrl;
+  #host = null;
 
-  constructor(M, simd, tuning) {
+  constructor(M, simd, tuning, baseUrl) {
     this.#M = M;
+    this.#baseUrl = baseUrl;
     this.simd = simd;
     this.version = VERSION;
     this.tuning = !!tuning;
@@ -172,6 +175,28 @@ class Descent {
     return model._pointer(where);
   }
 
+  /** A Model of this instance owning the C model at ptr. */
+  _model(ptr) {
+    return new Model(this, this.#M, ptr);
+  }
+
+  /**
+   * Where trainCSV and predictCSV run (recipe.mjs): their C is in the tuning
+   * build, so this instance when it is one, else its tuning twin (the same
+   * kernels, from the same place), loaded once on first use.
+   */
+  _recipeHost(where) {
+    if (this.#tune) return Promise.resolve(this);
+    if (!this.#host) {
+      const file = `descent-tune${this.simd ? '' : '-scalar'}.wasm`;
+      this.#host = loadDescent({ tune: true, simd: this.simd, baseUrl: this.#baseUrl }).catch((e) => {
+        this.#host = null;
+        throw fail(where, `it runs in the tuning build (${file}, loaded on first use), which did not load: ${e.message}`);
+      });
+    }
+    return this.#host;
+  }
+
   _track(model, ptr) {
     if (this.#registry) this.#registry.register(model, ptr, model);
   }
@@ -211,8 +236,17 @@ class Descent {
   }
 }
 
-// The data helpers (data.mjs), the metrics (metrics.mjs) and the CLI's jobs on CSV text (recipe.mjs) are methods of the instance.
-Object.assign(Descent.prototype, dataMethods, metricsMethods, recipeMethods);
+// The data helpers (data.mjs) and the metrics (metrics.mjs) are methods of the instance.
+Object.assign(Descent.prototype, dataMethods, metricsMethods);
+
+// The CLI's jobs on CSV text (recipe.mjs, loaded on first use; they run in the
+// tuning build, see _recipeHost): descent.trainCSV, and model.predictCSV (model.mjs) through _predictCSV.
+Descent.prototype.trainCSV = async function trainCSV(text, options) {
+  return (await import('./recipe.mjs')).trainCSV(this, text, options);
+};
+Descent.prototype._predictCSV = async function predictCSV(model, text, options) {
+  return (await import('./recipe.mjs')).predictCSV(this, model, text, options);
+};
 
 // Interop: other runtimes' formats (interop-*.mjs, loaded on first use so the
 // module stays small): TF.js artifacts both ways, ONNX out.

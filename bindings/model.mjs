@@ -118,7 +118,7 @@ export class Model {
     });
   }
 
-  /** `descent predict --keep` on CSV text (recipe.mjs): the rows' features read by name, predicted. */
+  /** `descent predict --keep` on CSV text (recipe.mjs, loaded on first use): the rows' features read by name, predicted; a Promise. */
   predictCSV(text, options = {}) { return this.#d._predictCSV(this, text, options); }
 
   getWeights() {

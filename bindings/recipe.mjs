@@ -3,12 +3,38 @@
 // `descent predict --keep` does, through the same library functions
 // (core/recipe.c, core/model_csv.c via exports_recipe.c), so the same file
 // and options give the same model, scores and predictions.
+//
+// Loaded on first use (descent.mjs), like the interop modules, and its C is in
+// the tuning build (descent-tune.wasm), not the core module, which stays
+// small. A core instance runs the recipe in its tuning instance (loaded once,
+// d._recipeHost()) and takes the model back through the model file (with its
+// optimizer state: the same model, bit for bit); an instance loaded with
+// { tune: true } runs it in place.
 
 import { bool, checkKeys, fail, int, num, oneOf, show, typeOf } from './checks.mjs';
-import { V, pack, packOptimizer, unpackAt } from './core-vocabulary.mjs';
+import { pack, packOptimizer, unpackAt, useVocabulary } from './core-vocabulary.mjs';
 import { classification, regression } from './metrics.mjs';
-import { Model } from './model.mjs';
 import { STATUS_NONFINITE, diverged } from './trainer.mjs';
+
+// This module ships on its own: its core-vocabulary.mjs is read from the
+// caller's module (every build of one version has the same vocabulary).
+let V = null;
+const vocabulary = (d) => (V = V ?? useVocabulary(d._module));
+
+/** model (of host h) as a model of d: itself when h is d, else through its file, optimizer state and all; h's copy is disposed. */
+function bring(d, h, model) {
+  if (h === d) return model;
+  try {
+    try {
+      return d.loadModel(model.save({ withOptimizer: true }));
+    } catch {
+      // a state the file refuses (not finite after a failed fit): the model without it
+      return d.loadModel(model.save());
+    }
+  } finally {
+    model.dispose();
+  }
+}
 
 /** The head model was made with (core/task.c), as fields.h HEAD doubles in scope s: {at, task, classes, units}. */
 function headOf(d, s, where, ptr) {
@@ -68,132 +94,150 @@ function recipeFields(where, o) {
   });
 }
 
-/** Installed on Descent.prototype by descent.mjs. */
-export const recipeMethods = {
-  /**
-   * `descent train` in one call: reads the CSV, splits off seeded
-   * (stratified) test and validation rows, builds the network the task asks
-   * for with its scalers fitted on the training rows, trains it and scores
-   * each part. Returns {model, task, classNames, history, train, validation?,
-   * test?}; each part {loss, n (its rows), ...metrics} as the CLI prints them.
-   */
-  trainCSV(text, options = {}) {
-    const where = 'trainCSV';
-    checkText(where, text);
-    checkKeys(where, options, TRAIN_KEYS, 'options');
-    const fields = recipeFields(where, options);
-    const hidden = hiddenText(where, options.layers);
-    const opt = packOptimizer(where, options.optimizer === undefined ? 'adam' : options.optimizer);
-    const M = this._module;
-    const run = this._scoped(where, (s) => {
-      const [p, length] = s.utf8(text, 'the CSV text');
-      const target = typeof options.target === 'string' ? s.str(options.target, 'the target name') : 0;
-      return M._dj_recipe_train(p, length, target, s.str(hidden, 'the layers'), s.f64(fields, 'the recipe'),
-        s.f64(opt, 'the optimizer'));
-    });
-    if (!run) throw fail(where, this._message());
-    try {
-      return this._scoped(where, (s) => {
-        const at = s.alloc('the run', V.fields.run.size, 8);
-        M._dj_run_info(run, at);
-        const info = unpackAt(M, V.fields.run, at);
-        const ptr = M._dj_run_take_model(run);
-        const model = new Model(this, M, ptr);
-        const head = headOf(this, s, where, ptr);
-        const classes = head.classes;
-        const floats = (ptr) => Array.from(M.HEAPF32.subarray(ptr >> 2, (ptr >> 2) + info.epochs));
-        const hasVal = info.n_val > 0;
-        const history = { loss: floats(info.loss) };
-        if (hasVal) history.val_loss = floats(info.val_loss);
-        if (model.loss !== 'mse') {
-          history.acc = floats(info.metric);
-          if (hasVal) history.val_acc = floats(info.val_metric);
-        }
-        const hist = { epoch: Array.from({ length: info.epochs }, (_, i) => i), history,
-          stopped: info.status === STATUS_NONFINITE ? 'diverged' : info.stopped_early ? 'early-stopped' : 'completed',
-          bestEpoch: info.best_epoch, steps: model.stepCount };
-        if (info.status < 0) {
-          const error = fail(where, this._message());
-          error.model = model;   // nothing trained is lost: the model as the fit left it
-          if (info.status === STATUS_NONFINITE) throw diverged(error, hist, [info.diverged_epoch, info.diverged_batch, info.restored_epochs]);
-          throw error;
-        }
-        const names = model.getNames();
-        const out = { model, task: head.task, classNames: names.classNames, history: hist };
-        const loss = s.alloc('the loss', 4);
-        const metrics = s.alloc('the metrics', V.fields.metrics.size, 8);
-        const k = Math.max(2, classes);
-        const confusion = s.alloc('the confusion matrix', k, k, 4);
-        [info.n_fit, info.n_val, info.n_test].forEach((rows, part) => {
-          if (!rows) return;
-          this._check(where, M._dj_run_score(run, part, loss, metrics, classes ? confusion : 0));
-          const scores = classes ? classification(M, metrics, confusion, k) : regression(M, metrics);
-          out[PARTS[part]] = { loss: M.HEAPF32[loss >> 2], ...scores };
-        });
-        return out;
+/**
+ * `descent train` in one call for descent d: reads the CSV, splits off seeded
+ * (stratified) test and validation rows, builds the network the task asks
+ * for with its scalers fitted on the training rows, trains it and scores
+ * each part. Resolves to {model (of d), task, classNames, history, train,
+ * validation?, test?}; each part {loss, n (its rows), ...metrics} as the CLI
+ * prints them.
+ */
+export async function trainCSV(d, text, options = {}) {
+  const where = 'trainCSV';
+  vocabulary(d);
+  checkText(where, text);
+  checkKeys(where, options, TRAIN_KEYS, 'options');
+  const fields = recipeFields(where, options);
+  const hidden = hiddenText(where, options.layers);
+  const opt = packOptimizer(where, options.optimizer === undefined ? 'adam' : options.optimizer);
+  const h = await d._recipeHost(where);
+  const M = h._module;
+  const run = h._scoped(where, (s) => {
+    const [p, length] = s.utf8(text, 'the CSV text');
+    const target = typeof options.target === 'string' ? s.str(options.target, 'the target name') : 0;
+    return M._dj_recipe_train(p, length, target, s.str(hidden, 'the layers'), s.f64(fields, 'the recipe'),
+      s.f64(opt, 'the optimizer'));
+  });
+  if (!run) throw fail(where, h._message());
+  let model = null;
+  try {
+    const out = h._scoped(where, (s) => {
+      const at = s.alloc('the run', V.fields.run.size, 8);
+      M._dj_run_info(run, at);
+      const info = unpackAt(M, V.fields.run, at);
+      const ptr = M._dj_run_take_model(run);
+      model = h._model(ptr);
+      const head = headOf(h, s, where, ptr);
+      const classes = head.classes;
+      const floats = (p) => Array.from(M.HEAPF32.subarray(p >> 2, (p >> 2) + info.epochs));
+      const hasVal = info.n_val > 0;
+      const history = { loss: floats(info.loss) };
+      if (hasVal) history.val_loss = floats(info.val_loss);
+      if (model.loss !== 'mse') {
+        history.acc = floats(info.metric);
+        if (hasVal) history.val_acc = floats(info.val_metric);
+      }
+      const hist = { epoch: Array.from({ length: info.epochs }, (_, i) => i), history,
+        stopped: info.status === STATUS_NONFINITE ? 'diverged' : info.stopped_early ? 'early-stopped' : 'completed',
+        bestEpoch: info.best_epoch, steps: model.stepCount };
+      if (info.status < 0) {
+        const error = fail(where, h._message());
+        if (info.status === STATUS_NONFINITE) diverged(error, hist, [info.diverged_epoch, info.diverged_batch, info.restored_epochs]);
+        return { error };
+      }
+      const result = { task: head.task, classNames: model.getNames().classNames, history: hist };
+      const loss = s.alloc('the loss', 4);
+      const metrics = s.alloc('the metrics', V.fields.metrics.size, 8);
+      const k = Math.max(2, classes);
+      const confusion = s.alloc('the confusion matrix', k, k, 4);
+      [info.n_fit, info.n_val, info.n_test].forEach((rows, part) => {
+        if (!rows) return;
+        h._check(where, M._dj_run_score(run, part, loss, metrics, classes ? confusion : 0));
+        const scores = classes ? classification(M, metrics, confusion, k) : regression(M, metrics);
+        result[PARTS[part]] = { loss: M.HEAPF32[loss >> 2], ...scores };
       });
-    } finally {
-      M._dj_run_free(run);
+      return { result };
+    });
+    // the model, now d's; a failed fit hands it back on the error (as the fit left it)
+    const mine = bring(d, h, model);
+    model = null;
+    if (out.error) {
+      out.error.model = mine;
+      throw out.error;
     }
-  },
-
-  /** model.predictCSV (model.mjs) runs here, where the instance is. */
-  _predictCSV(model, text, options) { return predictCSV(this, model, text, options); },
-};
+    return { model: mine, ...out.result };
+  } finally {
+    M._dj_run_free(run);
+    if (model) model.dispose();
+  }
+}
 
 /**
- * `descent predict --keep` for model: the rows of a CSV text, its features
- * read by name (other columns skipped, or kept by name in options.keep),
- * predicted. Returns {rows, kept: {column: [cells]}, and either predicted
- * (class names), classNames and probabilities (rows x classes) for a
- * classifier or values (rows x outputs) and targetName for a regressor}.
+ * `descent predict --keep` for model (of descent d): the rows of a CSV text,
+ * its features read by name (other columns skipped, or kept by name in
+ * options.keep), predicted. Resolves to {rows, kept: {column: [cells]}, and
+ * either predicted (class names), classNames and probabilities (rows x
+ * classes) for a classifier or values (rows x outputs) and targetName for a
+ * regressor}. The rows are read in the recipe's host (a copy of the model
+ * there reads the columns by its names); d's model predicts them.
  */
-function predictCSV(d, model, text, options) {
+export async function predictCSV(d, model, text, options = {}) {
   const where = 'predictCSV';
+  vocabulary(d);
   checkText(where, text);
   checkKeys(where, options, ['keep'], 'options');
   const keep = options.keep === undefined ? [] : options.keep;
   if (!Array.isArray(keep) || keep.some((k) => typeof k !== 'string' || !k || k.includes('\0'))) {
     throw fail(where, `keep must be an array of column names, got ${show(keep)}`);
   }
-  const M = d._module;
-  const ptr = d._modelPointer(where, model);
-  const rows = d._scoped(where, (s) => {
-    const [p, length] = s.utf8(text, 'the CSV text');
-    return M._dj_model_csv(ptr, p, length, keep.length ? s.str(keep.join('\0'), 'the columns kept') : 0, keep.length);
-  });
-  if (!rows) throw fail(where, d._message());
+  d._modelPointer(where, model);
+  const h = await d._recipeHost(where);
+  const there = h === d ? model : h.loadModel(model.save());
+  let x;
+  let n;
+  const kept = {};
   try {
-    const n = M._dj_rows_count(rows);
-    const xp = M._dj_rows_x(rows) >> 2;
-    const kept = {};
-    keep.forEach((name, j) => {
-      kept[name] = Array.from({ length: n }, (_, i) => d._string(M._dj_rows_kept(rows, i, j)));
+    const M = h._module;
+    const ptr = h._modelPointer(where, there);
+    const rows = h._scoped(where, (s) => {
+      const [p, length] = s.utf8(text, 'the CSV text');
+      return M._dj_model_csv(ptr, p, length, keep.length ? s.str(keep.join('\0'), 'the columns kept') : 0, keep.length);
     });
-    const outputs = model.predict(M.HEAPF32.slice(xp, xp + n * model.inputs));
-    const names = model.getNames();
-    return d._scoped(where, (s) => {
-      const head = headOf(d, s, where, ptr);
-      if (!head.classes) return { rows: n, kept, values: outputs, targetName: names.targetName };
-      const classNames = names.classNames ?? Array.from({ length: head.classes }, (_, c) => String(c));
-      // the head decides each class (its threshold or the largest output) and the probabilities
-      const p = s.f32(outputs, 'the predictions');
-      const labels = s.alloc('the classes', n, 4);
-      d._check(where, M._dj_head_decode(head.at, p, n, labels));
-      const predicted = Array.from(M.HEAP32.subarray(labels >> 2, (labels >> 2) + n), (c) => classNames[c]);
-      let probabilities = outputs;
-      if (head.units === 1) {
-        M._dj_head_probability(head.at, p, n);
-        probabilities = new Float32Array(2 * n);
-        for (let i = 0; i < n; i++) {
-          const q = M.HEAPF32[(p >> 2) + i];
-          probabilities[2 * i] = 1 - q;
-          probabilities[2 * i + 1] = q;
-        }
-      }
-      return { rows: n, kept, predicted, classNames, probabilities };
-    });
+    if (!rows) throw fail(where, h._message());
+    try {
+      n = M._dj_rows_count(rows);
+      const xp = M._dj_rows_x(rows) >> 2;
+      keep.forEach((name, j) => {
+        kept[name] = Array.from({ length: n }, (_, i) => h._string(M._dj_rows_kept(rows, i, j)));
+      });
+      x = M.HEAPF32.slice(xp, xp + n * model.inputs);
+    } finally {
+      M._dj_rows_free(rows);
+    }
   } finally {
-    M._dj_rows_free(rows);
+    if (there !== model) there.dispose();
   }
+  const outputs = model.predict(x);
+  const names = model.getNames();
+  return d._scoped(where, (s, M) => {
+    const head = headOf(d, s, where, d._modelPointer(where, model));
+    if (!head.classes) return { rows: n, kept, values: outputs, targetName: names.targetName };
+    const classNames = names.classNames ?? Array.from({ length: head.classes }, (_, c) => String(c));
+    // the head decides each class (its threshold or the largest output) and the probabilities
+    const p = s.f32(outputs, 'the predictions');
+    const labels = s.alloc('the classes', n, 4);
+    d._check(where, M._dj_head_decode(head.at, p, n, labels));
+    const predicted = Array.from(M.HEAP32.subarray(labels >> 2, (labels >> 2) + n), (c) => classNames[c]);
+    let probabilities = outputs;
+    if (head.units === 1) {
+      M._dj_head_probability(head.at, p, n);
+      probabilities = new Float32Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        const q = M.HEAPF32[(p >> 2) + i];
+        probabilities[2 * i] = 1 - q;
+        probabilities[2 * i + 1] = q;
+      }
+    }
+    return { rows: n, kept, predicted, classNames, probabilities };
+  });
 }

@@ -5,6 +5,9 @@
 // that uses the whole API passes tsc --strict, each module's declared values
 // are exactly the values it exports, and a Vite build of a page that imports
 // it by name finds and copies the wasm files and trains in headless Chromium.
+// The package promises Node 18 or later: the same XOR, worker and tune run
+// once more under Node 18 (the release pinned in scripts/node18.mjs, fetched
+// once into build/).
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { NODE_18, node18 } from '../../scripts/node18.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -22,7 +26,7 @@ const NAME = JSON.parse(readFileSync(join(root, 'bindings', 'npm-package.json'),
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 let dir;
-const run = (file) => JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }).trim().split('\n').at(-1));
+const run = (file, node = process.execPath) => JSON.parse(execFileSync(node, [file], { cwd: dir, encoding: 'utf8' }).trim().split('\n').at(-1));
 
 describe(`the npm package ${NAME}`, { skip: tarball ? false : 'DESCENT_PACKAGE (the tarball of scripts/pack) is not set; scripts/test sets it' }, () => {
   before(() => {
@@ -89,6 +93,42 @@ describe(`the npm package ${NAME}`, { skip: tarball ? false : 'DESCENT_PACKAGE (
     const out = run('tune.mjs');
     assert.deepEqual([out.here, out.there], [0.1, 0.1]);
     assert.ok(out.r2 > 0.9);
+  });
+
+  it(`works under Node ${NODE_18}: trains XOR, trains through the worker client, runs a small tune and trainCSV`, () => {
+    const node = node18();
+    writeFileSync(join(dir, 'node18.mjs'), `
+      import { loadDescent } from '${NAME}';
+      import { DescentClient } from '${NAME}/client';
+      import { TunePool } from '${NAME}/tune';
+      const xor = { x: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), y: [[0], [1], [1], [0]] };
+      const config = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
+        loss: 'binary_crossentropy', optimizer: { name: 'adam', learningRate: 0.05 }, seed: 1 };
+      const d = await loadDescent();
+      const h = d.createModel(config).fit(xor.x, xor.y, { epochs: 500, batchSize: 4 });
+      const c = await DescentClient.create();
+      let worker;
+      try {
+        worker = await c.train(await c.createModel(config), { ...xor, epochs: 500, batchSize: 4 });
+      } finally { await c.terminate(); }
+      const t = await loadDescent({ tune: true });
+      const line = t.generate('line', { n: 200, noise: 0.1, seed: 3 });
+      const search = { grid: { learningRate: [1e-5, 0.1] }, base: { optimizer: 'sgd', layers: 'none', epochs: 20, batchSize: 16 }, metric: 'r2' };
+      const here = t.tune(line, search);
+      const pool = new TunePool({ size: 2 });
+      let there;
+      try { there = await pool.tune(line, search); } finally { pool.terminate(); }
+      const csv = await d.trainCSV('a,b,y\\n0,0,n\\n0,1,y\\n1,0,y\\n1,1,n\\n0,0,n\\n1,1,n\\n', { layers: '4', epochs: 5, testSplit: 0 });
+      console.log(JSON.stringify({ version: process.version, simd: d.simd, loss: h.history.loss.at(-1), worker: worker.history.loss.at(-1),
+        epochs: worker.epochs, here: here.best.config.learningRate, there: there.best.config.learningRate, csv: csv.train.n }));`);
+    const out = run('node18.mjs', node);
+    assert.equal(out.version, `v${NODE_18}`);
+    assert.ok(out.simd, 'Node 18 runs the SIMD build');
+    assert.ok(out.loss < 0.05, `XOR loss under Node ${NODE_18}: ${out.loss}`);
+    assert.equal(out.epochs, 500);
+    assert.ok(out.worker < 0.05, `XOR loss through the worker under Node ${NODE_18}: ${out.worker}`);
+    assert.deepEqual([out.here, out.there], [0.1, 0.1]);
+    assert.equal(out.csv, 6);
   });
 
   it('type-checks a program that uses the whole API with tsc --strict', () => {

@@ -63,12 +63,12 @@ describe('trainCSV and predictCSV: the CLI in one call', () => {
     return () => rmSync(dir, { recursive: true, force: true });
   });
 
-  it('classification: the same model bytes, scores and predictions as descent train and predict', () => {
+  it('classification: the same model bytes, scores and predictions as descent train and predict', async () => {
     const text = readFileSync(data('iris.csv'), 'utf8');
     const flags = ['--data', data('iris.csv'), '--target', 'species', '--layers', '8:tanh,6', '--epochs', '30',
       '--batch', '16', '--lr', '0.01', '--seed', '7', '--val-split', '0.2'];
     const c = cliTrain(dir, flags);
-    const r = descent.trainCSV(text, {
+    const r = await descent.trainCSV(text, {
       target: 'species', layers: '8:tanh,6', epochs: 30, batchSize: 16, optimizer: { name: 'adam', learningRate: 0.01 },
       seed: 7, valSplit: 0.2,
     });
@@ -92,7 +92,7 @@ describe('trainCSV and predictCSV: the CLI in one call', () => {
     const lines = execFileSync(cli, ['predict', '--model', c.model, '--data', join(dir, 'rows.csv'), '--keep', 'id'],
       { encoding: 'utf8' }).trim().split('\n');
     assert.equal(lines[0], 'id,predicted,p_setosa,p_versicolor,p_virginica');
-    const p = r.model.predictCSV(rows, { keep: ['id'] });
+    const p = await r.model.predictCSV(rows, { keep: ['id'] });
     assert.equal(p.rows, 3);
     assert.deepEqual(p.kept.id, ['r1', 'r2', 'r3']);
     lines.slice(1).forEach((line, i) => {
@@ -103,8 +103,8 @@ describe('trainCSV and predictCSV: the CLI in one call', () => {
     });
   });
 
-  it('regression and two classes: the same model bytes and scores', () => {
-    const diabetes = descent.trainCSV(readFileSync(data('diabetes.csv'), 'utf8'), { layers: [8], epochs: 15, seed: 3 });
+  it('regression and two classes: the same model bytes and scores', async () => {
+    const diabetes = await descent.trainCSV(readFileSync(data('diabetes.csv'), 'utf8'), { layers: [8], epochs: 15, seed: 3 });
     const c = cliTrain(dir, ['--data', data('diabetes.csv'), '--layers', '8', '--epochs', '15', '--seed', '3']);
     sameModel(descent, diabetes.model, c.bytes);
     assert.equal(diabetes.task, 'regression');
@@ -112,11 +112,11 @@ describe('trainCSV and predictCSV: the CLI in one call', () => {
     close(diabetes.test.r2, printed(c.out, 'test', 'r2'), 4, 'test r2');
     close(diabetes.test.loss, printed(c.out, 'test', 'loss'), 6, 'test loss');
     const head = readFileSync(data('diabetes.csv'), 'utf8').split('\n').slice(0, 4).join('\n');
-    const values = diabetes.model.predictCSV(head);
+    const values = await diabetes.model.predictCSV(head);
     assert.equal(values.targetName, diabetes.model.getNames().targetName);
     assert.equal(values.values.length, 3);
 
-    const cancer = descent.trainCSV(readFileSync(data('breast_cancer.csv'), 'utf8'), {
+    const cancer = await descent.trainCSV(readFileSync(data('breast_cancer.csv'), 'utf8'), {
       target: 'diagnosis', layers: 'none', epochs: 5, batchSize: 'full', optimizer: 'sgd', outputActivation: 'tanh',
       loss: 'mse', standardize: true, testSplit: 0.25,
     });
@@ -126,17 +126,42 @@ describe('trainCSV and predictCSV: the CLI in one call', () => {
     close(cancer.test.accuracy, printed(d.out, 'test', 'accuracy'), 4, 'test accuracy');
   });
 
-  it('refuses bad input with what and where, and keeps the model when training fails', () => {
+  it('runs in the tuning build, loaded on first use: the same run in place there, SIMD and scalar', async () => {
+    // the core module leaves the recipe's C out (its size budget); the tuning build has it
+    assert.equal(typeof descent._module._dj_recipe_train, 'undefined');
+    const text = readFileSync(data('iris.csv'), 'utf8');
+    const options = { target: 'species', layers: '6', epochs: 12, batchSize: 8, seed: 5, valSplit: 0.1 };
+    const rows = 'id,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\nr1,5.1,3.5,1.4,0.2\nr2,6.9,3.2,5.7,2.3\n';
+    for (const simd of [true, false]) {
+      const core = simd ? descent : await loadDescent({ simd: false });
+      const tuned = await loadDescent({ tune: true, simd });
+      const a = await core.trainCSV(text, options);
+      const b = await tuned.trainCSV(text, options);
+      // the model comes back as the caller's, optimizer state and all: the same file, byte for byte
+      assert.deepEqual(a.model.save({ withOptimizer: true }), b.model.save({ withOptimizer: true }), `simd ${simd}`);
+      assert.equal(a.model.stepCount, b.history.steps);
+      for (const part of ['history', 'train', 'validation', 'test']) assert.deepEqual(a[part], b[part], `${part}, simd ${simd}`);
+      assert.deepEqual(await a.model.predictCSV(rows, { keep: ['id'] }), await b.model.predictCSV(rows, { keep: ['id'] }));
+      // a model of the caller trains on there, the same as the tuning instance's copy
+      a.model.fit([[5, 3, 1.5, 0.2]], [[1, 0, 0]], { epochs: 2 });
+      b.model.fit([[5, 3, 1.5, 0.2]], [[1, 0, 0]], { epochs: 2 });
+      assert.deepEqual(a.model.getWeights(), b.model.getWeights());
+      a.model.dispose();
+      b.model.dispose();
+    }
+  });
+
+  it('refuses bad input with what and where, and keeps the model when training fails', async () => {
     const text = 'a,b,y\n1,2,0\n2,3,1\n3,4,0\n4,5,1\n5,6,0\n';
-    assert.throws(() => descent.trainCSV(text, { layer: '8' }), /trainCSV: unknown option 'layer'/);
-    assert.throws(() => descent.trainCSV(text, { layers: '16,,2' }), /trainCSV: layers '16,,2': expected unit counts/);
-    assert.throws(() => descent.trainCSV(text, { epochs: 0 }), /trainCSV: epochs must be an integer in 1\.\./);
-    assert.throws(() => descent.trainCSV(text, { target: 'z' }), /trainCSV: .*'z'/);
-    assert.throws(() => descent.trainCSV(text, { testSplit: 1 }), /trainCSV: testSplit/);
-    assert.throws(() => descent.trainCSV(42), /trainCSV: text must be a string/);
-    assert.throws(() => descent.trainCSV('a,b\n1,2\nx,3\n', {}), /trainCSV: line 3, column 1 \('a'\)/);
+    await assert.rejects(() => descent.trainCSV(text, { layer: '8' }), /trainCSV: unknown option 'layer'/);
+    await assert.rejects(() => descent.trainCSV(text, { layers: '16,,2' }), /trainCSV: layers '16,,2': expected unit counts/);
+    await assert.rejects(() => descent.trainCSV(text, { epochs: 0 }), /trainCSV: epochs must be an integer in 1\.\./);
+    await assert.rejects(() => descent.trainCSV(text, { target: 'z' }), /trainCSV: .*'z'/);
+    await assert.rejects(() => descent.trainCSV(text, { testSplit: 1 }), /trainCSV: testSplit/);
+    await assert.rejects(() => descent.trainCSV(42), /trainCSV: text must be a string/);
+    await assert.rejects(() => descent.trainCSV('a,b\n1,2\nx,3\n', {}), /trainCSV: line 3, column 1 \('a'\)/);
     try {
-      descent.trainCSV(text, { task: 'regression', layers: 'none', optimizer: { name: 'sgd', learningRate: 1e30 }, epochs: 50 });
+      await descent.trainCSV(text, { task: 'regression', layers: 'none', optimizer: { name: 'sgd', learningRate: 1e30 }, epochs: 50 });
       assert.fail('a learning rate of 1e30 diverges');
     } catch (e) {
       assert.match(e.message, /trainCSV: /);
@@ -144,10 +169,10 @@ describe('trainCSV and predictCSV: the CLI in one call', () => {
       assert.ok(e.model && !e.model.disposed, 'the model is handed back');
       assert.equal(e.model.predict([[1, 2]]).every(Number.isFinite), true);
     }
-    const r = descent.trainCSV(text, { layers: 'none', epochs: 2, testSplit: 0 });
+    const r = await descent.trainCSV(text, { layers: 'none', epochs: 2, testSplit: 0 });
     assert.equal(r.test, undefined);
-    assert.throws(() => r.model.predictCSV('b\n1\n'), /predictCSV: .*'a'/);
-    assert.throws(() => r.model.predictCSV('a,b\n1,2\n', { keep: ['id'] }), /predictCSV: .*id/);
-    assert.throws(() => r.model.predictCSV('a,b\n1,2\n', { keep: 'id' }), /predictCSV: keep must be an array/);
+    await assert.rejects(() => r.model.predictCSV('b\n1\n'), /predictCSV: .*'a'/);
+    await assert.rejects(() => r.model.predictCSV('a,b\n1,2\n', { keep: ['id'] }), /predictCSV: .*id/);
+    await assert.rejects(() => r.model.predictCSV('a,b\n1,2\n', { keep: 'id' }), /predictCSV: keep must be an array/);
   });
 });

@@ -71,12 +71,12 @@ async function main(): Promise<void> {
   const matrix: number[][] = metrics.confusion;
   console.log(usesSimd, first, loss, last, data.classNames, scaler.mean, folds.length, matrix);
 
-  const run: TrainCSVResult = descent.trainCSV('a,b,kind\n1,2,x\n3,4,y\n', {
+  const run: TrainCSVResult = await descent.trainCSV('a,b,kind\n1,2,x\n3,4,y\n', {
     target: 'kind', layers: [8, 4], epochs: 10, batchSize: 'full', optimizer: { name: 'sgd', learningRate: 0.1 },
     testSplit: 0.25, valSplit: 0, standardize: true, patience: 3,
   });
   const testLoss: number | undefined = run.test?.loss;
-  const rows = run.model.predictCSV('b,a,id\n2,1,r1\n', { keep: ['id'] });
+  const rows = await run.model.predictCSV('b,a,id\n2,1,r1\n', { keep: ['id'] });
   const firstClass: string | undefined = rows.predicted?.[0];
   console.log(run.task, run.classNames, run.history.history.loss, testLoss, rows.kept.id, firstClass, rows.probabilities);
 }
