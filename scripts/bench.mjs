@@ -240,6 +240,26 @@ for (const name of names) {
   console.log(`  ${name.padEnd(24)}${cells.join('')}`);
 }
 
+// Where a W1 step's time goes (descent_bench --breakdown: each part of the
+// step timed alone, µs per step, medians); the builds interleaved.
+const BREAKDOWN = ['fit', 'step', 'load', 'forward', 'loss', 'backward', 'update', 'activations', 'act_backward', 'gemm'];
+const splitEngines = [
+  ...(wasmHasSimd ? [['descent wasm simd', wasmBench, []]] : []),
+  ...(nativeHasSimd ? [['descent native simde', nativeBench, ['--kernels', 'simd']]] : []),
+];
+const splitRuns = {};
+for (let rep = 0; rep < reps; rep++) {
+  for (const [name, cmd, extra] of splitEngines) (splitRuns[name] ??= []).push(runC(cmd, [...extra, '--breakdown']).breakdown.W1);
+}
+result.breakdown = {};
+console.log('\nW1 step breakdown (us per step; fit = descent_model_fit per step, step = one step called directly;');
+console.log('  inside it load, forward, loss, backward, update; across the passes activations, act_backward, gemm)');
+console.log(`  ${'engine'.padEnd(24)}${BREAKDOWN.map((k) => pad(k, k.length > 8 ? k.length + 1 : 9)).join('')}`);
+for (const [name] of splitEngines) {
+  result.breakdown[name] = Object.fromEntries(BREAKDOWN.map((k) => [k, median(splitRuns[name].map((r) => r[k]))]));
+  console.log(`  ${name.padEnd(24)}${BREAKDOWN.map((k) => pad(result.breakdown[name][k].toFixed(2), k.length > 8 ? k.length + 1 : 9)).join('')}`);
+}
+
 result.tuning = await benchTune({ quick, reps });
 
 // The module's size: what an embedder ships. The core (SIMD .wasm + .mjs +
