@@ -148,14 +148,16 @@ static int run_workload(const workload *w, descent_kernels kernels, int reps, in
  * step: load (rows copied in), forward (3 gemm + bias/activation), loss (loss
  * and its gradient), backward (model_gradient - forward - loss), update (SGD).
  * Across the passes: activations (the 3 bias_act calls alone), act_backward
- * (the 3 derivative calls alone) and gemm (the 8 products alone). */
+ * (the 3 derivative calls alone) and gemm (the 8 products alone). Outside
+ * the step, spread over the steps they serve: setup (a trainer created and
+ * freed, once a fit) and epoch (the row order drawn, once an epoch). */
 typedef struct part_timer {
     double total;
     int calls;
 } part_timer;
 
 static double per_step(descent_model *m, const float *x, const float *y, const int *idx, int batches, int batch,
-                       int part, int quick)
+                       int part, const descent_fit_options *fo, int *order, int quick)
 {
     double floor_s = quick ? 0.02 : 0.1, t0 = now();
     long steps = 0;
@@ -185,6 +187,19 @@ static double per_step(descent_model *m, const float *x, const float *y, const i
                 for (int l = 0; l < m->n_layers; l++) {
                     const layer *L = &m->layers[l];
                     m->k->act_backward(m->delta[0], m->act[l + 1], batch * L->out, L->spec.activation, 0.0f);
+                }
+                break;
+            case 9:
+                if (b == 0) {
+                    descent_trainer *t = descent_trainer_create(m, x, y, batches * batch, fo, NULL);
+                    descent_trainer_free(t);
+                }
+                break;
+            case 10:
+                if (b == 0) {
+                    rng r = m->shuffle;
+                    for (int i = 0; i < batches * batch; i++) order[i] = i;
+                    rng_shuffle(&r, order, batches * batch);
                 }
                 break;
             case 8:
@@ -228,8 +243,10 @@ static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
     fo.epochs = quick ? 1 : w->epochs;
     int batches = w->samples / w->batch;
     static const char *names[] = {"step", "load", "forward", "loss", "gradient", "update", "activations",
-                                  "act_backward", "gemm"};
-    enum { PARTS = 9 };
+                                  "act_backward", "gemm", "setup", "epoch"};
+    enum { PARTS = 11 };
+    int *order = malloc(sizeof(int) * (size_t)w->samples);
+    if (!order) return 1;
     double t[PARTS + 1][32];
     double warm = quick ? 0.05 : 0.3, t0 = now();
     do descent_model_fit(m, x, y, w->samples, &fo, NULL, &err);
@@ -245,7 +262,8 @@ static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
         for (int p = 0; p < PARTS; p++) {
             /* the update alone runs on zero gradients, so repeating it leaves the weights as they are */
             if (p == 5) memset(m->grads, 0, sizeof(float) * m->n_params);
-            t[p][r] = per_step(m, x, y, idx, batches, w->batch, p, quick);
+            t[p][r] = per_step(m, x, y, idx, batches, w->batch, p, &fo, order, quick);
+            if (p == 9) t[p][r] /= fo.epochs; /* once a fit, not once an epoch */
         }
     }
     double med[PARTS + 1];
@@ -260,6 +278,7 @@ static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
     free(x);
     free(y);
     free(idx);
+    free(order);
     return 0;
 }
 

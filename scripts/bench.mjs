@@ -242,7 +242,7 @@ for (const name of names) {
 
 // Where a W1 step's time goes (descent_bench --breakdown: each part of the
 // step timed alone, µs per step, medians); the builds interleaved.
-const BREAKDOWN = ['fit', 'step', 'load', 'forward', 'loss', 'backward', 'update', 'activations', 'act_backward', 'gemm'];
+const BREAKDOWN = ['fit', 'step', 'load', 'forward', 'loss', 'backward', 'update', 'activations', 'act_backward', 'gemm', 'setup', 'epoch'];
 const splitEngines = [
   ...(wasmHasSimd ? [['descent wasm simd', wasmBench, []]] : []),
   ...(nativeHasSimd ? [['descent native simde', nativeBench, ['--kernels', 'simd']]] : []),
@@ -253,7 +253,8 @@ for (let rep = 0; rep < reps; rep++) {
 }
 result.breakdown = {};
 console.log('\nW1 step breakdown (us per step; fit = descent_model_fit per step, step = one step called directly;');
-console.log('  inside it load, forward, loss, backward, update; across the passes activations, act_backward, gemm)');
+console.log('  inside it load, forward, loss, backward, update; across the passes activations, act_backward, gemm;');
+console.log('  outside it, per step: setup = a trainer made and freed (once a fit), epoch = the row order drawn (once an epoch))');
 console.log(`  ${'engine'.padEnd(24)}${BREAKDOWN.map((k) => pad(k, k.length > 8 ? k.length + 1 : 9)).join('')}`);
 for (const [name] of splitEngines) {
   result.breakdown[name] = Object.fromEntries(BREAKDOWN.map((k) => [k, median(splitRuns[name].map((r) => r[k]))]));
