@@ -3,13 +3,15 @@
  * at n = 64, 256, 512. Built natively and, under emcmake, to wasm for Node, so
  * the same code measures every build. Prints one JSON object.
  * With --breakdown, instead, where the time of one W1 step goes (see
- * breakdown below).
- *   descent_bench [--kernels simd|scalar] [--reps N] [--quick] [--breakdown] */
+ * breakdown below); with --activation-error, how far the kernels' exp, tanh
+ * and sigmoid are from libm's (tests/c/activation_error.h).
+ *   descent_bench [--kernels simd|scalar] [--reps N] [--quick] [--breakdown] [--activation-error] */
 #define _POSIX_C_SOURCE 200809L
 #include "descent.h"
 #include "internal.h"
 #include "kernels.h"
 #include "model.h"
+#include "activation_error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,19 @@ static double now(void)
 #else
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+#endif
+}
+
+/* The breakdown's clock: natively the thread's CPU time, which a loaded
+ * machine's other processes do not inflate; in wasm the wall clock. */
+static double cpu_now(void)
+{
+#ifdef __EMSCRIPTEN__
+    return now();
+#else
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 #endif
 }
@@ -150,7 +165,8 @@ static int run_workload(const workload *w, descent_kernels kernels, int reps, in
  * Across the passes: activations (the 3 bias_act calls alone), act_backward
  * (the 3 derivative calls alone) and gemm (the 8 products alone). Outside
  * the step, spread over the steps they serve: setup (a trainer created and
- * freed, once a fit) and epoch (the row order drawn, once an epoch). */
+ * freed, once a fit) and epoch (the row order drawn, once an epoch).
+ * Natively timed in CPU time (cpu_now). */
 typedef struct part_timer {
     double total;
     int calls;
@@ -159,7 +175,7 @@ typedef struct part_timer {
 static double per_step(descent_model *m, const float *x, const float *y, const int *idx, int batches, int batch,
                        int part, const descent_fit_options *fo, int *order, int quick)
 {
-    double floor_s = quick ? 0.02 : 0.1, t0 = now();
+    double floor_s = quick ? 0.02 : 0.1, t0 = cpu_now();
     long steps = 0;
     do {
         for (int b = 0; b < batches; b++, steps++) {
@@ -214,8 +230,8 @@ static double per_step(descent_model *m, const float *x, const float *y, const i
                 break;
             }
         }
-    } while (now() - t0 < floor_s);
-    return (now() - t0) / (double)steps * 1e6;
+    } while (cpu_now() - t0 < floor_s);
+    return (cpu_now() - t0) / (double)steps * 1e6;
 }
 
 static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
@@ -248,17 +264,17 @@ static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
     int *order = malloc(sizeof(int) * (size_t)w->samples);
     if (!order) return 1;
     double t[PARTS + 1][32];
-    double warm = quick ? 0.05 : 0.3, t0 = now();
+    double warm = quick ? 0.05 : 0.3, t0 = cpu_now();
     do descent_model_fit(m, x, y, w->samples, &fo, NULL, &err);
-    while (now() - t0 < warm);
+    while (cpu_now() - t0 < warm);
     for (int r = 0; r < reps; r++) {
-        double f0 = now();
+        double f0 = cpu_now();
         int runs = 0;
         do {
             descent_model_fit(m, x, y, w->samples, &fo, NULL, &err);
             runs++;
-        } while (now() - f0 < (quick ? 0.02 : 0.1));
-        t[PARTS][r] = (now() - f0) / runs / ((double)fo.epochs * batches) * 1e6;
+        } while (cpu_now() - f0 < (quick ? 0.02 : 0.1));
+        t[PARTS][r] = (cpu_now() - f0) / runs / ((double)fo.epochs * batches) * 1e6;
         for (int p = 0; p < PARTS; p++) {
             /* the update alone runs on zero gradients, so repeating it leaves the weights as they are */
             if (p == 5) memset(m->grads, 0, sizeof(float) * m->n_params);
@@ -280,6 +296,19 @@ static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
     free(idx);
     free(order);
     return 0;
+}
+
+/* Every 97th float bit pattern (every 1021st quick), and the special values. */
+static void activation_errors(const kernel_table *kt, int quick, FILE *out)
+{
+    static const char *names[] = {"exp", "tanh", "sigmoid"};
+    fprintf(out, "{\"kernels\":\"%s\",\"activation_error\":{", kt->name);
+    for (int fn = 0; fn < 3; fn++) {
+        activation_error e = activation_error_sweep(kt, fn, quick ? 1021 : 97, 0);
+        fprintf(out, "%s\"%s\":{\"max_ulp\":%.0f,\"max_abs\":%.3e,\"max_rel\":%.3e,\"worst_x\":%.9g,\"checked\":%lld}",
+                fn ? "," : "", names[fn], e.max_ulp, e.max_abs, e.max_rel, (double)e.worst_x, e.checked);
+    }
+    fprintf(out, "}}\n");
 }
 
 /* GFLOP/s of one gemm shape on n×n matrices (2n³ flops a call). */
@@ -319,7 +348,7 @@ int main(int argc, char **argv)
     descent_kernels kernels = descent_simd_available() ? DESCENT_KERNELS_SIMD : DESCENT_KERNELS_SCALAR;
     int reps = 5, quick = 0;
     const char *only = NULL;
-    int split = 0;
+    int split = 0, accuracy = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--kernels") == 0 && i + 1 < argc) {
             const char *v = argv[++i];
@@ -341,8 +370,10 @@ int main(int argc, char **argv)
             quick = 1;
         } else if (strcmp(argv[i], "--breakdown") == 0) {
             split = 1;
+        } else if (strcmp(argv[i], "--activation-error") == 0) {
+            accuracy = 1;
         } else {
-            fprintf(stderr, "usage: descent_bench [--kernels simd|scalar] [--reps N] [--only W1|gemm] [--quick] [--breakdown]\n");
+            fprintf(stderr, "usage: descent_bench [--kernels simd|scalar] [--reps N] [--only W1|gemm] [--quick] [--breakdown] [--activation-error]\n");
             return 2;
         }
     }
@@ -352,6 +383,10 @@ int main(int argc, char **argv)
     }
     if (split) return breakdown(kernels, reps, quick, stdout);
     const kernel_table *kt = kernels == DESCENT_KERNELS_SIMD ? kernels_simd() : &kernels_scalar;
+    if (accuracy) {
+        activation_errors(kt, quick, stdout);
+        return 0;
+    }
     FILE *out = stdout;
     fprintf(out, "{\"kernels\":\"%s\",\"workloads\":{", kt->name);
     int first = 1;
