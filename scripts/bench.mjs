@@ -156,7 +156,7 @@ function brainW1(warm) {
   });
   const net = new brain.NeuralNetwork({ hiddenLayers: w.units.slice(0, -1), activation: 'tanh' });
   const iterations = quick ? 1 : w.epochs;
-  const opts = { learningRate: w.lr, errorThresh: 0, log: false };
+  const opts = { learningRate: w.lr, errorThresh: 1e-12, log: false }; // 0 is refused; this one never stops it early
   if (warm) net.train(data, { ...opts, iterations: 1 });
   const t0 = performance.now();
   net.train(data, { ...opts, iterations });
@@ -269,7 +269,7 @@ for (const name of names) {
 }
 
 // Where a W1 step's time goes (descent_bench --breakdown: each part of the
-// step timed alone, µs per step, medians); the builds interleaved.
+// step timed alone, CPU µs per step, medians); the builds interleaved.
 const BREAKDOWN = ['fit', 'step', 'load', 'forward', 'loss', 'backward', 'update', 'activations', 'act_backward', 'gemm', 'setup', 'epoch'];
 const splitEngines = [
   ...(wasmHasSimd ? [['descent wasm simd', wasmBench, []]] : []),
@@ -280,7 +280,7 @@ for (let rep = 0; rep < reps; rep++) {
   for (const [name, cmd, extra] of splitEngines) (splitRuns[name] ??= []).push(runC(cmd, [...extra, '--breakdown']).breakdown.W1);
 }
 result.breakdown = {};
-console.log('\nW1 step breakdown (us per step; fit = descent_model_fit per step, step = one step called directly;');
+console.log('\nW1 step breakdown (CPU us per step; fit = descent_model_fit per step, step = one step called directly;');
 console.log('  inside it load, forward, loss, backward, update; across the passes activations, act_backward, gemm;');
 console.log('  outside it, per step: setup = a trainer made and freed (once a fit), epoch = the row order drawn (once an epoch))');
 console.log(`  ${'engine'.padEnd(24)}${BREAKDOWN.map((k) => pad(k, k.length > 8 ? k.length + 1 : 9)).join('')}`);
