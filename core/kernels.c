@@ -114,6 +114,11 @@ static void act_backward(float *d, const float *a, int count, descent_activation
     }
 }
 
+static void vexp(float *y, const float *x, int count)
+{
+    for (int i = 0; i < count; i++) y[i] = expf(x[i]);
+}
+
 static void colsum(float *out, const float *d, int rows, int cols)
 {
     memset(out, 0, sizeof(float) * (size_t)cols);
@@ -211,7 +216,7 @@ static int adam(float *w, float *m, float *v, const float *g, int count, float l
 }
 
 const kernel_table kernels_scalar = {
-    "scalar", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, sgd, momentum, adagrad, rmsprop, adam,
+    "scalar", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, vexp, sgd, momentum, adagrad, rmsprop, adam,
 };
 
 int descent_simd_available(void)

@@ -24,6 +24,8 @@ typedef struct kernel_table {
     void (*act_backward)(float *d, const float *a, int count, descent_activation act, float alpha);
     /* out[j] = Σ_i d[i][j] */
     void (*colsum)(float *out, const float *d, int rows, int cols);
+    /* y[i] = e^x[i] (y may be x): what softmax uses, alone, so its accuracy can be measured. */
+    void (*exp)(float *y, const float *x, int count);
 
     /* Optimizer updates over count elements; each returns how many elements
      * would have become non-finite (those keep their old weight). */

@@ -12,44 +12,17 @@
 #endif
 
 #ifdef HAVE_SIMD
+#include "simd_math.h"
+
 #include <math.h>
 #include <string.h>
 
 /* Every kernel below performs, for each output element, the scalar
  * reference's float32 operations in the scalar reference's order, so results
  * are bit-identical to it; gemm sums over p in ascending order from 0 (or
- * from c) exactly as the reference loops do. */
-
-/* ------------------------------------------------------- vector helpers */
-
-/* The first n (< 4) floats at p, zeros after: a tail runs the same vector
- * code as the body without touching memory past the end. Lane by lane, as a
- * memcpy of 1-3 floats is a function call in wasm. */
-static v128_t load_part(const float *p, int n)
-{
-    v128_t v = wasm_f32x4_replace_lane(wasm_f32x4_splat(0.0f), 0, p[0]);
-    if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
-    if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
-    return v;
-}
-
-static void store_part(float *p, v128_t v, int n)
-{
-    p[0] = wasm_f32x4_extract_lane(v, 0);
-    if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
-    if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
-}
-
-static inline v128_t load_n(const float *p, int n)
-{
-    return n == 4 ? wasm_v128_load(p) : load_part(p, n);
-}
-
-static inline void store_n(float *p, v128_t v, int n)
-{
-    if (n == 4) wasm_v128_store(p, v);
-    else store_part(p, v, n);
-}
+ * from c) exactly as the reference loops do. The exceptions are e^x, tanh
+ * and sigmoid (in bias_act and exp), which simd_math.h computes four at a
+ * time to within a few ulp of libm's. */
 
 /* ------------------------------------------------------------------- gemm */
 
@@ -314,15 +287,34 @@ static void gemm_nt(float *c, int ldc, const float *a, int lda, const float *b, 
 
 /* ----------------------------------------------------- activations, sums */
 
+/* y = f(x) over count floats (y may be x): exp, tanh or sigmoid, four at a time. */
+static void map_math(float *y, const float *x, int count, descent_activation act)
+{
+    for (int i = 0; i < count; i += 4) {
+        int n = count - i < 4 ? count - i : 4;
+        v128_t v = load_n(x + i, n);
+        v = act == DESCENT_ACT_TANH ? v_tanh(v) : act == DESCENT_ACT_SIGMOID ? v_sigmoid(v) : v_exp(v);
+        store_n(y + i, v, n);
+    }
+}
+
+static void vexp(float *y, const float *x, int count)
+{
+    map_math(y, x, count, DESCENT_ACT_SOFTMAX);
+}
+
+/* The reference's steps, e^(z - max) four at a time; the sum stays in order. */
 static void softmax_row(float *z, int cols)
 {
     float max = z[0];
     for (int j = 1; j < cols; j++) max = z[j] > max ? z[j] : max;
-    float sum = 0.0f;
-    for (int j = 0; j < cols; j++) {
-        z[j] = expf(z[j] - max);
-        sum += z[j];
+    v128_t vm = wasm_f32x4_splat(max);
+    for (int j = 0; j < cols; j += 4) {
+        int n = cols - j < 4 ? cols - j : 4;
+        store_n(z + j, v_exp(wasm_f32x4_sub(load_n(z + j, n), vm)), n);
     }
+    float sum = 0.0f;
+    for (int j = 0; j < cols; j++) sum += z[j];
     v128_t vs = wasm_f32x4_splat(sum);
     for (int j = 0; j < cols; j += 4) {
         int n = cols - j < 4 ? cols - j : 4;
@@ -373,7 +365,8 @@ static void bias_act_flat(float *z, const float *bias, int rows, int cols, desce
     if (f < total) bias_act_x4(z + f, bv ? bv + ph : NULL, (int)(total - f), act, va);
 }
 
-/* sigmoid, tanh and softmax call expf / tanhf per element as the reference does. */
+/* The bias first as for linear; then sigmoid and tanh over the whole array,
+ * softmax row by row. */
 static void bias_act(float *z, const float *bias, int rows, int cols, descent_activation act, float alpha)
 {
     v128_t va = wasm_f32x4_splat(alpha);
@@ -381,19 +374,12 @@ static void bias_act(float *z, const float *bias, int rows, int cols, descent_ac
     if (bias || (simple && act != DESCENT_ACT_LINEAR))
         bias_act_flat(z, bias, rows, cols, simple ? act : DESCENT_ACT_LINEAR, va);
     if (simple) return;
-    for (int i = 0; i < rows; i++) {
-        float *zi = z + (size_t)i * cols;
-        switch (act) {
-        case DESCENT_ACT_SIGMOID:
-            for (int j = 0; j < cols; j++) zi[j] = 1.0f / (1.0f + expf(-zi[j]));
-            break;
-        case DESCENT_ACT_TANH:
-            for (int j = 0; j < cols; j++) zi[j] = tanhf(zi[j]);
-            break;
-        case DESCENT_ACT_SOFTMAX: softmax_row(zi, cols); break;
-        default: break;
-        }
+    if (act != DESCENT_ACT_SOFTMAX) {
+        /* rows * cols fits an int: the model's workspace is sized so */
+        map_math(z, z, rows * cols, act);
+        return;
     }
+    for (int i = 0; i < rows; i++) softmax_row(z + (size_t)i * cols, cols);
 }
 
 static inline void act_backward_x4(float *d, const float *a, int n, descent_activation act, v128_t alpha)
@@ -582,7 +568,7 @@ static int adam(float *w, float *m, float *v, const float *g, int count, float l
 }
 
 static const kernel_table table = {
-    "simd", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, sgd, momentum, adagrad, rmsprop, adam,
+    "simd", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, vexp, sgd, momentum, adagrad, rmsprop, adam,
 };
 
 const kernel_table *kernels_simd(void)

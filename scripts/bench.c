@@ -2,11 +2,16 @@
  * workloads W1-W4 trained through the public API, and the three gemm shapes
  * at n = 64, 256, 512. Built natively and, under emcmake, to wasm for Node, so
  * the same code measures every build. Prints one JSON object.
- *   descent_bench [--kernels simd|scalar] [--reps N] [--quick] */
+ * With --breakdown, instead, where the time of one W1 step goes (see
+ * breakdown below); with --activation-error, how far the kernels' exp, tanh
+ * and sigmoid are from libm's (tests/c/activation_error.h).
+ *   descent_bench [--kernels simd|scalar] [--reps N] [--quick] [--breakdown] [--activation-error] */
 #define _POSIX_C_SOURCE 200809L
 #include "descent.h"
 #include "internal.h"
 #include "kernels.h"
+#include "model.h"
+#include "activation_error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +28,28 @@ static double now(void)
 #else
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+#endif
+}
+
+/* The breakdown's clock: the CPU time of this thread natively, of the Node
+ * process in wasm (process.cpuUsage, in µs), which a loaded machine's other
+ * processes do not inflate as they do the wall clock. */
+#ifdef __EMSCRIPTEN__
+EM_JS(double, node_cpu_seconds, (void), {
+    if (typeof process === 'undefined' || !process.cpuUsage) return performance.now() / 1000;
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+});
+#endif
+
+static double cpu_now(void)
+{
+#ifdef __EMSCRIPTEN__
+    return node_cpu_seconds();
+#else
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 #endif
 }
@@ -136,6 +163,163 @@ static int run_workload(const workload *w, descent_kernels kernels, int reps, in
     return 0;
 }
 
+/* ------------------------------------------------------------ breakdown
+ * Where one W1 step's time goes: each part of the step timed alone in a loop
+ * over the epoch's batches (µs per step, median of reps). fit is
+ * descent_model_fit's time per step; step is the same work called directly
+ * (rows loaded, forward, loss, backward, accuracy count, update), so fit -
+ * step is the per-fit and per-epoch cost spread over the steps. Inside the
+ * step: load (rows copied in), forward (3 gemm + bias/activation), loss (loss
+ * and its gradient), backward (model_gradient - forward - loss), update (SGD).
+ * Across the passes: activations (the 3 bias_act calls alone), act_backward
+ * (the 3 derivative calls alone) and gemm (the 8 products alone). Outside
+ * the step, spread over the steps they serve: setup (a trainer created and
+ * freed, once a fit) and epoch (the row order drawn, once an epoch).
+ * Timed in CPU time (cpu_now). */
+typedef struct part_timer {
+    double total;
+    int calls;
+} part_timer;
+
+static double per_step(descent_model *m, const float *x, const float *y, const int *idx, int batches, int batch,
+                       int part, const descent_fit_options *fo, int *order, int quick)
+{
+    double floor_s = quick ? 0.02 : 0.1, t0 = cpu_now();
+    long steps = 0;
+    do {
+        for (int b = 0; b < batches; b++, steps++) {
+            int start = b * batch;
+            switch (part) {
+            case 0: { /* step */
+                model_load_rows(m, x, y, idx, start, batch);
+                double obj = model_gradient(m, batch);
+                (void)model_batch_correct(m, batch);
+                model_update(m, obj, NULL);
+                break;
+            }
+            case 1: model_load_rows(m, x, y, idx, start, batch); break;
+            case 2: model_forward(m, batch); break;
+            case 3: (void)model_objective(m, batch, 1); break;
+            case 4: (void)model_gradient(m, batch); break;
+            case 5: (void)optimizer_apply(m); break;
+            case 6:
+                for (int l = 0; l < m->n_layers; l++) {
+                    const layer *L = &m->layers[l];
+                    m->k->bias_act(m->act[l + 1], m->params + L->b_off, batch, L->out, L->spec.activation, 0.0f);
+                }
+                break;
+            case 7:
+                for (int l = 0; l < m->n_layers; l++) {
+                    const layer *L = &m->layers[l];
+                    m->k->act_backward(m->delta[0], m->act[l + 1], batch * L->out, L->spec.activation, 0.0f);
+                }
+                break;
+            case 9:
+                if (b == 0) {
+                    descent_trainer *t = descent_trainer_create(m, x, y, batches * batch, fo, NULL);
+                    descent_trainer_free(t);
+                }
+                break;
+            case 10:
+                if (b == 0) {
+                    rng r = m->shuffle;
+                    for (int i = 0; i < batches * batch; i++) order[i] = i;
+                    rng_shuffle(&r, order, batches * batch);
+                }
+                break;
+            case 8:
+                for (int l = 0; l < m->n_layers; l++) {
+                    const layer *L = &m->layers[l];
+                    float *w = m->params + L->w_off, *g = m->grads + L->w_off;
+                    m->k->gemm_nn(m->act[l + 1], L->out, m->act[l], L->in, w, L->out, batch, L->out, L->in, 0);
+                    m->k->gemm_tn(g, L->out, m->act[l], L->in, m->delta[0], L->out, L->in, L->out, batch, 0);
+                    if (l > 0)
+                        m->k->gemm_nt(m->delta[1], L->in, m->delta[0], L->out, w, L->out, batch, L->in, L->out, 0);
+                }
+                break;
+            }
+        }
+    } while (cpu_now() - t0 < floor_s);
+    return (cpu_now() - t0) / (double)steps * 1e6;
+}
+
+static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
+{
+    const workload *w = &workloads[0];
+    float *x = malloc(sizeof(float) * (size_t)w->samples * w->inputs), *y = malloc(sizeof(float) * (size_t)w->samples);
+    int *idx = malloc(sizeof(int) * (size_t)w->samples);
+    if (!x || !y || !idx) return 1;
+    make_data(w, x, y);
+    for (int i = 0; i < w->samples; i++) idx[i] = (i * 7919) % w->samples;
+    descent_layer_spec layers[3];
+    for (int l = 0; l < 3; l++) layers[l] = descent_layer(w->units[l], l < 2 ? w->hidden : w->out);
+    descent_optimizer_spec o = descent_optimizer_defaults(w->opt);
+    o.learning_rate = w->lr;
+    descent_model_spec spec = {w->inputs, 3, layers, w->loss, o, 1};
+    descent_error err;
+    descent_model *m = descent_model_create(&spec, &err);
+    if (!m || descent_model_set_kernels(m, kernels, &err) != DESCENT_OK ||
+        model_ensure_rows(m, w->batch, &err) != DESCENT_OK) {
+        fprintf(stderr, "bench: %s\n", err.message);
+        return 1;
+    }
+    descent_fit_options fo = descent_fit_defaults();
+    fo.batch_size = w->batch;
+    fo.epochs = quick ? 1 : w->epochs;
+    int batches = w->samples / w->batch;
+    static const char *names[] = {"step", "load", "forward", "loss", "gradient", "update", "activations",
+                                  "act_backward", "gemm", "setup", "epoch"};
+    enum { PARTS = 11 };
+    int *order = malloc(sizeof(int) * (size_t)w->samples);
+    if (!order) return 1;
+    double t[PARTS + 1][32];
+    double warm = quick ? 0.05 : 0.3, t0 = cpu_now();
+    do descent_model_fit(m, x, y, w->samples, &fo, NULL, &err);
+    while (cpu_now() - t0 < warm);
+    for (int r = 0; r < reps; r++) {
+        double f0 = cpu_now();
+        int runs = 0;
+        do {
+            descent_model_fit(m, x, y, w->samples, &fo, NULL, &err);
+            runs++;
+        } while (cpu_now() - f0 < (quick ? 0.02 : 0.1));
+        t[PARTS][r] = (cpu_now() - f0) / runs / ((double)fo.epochs * batches) * 1e6;
+        for (int p = 0; p < PARTS; p++) {
+            /* the update alone runs on zero gradients, so repeating it leaves the weights as they are */
+            if (p == 5) memset(m->grads, 0, sizeof(float) * m->n_params);
+            t[p][r] = per_step(m, x, y, idx, batches, w->batch, p, &fo, order, quick);
+            if (p == 9) t[p][r] /= fo.epochs; /* once a fit, not once an epoch */
+        }
+    }
+    double med[PARTS + 1];
+    for (int p = 0; p <= PARTS; p++) med[p] = median(t[p], reps);
+    fprintf(out, "{\"kernels\":\"%s\",\"breakdown\":{\"W1\":{\"fit\":%.3f", m->k->name, med[PARTS]);
+    for (int p = 0; p < PARTS; p++) {
+        if (p == 4) fprintf(out, ",\"backward\":%.3f", med[4] - med[2] - med[3]);
+        else fprintf(out, ",\"%s\":%.3f", names[p], med[p]);
+    }
+    fprintf(out, "}}}\n");
+    descent_model_free(m);
+    free(x);
+    free(y);
+    free(idx);
+    free(order);
+    return 0;
+}
+
+/* Every 97th float bit pattern (every 1021st quick), and the special values. */
+static void activation_errors(const kernel_table *kt, int quick, FILE *out)
+{
+    static const char *names[] = {"exp", "tanh", "sigmoid"};
+    fprintf(out, "{\"kernels\":\"%s\",\"activation_error\":{", kt->name);
+    for (int fn = 0; fn < 3; fn++) {
+        activation_error e = activation_error_sweep(kt, fn, quick ? 1021 : 97, 0);
+        fprintf(out, "%s\"%s\":{\"max_ulp\":%.0f,\"max_abs\":%.3e,\"max_rel\":%.3e,\"worst_x\":%.9g,\"checked\":%lld}",
+                fn ? "," : "", names[fn], e.max_ulp, e.max_abs, e.max_rel, (double)e.worst_x, e.checked);
+    }
+    fprintf(out, "}}\n");
+}
+
 /* GFLOP/s of one gemm shape on n×n matrices (2n³ flops a call). */
 static double time_gemm(const kernel_table *kt, int shape, int n, int quick)
 {
@@ -173,6 +357,7 @@ int main(int argc, char **argv)
     descent_kernels kernels = descent_simd_available() ? DESCENT_KERNELS_SIMD : DESCENT_KERNELS_SCALAR;
     int reps = 5, quick = 0;
     const char *only = NULL;
+    int split = 0, accuracy = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--kernels") == 0 && i + 1 < argc) {
             const char *v = argv[++i];
@@ -192,8 +377,12 @@ int main(int argc, char **argv)
             only = argv[++i];
         } else if (strcmp(argv[i], "--quick") == 0) {
             quick = 1;
+        } else if (strcmp(argv[i], "--breakdown") == 0) {
+            split = 1;
+        } else if (strcmp(argv[i], "--activation-error") == 0) {
+            accuracy = 1;
         } else {
-            fprintf(stderr, "usage: descent_bench [--kernels simd|scalar] [--reps N] [--only W1|gemm] [--quick]\n");
+            fprintf(stderr, "usage: descent_bench [--kernels simd|scalar] [--reps N] [--only W1|gemm] [--quick] [--breakdown] [--activation-error]\n");
             return 2;
         }
     }
@@ -201,7 +390,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: this build has no SIMD kernels\n");
         return 2;
     }
+    if (split) return breakdown(kernels, reps, quick, stdout);
     const kernel_table *kt = kernels == DESCENT_KERNELS_SIMD ? kernels_simd() : &kernels_scalar;
+    if (accuracy) {
+        activation_errors(kt, quick, stdout);
+        return 0;
+    }
     FILE *out = stdout;
     fprintf(out, "{\"kernels\":\"%s\",\"workloads\":{", kt->name);
     int first = 1;
