@@ -11,6 +11,7 @@
 import { bool, checkKeys, fail, oneOf, show, typeOf } from './checks.mjs';
 import { C_TO_JS_NAMES, useVocabulary } from './core-vocabulary.mjs';
 import { dataMethods } from './data.mjs';
+import { exploreMethods } from './explore.mjs';
 import { Heap } from './heap.mjs';
 import { metricsMethods } from './metrics.mjs';
 import { Model, createModel, loadModel } from './model.mjs';
@@ -211,8 +212,9 @@ class Descent {
   }
 }
 
-// The data helpers (data.mjs), the metrics (metrics.mjs) and the CLI's jobs on CSV text (recipe.mjs) are methods of the instance.
-Object.assign(Descent.prototype, dataMethods, metricsMethods, recipeMethods);
+// The data helpers (data.mjs), the metrics (metrics.mjs), the CLI's jobs on CSV text (recipe.mjs) and the
+// explorers of gradient descent (explore.mjs) are methods of the instance.
+Object.assign(Descent.prototype, dataMethods, metricsMethods, recipeMethods, exploreMethods);
 
 // Interop: other runtimes' formats (interop-*.mjs, loaded on first use so the
 // module stays small): TF.js artifacts both ways, ONNX out.
