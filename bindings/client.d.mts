@@ -1,6 +1,6 @@
 // client.d.mts - the values client.mjs exports (the package's './client'):
 // the worker client and the protocol's names; the types are descent.d.ts's.
-import type { AnyWorker, ClassificationMetrics, CopyOption, FullOptimizerConfig, Matrix, ModelConfig, ModelDescription, OptimizerConfig, OptimizerName, RegressionMetrics, RequestData, RequestType, ResultData, RunState, StepOptions, StepResult, TrainOptions, TrainResult, TrainingData, TuneData, TuneOptions, TuneProgress, TuneResult, Weights, ErrorCodes, MessageTypes } from './descent-types.mjs';
+import type { AnyWorker, LayerGradientStats, LearningRateTest, LearningRateTestOptions, LossSurface, Race, RaceLane, RaceOptions, SurfaceOptions, ClassificationMetrics, CopyOption, FullOptimizerConfig, Matrix, ModelConfig, ModelDescription, OptimizerConfig, OptimizerName, RegressionMetrics, RequestData, RequestType, ResultData, RunState, StepOptions, StepResult, TrainOptions, TrainResult, TrainingData, TuneData, TuneOptions, TuneProgress, TuneResult, Weights, ErrorCodes, MessageTypes } from './descent-types.mjs';
 export type * from './descent-types.mjs';
 
 /** The only values an envelope's type takes. */
@@ -41,6 +41,15 @@ export declare class DescentClient {
   /** each layer's outputs after its activation, rows × units per layer */
   layerOutputs(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array[]>;
   getWeights(modelId: number): Promise<Weights[]>;
+  /** model.gradientStats in the worker */
+  gradientStats(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<{ modelId: number; stepCount: number; layers: LayerGradientStats[] }>;
+  /** descent.findLearningRate in the worker */
+  findLearningRate(config: ModelConfig, x: Matrix, y: Matrix, testOptions?: LearningRateTestOptions, options?: CopyOption): Promise<LearningRateTest>;
+  /** descent.compareOptimizers in the worker, one optimizer at a time; onProgress gets each as it finishes */
+  compareOptimizers(config: ModelConfig, x: Matrix, y: Matrix, raceOptions?: RaceOptions,
+    options?: CopyOption & { onProgress?: (p: { index: number; count: number; result: RaceLane }) => void }): Promise<Race>;
+  /** descent.lossSurface in the worker */
+  lossSurface(modelId: number, x: Matrix, y: Matrix, surfaceOptions?: SurfaceOptions, options?: CopyOption): Promise<LossSurface>;
   setWeights(modelId: number, weights: Array<{ kernel: Matrix; bias?: Matrix | null }>, options?: CopyOption): Promise<void>;
   save(modelId: number, options?: { withOptimizer?: boolean }): Promise<Uint8Array>;
   /** the model as ONNX or as TF.js's model.json + weights.bin (see the 'export' message) */

@@ -272,6 +272,26 @@ export class DescentClient {
     return this.request(MessageType.GET_WEIGHTS, { modelId });
   }
 
+  /** Per layer, the gradient's, weights' and last update's sizes on x, y (model.gradientStats): {modelId, stepCount, layers}. */
+  gradientStats(modelId, x, y, options = {}) {
+    return this.request(MessageType.GRADIENT_STATS, { modelId, x, y }, options);
+  }
+
+  /** The learning-rate range test on a fresh model from config (descent.findLearningRate). */
+  findLearningRate(config, x, y, testOptions = {}, options = {}) {
+    return this.request(MessageType.FIND_LEARNING_RATE, { config, x, y, options: testOptions }, options);
+  }
+
+  /** The optimizer race (descent.compareOptimizers); onProgress gets {index, count, result} per optimizer. */
+  compareOptimizers(config, x, y, raceOptions = {}, options = {}) {
+    return this.request(MessageType.COMPARE_OPTIMIZERS, { config, x, y, options: raceOptions }, options);
+  }
+
+  /** The loss on a plane through the model's weights (descent.lossSurface). */
+  lossSurface(modelId, x, y, surfaceOptions = {}, options = {}) {
+    return this.request(MessageType.LOSS_SURFACE, { modelId, x, y, options: surfaceOptions }, options);
+  }
+
   async setWeights(modelId, weights, options = {}) {
     await this.request(MessageType.SET_WEIGHTS, { modelId, weights }, options);
   }

@@ -280,6 +280,105 @@ export interface TfjsArtifacts {
   userDefinedMetadata?: { descent?: InteropRecipe } & Record<string, unknown>;
 }
 
+/** model.gradientStats: one layer's sizes (L2 norms) on the rows given */
+export interface LayerGradientStats {
+  layer: number;
+  /** of the gradient of evaluate's loss (the mean data loss; penalties left out, as evaluate leaves them) */
+  kernelGradNorm: number;
+  /** null for a layer without bias */
+  biasGradNorm: number | null;
+  kernelNorm: number;
+  /** |last update of the kernel| / |kernel|; null before any step since creation, load, clone or optimizer reset */
+  updateRatio: number | null;
+  /** relu layers: the share of units that output 0 on every row; null for other activations */
+  deadShare: number | null;
+}
+
+export interface LearningRateTestOptions {
+  /** the first rate (default 1e-7) */
+  min?: number;
+  /** the last rate (default 10) */
+  max?: number;
+  /** optimizer steps, one batch each, the rate growing geometrically (default 100) */
+  steps?: number;
+  /** the fresh model's seed (default: config.seed) */
+  seed?: number;
+  /** default min(32, rows) */
+  batchSize?: number;
+  /** β of the bias-corrected exponential moving average of the loss (default 0.98) */
+  smoothing?: number;
+  /** stop once the smoothed loss is over this many times its lowest (default 4) */
+  explode?: number;
+}
+
+export interface LearningRateTest {
+  /** the rate of each step taken */
+  rates: number[];
+  /** the smoothed training loss after each step */
+  losses: number[];
+  /** each step's training loss (its batch, before the update) */
+  rawLosses: number[];
+  /** rates[i] for the steepest fall, losses[i + 1] - losses[i] lowest; null with fewer than 2 steps */
+  suggested: number | null;
+  /** the loss exploded before max */
+  stoppedEarly: boolean;
+}
+
+export interface RaceOptions {
+  /** default all six, each with its defaults */
+  optimizers?: Array<OptimizerName | OptimizerConfig>;
+  /** default 10 */
+  epochs?: number;
+  /** default 32 */
+  batchSize?: number;
+  /** the model's seed, so its initial weights and batch order (default: config.seed) */
+  seed?: number;
+}
+
+export interface RaceLane {
+  optimizer: OptimizerName;
+  learningRate: number;
+  /** training loss per epoch, as fit's history.loss */
+  history: number[];
+  /** the weights at the start and after each epoch: paramCount floats each, getWeights()' arrays concatenated */
+  path: Float32Array[];
+  finalLoss: number | null;
+  /** the run stopped on a non-finite loss (history and path end there) */
+  diverged: boolean;
+}
+
+export interface Race {
+  /** the training loss (data loss plus penalties) of the common start */
+  initialLoss: number;
+  paramCount: number;
+  results: RaceLane[];
+}
+
+export interface SurfaceOptions {
+  /** 'random': filter-normalized (Li et al. 2018), biases fixed; 'pca': the path's first two principal components */
+  directions?: 'random' | 'pca';
+  /** points in weight space (a race's path, or getWeights() arrays), projected onto the plane */
+  path?: Array<Float32Array | number[] | Weights[]>;
+  /** r for [-r, r] on both axes, or [min, max]; default [-1, 1], or the path's extent with a margin */
+  range?: number | [number, number];
+  /** grid points per axis, 2..1024 (default 32) */
+  resolution?: number;
+  seed?: number;
+}
+
+export interface LossSurface {
+  /** getWeights() layout */
+  directions: [Weights[], Weights[]];
+  alphas: number[];
+  betas: number[];
+  /** loss[j][i]: evaluate's loss at theta + alphas[i]·d1 + betas[j]·d2 */
+  loss: Float32Array[];
+  /** [alpha, beta] of each path point; null without a path */
+  pathProjection: Array<[number, number]> | null;
+  /** 'pca': the two components' shares of the path's variance */
+  variance: [number, number] | null;
+}
+
 export interface Model {
   readonly inputs: number;
   readonly outputs: number;
@@ -311,6 +410,8 @@ export interface Model {
   /** each layer's outputs after its activation: rows × units, row-major, one array per layer */
   layerOutputs(x: Matrix): Float32Array[];
   evaluate(x: Matrix, y: Matrix): number;
+  /** per layer, the gradient's, the weights' and the last update's sizes and the dead relu units on x, y */
+  gradientStats(x: Matrix, y: Matrix): LayerGradientStats[];
   /** the model's scores on x, y for its output head's task and threshold (the core decides them) */
   metrics(x: Matrix, y: Matrix): ClassificationMetrics | RegressionMetrics;
   setLearningRate(learningRate: number): void;
@@ -711,6 +812,12 @@ export interface Descent {
   readonly vocabulary: Vocabulary;
   createModel(config: ModelConfig): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
+  /** Smith's learning-rate range test on a fresh model from config */
+  findLearningRate(x: Matrix, y: Matrix, config: ModelConfig, options?: LearningRateTestOptions): LearningRateTest;
+  /** the same network, start and batches trained by each optimizer */
+  compareOptimizers(x: Matrix, y: Matrix, config: ModelConfig, options?: RaceOptions): Race;
+  /** the loss on a plane through the model's weights */
+  lossSurface(model: Model, x: Matrix, y: Matrix, options?: SurfaceOptions): LossSurface;
   /**
    * a model from TF.js layers-model artifacts: Dense layers (linear, relu, sigmoid,
    * tanh, softmax), an InputLayer, and Activation / LeakyReLU after a linear Dense;
@@ -787,6 +894,10 @@ export interface MessageTypes {
   CROSS_VALIDATE: 'crossValidate';
   REFIT: 'refit';
   DISPOSE_SEARCH: 'disposeSearch';
+  GRADIENT_STATS: 'gradientStats';
+  FIND_LEARNING_RATE: 'findLearningRate';
+  COMPARE_OPTIMIZERS: 'compareOptimizers';
+  LOSS_SURFACE: 'lossSurface';
   RESULT: 'result';
   ERROR: 'error';
   PROGRESS: 'progress';
@@ -1020,6 +1131,11 @@ export interface RequestData {
   crossValidate: { searchId: number; index: number; progressEvery?: number };
   refit: { searchId: number; index?: number; model?: boolean };
   disposeSearch: { searchId: number };
+  gradientStats: { modelId: number; x: Matrix; y: Matrix };
+  findLearningRate: { config: ModelConfig; x: Matrix; y: Matrix; options?: LearningRateTestOptions };
+  /** progress: { index, count, result } as each optimizer finishes */
+  compareOptimizers: { config: ModelConfig; x: Matrix; y: Matrix; options?: RaceOptions };
+  lossSurface: { modelId: number; x: Matrix; y: Matrix; options?: SurfaceOptions };
 }
 
 export interface ResultData {
@@ -1051,6 +1167,10 @@ export interface ResultData {
   crossValidate: TuneResult;
   refit: TuneTest & Partial<ModelInfo>;
   disposeSearch: { searchId: number };
+  gradientStats: { modelId: number; stepCount: number; layers: LayerGradientStats[] };
+  findLearningRate: LearningRateTest;
+  compareOptimizers: Race;
+  lossSurface: LossSurface;
 }
 
 export type RequestMessage = { [T in RequestType]: Envelope<T, RequestData[T]> }[RequestType];

@@ -12,6 +12,7 @@
 import { bool, checkKeys, fail, oneOf, show, typeOf } from './checks.mjs';
 import { C_TO_JS_NAMES, useVocabulary } from './core-vocabulary.mjs';
 import { dataMethods } from './data.mjs';
+import { exploreMethods } from './explore.mjs';
 import { Heap } from './heap.mjs';
 import { metricsMethods } from './metrics.mjs';
 import { Model, createModel, loadModel } from './model.mjs';
@@ -236,8 +237,9 @@ class Descent {
   }
 }
 
-// The data helpers (data.mjs) and the metrics (metrics.mjs) are methods of the instance.
-Object.assign(Descent.prototype, dataMethods, metricsMethods);
+// The data helpers (data.mjs), the metrics (metrics.mjs) and the explorers of gradient
+// descent (explore.mjs) are methods of the instance.
+Object.assign(Descent.prototype, dataMethods, metricsMethods, exploreMethods);
 
 // The CLI's jobs on CSV text (recipe.mjs, loaded on first use; they run in the
 // tuning build, see _recipeHost): descent.trainCSV, and model.predictCSV (model.mjs) through _predictCSV.

@@ -47,6 +47,16 @@
     X(T, status, 1) X(T, n_fit, 1) X(T, n_val, 1) X(T, n_test, 1) X(T, epochs, 1) X(T, stopped_early, 1)             \
     X(T, best_epoch, 1) X(T, diverged_epoch, 1) X(T, diverged_batch, 1) X(T, restored_epochs, 1) X(T, loss, 1)       \
     X(T, val_loss, 1) X(T, metric, 1) X(T, val_metric, 1)
+/* descent_layer_stats (descent_explore.h), one per layer */
+#define DJ_FIELDS_STATS(X, T)                                                                                        \
+    X(T, kernel_grad_norm, 1) X(T, bias_grad_norm, 1) X(T, kernel_norm, 1) X(T, update_ratio, 1) X(T, dead_share, 1)
+/* descent_lr_find_options, then descent_lr_find_result's fields (filled by the call) */
+#define DJ_FIELDS_LRFIND(X, T)                                                                                       \
+    X(T, min_rate, 1) X(T, max_rate, 1) X(T, steps, 1) X(T, batch_size, 1) X(T, smoothing, 1) X(T, explode, 1)       \
+    X(T, count, 1) X(T, stopped_early, 1) X(T, suggested, 1)
+/* descent_surface_grid */
+#define DJ_FIELDS_GRID(X, T)                                                                                         \
+    X(T, alpha_lo, 1) X(T, alpha_hi, 1) X(T, beta_lo, 1) X(T, beta_hi, 1) X(T, resolution, 1)
 
 #ifdef DESCENT_WITH_TUNE
 #include "descent_tune.h"
@@ -84,7 +94,8 @@
 /* Every table: X(T, name as JS sees it). */
 #define DJ_TABLES(X)                                                                                                 \
     X(OPTIMIZER, optimizer) X(LAYER, layer) X(FIT, fit) X(TRAINER, trainer) X(DATASET, dataset)                     \
-    X(METRICS, metrics) X(HEAD, head) X(RECIPE, recipe) X(RUN, run) DJ_TUNE_TABLES(X)
+    X(METRICS, metrics) X(HEAD, head) X(RECIPE, recipe) X(RUN, run) X(STATS, stats) X(LRFIND, lrfind)             \
+    X(GRID, grid) DJ_TUNE_TABLES(X)
 
 /* DJ_<T>_<name>: a field's first index; DJ_<T>_COUNT: the doubles of the whole. */
 #define DJ_FIELD_INDEX(T, name, width) DJ_##T##_##name, DJ_##T##_##name##_last = DJ_##T##_##name + (width)-1,
@@ -98,6 +109,9 @@ DJ_TABLE_ENUM(METRICS, metrics)
 DJ_TABLE_ENUM(HEAD, head)
 DJ_TABLE_ENUM(RECIPE, recipe)
 DJ_TABLE_ENUM(RUN, run)
+DJ_TABLE_ENUM(STATS, stats)
+DJ_TABLE_ENUM(LRFIND, lrfind)
+DJ_TABLE_ENUM(GRID, grid)
 #ifdef DESCENT_WITH_TUNE
 DJ_TABLE_ENUM(CONFIG, config)
 DJ_TABLE_ENUM(RESULT, result)

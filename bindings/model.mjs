@@ -121,6 +121,9 @@ export class Model {
   /** `descent predict --keep` on CSV text (recipe.mjs, loaded on first use): the rows' features read by name, predicted; a Promise. */
   predictCSV(text, options = {}) { return this.#d._predictCSV(this, text, options); }
 
+  /** Per layer, the loss gradient's size on rows x, y, the weights', the last update's and the dead relu units (explore.mjs). */
+  gradientStats(x, y) { return this.#d._gradientStats(this, x, y); }
+
   getWeights() {
     const p = this.#p('getWeights');
     const M = this.#M;

@@ -31,6 +31,11 @@ export const MessageType = Object.freeze({
   CROSS_VALIDATE: 'crossValidate',
   REFIT: 'refit',
   DISPOSE_SEARCH: 'disposeSearch',
+  // Explorers of gradient descent (explore.mjs), computed by the core in the worker.
+  GRADIENT_STATS: 'gradientStats',
+  FIND_LEARNING_RATE: 'findLearningRate',
+  COMPARE_OPTIMIZERS: 'compareOptimizers',
+  LOSS_SURFACE: 'lossSurface',
   // Worker to client only.
   RESULT: 'result',
   ERROR: 'error',

@@ -14,6 +14,7 @@ import {
   RequestError, addModel, checkKeys, entryOf, failed, models, needDescent, nodePort, post, renamed, session, shown,
 } from './worker-common.mjs';
 import { dataHandlers } from './worker-data.mjs';
+import { exploreHandlers } from './worker-explore.mjs';
 import { trainHandlers } from './worker-train.mjs';
 import { tuneHandlers } from './worker-tune.mjs';
 
@@ -42,6 +43,7 @@ const handlers = {
   ...tuneHandlers,
   ...trainHandlers,
   ...dataHandlers,
+  ...exploreHandlers,
 
   async [MessageType.INIT](data) {
     checkKeys('init', data, ['simd', 'baseUrl', 'tune']);

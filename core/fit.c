@@ -133,6 +133,7 @@ static void snapshot_restore(const snapshot *s, descent_model *m)
     } else {
         optimizer_reset(m);
     }
+    m->last_grads = 0; /* the diverged step's gradient is not the restored state's */
     m->shuffle = s->shuffle;
 }
 

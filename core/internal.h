@@ -47,7 +47,7 @@ double rng_normal(rng *r);
 void rng_shuffle(rng *r, int *idx, int n);
 
 enum { RNG_STREAM_INIT = 1, RNG_STREAM_SHUFFLE = 2, RNG_STREAM_DATA = 3, RNG_STREAM_SPLIT = 4, RNG_STREAM_KFOLD = 5,
-       RNG_STREAM_TUNE = 6 };
+       RNG_STREAM_TUNE = 6, RNG_STREAM_SURFACE = 7 };
 
 /* ------------------------------------------------------------ sizes
  * Every size computed from user-controlled counts (rows, units, parameters,

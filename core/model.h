@@ -30,6 +30,7 @@ struct descent_model {
     descent_optimizer_spec opt;
     int64_t t;                      /* optimizer updates so far (64 bits: long is 32 in wasm32) */
     float beta1_pow, beta2_pow;     /* Adam's float32 running products β^t, as TF.js keeps them */
+    int last_grads;                 /* 1: grads hold the gradient of the last update (the inspector recomputes it) */
 
     uint32_t seed;
     rng shuffle;                    /* the stream fit draws epoch permutations from */
@@ -87,6 +88,9 @@ void optimizer_reset(descent_model *m);
 /* Applies one update from m->grads; returns the count of weights kept because they would be non-finite. */
 int optimizer_apply(descent_model *m);
 int optimizer_slots(descent_optimizer_kind kind);
+/* Σ Δ² of the last update over params[from .. from + count), recomputed from
+ * the optimizer's state and the last step's gradient (m->last_grads must be 1). */
+double optimizer_last_update_sumsq(const descent_model *m, size_t from, size_t count);
 
 /* loss.c */
 /* Mean over the batch of each row's data loss; with dp, also ∂L/∂p. */

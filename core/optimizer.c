@@ -30,6 +30,7 @@ void optimizer_reset(descent_model *m)
         for (size_t i = 0; i < n; i++) m->state[0][i] = a;
     }
     m->t = 0;
+    m->last_grads = 0;
     /* Only Adam uses (and validates) its betas; another optimizer's fields
      * may hold anything, so its unused powers are 1 rather than copies of them
      * (a non-finite copy would be saved and then refused by the loader). */
@@ -100,7 +101,32 @@ int optimizer_apply(descent_model *m)
     }
     }
     m->t++;
+    m->last_grads = 1;
     return bad;
+}
+
+/* The step each rule took, from the state it left: the kernels' arithmetic
+ * again, element by element (Adam's previous β powers divided back out). */
+double optimizer_last_update_sumsq(const descent_model *m, size_t from, size_t count)
+{
+    const descent_optimizer_spec *o = &m->opt;
+    const float *g = m->grads + from, *s0 = m->state[0] + from, *s1 = m->state[1] + from;
+    float lr = (float)o->learning_rate, mu = (float)o->momentum;
+    float c1 = 1.0f - m->beta1_pow / (float)o->beta1, c2 = 1.0f - m->beta2_pow / (float)o->beta2;
+    double sum = 0.0;
+    for (size_t i = 0; i < count; i++) {
+        float d = 0.0f;
+        switch (o->kind) {
+        case DESCENT_OPT_SGD: d = lr * g[i]; break;
+        case DESCENT_OPT_MOMENTUM: d = lr * s0[i]; break;
+        case DESCENT_OPT_NESTEROV: d = lr * (g[i] + s0[i] * mu); break;
+        case DESCENT_OPT_ADAGRAD: d = (g[i] / sqrtf(s0[i] + (float)TFJS_EPSILON)) * lr; break;
+        case DESCENT_OPT_RMSPROP: d = s1[i]; break;
+        case DESCENT_OPT_ADAM: d = ((s0[i] / c1) / (sqrtf(s1[i] / c2) + (float)o->epsilon)) * lr; break;
+        }
+        sum += (double)d * d;
+    }
+    return sum;
 }
 
 descent_status model_update(descent_model *m, double obj, descent_error *err)

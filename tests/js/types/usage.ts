@@ -47,6 +47,16 @@ async function main(): Promise<void> {
   }
   const predictions: Float32Array = model.predict(x);
   model.evaluate(x, y);
+  const grads = model.gradientStats(x, y);
+  const firstNorm: number = grads[0].kernelGradNorm;
+  const ratio: number | null = grads[0].updateRatio;
+  const test = descent.findLearningRate(x, y, { inputs: 3, layers: [{ units: 1 }] }, { min: 1e-5, max: 1, steps: 20, seed: 1 });
+  const suggested: number | null = test.suggested;
+  const race = descent.compareOptimizers(x, y, { inputs: 3, layers: [{ units: 1 }] }, { optimizers: ['sgd', { name: 'adam', learningRate: 0.01 }], epochs: 3 });
+  const path: Float32Array[] = race.results[0].path;
+  const surface = descent.lossSurface(model, x, y, { directions: 'pca', path, resolution: 16 });
+  const corner: number = surface.loss[0][0] + surface.alphas[0] + surface.betas[0];
+  console.log(firstNorm, ratio, suggested, corner, surface.directions[0][0].kernel.length, surface.pathProjection?.[0][0]);
   model.setLearningRate(0.0005);
   model.setOptimizer({ name: 'momentum', useNesterov: true, momentum: 0.9 });
   const bytes: Uint8Array = model.save({ withOptimizer: true });
@@ -111,6 +121,10 @@ async function worker(): Promise<void> {
   const client = await DescentClient.create({ simd: simdSupported() ? 'auto' : false });
   const id: number = await client.createModel({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy' });
   const result: TrainResult = await client.train(id, { x: [[0, 1], [1, 0]], y: [[0], [1]], epochs: 3, batchSize: 2 });
+  const inspected = await client.gradientStats(id, [[0, 1], [1, 0]], [[0], [1]]);
+  const lanes = await client.compareOptimizers({ inputs: 2, layers: [{ units: 1 }] }, [[0, 1]], [[1]], { epochs: 2 },
+    { onProgress: (p) => console.log(p.index, p.count, p.result.finalLoss) });
+  console.log(inspected.layers[0].deadShare, lanes.initialLoss);
   const type: string = MessageType.TRAIN;
   const code: string = ErrorCode.BUSY;
   console.log(result.history.loss, type, code, defaultPoolSize());
