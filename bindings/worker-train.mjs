@@ -254,7 +254,11 @@ class Run {
       };
     } catch (e) {
       // The epochs recorded before a divergence still reach the client, ahead of the error.
-      if (this.records.length) this.report(false, false);
+      try {
+        if (this.records.length) this.report(false, false);
+      } catch {
+        // The run's own error stays the reply.
+      }
       throw renamed('train', e);
     } finally {
       if (this.entry.run === this) this.entry.run = null;
