@@ -953,8 +953,6 @@ export interface EpochMetrics {
   test: ClassificationMetrics | RegressionMetrics;
 }
 
-/** progress messages: every ms milliseconds (0: after every slice of batches, about 10 ms of training)
- *  and/or every N epochs. */
 /** generate and parseCSV: the seeded train/test split, and the training rows' scalers. */
 export interface SplitRequest {
   testFraction?: number;
@@ -1000,11 +998,28 @@ export interface ModelDescription {
   names: ReturnType<Model['getNames']>;
 }
 
+/** progress messages: every ms milliseconds (0: after every slice of batches, about 10 ms of training)
+ *  and/or every N epochs. */
 export interface ProgressEvery {
   ms?: number;
+  /** a message as each N-th epoch ends; with records, a record of it instead (default 1 with records) */
   epochs?: number;
   /** true: each message carries every epoch's logs finished since the previous one */
   history?: boolean;
+  /** true: the epochs that `epochs` names are recorded as they end and sent together, as `records`,
+   *  in the next message (every ms, and at every step, pause and stop, and the end) */
+  records?: boolean;
+}
+
+/** One epoch as it ended (progressEvery.records): its logs and, with test rows, the core's metrics after it. */
+export interface EpochRecord {
+  /** the epoch's number in the run, 1-based (as a progress message's epoch) */
+  epoch: number;
+  loss: number;
+  val_loss?: number;
+  acc?: number;
+  val_acc?: number;
+  metrics?: EpochMetrics;
 }
 
 export interface TrainRequest extends TrainingData {
@@ -1056,6 +1071,8 @@ export interface TrainProgress {
   history?: { from: number; loss: number[]; val_loss?: number[]; acc?: number[]; val_acc?: number[] };
   /** with test rows: the metrics after the latest finished epoch (computed once an epoch) */
   metrics?: EpochMetrics;
+  /** with progressEvery.records: each epoch recorded since the previous message, in order */
+  records?: EpochRecord[];
 }
 
 /** model.fit's History, plus the count of finished epochs. */

@@ -76,14 +76,16 @@ function epochMetrics(entry, trainer) {
   return value;
 }
 
-/** The last finished epoch's logs, or null. */
-function lastLogs(trainer, epochs) {
-  if (epochs === 0) return null;
-  const { history } = trainer.history;
+/** Epoch n's logs (1-based: the n-th finished epoch) from a history, or null for n 0. */
+function logsAt(history, n) {
+  if (n === 0) return null;
   const logs = {};
-  for (const key of Object.keys(history)) logs[key] = history[key][epochs - 1];
+  for (const key of Object.keys(history)) logs[key] = history[key][n - 1];
   return logs;
 }
+
+/** The last finished epoch's logs, or null. */
+const lastLogs = (trainer, epochs) => (epochs === 0 ? null : logsAt(trainer.history.history, epochs));
 
 // ------------------------------------------------------------------ training
 
@@ -106,24 +108,54 @@ class Run {
     this.lastProgress = this.started;
     // Epochs already sent in a progress message's history (progressEvery.history).
     this.reportedEpochs = 0;
+    // progressEvery.records: the epochs recorded since the last message ({epoch, metrics?}), and the latest.
+    this.records = [];
+    this.recordedEpoch = 0;
     // Steps made by step requests while paused: no part of the training time.
     this.steppedSteps = 0;
   }
 
-  /** One trainer.run of about SLICE_MS, ending at the next epoch a progress message is due. */
+  /**
+   * About SLICE_MS of training. Each epoch progressEvery.epochs names ends a
+   * trainer.run: without records the slice ends there with a message; with
+   * records that epoch is recorded and the slice goes on.
+   */
   slice() {
-    const before = this.trainer.state;
-    let k = this.batches;
+    const first = this.trainer.state;
     const every = this.progress && this.progress.epochs;
-    if (every) k = Math.min(k, (every - (before.epoch % every)) * before.batchesPerEpoch - before.batch);
+    const records = this.progress && this.progress.records;
     const t0 = performance.now();
-    const after = this.trainer.run(k);
+    let state = first;
+    let left = this.batches;
+    for (;;) {
+      const before = state;
+      const k = every ? Math.min(left, (every - (before.epoch % every)) * before.batchesPerEpoch - before.batch) : left;
+      state = this.trainer.run(k);
+      const ran = state.steps - before.steps;
+      left -= ran;
+      const due = every && ran > 0 && state.batch === 0 && state.epoch % every === 0;
+      if (due && !records) this.report();
+      if (due && records) this.record();
+      if (!records || !due || state.done || left <= 0) break;
+    }
     const ms = performance.now() - t0;
-    const ran = after.steps - before.steps;
+    const ran = state.steps - first.steps;
     // The next slice's batches from this one's time per batch, growing at most 4x at a time.
     this.batches = ms > 0 ? Math.max(1, Math.min(Math.floor((SLICE_MS * ran) / ms), 4 * this.batches)) : 4 * this.batches;
-    if (every && ran > 0 && after.batch === 0 && after.epoch % every === 0) this.report();
-    return after;
+    return state;
+  }
+
+  /**
+   * With progressEvery.records: the epoch just finished, if it is one that
+   * progressEvery.epochs names and not yet recorded, kept for the next
+   * message with the core's metrics of the model as that epoch left it.
+   */
+  record() {
+    const { epoch, batch } = this.trainer.state;
+    if (batch !== 0 || epoch <= this.recordedEpoch || epoch % this.progress.epochs !== 0) return;
+    this.recordedEpoch = epoch;
+    const metrics = epochMetrics(this.entry, this.trainer);
+    this.records.push(metrics ? { epoch, metrics } : { epoch });
   }
 
   pause() {
@@ -167,22 +199,30 @@ class Run {
     return { epoch, batch, steps, paused: this.paused };
   }
 
-  report(final = false) {
+  /** A progress message; scored false: no metrics computed now (the model may be rolled back). */
+  report(final = false, scored = true) {
     const { epoch, batch, steps } = this.trainer.state;
     const now = this.paused ? this.pausedAt : performance.now();
     const seconds = Math.max(1e-6, (now - this.started - this.pausedMs) / 1000);
-    const data = { epoch, batch, steps, ...lastLogs(this.trainer, epoch) };
-    const metrics = epochMetrics(this.entry, this.trainer);
+    // One read of the history (a copy of every epoch's logs) for all that the message says.
+    const { history } = this.trainer.history;
+    const data = { epoch, batch, steps, ...logsAt(history, epoch) };
+    const metrics = scored && epochMetrics(this.entry, this.trainer);
     if (metrics) data.metrics = metrics;
     data.stepsPerSecond = (steps - this.steppedSteps) / seconds;
     data.samplesPerSecond = data.stepsPerSecond * this.rowsPerBatch;
     if (this.progress.history) {
       // Every epoch finished since the previous message, so a chart misses none.
-      const { history } = this.trainer.history;
       const from = this.reportedEpochs;
       data.history = { from };
       for (const key of Object.keys(history)) data.history[key] = history[key].slice(from, epoch);
       this.reportedEpochs = epoch;
+    }
+    if (this.progress.records) {
+      // Each recorded epoch in order: its logs and its metrics.
+      data.records = this.records.map(({ epoch: n, metrics: m }) => (m ? { epoch: n, ...logsAt(history, n), metrics: m }
+        : { epoch: n, ...logsAt(history, n) }));
+      this.records = [];
     }
     if (final) data.final = true;
     this.lastProgress = performance.now();
@@ -213,6 +253,12 @@ class Run {
         epochs,
       };
     } catch (e) {
+      // The epochs recorded before a divergence still reach the client, ahead of the error.
+      try {
+        if (this.records.length) this.report(false, false);
+      } catch {
+        // The run's own error stays the reply.
+      }
       throw renamed('train', e);
     } finally {
       if (this.entry.run === this) this.entry.run = null;
@@ -224,20 +270,24 @@ function progressOptions(where, p) {
   if (p === undefined || p === null || p === false) return null;
   if (typeof p === 'number') p = { ms: p };
   if (typeof p !== 'object' || Array.isArray(p)) {
-    throw failed(`${where}: progressEvery must be a number of ms or {ms, epochs, history}, got ${shown(p)}`);
+    throw failed(`${where}: progressEvery must be a number of ms or {ms, epochs, history, records}, got ${shown(p)}`);
   }
-  checkKeys(`${where}: progressEvery`, p, ['ms', 'epochs', 'history']);
-  if (p.history !== undefined && typeof p.history !== 'boolean') {
-    throw failed(`${where}: progressEvery.history must be true or false, got ${shown(p.history)}`);
+  checkKeys(`${where}: progressEvery`, p, ['ms', 'epochs', 'history', 'records']);
+  for (const key of ['history', 'records']) {
+    if (p[key] !== undefined && typeof p[key] !== 'boolean') {
+      throw failed(`${where}: progressEvery.${key} must be true or false, got ${shown(p[key])}`);
+    }
   }
+  const records = p.records === true;
   const ms = p.ms === undefined ? 0 : p.ms;
   if (typeof ms !== 'number' || !(ms >= 0)) throw failed(`${where}: progressEvery.ms must be a number >= 0, got ${shown(ms)}`);
-  const epochs = p.epochs === undefined ? 0 : p.epochs;
-  if (!Number.isInteger(epochs) || epochs < 0 || epochs > 1e7) {
-    throw failed(`${where}: progressEvery.epochs must be an integer in 0..10000000, got ${shown(epochs)}`);
+  const epochs = p.epochs === undefined ? (records ? 1 : 0) : p.epochs;
+  const least = records ? 1 : 0;
+  if (!Number.isInteger(epochs) || epochs < least || epochs > 1e7) {
+    throw failed(`${where}: progressEvery.epochs must be an integer in ${least}..10000000${records ? ' with records' : ''}, got ${shown(epochs)}`);
   }
-  // ms 0 means after every slice of batches.
-  return { ms: ms || (epochs ? 0 : Number.MIN_VALUE), epochs, history: p.history === true };
+  // ms 0 means after every slice of batches; with epochs (and no records) only at those epochs.
+  return { ms: ms || (epochs && !records ? 0 : Number.MIN_VALUE), epochs, history: p.history === true, records };
 }
 
 /** Waits out a run that was told to stop; a run still going is an error. */
@@ -328,6 +378,7 @@ export const trainHandlers = {
     }
     if (run) {
       run.steppedSteps += after.steps - before.steps;
+      if (run.progress && run.progress.records) run.record();
       if (run.progress) run.report();
       run.poke();
     }

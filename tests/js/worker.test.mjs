@@ -434,6 +434,18 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     assert.equal(reply.data.history.stopped, 'diverged');
     assert.equal(reply.data.history.history.loss.length, reply.data.history.epochs);
     assert.deepEqual(reply.data.divergence, { epoch: reply.data.history.epochs, batch: reply.data.divergence.batch, restoredEpochs: 0 });
+
+    // With progressEvery.records, the epochs recorded before a divergence reach the client ahead of the error.
+    const recorded = [];
+    const id4 = await client.createModel(config);
+    const wild = client.train(id4, { x: data.x, y: data.y, epochs: 100000, batchSize: 8, copy: true,
+      progressEvery: { ms: 1e9, records: true }, onProgress: (p) => recorded.push(...p.records) }).catch((e) => e);
+    await sleep(50);
+    await client.setLearningRate(id4, 1e6);
+    const wildError = await wild;
+    assert.equal(wildError.history.stopped, 'diverged');
+    assert.deepEqual(recorded.map((r) => r.epoch), wildError.history.epoch.map((e) => e + 1));
+    assert.deepStrictEqual(recorded.map((r) => r.loss), wildError.history.history.loss);
   });
 
   it('errors come back as rejections carrying the message', async (t) => {
@@ -592,6 +604,80 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     // New training rows without test rows drop the held ones.
     await client.setData(id, { x: train.x, y: train.y, copy: true });
     assert.equal((await client.step(id, { epoch: true })).metrics, undefined);
+  });
+
+  it('progressEvery.records: every epoch\'s logs and metrics, complete and in order, in fewer messages', async (t) => {
+    const client = await start(t);
+    const data = descent.generate('circle', { n: 120, seed: 4 });
+    const test = descent.generate('circle', { n: 60, seed: 5 });
+    const net = { ...CIRCLE_NET, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }] };
+    const epochs = 50;
+    // This thread's run, epoch by epoch: each epoch's logs and the core's metrics after it.
+    const here = descent.createModel(net);
+    t.after(() => here.dispose());
+    const trainer = here.trainer(data.x, data.y, { epochs, batchSize: 10, validationData: [test.x, test.y] });
+    const expected = [];
+    for (let e = 1; e <= epochs; e++) {
+      trainer.run(trainer.state.batchesPerEpoch);
+      const h = trainer.history.history;
+      expected.push({ epoch: e, loss: h.loss[e - 1], val_loss: h.val_loss[e - 1], acc: h.acc[e - 1], val_acc: h.val_acc[e - 1],
+        metrics: { epoch: e, train: here.metrics(data.x, data.y), test: here.metrics(test.x, test.y) } });
+    }
+    trainer.dispose();
+
+    const id = await client.createModel(net);
+    const run = (options) => {
+      const progress = [];
+      const training = client.train(id, {
+        x: data.x, y: data.y, validationData: [test.x, test.y], testX: test.x, testY: test.y, epochs, batchSize: 10, copy: true,
+        ...options, onProgress: (p) => progress.push(p),
+      });
+      return { progress, training };
+    };
+    const joined = (progress) => progress.flatMap((p) => p.records);
+
+    // Reported by time (here only at the end): one message, every epoch in it.
+    const slow = run({ progressEvery: { ms: 1e9, records: true } });
+    await slow.training;
+    assert.equal(slow.progress.length, 1);
+    assert.deepStrictEqual(joined(slow.progress), expected);
+    // The message's own fields still describe the last epoch.
+    const last = slow.progress[0];
+    assert.deepEqual([last.epoch, last.loss, last.final], [epochs, expected.at(-1).loss, true]);
+    assert.deepStrictEqual(last.metrics, expected.at(-1).metrics);
+
+    // Started paused, stepped an epoch at a time (one record each), then resumed and paused: nothing lost or repeated.
+    const id2 = await client.createModel(net);
+    const stepped = { progress: [] };
+    stepped.training = client.train(id2, {
+      x: data.x, y: data.y, validationData: [test.x, test.y], testX: test.x, testY: test.y, epochs, batchSize: 10, copy: true,
+      paused: true, progressEvery: { ms: 5, epochs: 1, records: true, history: true }, onProgress: (p) => stepped.progress.push(p),
+    });
+    await client.step(id2, { epoch: true });
+    await client.step(id2);
+    await client.step(id2, { epoch: true });
+    assert.deepStrictEqual(stepped.progress.map((p) => p.records.map((r) => r.epoch)), [[1], [], [2]]);
+    // (sent together: the pause acts after the run's first slice, a batch)
+    const [, paused] = await Promise.all([client.resume(id2), client.pause(id2)]);
+    assert.equal(paused.paused, true);
+    await client.resume(id2);
+    const result = await stepped.training;
+    assert.equal(result.epochs, epochs);
+    assert.deepStrictEqual(joined(stepped.progress), expected);
+    assert.ok(stepped.progress.length < epochs, `${stepped.progress.length} messages for ${epochs} epochs`);
+    // The history rides along as before: each epoch once.
+    assert.deepStrictEqual(stepped.progress.flatMap((p) => p.history.loss), result.history.loss);
+
+    // Records every second epoch; without test rows (nor validation data: the same run) no metrics.
+    const id3 = await client.createModel(net);
+    const pairs = [];
+    await client.train(id3, { x: data.x, y: data.y, epochs: 9, batchSize: 10, copy: true,
+      progressEvery: { ms: 0, epochs: 2, records: true }, onProgress: (p) => pairs.push(...p.records) });
+    assert.deepStrictEqual(pairs, expected.filter((r) => r.epoch % 2 === 0 && r.epoch <= 9).map(({ epoch, loss, acc }) => ({ epoch, loss, acc })));
+
+    await assert.rejects(client.train(id3, { epochs: 1, progressEvery: { records: 1 } }), /progressEvery.records must be true or false/);
+    await assert.rejects(client.train(id3, { epochs: 1, progressEvery: { records: true, epochs: 0 } }),
+      /progressEvery.epochs must be an integer in 1\.\.10000000 with records, got 0/);
   });
 
   it('generate makes the data set this thread makes, with the seeded stratified split', async (t) => {

@@ -81,8 +81,9 @@ function startRun(paused) {
     ...(data.nTest ? { validationData: [data.xTest.slice(), data.yTest.slice()], testX: data.xTest.slice(), testY: data.yTest.slice() } : {}),
     epochs, batchSize,
     earlyStopping: config.earlyStopping ? { patience: config.patience, restoreBestWeights: true } : false,
-    // For a course page or goals, a message at every epoch's end too, with that epoch's metrics.
-    progressEvery: { ms: PROGRESS_MS, history: true, ...(host.embedded || embed.goals.length ? { epochs: 1 } : {}) }, paused: run.paused,
+    // For a course page or goals, every epoch's losses and metrics too, recorded as each epoch
+    // ends and sent together with the next message (one message an epoch would slow the run).
+    progressEvery: { ms: PROGRESS_MS, history: true, ...(host.embedded || embed.goals.length ? { records: true } : {}) }, paused: run.paused,
     onProgress: (p) => onProgress(run, p),
   });
   run.promise.then((result) => {
@@ -157,21 +158,35 @@ export function epochValues(n) {
 }
 
 /**
- * Each epoch a progress message finishes: its losses (the history) and, for
- * the epoch the message's metrics are of, its scores, kept by epoch; the
- * goals checked on each in turn; the course page told the latest.
+ * Each epoch a progress message finishes, kept by epoch with its values: its
+ * records' losses and scores (each epoch's own), else the history's losses
+ * and, for the epoch the message's metrics are of, its scores. The goals are
+ * checked on each in turn, and the course page told the latest.
  */
 function epochResults(p) {
-  const h = p.history;
-  const from = page.epochBase + (h ? h.from : 0) + 1;
-  const n = h ? h.loss.length : 0;
-  for (let i = 0; i < n; i++) {
-    const v = { loss: h.loss[i], test_loss: h.val_loss ? h.val_loss[i] : null };
-    if (p.metrics && page.epochBase + p.metrics.epoch === from + i) Object.assign(v, scoreValues(p.metrics.train, p.metrics.test));
-    page.epochValues[from + i] = v;
-    for (const goal of goals.check(from + i, v)) hooks.goal(goal, from + i, v);
+  const base = page.epochBase;
+  const keep = (epoch, v) => {
+    page.epochValues[epoch] = v;
+    for (const goal of goals.check(epoch, v)) hooks.goal(goal, epoch, v);
+  };
+  let n = 0;
+  if (p.records) {
+    for (const r of p.records) {
+      const v = { loss: r.loss, test_loss: r.val_loss ?? null };
+      keep(base + r.epoch, r.metrics ? Object.assign(v, scoreValues(r.metrics.train, r.metrics.test)) : v);
+    }
+    n = p.records.length;
+  } else if (p.history) {
+    const h = p.history;
+    const from = base + h.from + 1;
+    n = h.loss.length;
+    for (let i = 0; i < n; i++) {
+      const v = { loss: h.loss[i], test_loss: h.val_loss ? h.val_loss[i] : null };
+      if (p.metrics && base + p.metrics.epoch === from + i) Object.assign(v, scoreValues(p.metrics.train, p.metrics.test));
+      keep(from + i, v);
+    }
   }
-  const latest = page.epochBase + p.epoch;
+  const latest = base + p.epoch;
   if (latest > 0 && (n > 0 || p.final)) host.progress(latest, epochValues(latest), !!p.final);
 }
 

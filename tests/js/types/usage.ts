@@ -120,14 +120,19 @@ async function tuning(descent: Descent): Promise<void> {
 async function worker(): Promise<void> {
   const client = await DescentClient.create({ simd: simdSupported() ? 'auto' : false });
   const id: number = await client.createModel({ inputs: 2, layers: [{ units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy' });
-  const result: TrainResult = await client.train(id, { x: [[0, 1], [1, 0]], y: [[0], [1]], epochs: 3, batchSize: 2 });
+  const losses: number[] = [];
+  const result: TrainResult = await client.train(id, {
+    x: [[0, 1], [1, 0]], y: [[0], [1]], epochs: 3, batchSize: 2,
+    progressEvery: { ms: 40, records: true },
+    onProgress: (p) => { for (const r of p.records ?? []) losses[r.epoch] = r.metrics?.test.n ?? r.loss; },
+  });
   const inspected = await client.gradientStats(id, [[0, 1], [1, 0]], [[0], [1]]);
   const lanes = await client.compareOptimizers({ inputs: 2, layers: [{ units: 1 }] }, [[0, 1]], [[1]], { epochs: 2 },
     { onProgress: (p) => console.log(p.index, p.count, p.result.finalLoss) });
   console.log(inspected.layers[0].deadShare, lanes.initialLoss);
   const type: string = MessageType.TRAIN;
   const code: string = ErrorCode.BUSY;
-  console.log(result.history.loss, type, code, defaultPoolSize());
+  console.log(result.history.loss, losses, type, code, defaultPoolSize());
   await client.terminate();
 }
 
