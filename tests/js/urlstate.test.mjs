@@ -6,7 +6,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PACES, decodeConfig, decodeEmbed, encodeConfig, encodeEmbed, goalMet, parseGoal, readTableFromLink,
+  PACES, decodeConfig, decodeEmbed, decodeView, encodeConfig, encodeEmbed, encodeView, goalMet, parseGoal, readTableFromLink,
 } from '../../web/js/urlstate.mjs';
 
 const DEFAULTS = {
@@ -182,4 +182,13 @@ it('keeps the view\'s test-data toggle (showtest), and names a bad one', () => {
   const bad = decodeConfig('?showtest=yes', withToggle);
   assert.equal(bad.config.showTest, true);
   assert.deepEqual(bad.errors, ['URL parameter showtest: "yes" is not one of 0, 1; using the default: true']);
+});
+
+it('the view a link opens: view=race round-trips; another value is named, none opened', () => {
+  assert.deepEqual(decodeView(encodeView('race')), { view: 'race', errors: [] });
+  assert.equal(encodeView(null).toString(), '');
+  assert.deepEqual(decodeView('?d=circle'), { view: null, errors: [] });
+  assert.deepEqual(decodeView('?view=tune'), { view: null, errors: ['URL parameter view: "tune" is not one of race; no view opened'] });
+  // The configuration's decoder is not disturbed by it.
+  assert.deepEqual(decodeConfig('?view=race', DEFAULTS).errors, []);
 });

@@ -18,8 +18,9 @@ import { playPause, reset, step, totals } from './run.mjs';
 import { updateButtons, wireRun, writeMetrics } from './runpanel.mjs';
 import { applyEmbed, goalReached, reachedGoals, syncLink, wireShare } from './sharepanel.mjs';
 import { wireTune } from './tune.mjs';
+import { raceInput, raceSettled, raceState, wireRace } from './race.mjs';
 import { fromPlayground, playgroundParams } from './playground-link.mjs';
-import { EMBED_PACE, decodeConfig, encodeConfig, quote } from './urlstate.mjs';
+import { EMBED_PACE, decodeConfig, decodeView, encodeConfig, quote } from './urlstate.mjs';
 import { $, InputError, act, clone, config, embed, hooks, host, lockControls, locked, page, task, views } from './state.mjs';
 
 const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
@@ -40,6 +41,7 @@ Object.assign(hooks, {
     syncLink();
     if (views.tune) views.tune.refresh();
     lockControls($('tune'));
+    raceSettled();
   },
 });
 
@@ -117,6 +119,8 @@ async function start() {
   renderAll();
   wire();
   wireTune();
+  const opened = decodeView(location.search);
+  wireRace({ open: opened.view === 'race' });
   applyEmbed();
   requestAnimationFrame(frame);
   page.client = await DescentClient.create();
@@ -124,7 +128,7 @@ async function start() {
   page.simd = info.simd;
   page.version = info.version;
   $('build').textContent = `descent ${info.version}, WebAssembly ${info.simd ? 'SIMD' : 'scalar (this browser has no WebAssembly SIMD)'}, training in a Web Worker`;
-  const problems = [...fromUrl.errors, ...embed.errors];
+  const problems = [...fromUrl.errors, ...embed.errors, ...opened.errors];
   await generateFromLink(problems);
   prepare();
   if (page.data.nTrain === 0 && config.removed.length) {
@@ -238,6 +242,13 @@ window.descentPage = {
   get tune() { return views.tune ? views.tune.state : null; },
   /** The rows and options of the panel's latest search (plain arrays), to repeat it elsewhere. */
   tuneInput: () => (views.tune ? views.tune.input() : null),
+  /** The Optimizers view: its lanes (optimizer, final loss), the common initial loss, the surface drawn. */
+  get race() { return raceState(); },
+  /** What the Optimizers view races with (plain arrays): descent.compareOptimizers(x, y, config, options) repeats it. */
+  raceInput: () => {
+    const input = raceInput();
+    return input && { ...input, x: Array.from(input.x), y: Array.from(input.y) };
+  },
   /** Resolves once every queued action has finished. */
   async idle() {
     let q;

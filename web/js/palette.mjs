@@ -51,17 +51,20 @@ export function diverging(t) {
 /** viridis, dark (worse) to bright (better): the tuning heatmap's scale. */
 export const RAMP = [[68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37]];
 
-/** t in [0, 1] on RAMP: its CSS colour and whether it is light (dark text on it). */
+/** t in [0, 1] on RAMP: its CSS colour, its [r, g, b] and whether it is light (dark text on it). */
 export function ramp(t) {
   const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
   const i = Math.min(RAMP.length - 2, Math.floor(x));
   const f = x - i;
   const c = RAMP[i].map((a, k) => Math.round(a + (RAMP[i + 1][k] - a) * f));
-  return { css: `rgb(${c[0]},${c[1]},${c[2]})`, light: c[0] * 0.299 + c[1] * 0.587 + c[2] * 0.114 > 140 };
+  return { css: `rgb(${c[0]},${c[1]},${c[2]})`, rgb: c, light: c[0] * 0.299 + c[1] * 0.587 + c[2] * 0.114 > 140 };
 }
 
 /** One colour per fold in the tuning curves (training solid, validation dashed). */
 export const FOLD_COLOURS = ['#1769aa', '#e8710a', '#2e9e44', '#b8336a', '#7a5cc7', '#8c6d1f', '#0f8b8d', '#d1495b', '#5b6573', '#3d5a80'];
+
+/** One colour per optimizer in the Optimizers view (its curve, its path, its swatch), in the optimizers' order. */
+export const OPTIMIZER_COLOURS = ['#d1495b', '#e8710a', '#2e9e44', '#1769aa', '#7a5cc7', '#0f8b8d'];
 
 /** A tuning heatmap's cell whose configuration diverged. */
 export const DIVERGED = [201, 206, 214];

@@ -12,7 +12,8 @@ import { InputError, config, embed, goals, hooks, host, isTable, locked, output,
 
 const PROGRESS_MS = 40;   // how often the worker reports while training
 
-function modelConfig() {
+/** The model the configuration makes (the Optimizers view races it too). */
+export function modelConfig() {
   const out = output();
   return {
     inputs: page.data.inputs,

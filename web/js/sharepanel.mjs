@@ -6,7 +6,8 @@
 import { ACTIVATIONS, HYPER } from './choices.mjs';
 import { freshRun, stopRun } from './run.mjs';
 import { parseOrigin } from './host.mjs';
-import { HIDEABLE, encodeConfig, encodeEmbed, parseGoal } from './urlstate.mjs';
+import { HIDEABLE, encodeConfig, encodeEmbed, encodeView, parseGoal } from './urlstate.mjs';
+import { raceOpen } from './race.mjs';
 import { $, InputError, config, embed, fmt, goals, host, lockControls, locked, on, page, renderAll, views } from './state.mjs';
 
 /** The goals reached since the reset (their text). */
@@ -37,6 +38,8 @@ export function syncLink() {
   const csv = config.dataset === 'csv';
   $('share-note').hidden = !csv;
   const q = encodeConfig(csv ? { ...config, dataset: 'iris', target: null } : config);
+  // The view open (view=race) goes with the link, as the configuration does.
+  for (const [k, v] of encodeView(raceOpen() ? 'race' : null)) q.append(k, v);
   const link = new URL(location.href);
   link.search = q.toString();
   if (locked() || textHidden()) for (const [k, v] of ownEmbed()) link.searchParams.append(k, v);

@@ -379,6 +379,27 @@ export function decodeEmbed(search) {
   return out;
 }
 
+/**
+ * The views a link may open besides the playground's own: 'race', the
+ * Optimizers view. view=race; absent: none.
+ */
+export const VIEWS = ['race'];
+
+/** The view a link opens: {view (one of VIEWS, or null), errors}. */
+export function decodeView(search) {
+  const r = new Reader(search instanceof URLSearchParams ? search : new URLSearchParams(search));
+  const view = r.oneOf('view', VIEWS);
+  r.instead('view', 'no view opened');
+  return { view: view === undefined ? null : view, errors: r.errors };
+}
+
+/** The view parameter of a link: view=race when that view is open, else none. */
+export function encodeView(view) {
+  const q = new URLSearchParams();
+  if (view) q.set('view', view);
+  return q;
+}
+
 /** "test_loss<0.1" -> {metric, op, value, text}; a string saying what is wrong otherwise. */
 export function parseGoal(text) {
   const m = /^\s*([a-z0-9_]+)\s*(<=|>=|<|>)\s*(-?[0-9.]+(?:e-?\d+)?)\s*$/i.exec(text);
