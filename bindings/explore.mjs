@@ -4,24 +4,13 @@
 
 import { checkKeys, fail, int, num, toMatrix, typeOf } from './checks.mjs';
 import { V, pack, packOptimizer, unpack } from './core-vocabulary.mjs';
-import { createModel } from './model.mjs';
+import { createModel, modelRows } from './model.mjs';
 
 const LRFIND_KEYS = ['min', 'max', 'steps', 'seed', 'batchSize', 'smoothing', 'explode'];
 const RACE_KEYS = ['optimizers', 'epochs', 'batchSize', 'seed'];
 const SURFACE_KEYS = ['directions', 'path', 'range', 'resolution', 'seed'];
 
 const orNull = (v) => (Number.isNaN(v) ? null : v);
-
-/** x and y as float32 rows for model (its inputs and outputs): [x, y, n]. */
-function rows(where, model, x, y) {
-  const xs = toMatrix(where, 'x', x, model.inputs);
-  const ys = toMatrix(where, 'y', y, model.outputs);
-  const n = xs.length / model.inputs;
-  if (ys.length / model.outputs !== n) {
-    throw fail(where, `x has ${n} rows but y has ${ys.length / model.outputs} (${model.outputs} value${model.outputs === 1 ? '' : 's'} per row)`);
-  }
-  return [xs, ys, n];
-}
 
 /** A fresh model from config, with options.seed (when given) as its seed. */
 function fresh(d, config, seed) {
@@ -54,7 +43,7 @@ export const exploreMethods = {
   _gradientStats(model, x, y) {
     const where = 'gradientStats';
     const p = this._modelPointer(where, model);
-    const [xs, ys, n] = rows(where, model, x, y);
+    const [xs, ys, n] = modelRows(where, model, x, y);
     const table = V.fields.stats;
     const layers = model.layers.length;
     return this._scoped(where, (s, M) => {
@@ -77,7 +66,7 @@ export const exploreMethods = {
     checkKeys(where, options, LRFIND_KEYS, 'options');
     const model = fresh(this, config, options.seed === undefined ? undefined : int(where, 'seed', options.seed, 0, 0, 0xffffffff));
     try {
-      const [xs, ys, n] = rows(where, model, x, y);
+      const [xs, ys, n] = modelRows(where, model, x, y);
       const table = V.fields.lrfind;
       const o = this._scoped(where, (s, M) => {
         const d = s.alloc('the defaults', table.size, 8);
@@ -127,7 +116,7 @@ export const exploreMethods = {
     const epochs = int(where, 'epochs', options.epochs, 10, 1, V.limits.epochs);
     const start = fresh(this, config, options.seed === undefined ? undefined : int(where, 'seed', options.seed, 0, 0, 0xffffffff));
     try {
-      const [xs, ys, n] = rows(where, start, x, y);
+      const [xs, ys, n] = modelRows(where, start, x, y);
       const batchSize = int(where, 'batchSize', options.batchSize, 32, 1, V.limits.batch);
       const count = start.paramCount;
       const size = V.fields.optimizer.size;
@@ -168,7 +157,7 @@ export const exploreMethods = {
     const where = 'lossSurface';
     const p = this._modelPointer(where, model);
     checkKeys(where, options, SURFACE_KEYS, 'options');
-    const [xs, ys, n] = rows(where, model, x, y);
+    const [xs, ys, n] = modelRows(where, model, x, y);
     const kind = options.directions === undefined ? 'random' : options.directions;
     if (kind !== 'random' && kind !== 'pca') throw fail(where, `directions must be 'random' or 'pca', got ${typeOf(kind) === 'string' ? `'${kind}'` : typeOf(kind)}`);
     const count = model.paramCount;

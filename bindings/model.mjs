@@ -65,6 +65,17 @@ export function loadModel(d, bytes) {
 }
 
 /** A model in the wasm heap. dispose() frees it; using it afterwards throws. */
+/** x and y as float32 rows for model (its inputs and outputs): [x, y, n]. */
+export function modelRows(where, model, x, y) {
+  const xs = toMatrix(where, 'x', x, model.inputs);
+  const ys = toMatrix(where, 'y', y, model.outputs);
+  const n = xs.length / model.inputs;
+  if (ys.length / model.outputs !== n) {
+    throw fail(where, `x has ${n} rows but y has ${ys.length / model.outputs} (${model.outputs} value${model.outputs === 1 ? '' : 's'} per row)`);
+  }
+  return [xs, ys, n];
+}
+
 export class Model {
   #d;
   #M;
@@ -185,13 +196,7 @@ export class Model {
   }
 
   #xy(where, x, y) {
-    const xs = toMatrix(where, 'x', x, this.inputs);
-    const ys = toMatrix(where, 'y', y, this.outputs);
-    const n = xs.length / this.inputs;
-    if (ys.length / this.outputs !== n) {
-      throw fail(where, `x has ${n} rows but y has ${ys.length / this.outputs} (${this.outputs} value${this.outputs === 1 ? '' : 's'} per row)`);
-    }
-    return [xs, ys, n];
+    return modelRows(where, this, x, y);
   }
 
   trainOnBatch(x, y) {

@@ -8,22 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A workspace of up to 256 rows, fewer when the model is too wide for it. */
+/* A workspace of up to 256 rows (model_chunk_rows), used for at most
+ * min(n, 256) rows at a time. */
 static descent_status chunk_size(descent_model *m, int n, int *chunk, descent_error *err)
 {
+    descent_status s = model_chunk_rows(m, n, chunk, err);
     int want = n < 256 ? n : 256;
-    descent_error tried;
-    while (m->ws_rows < want) {
-        descent_status s = model_ensure_rows(m, want, &tried);
-        if (s == DESCENT_OK) break;
-        if (s != DESCENT_ERR_MEMORY || want == 1) {
-            if (err) *err = tried;
-            return s;
-        }
-        want /= 2;
-    }
-    *chunk = m->ws_rows < want ? m->ws_rows : want;
-    return DESCENT_OK;
+    if (s == DESCENT_OK && *chunk > want) *chunk = want;
+    return s;
 }
 
 static double sumsq(const float *v, size_t count)

@@ -92,6 +92,11 @@ int optimizer_slots(descent_optimizer_kind kind);
  * the optimizer's state and the last step's gradient (m->last_grads must be 1). */
 double optimizer_last_update_sumsq(const descent_model *m, size_t from, size_t count);
 
+/* predict.c */
+/* The workspace's rows for a pass over n rows in chunks: up to 256, halving
+ * while memory is short; *chunk is the workspace's row count (at least one). */
+descent_status model_chunk_rows(descent_model *m, int n, int *chunk, descent_error *err);
+
 /* loss.c */
 /* Mean over the batch of each row's data loss; with dp, also ∂L/∂p. */
 double loss_forward_backward(descent_loss loss, const float *p, const float *y, int rows, int k, float *dp);

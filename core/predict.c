@@ -55,7 +55,7 @@ descent_status model_check_rows(const descent_model *m, int n, descent_error *er
  * 256 rows uses fewer (halving until one fits), since the rows of a
  * prediction are independent; only when even one row cannot fit does it fail,
  * with that size in the message. */
-static descent_status chunk_rows(descent_model *m, int n, int *chunk, descent_error *err)
+descent_status model_chunk_rows(descent_model *m, int n, int *chunk, descent_error *err)
 {
     int want = n < 256 ? n : 256;
     descent_error tried; /* err stays untouched when a smaller chunk works */
@@ -78,7 +78,7 @@ descent_status descent_model_predict(descent_model *m, const float *x, int n, fl
     if (s == DESCENT_OK && !out) s = descent_fail(err, DESCENT_ERR_ARGUMENT, "out must not be NULL");
     if (s == DESCENT_OK) s = model_check_data(m, x, NULL, n, "x", NULL, err);
     int chunk = 0;
-    if (s == DESCENT_OK) s = chunk_rows(m, n, &chunk, err);
+    if (s == DESCENT_OK) s = model_chunk_rows(m, n, &chunk, err);
     if (s != DESCENT_OK) return s;
     int k = m->outputs;
     for (int start = 0, rows = 0; start < n; start += rows) {
@@ -107,7 +107,7 @@ descent_status descent_model_layer_outputs(descent_model *m, const float *x, int
     size_t bytes;
     if (s == DESCENT_OK) s = descent_size(&bytes, (uint64_t)n, (uint64_t)units, sizeof(float), "out", err);
     int chunk = 0;
-    if (s == DESCENT_OK) s = chunk_rows(m, n, &chunk, err);
+    if (s == DESCENT_OK) s = model_chunk_rows(m, n, &chunk, err);
     if (s != DESCENT_OK) return s;
     for (int start = 0, rows = 0; start < n; start += rows) {
         rows = n - start < chunk ? n - start : chunk;
@@ -124,7 +124,7 @@ descent_status model_evaluate_rows(descent_model *m, const float *x, const float
                                    double *loss, int *correct, descent_error *err)
 {
     int chunk = 0;
-    descent_status s = chunk_rows(m, n, &chunk, err);
+    descent_status s = model_chunk_rows(m, n, &chunk, err);
     if (s != DESCENT_OK) return s;
     double total = 0.0;
     int right = 0;
