@@ -95,7 +95,10 @@ describe(`the npm package ${NAME}`, { skip: tarball ? false : 'DESCENT_PACKAGE (
     assert.ok(out.r2 > 0.9);
   });
 
-  it(`works under Node ${NODE_18}: trains XOR, trains through the worker client, runs a small tune and trainCSV`, () => {
+  // The pinned Node is fetched as a linux-x64 binary: elsewhere the test says so and skips rather than fails.
+  const node18Skip = process.platform === 'linux' && process.arch === 'x64'
+    ? false : `the pinned Node ${NODE_18} is fetched for linux-x64 only (this is ${process.platform}-${process.arch})`;
+  it(`works under Node ${NODE_18}: trains XOR, trains through the worker client, runs a small tune and trainCSV`, { skip: node18Skip }, () => {
     const node = node18();
     writeFileSync(join(dir, 'node18.mjs'), `
       import { loadDescent } from '${NAME}';
