@@ -114,6 +114,17 @@ export function toMatrix(where, what, value, columns) {
   return flat;
 }
 
+/** x and y as float32 rows for model (its inputs and outputs): [x, y, n]. */
+export function modelRows(where, model, x, y) {
+  const xs = toMatrix(where, 'x', x, model.inputs);
+  const ys = toMatrix(where, 'y', y, model.outputs);
+  const n = xs.length / model.inputs;
+  if (ys.length / model.outputs !== n) {
+    throw fail(where, `x has ${n} rows but y has ${ys.length / model.outputs} (${model.outputs} value${model.outputs === 1 ? '' : 's'} per row)`);
+  }
+  return [xs, ys, n];
+}
+
 /** A scaler {mean, std} of expected columns (any when null); returns its column count. */
 export function checkScaler(where, scaler, expected) {
   if (!scaler || !(scaler.mean instanceof Float32Array || Array.isArray(scaler.mean)) ||

@@ -812,12 +812,12 @@ export interface Descent {
   readonly vocabulary: Vocabulary;
   createModel(config: ModelConfig): Model;
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
-  /** Smith's learning-rate range test on a fresh model from config */
-  findLearningRate(x: Matrix, y: Matrix, config: ModelConfig, options?: LearningRateTestOptions): LearningRateTest;
-  /** the same network, start and batches trained by each optimizer */
-  compareOptimizers(x: Matrix, y: Matrix, config: ModelConfig, options?: RaceOptions): Race;
-  /** the loss on a plane through the model's weights */
-  lossSurface(model: Model, x: Matrix, y: Matrix, options?: SurfaceOptions): LossSurface;
+  /** Smith's learning-rate range test on a fresh model from config (in the tuning twin, loaded on first use) */
+  findLearningRate(x: Matrix, y: Matrix, config: ModelConfig, options?: LearningRateTestOptions): Promise<LearningRateTest>;
+  /** the same network, start and batches trained by each optimizer (in the tuning twin, loaded on first use) */
+  compareOptimizers(x: Matrix, y: Matrix, config: ModelConfig, options?: RaceOptions): Promise<Race>;
+  /** the loss on a plane through the model's weights (in the tuning twin, loaded on first use: the model goes there through its file) */
+  lossSurface(model: Model, x: Matrix, y: Matrix, options?: SurfaceOptions): Promise<LossSurface>;
   /**
    * a model from TF.js layers-model artifacts: Dense layers (linear, relu, sigmoid,
    * tanh, softmax), an InputLayer, and Activation / LeakyReLU after a linear Dense;

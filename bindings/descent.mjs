@@ -12,7 +12,7 @@
 import { bool, checkKeys, fail, oneOf, show, typeOf } from './checks.mjs';
 import { C_TO_JS_NAMES, useVocabulary } from './core-vocabulary.mjs';
 import { dataMethods } from './data.mjs';
-import { exploreMethods } from './explore.mjs';
+import { gradientMethods } from './gradients.mjs';
 import { Heap } from './heap.mjs';
 import { metricsMethods } from './metrics.mjs';
 import { Model, createModel, loadModel } from './model.mjs';
@@ -182,11 +182,12 @@ class Descent {
   }
 
   /**
-   * Where trainCSV and predictCSV run (recipe.mjs): their C is in the tuning
-   * build, so this instance when it is one, else its tuning twin (the same
-   * kernels, from the same place), loaded once on first use.
+   * Where trainCSV and predictCSV (recipe.mjs) and the explorers that build
+   * their own models (explore.mjs) run: their C is in the tuning build, so
+   * this instance when it is one, else its tuning twin (the same kernels,
+   * from the same place), loaded once on first use.
    */
-  _recipeHost(where) {
+  _tuningTwin(where) {
     if (this.#tune) return Promise.resolve(this);
     if (!this.#host) {
       const file = `descent-tune${this.simd ? '' : '-scalar'}.wasm`;
@@ -237,17 +238,29 @@ class Descent {
   }
 }
 
-// The data helpers (data.mjs), the metrics (metrics.mjs) and the explorers of gradient
-// descent (explore.mjs) are methods of the instance.
-Object.assign(Descent.prototype, dataMethods, metricsMethods, exploreMethods);
+// The data helpers (data.mjs), the metrics (metrics.mjs) and the gradient
+// inspector (gradients.mjs, model.gradientStats) are methods of the instance.
+Object.assign(Descent.prototype, dataMethods, metricsMethods, gradientMethods);
 
 // The CLI's jobs on CSV text (recipe.mjs, loaded on first use; they run in the
-// tuning build, see _recipeHost): descent.trainCSV, and model.predictCSV (model.mjs) through _predictCSV.
+// tuning build, see _tuningTwin): descent.trainCSV, and model.predictCSV (model.mjs) through _predictCSV.
 Descent.prototype.trainCSV = async function trainCSV(text, options) {
   return (await import('./recipe.mjs')).trainCSV(this, text, options);
 };
 Descent.prototype._predictCSV = async function predictCSV(model, text, options) {
   return (await import('./recipe.mjs')).predictCSV(this, model, text, options);
+};
+
+// The explorers that build their own models (explore.mjs, loaded on first use;
+// they run in the tuning build too), each resolving to what it computed.
+Descent.prototype.findLearningRate = async function findLearningRate(x, y, config, options) {
+  return (await import('./explore.mjs')).findLearningRate(this, x, y, config, options);
+};
+Descent.prototype.compareOptimizers = async function compareOptimizers(x, y, config, options) {
+  return (await import('./explore.mjs')).compareOptimizers(this, x, y, config, options);
+};
+Descent.prototype.lossSurface = async function lossSurface(model, x, y, options) {
+  return (await import('./explore.mjs')).lossSurface(this, model, x, y, options);
 };
 
 // Interop: other runtimes' formats (interop-*.mjs, loaded on first use so the

@@ -2,7 +2,7 @@
 // its layers, weights, training (trainOnBatch, fit, the piecewise trainer),
 // predictions, layer outputs, metrics, optimizer, scalers, names and files.
 
-import { bool, checkKeys, checkScaler, fail, int, num, oneOf, toMatrix, typeOf } from './checks.mjs';
+import { bool, checkKeys, checkScaler, fail, int, modelRows, num, oneOf, toMatrix, typeOf } from './checks.mjs';
 import { V, pack, packOptimizer, unpackAt, unpackOptimizer } from './core-vocabulary.mjs';
 import { classification, regression } from './metrics.mjs';
 import { STATUS_CANCELLED, STATUS_NONFINITE, Trainer, diverged } from './trainer.mjs';
@@ -65,17 +65,6 @@ export function loadModel(d, bytes) {
 }
 
 /** A model in the wasm heap. dispose() frees it; using it afterwards throws. */
-/** x and y as float32 rows for model (its inputs and outputs): [x, y, n]. */
-export function modelRows(where, model, x, y) {
-  const xs = toMatrix(where, 'x', x, model.inputs);
-  const ys = toMatrix(where, 'y', y, model.outputs);
-  const n = xs.length / model.inputs;
-  if (ys.length / model.outputs !== n) {
-    throw fail(where, `x has ${n} rows but y has ${ys.length / model.outputs} (${model.outputs} value${model.outputs === 1 ? '' : 's'} per row)`);
-  }
-  return [xs, ys, n];
-}
-
 export class Model {
   #d;
   #M;

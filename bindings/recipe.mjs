@@ -7,7 +7,7 @@
 // Loaded on first use (descent.mjs), like the interop modules, and its C is in
 // the tuning build (descent-tune.wasm), not the core module, which stays
 // small. A core instance runs the recipe in its tuning instance (loaded once,
-// d._recipeHost()) and takes the model back through the model file (with its
+// d._tuningTwin()) and takes the model back through the model file (with its
 // optimizer state: the same model, bit for bit); an instance loaded with
 // { tune: true } runs it in place.
 
@@ -110,7 +110,7 @@ export async function trainCSV(d, text, options = {}) {
   const fields = recipeFields(where, options);
   const hidden = hiddenText(where, options.layers);
   const opt = packOptimizer(where, options.optimizer === undefined ? 'adam' : options.optimizer);
-  const h = await d._recipeHost(where);
+  const h = await d._tuningTwin(where);
   const M = h._module;
   const run = h._scoped(where, (s) => {
     const [p, length] = s.utf8(text, 'the CSV text');
@@ -191,7 +191,7 @@ export async function predictCSV(d, model, text, options = {}) {
     throw fail(where, `keep must be an array of column names, got ${show(keep)}`);
   }
   d._modelPointer(where, model);
-  const h = await d._recipeHost(where);
+  const h = await d._tuningTwin(where);
   const there = h === d ? model : h.loadModel(model.save());
   let x;
   let n;

@@ -42,7 +42,7 @@ describe('the Optimizers view', () => {
     const descent = await loadDescent();
     // Every optimizer the core has, each once.
     assert.deepEqual(shown.map((e) => e.optimizer).sort(), [...descent.vocabulary.vocabularies.optimizer].sort());
-    const node = descent.compareOptimizers(Float32Array.from(input.x), Float32Array.from(input.y), input.config, input.options);
+    const node = await descent.compareOptimizers(Float32Array.from(input.x), Float32Array.from(input.y), input.config, input.options);
     close(s.initialLoss, node.initialLoss, 'initial loss');
     for (const lane of node.results) {
       const e = shown.find((x) => x.optimizer === lane.optimizer);

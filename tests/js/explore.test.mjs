@@ -151,9 +151,9 @@ describe('gradientStats', () => {
 describe('findLearningRate', () => {
   const config = { inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1 }], loss: 'mse', optimizer: 'sgd', seed: 4 };
 
-  it('raises the rate geometrically, smooths the loss with a bias-corrected moving average and suggests the steepest fall', () => {
+  it('raises the rate geometrically, smooths the loss with a bias-corrected moving average and suggests the steepest fall', async () => {
     const { x, y } = data(128, 5);
-    const r = d.findLearningRate(x, y, config, { min: 1e-4, max: 1, steps: 50, seed: 9, batchSize: 16 });
+    const r = await d.findLearningRate(x, y, config, { min: 1e-4, max: 1, steps: 50, seed: 9, batchSize: 16 });
     assert.equal(r.rates.length, 50);
     assert.equal(r.stoppedEarly, false);
     r.rates.forEach((rate, k) => assert.ok(Math.abs(rate - 1e-4 * 1e4 ** (k / 49)) < 1e-9 * rate, `rate ${k}`));
@@ -166,13 +166,13 @@ describe('findLearningRate', () => {
     let best = 0;
     for (let i = 1; i + 1 < r.losses.length; i++) if (r.losses[i + 1] - r.losses[i] < r.losses[best + 1] - r.losses[best]) best = i;
     assert.equal(r.suggested, r.rates[best]);
-    assert.deepEqual(d.findLearningRate(x, y, config, { min: 1e-4, max: 1, steps: 50, seed: 9, batchSize: 16 }), r, 'same seed, same result');
-    assert.notDeepEqual(d.findLearningRate(x, y, config, { min: 1e-4, max: 1, steps: 50, seed: 10, batchSize: 16 }).rawLosses, r.rawLosses);
+    assert.deepEqual(await d.findLearningRate(x, y, config, { min: 1e-4, max: 1, steps: 50, seed: 9, batchSize: 16 }), r, 'same seed, same result');
+    assert.notDeepEqual((await d.findLearningRate(x, y, config, { min: 1e-4, max: 1, steps: 50, seed: 10, batchSize: 16 })).rawLosses, r.rawLosses);
   });
 
-  it('stops early once the loss explodes', () => {
+  it('stops early once the loss explodes', async () => {
     const { x, y } = data(64, 6);
-    const r = d.findLearningRate(x, y, config, { min: 1e-3, max: 1e4, steps: 100, seed: 1, batchSize: 8 });
+    const r = await d.findLearningRate(x, y, config, { min: 1e-3, max: 1e4, steps: 100, seed: 1, batchSize: 8 });
     assert.equal(r.stoppedEarly, true);
     assert.ok(r.rates.length < 100 && r.rates.length > 5, `${r.rates.length} steps`);
     // ended by a smoothed loss over 4 times the lowest, or by a non-finite one (not recorded)
@@ -182,11 +182,11 @@ describe('findLearningRate', () => {
     assert.ok(r.suggested >= 1e-3 && r.suggested < r.rates[r.rates.length - 1]);
   });
 
-  it('checks its options', () => {
+  it('checks its options', async () => {
     const { x, y } = data(8, 1);
-    assert.throws(() => d.findLearningRate(x, y, config, { min: 1, max: 0.1 }), /min \(1\) must be below max \(0.1\)/);
-    assert.throws(() => d.findLearningRate(x, y, config, { steps: 1 }), /steps/);
-    assert.throws(() => d.findLearningRate(x, y, config, { rate: 1 }), /rate/);
+    await assert.rejects(() => d.findLearningRate(x, y, config, { min: 1, max: 0.1 }), /min \(1\) must be below max \(0.1\)/);
+    await assert.rejects(() => d.findLearningRate(x, y, config, { steps: 1 }), /steps/);
+    await assert.rejects(() => d.findLearningRate(x, y, config, { rate: 1 }), /rate/);
   });
 });
 
@@ -198,7 +198,7 @@ describe('compareOptimizers', () => {
 
   it('starts every optimizer from the same weights and loss, and each run is an ordinary fit with that optimizer', async () => {
     const { x, y } = data(96, 7, true);
-    const race = d.compareOptimizers(x, y, config, { epochs: 4, batchSize: 16 });
+    const race = await d.compareOptimizers(x, y, config, { epochs: 4, batchSize: 16 });
     assert.deepEqual(race.results.map((r) => r.optimizer), ['sgd', 'momentum', 'nesterov', 'adagrad', 'rmsprop', 'adam']);
     const probe = d.createModel(config);
     const weights = probe.getWeights();
@@ -220,12 +220,12 @@ describe('compareOptimizers', () => {
 
   it('takes given hyper-parameters, and options.seed as the model seed', async () => {
     const { x, y } = data(32, 8, true);
-    const race = d.compareOptimizers(x, y, config, { optimizers: [{ name: 'sgd', learningRate: 0.5 }, 'adam'], epochs: 2, batchSize: 8, seed: 3 });
+    const race = await d.compareOptimizers(x, y, config, { optimizers: [{ name: 'sgd', learningRate: 0.5 }, 'adam'], epochs: 2, batchSize: 8, seed: 3 });
     assert.equal(race.results[0].learningRate, 0.5);
     const m = d.createModel({ ...config, seed: 3, optimizer: { name: 'sgd', learningRate: 0.5 } });
     assert.deepEqual(race.results[0].history, (await m.fit(x, y, { epochs: 2, batchSize: 8 })).history.loss);
     m.dispose();
-    assert.throws(() => d.compareOptimizers(x, y, config, { optimizers: ['newton'] }), /optimizer/);
+    await assert.rejects(() => d.compareOptimizers(x, y, config, { optimizers: ['newton'] }), /optimizer/);
   });
 });
 
@@ -248,7 +248,7 @@ describe('lossSurface', () => {
     const m = d.createModel(config);
     await m.fit(x, y, { epochs: 3, batchSize: 10 });
     const theta = m.getWeights();
-    const s = d.lossSurface(m, x, y, { range: 0.5, resolution: 9, seed: 4 });
+    const s = await d.lossSurface(m, x, y, { range: 0.5, resolution: 9, seed: 4 });
     assert.deepEqual(m.getWeights(), theta, 'the weights are put back');
     assert.equal(s.alphas.length, 9);
     assert.equal(s.alphas[0], -0.5);
@@ -272,18 +272,18 @@ describe('lossSurface', () => {
         fanIn = units;
       });
     }
-    assert.deepEqual(d.lossSurface(m, x, y, { range: 0.5, resolution: 9, seed: 4 }), s, 'same seed, same surface');
+    assert.deepEqual(await d.lossSurface(m, x, y, { range: 0.5, resolution: 9, seed: 4 }), s, 'same seed, same surface');
     m.dispose();
   });
 
   it("uses a race path's principal components, orthonormal, and projects the path onto them", async () => {
     const { x, y } = data(100, 10);
-    const race = d.compareOptimizers(x, y, config, { optimizers: ['adam'], epochs: 8, batchSize: 10 });
+    const race = await d.compareOptimizers(x, y, config, { optimizers: ['adam'], epochs: 8, batchSize: 10 });
     const path = race.results[0].path;
     const m = d.createModel(config);
     await m.fit(x, y, { epochs: 8, batchSize: 10 });
     const theta = m.getWeights();
-    const s = d.lossSurface(m, x, y, { directions: 'pca', path, resolution: 7 });
+    const s = await d.lossSurface(m, x, y, { directions: 'pca', path, resolution: 7 });
     const [d1, d2] = s.directions.map(flat);
     assert.ok(Math.abs(norm(d1) - 1) < 1e-5 && Math.abs(norm(d2) - 1) < 1e-5);
     assert.ok(Math.abs(d1.reduce((t, v, k) => t + v * d2[k], 0)) < 1e-5);
@@ -302,11 +302,11 @@ describe('lossSurface', () => {
     m.dispose();
   });
 
-  it('computes 64 x 64 at the page sizes quickly enough for the worker', () => {
+  it('computes 64 x 64 at the page sizes quickly enough for the worker', async () => {
     const { x, y } = data(500, 11, true);
     const m = d.createModel({ inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'binary_crossentropy', seed: 1 });
     const t = performance.now();
-    const s = d.lossSurface(m, x, y, { resolution: 64, seed: 1 });
+    const s = await d.lossSurface(m, x, y, { resolution: 64, seed: 1 });
     const ms = performance.now() - t;
     assert.equal(s.loss.length, 64);
     assert.ok(ms < 5000, `${ms} ms`);
@@ -314,13 +314,47 @@ describe('lossSurface', () => {
     m.dispose();
   });
 
-  it('checks its options', () => {
+  it('checks its options', async () => {
     const m = d.createModel(config);
     const { x, y } = data(8, 1);
-    assert.throws(() => d.lossSurface(m, x, y, { directions: 'pca' }), /pca' needs a path/);
-    assert.throws(() => d.lossSurface(m, x, y, { directions: 'sideways' }), /directions must be 'random' or 'pca'/);
-    assert.throws(() => d.lossSurface(m, x, y, { resolution: 1 }), /resolution/);
-    assert.throws(() => d.lossSurface(m, x, y, { path: [new Float32Array(3)] }), /path\[0\] has 3 weights, expected the model's 33/);
+    await assert.rejects(() => d.lossSurface(m, x, y, { directions: 'pca' }), /pca' needs a path/);
+    await assert.rejects(() => d.lossSurface(m, x, y, { directions: 'sideways' }), /directions must be 'random' or 'pca'/);
+    await assert.rejects(() => d.lossSurface(m, x, y, { resolution: 1 }), /resolution/);
+    await assert.rejects(() => d.lossSurface(m, x, y, { path: [new Float32Array(3)] }), /path\[0\] has 3 weights, expected the model's 33/);
     m.dispose();
+  });
+});
+
+describe('the tuning twin', () => {
+  it('runs the explorers that build their own models, loaded on first use: the same numbers as a tuning instance in place, SIMD and scalar', async () => {
+    // the core module leaves their C out (its size budget) and keeps the gradient inspector's
+    assert.equal(typeof d._module._dj_model_race, 'undefined');
+    assert.equal(typeof d._module._dj_model_loss_surface, 'undefined');
+    assert.equal(typeof d._module._dj_model_gradient_stats, 'function');
+    const { x, y } = data(60, 12);
+    const config = { inputs: 2, layers: [{ units: 5, activation: 'tanh' }, { units: 1 }], loss: 'mse', seed: 6 };
+    for (const simd of [true, false]) {
+      const core = simd ? d : await loadDescent({ simd: false });
+      const tuned = await loadDescent({ tune: true, simd });
+      assert.equal(typeof tuned._module._dj_model_race, 'function');
+      const lr = { min: 1e-3, max: 1, steps: 20, seed: 2, batchSize: 10 };
+      assert.deepEqual(await core.findLearningRate(x, y, config, lr), await tuned.findLearningRate(x, y, config, lr), `lr, simd ${simd}`);
+      const raceOptions = { optimizers: ['momentum', 'adam'], epochs: 3, batchSize: 12 };
+      const a = await core.compareOptimizers(x, y, config, raceOptions);
+      assert.deepEqual(a, await tuned.compareOptimizers(x, y, config, raceOptions), `race, simd ${simd}`);
+      // the surface of a model of the caller's, trained there, against the same model trained in the tuning instance
+      const mine = core.createModel({ ...config, optimizer: 'adam' });
+      const theirs = tuned.createModel({ ...config, optimizer: 'adam' });
+      await mine.fit(x, y, { epochs: 3, batchSize: 12 });
+      await theirs.fit(x, y, { epochs: 3, batchSize: 12 });
+      const surface = { directions: 'pca', path: a.results[1].path, resolution: 5 };
+      const s = await core.lossSurface(mine, x, y, surface);
+      assert.deepEqual(s, await tuned.lossSurface(theirs, x, y, surface), `surface, simd ${simd}`);
+      // the centre of a random plane is the caller's model, as its own evaluate gives it
+      const r = await core.lossSurface(mine, x, y, { range: 1, resolution: 3, seed: 1 });
+      assert.equal(r.loss[1][1], mine.evaluate(x, y));
+      mine.dispose();
+      theirs.dispose();
+    }
   });
 });

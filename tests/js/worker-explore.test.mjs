@@ -49,9 +49,9 @@ describe('worker: explorers', () => {
     assert.equal(stats.stepCount, 0);
     assert.deepEqual(stats.layers, here.gradientStats(x, y));
     const lr = await client.findLearningRate(NET, x, y, { min: 1e-4, max: 10, steps: 30, seed: 2 }, { copy: true });
-    assert.deepEqual(lr, descent.findLearningRate(x, y, NET, { min: 1e-4, max: 10, steps: 30, seed: 2 }));
+    assert.deepEqual(lr, await descent.findLearningRate(x, y, NET, { min: 1e-4, max: 10, steps: 30, seed: 2 }));
     const surface = await client.lossSurface(id, x, y, { resolution: 8, seed: 3 }, { copy: true });
-    assert.deepEqual(surface, descent.lossSurface(here, x, y, { resolution: 8, seed: 3 }));
+    assert.deepEqual(surface, await descent.lossSurface(here, x, y, { resolution: 8, seed: 3 }));
     here.dispose();
   });
 
@@ -62,7 +62,7 @@ describe('worker: explorers', () => {
     const race = await client.compareOptimizers(NET, x, y, { optimizers: ['sgd', 'adam', 'rmsprop'], epochs: 3, batchSize: 16 },
       { copy: true, onProgress: (p) => seen.push(p) });
     assert.deepEqual(seen.map((p) => [p.index, p.count, p.result.optimizer]), [[0, 3, 'sgd'], [1, 3, 'adam'], [2, 3, 'rmsprop']]);
-    const direct = descent.compareOptimizers(x, y, NET, { optimizers: ['sgd', 'adam', 'rmsprop'], epochs: 3, batchSize: 16 });
+    const direct = await descent.compareOptimizers(x, y, NET, { optimizers: ['sgd', 'adam', 'rmsprop'], epochs: 3, batchSize: 16 });
     assert.deepEqual(race, direct);
     assert.deepEqual(seen.map((p) => p.result), direct.results);
   });

@@ -50,11 +50,11 @@ async function main(): Promise<void> {
   const grads = model.gradientStats(x, y);
   const firstNorm: number = grads[0].kernelGradNorm;
   const ratio: number | null = grads[0].updateRatio;
-  const test = descent.findLearningRate(x, y, { inputs: 3, layers: [{ units: 1 }] }, { min: 1e-5, max: 1, steps: 20, seed: 1 });
+  const test = await descent.findLearningRate(x, y, { inputs: 3, layers: [{ units: 1 }] }, { min: 1e-5, max: 1, steps: 20, seed: 1 });
   const suggested: number | null = test.suggested;
-  const race = descent.compareOptimizers(x, y, { inputs: 3, layers: [{ units: 1 }] }, { optimizers: ['sgd', { name: 'adam', learningRate: 0.01 }], epochs: 3 });
+  const race = await descent.compareOptimizers(x, y, { inputs: 3, layers: [{ units: 1 }] }, { optimizers: ['sgd', { name: 'adam', learningRate: 0.01 }], epochs: 3 });
   const path: Float32Array[] = race.results[0].path;
-  const surface = descent.lossSurface(model, x, y, { directions: 'pca', path, resolution: 16 });
+  const surface = await descent.lossSurface(model, x, y, { directions: 'pca', path, resolution: 16 });
   const corner: number = surface.loss[0][0] + surface.alphas[0] + surface.betas[0];
   console.log(firstNorm, ratio, suggested, corner, surface.directions[0][0].kernel.length, surface.pathProjection?.[0][0]);
   model.setLearningRate(0.0005);
