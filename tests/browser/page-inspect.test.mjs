@@ -41,6 +41,9 @@ async function showPanel(p) {
   await p.locator('#gradients').scrollIntoViewIfNeeded();
 }
 
+/** Presses a button without scrolling to it (the panel stays on screen, so it keeps asking). */
+const press = (p, id) => p.evaluate((b) => document.getElementById(b).click(), id);
+
 describe('the gradient inspector', () => {
   it('shows model.gradientStats of the training model, before training and after a few epochs', async (t) => {
     const { p, messages } = await openPage(session, t, { query: '?d=xor&h=6:relu,4:tanh&epochs=1000&batch=16&seed=3&opt=sgd&lr=0.1' });
@@ -71,7 +74,7 @@ describe('the gradient inspector', () => {
     assert.equal(g0.layers[1].deadShare, null, 'a tanh layer has none');
 
     // Three epochs: the page's weights, set into the Node model, give the same statistics.
-    for (let i = 0; i < 3; i++) await p.click('#step-epoch');
+    for (let i = 0; i < 3; i++) await press(p, 'step-epoch');
     const g3 = await settledStats(p);
     assert.ok(g3.stepCount > 0);
     model.setWeights(await p.evaluate(async () => (await window.descentPage.weights())
@@ -81,12 +84,20 @@ describe('the gradient inspector', () => {
     assert.ok(after.some((s, i) => Math.abs(s.kernelGradNorm - before[i].kernelGradNorm) > 1e-6 * before[i].kernelGradNorm), 'the statistics moved');
     assert.ok(g3.layers.every((l) => l.updateRatio > 0 && l.updateRatio < 1), `update ratios: ${g3.layers.map((l) => l.updateRatio)}`);
 
-    // Live while training, at a modest rate.
-    await p.click('#play');
-    await until(p, state, (s) => s.epoch >= 30, 'thirty epochs', 30000);
+    // Live while training (the panel on screen: Train pressed without scrolling to it), at a modest rate.
+    const play = () => press(p, 'play');
+    const s0 = await state(p);
+    await play();
+    await p.waitForTimeout(2000);
     const live = await gradients(p);
+    await play();
+    await idle(p);
+    const s1 = await state(p);
+    assert.equal(live.onScreen, true);
     assert.ok(live.stepCount > g3.stepCount, 'the panel follows the run');
-    await p.click('#play');
+    const replies = live.replies - g3.replies;
+    assert.ok(replies >= 2 && replies <= 2000 / 200 + 3, `${replies} replies in 2 s of training`);
+    assert.ok(s1.steps - s0.steps > 20 * replies, `never one a step: ${s1.steps - s0.steps} steps, ${replies} replies`);
     await drawn(p);
     await p.locator('#gradients').screenshot({ path: `${shots}/page-inspect-panel.png` });
     assert.equal(await errorText(p), '');
@@ -104,7 +115,7 @@ describe('the gradient inspector', () => {
     assert.ok(norms[0] < norms[norms.length - 1] / 100, `first ${norms[0]} vs last ${norms[norms.length - 1]}`);
     assert.ok(norms[1] < norms[norms.length - 1] / 100, `second ${norms[1]} vs last ${norms[norms.length - 1]}`);
     // And after training for a while, still.
-    for (let i = 0; i < 5; i++) await p.click('#step-epoch');
+    for (let i = 0; i < 5; i++) await press(p, 'step-epoch');
     const later = (await settledStats(p)).layers.map((l) => l.kernelGradNorm);
     assert.ok(later[0] < later[later.length - 1] / 100, `after 5 epochs: ${later}`);
     // The bars: the first layer's is shorter than the last's.
@@ -126,7 +137,7 @@ describe('the gradient inspector', () => {
     const start = largest(g0);
     const seen = [start];
     for (let i = 0; i < 15; i++) {
-      await p.click('#step-epoch');
+      await press(p, 'step-epoch');
       const s = await state(p);
       if (s.status === 'done') break; // diverged: rolled back
       seen.push(largest(await settledStats(p)));
@@ -139,7 +150,7 @@ describe('the gradient inspector', () => {
   it('is hideable (hide=gradients): hidden, it asks for nothing', async (t) => {
     const { p } = await openPage(session, t, { query: '?d=circle&h=4:relu&embed=1&hide=gradients' });
     assert.equal(await p.isHidden('#gradients'), true);
-    await p.click('#step-epoch');
+    await press(p, 'step-epoch');
     await idle(p);
     await p.waitForTimeout(300);
     const g = await gradients(p);

@@ -25,6 +25,7 @@ const inspector = {
   askedAt: -Infinity,
   took: 0,
   stats: null,      // {modelId, stepCount, layers} of the latest reply
+  replies: 0,       // replies so far (a test checks the rate)
   error: '',
 };
 
@@ -58,6 +59,7 @@ export async function refreshGradients(force = false) {
       inspector.took = performance.now() - inspector.askedAt;
       if (modelId !== page.modelId) continue;
       inspector.stats = stats;
+      inspector.replies++;
       inspector.error = '';
       render();
     } while (inspector.again && page.modelId !== null);
@@ -162,6 +164,7 @@ export function gradientsState() {
   const { stats } = inspector;
   return {
     asking: inspector.asking,
+    replies: inspector.replies,
     error: inspector.error,
     onScreen: inspector.onScreen,
     stepCount: stats ? stats.stepCount : null,
