@@ -144,6 +144,7 @@ describe('the gradient inspector', () => {
     }
     assert.ok(start < 1, `below 1 at the start: ${start}`);
     assert.ok(Math.max(...seen) > 1000 * start, `grown a thousandfold: ${seen.map((v) => v.toExponential(1))}`);
+    assert.equal(await errorText(p), '');
     await p.locator('#gradients').screenshot({ path: `${shots}/page-inspect-exploding.png` });
   });
 

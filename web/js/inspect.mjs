@@ -10,7 +10,7 @@
 // (choices.mjs's PRESET_LESSONS) says here what to look at.
 
 import { PRESETS, PRESET_LESSONS } from './choices.mjs';
-import { $, config, fmt, output, page, showError } from './state.mjs';
+import { $, config, fmt, output, page } from './state.mjs';
 
 const GRADIENTS_MS = 200;   // at most one request per, while training
 const SLOW = 4;             // and at least this many times the last request's time apart
@@ -64,9 +64,10 @@ export async function refreshGradients(force = false) {
       render();
     } while (inspector.again && page.modelId !== null);
   } catch (e) {
+    // A model disposed meanwhile is no error; a loss that is not finite (a run diverging) has no gradient: said in the panel.
     if (!/unknown model id/.test(e.message)) {
       inspector.error = e.message;
-      showError(`the gradient inspector: ${e.message}`);
+      $('grad-status').textContent = `no gradient: ${e.message.replace(/^gradientStats: /, '')}`;
     }
   } finally {
     inspector.asking = false;
@@ -90,6 +91,7 @@ function stat(label, value, title) {
 function render() {
   const { stats } = inspector;
   const list = $('grad-layers');
+  $('grad-status').textContent = stats ? `after ${stats.stepCount} ${stats.stepCount === 1 ? 'step' : 'steps'}` : '';
   if (!stats) {
     list.replaceChildren();
     return;
