@@ -41,12 +41,14 @@ export function logPlace(v) {
 /** Asks the worker for the model's gradient statistics on the training rows; one request at a time, throttled while training. */
 export async function refreshGradients(force = false) {
   if (page.modelId === null || !page.modelData || !page.modelData.nTrain || !shown()) return;
+  // While training, a progress message asks only when the last reply is old enough (never while one is awaited).
+  const wait = Math.max(GRADIENTS_MS, SLOW * inspector.took);
+  if (!force && page.status === 'running' && (inspector.asking || performance.now() - inspector.askedAt < wait)) return;
+  // Else (a step, a pause, the run's end, a reset): asked once the reply awaited has come.
   if (inspector.asking) {
     inspector.again = true;
     return;
   }
-  const now = performance.now();
-  if (!force && page.status === 'running' && now - inspector.askedAt < Math.max(GRADIENTS_MS, SLOW * inspector.took)) return;
   inspector.asking = true;
   try {
     do {
