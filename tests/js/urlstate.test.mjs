@@ -154,7 +154,7 @@ it('embed options and goals', () => {
     'URL parameter origin: "https://course.example/lesson" is not an origin as a browser writes it (https://course.example); events go to any origin and no command is taken',
   ]);
   assert.deepEqual(decodeEmbed('?embed=1&hide=data,legs&goal=loss<<1&lock=yes').errors, [
-    'URL parameter hide: "legs" not among presets, data, features, network, optimizer, run, loss, metrics, view, diagram, share, tune, text; nothing hidden',
+    'URL parameter hide: "legs" not among presets, data, features, network, optimizer, run, loss, metrics, view, diagram, gradients, share, tune, text; nothing hidden',
     'URL parameter lock: "yes" is not one of 0, 1; using the default: 0',
     'URL parameter goal: "loss<<1" is not metric<value or metric>value (e.g. test_loss<0.1); this goal is ignored',
   ]);

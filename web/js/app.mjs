@@ -19,6 +19,8 @@ import { updateButtons, wireRun, writeMetrics } from './runpanel.mjs';
 import { applyEmbed, goalReached, reachedGoals, syncLink, wireShare } from './sharepanel.mjs';
 import { wireTune } from './tune.mjs';
 import { raceInput, raceSettled, raceState, wireRace } from './race.mjs';
+import { gradientsSettled, gradientsState, wireGradients } from './inspect.mjs';
+import { finderInput, finderSettled, finderState, wireFinder } from './lrfinder.mjs';
 import { fromPlayground, playgroundParams } from './playground-link.mjs';
 import { EMBED_PACE, decodeConfig, decodeView, encodeConfig, quote } from './urlstate.mjs';
 import { $, InputError, act, clone, config, embed, hooks, host, lockControls, locked, page, task, views } from './state.mjs';
@@ -42,6 +44,8 @@ Object.assign(hooks, {
     if (views.tune) views.tune.refresh();
     lockControls($('tune'));
     raceSettled();
+    gradientsSettled();
+    finderSettled();
   },
 });
 
@@ -77,6 +81,8 @@ function wire() {
   wireShare();
   wireView();
   wireRun();
+  wireGradients();
+  wireFinder();
   $('log-scale').addEventListener('change', () => { views.chart.logScale = $('log-scale').checked; page.dirty = true; });
   window.addEventListener('resize', () => { page.dirty = true; });
 }
@@ -247,6 +253,15 @@ window.descentPage = {
   /** What the Optimizers view races with (plain arrays): descent.compareOptimizers(x, y, config, options) repeats it. */
   raceInput: () => {
     const input = raceInput();
+    return input && { ...input, x: Array.from(input.x), y: Array.from(input.y) };
+  },
+  /** The gradient inspector: per layer the statistics shown (each entry's data-grad-norm), the model's step count they are of. */
+  get gradients() { return gradientsState(); },
+  /** The learning-rate finder: its suggestion and the rate its button sets. */
+  get lrFinder() { return finderState(); },
+  /** What the finder runs (plain arrays): descent.findLearningRate(x, y, config, options) repeats it. */
+  lrFinderInput: () => {
+    const input = finderInput();
     return input && { ...input, x: Array.from(input.x), y: Array.from(input.y) };
   },
   /** Resolves once every queued action has finished. */

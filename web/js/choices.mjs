@@ -114,6 +114,25 @@ export const PRESETS = {
     dataset: 'breast_cancer', testRatio: 0.2, layers: [{ units: 10, activation: 'relu' }, { units: 10, activation: 'relu' }],
     optimizer: { name: 'adam', ...OPTIMIZER_DEFAULTS.adam }, batchSize: 32, epochs: 100,
   },
+  // Six sigmoid layers, plain SGD: each layer back multiplies the gradient by sigmoid's slope (at most 1/4).
+  vanishing: {
+    dataset: 'circle', layers: Array.from({ length: 6 }, () => ({ units: 8, activation: 'sigmoid' })),
+    optimizer: { name: 'sgd', learningRate: 0.1 }, batchSize: 10, epochs: 300,
+  },
+  // Six tanh layers, full-batch SGD at a rate too large for them: each step overshoots further.
+  exploding: {
+    dataset: 'plane', layers: Array.from({ length: 6 }, () => ({ units: 8, activation: 'tanh' })),
+    optimizer: { name: 'sgd', learningRate: 0.5 }, batchSize: 200, epochs: 100,
+  },
+};
+
+/** What to look at in the gradient inspector, for the worked examples about gradients (inspect.mjs shows it while their settings are in use). */
+export const PRESET_LESSONS = {
+  vanishing: 'Vanishing gradients: the first layers\' gradient norms sit orders of magnitude below the last layer\'s, ' +
+    'so they barely move and the loss stalls near 0.69. Try relu or tanh layers, or fewer layers.',
+  exploding: 'Exploding gradients: press Train and the norms climb epoch after epoch, from below 1 to 1e+4 and beyond, ' +
+    'each overshooting step making the weights larger; then the tanh units saturate, the hidden layers\' gradients fall to 0 ' +
+    'and the loss soon stops being finite. Lower the learning rate (Find suggests one) and train again.',
 };
 
 /**

@@ -66,6 +66,21 @@ export function renderOptimizer() {
   lockControls($('optimizer-panel'));
 }
 
+async function setLr(lr) {
+  config.optimizer.learningRate = lr;
+  $('lr-slider').value = String(lrToSlider(lr));
+  if (page.modelId !== null) await page.client.setLearningRate(page.modelId, lr);
+}
+
+/** The learning rate in its field, checked, applied at the next batch. */
+const typedLr = () => setLr(readNumber($('lr'), 'Learning rate', { min: 0, max: 10, exclusiveMin: true }));
+
+/** A learning rate from elsewhere on the page (the finder's suggestion): written into the field and applied as typed. */
+export async function useLearningRate(lr) {
+  $('lr').value = String(lr);
+  await typedLr();
+}
+
 export function wireOptimizer() {
   on($('optimizer'), 'change', async () => {
     const name = $('optimizer').value;
@@ -80,13 +95,8 @@ export function wireOptimizer() {
     $('lr').value = String(lr);
     $('lr').setAttribute('aria-invalid', 'false');
   });
-  const setLr = async (lr) => {
-    config.optimizer.learningRate = lr;
-    $('lr-slider').value = String(lrToSlider(lr));
-    if (page.modelId !== null) await page.client.setLearningRate(page.modelId, lr);
-  };
   on($('lr-slider'), 'change', () => setLr(Number($('lr').value)));
-  on($('lr'), 'change', () => setLr(readNumber($('lr'), 'Learning rate', { min: 0, max: 10, exclusiveMin: true })));
+  on($('lr'), 'change', typedLr);
   on($('hyper'), 'change', async (e) => {
     const key = e.target.dataset.key;
     const h = HYPER[config.optimizer.name].find((x) => x.key === key);

@@ -5,6 +5,7 @@
 // draw.
 
 import { diagramArchitecture, refreshWeights } from './diagramview.mjs';
+import { refreshGradients } from './inspect.mjs';
 import { modelNames } from './data.mjs';
 import { paced, startPacer, stopPacer } from './pace.mjs';
 import { LIMITS } from './names.mjs';
@@ -144,6 +145,7 @@ function diverged(run, e) {
   setStatusNote('diverged, model rolled back');
   predict();
   refreshWeights(true);
+  refreshGradients(true);
 }
 
 /** {accuracy, test_accuracy, r2, test_r2} from the core's metrics of the training and test rows. */
@@ -220,6 +222,7 @@ function onProgress(run, p) {
   const every = isTable() ? 250 : 0;
   if (p.final || page.status !== 'running' || !(performance.now() - page.predictedAt < every)) predict();
   refreshWeights(p.final || page.status !== 'running');
+  refreshGradients(p.final || page.status !== 'running');
 }
 
 /** A model made anew from the configuration (the same seed, the same weights), paused before its first batch. */
@@ -268,7 +271,7 @@ export async function freshRun(note) {
   startRun(true);
   page.dirty = true;
   diagramArchitecture();
-  await Promise.all([epochZero(), predict(), refreshWeights(true)]);
+  await Promise.all([epochZero(), predict(), refreshWeights(true), refreshGradients(true)]);
 }
 
 /**
@@ -454,7 +457,7 @@ export async function setWeight({ layer, from, to }, value) {
   page.lastValLoss = testLoss;
   page.metricsDirty = true;
   page.dirty = true;
-  await Promise.all([predict(), refreshWeights(true)]);
+  await Promise.all([predict(), refreshWeights(true), refreshGradients(true)]);
 }
 
 export async function step(epoch) {

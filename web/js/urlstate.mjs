@@ -16,7 +16,7 @@ export const FEATURE_IDS = ['x1', 'x2', 'x1sq', 'x2sq', 'x1x2', 'sin1', 'sin2'];
  * The panels an embedding page may hide; 'text': every panel's explanation
  * (hidden with hide=text embedded or not).
  */
-export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'share', 'tune', 'text'];
+export const HIDEABLE = ['presets', 'data', 'features', 'network', 'optimizer', 'run', 'loss', 'metrics', 'view', 'diagram', 'gradients', 'share', 'tune', 'text'];
 /**
  * The paces a run may go at, in epochs per second, slowest first; 'max': as
  * fast as it goes (the page's default). An embedded page starts at
