@@ -1,12 +1,25 @@
 // bench-page.mjs - the playground page's figures, measured in headless
-// Chromium (figures only, no thresholds):
+// Chromium:
 //   - the page's total download, data sets excluded, raw and gzip: every file
-//     the page and its worker fetch;
+//     the page and its worker fetch (HTML, CSS, favicon, JavaScript, wasm),
+//     against the targets of issue 19 (at most 300 KB raw and 100 KB gzip,
+//     1 KB = 1000 B, gzip counted file by file as a server sends them);
+//   - the ready time: from navigation start to the first model built and the
+//     view drawn (window.descentPage.ready resolved, then the next animation
+//     frame, in which the page draws what the worker predicted), median of
+//     fresh loads (9; 5 with --quick), each in a new browser context
+//     (an empty cache), against the target of at most 600 ms; and, when
+//     PLAYGROUND_DIST names a build of TensorFlow Playground (its repository's
+//     `npm ci && npm run build` makes dist/), the Playground's own weight and
+//     ready time measured the same way in the same run (its script builds
+//     the network and draws synchronously: ready is the first frame after
+//     DOMContentLoaded; its web fonts, from another origin, are refused);
+//     otherwise its published figures, said to be a reference;
 //   - the main thread's frame rate (requestAnimationFrame) while the spiral trains;
 //   - the worker's training steps per second while the page draws, as a
 //     fraction of the same network on the same rows trained by model.fit in
 //     Node, with nothing drawn.
-//   node scripts/bench-page.mjs [--quick] [--reps N]      (needs web/ staged: scripts/bench does it)
+//   node scripts/bench-page.mjs [--quick]      (needs web/ staged: scripts/bench does it)
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +39,89 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
+const KB = 1000;
+const TARGET = { raw: 300 * KB, gzip: 100 * KB, readyMs: 600 };
+// TensorFlow Playground's build as published in BENCHMARKS.md, when no build is at hand.
+const PLAYGROUND_REFERENCE = { raw: 523 * KB, gzip: 122 * KB, readyMs: 705 };
+const loads = quick ? 5 : 9;
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
+const verdict = (value, limit) => (value <= limit ? 'met' : 'NOT met');
+
+/**
+ * Ready time of one fresh load of url in a new context: performance.now() (ms
+ * from navigation start) in the first animation frame after readyScript's
+ * moment. The descent page's moment: window.descentPage.ready resolved (its
+ * model built and the predictions it draws come back; the page's own frame
+ * loop, registered first, draws them in that frame).
+ */
+async function readyTime(url, readyScript, route) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    if (route) await context.route(...route);
+    await context.addInitScript(readyScript);
+    const p = await context.newPage();
+    await p.goto(url);
+    return await p.evaluate(() => window.benchReady);
+  } finally {
+    await context.close();
+  }
+}
+
+// Init scripts: each sets window.benchReady, a promise of that moment's performance.now().
+const descentReady = () => {
+  window.benchReady = new Promise((ok, fail) => {
+    const found = () => {
+      const ready = window.descentPage && window.descentPage.ready;
+      if (!ready) return setTimeout(found, 1);
+      ready.then(() => requestAnimationFrame(() => ok(performance.now())), fail);
+      return undefined;
+    };
+    found();
+  });
+};
+const playgroundReady = () => {
+  window.benchReady = new Promise((ok) => {
+    document.addEventListener('DOMContentLoaded', () => requestAnimationFrame(() => ok(performance.now())));
+  });
+};
+
+/** Every file a load of url fetched from folder (data sets excluded), gzip file by file: {rows, raw, gz}. */
+function weigh(folder, paths) {
+  let raw = 0;
+  let gz = 0;
+  const rows = [];
+  for (const path of [...paths].sort()) {
+    if (path.startsWith('/data/')) continue;
+    const file = path.endsWith('/') ? `${path}index.html` : path;
+    let bytes;
+    try {
+      bytes = readFileSync(folder + file.slice(1));
+    } catch {
+      continue; // not served (the Playground's favicon)
+    }
+    const z = gzipSync(bytes, { level: 9 }).length;
+    raw += bytes.length;
+    gz += z;
+    rows.push(`  ${file.padEnd(28)} ${String(bytes.length).padStart(8)} ${String(z).padStart(8)}`);
+  }
+  return { rows, raw, gz };
+}
+
+/** The ready times (ms) of n fresh loads, interleaved over the pages given: {name: [ms...]}. */
+async function readyTimes(pages, n) {
+  const times = Object.fromEntries(pages.map((pg) => [pg.name, []]));
+  for (let i = 0; i < n; i++) {
+    for (const pg of pages) {
+      times[pg.name].push(await readyTime(pg.url, pg.script, pg.route));
+    }
+  }
+  return times;
+}
+
+const playgroundDist = process.env.PLAYGROUND_DIST;
+let playground = null;
+
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const fetched = new Set();
@@ -35,22 +131,49 @@ try {
   await p.evaluate(() => window.descentPage.ready);
 
   // ---- download
-  let raw = 0;
-  let gz = 0;
-  const rows = [];
-  for (const path of [...fetched].sort()) {
-    if (path.startsWith('/data/')) continue;
-    const file = path.endsWith('/') ? `${path}index.html` : path;
-    const bytes = readFileSync(web + file.slice(1));
-    const z = gzipSync(bytes, { level: 9 }).length;
-    raw += bytes.length;
-    gz += z;
-    rows.push(`  ${file.padEnd(28)} ${String(bytes.length).padStart(8)} ${String(z).padStart(8)}`);
-  }
+  const own = weigh(web, fetched);
   console.log('page download (every file the page and its worker fetched; data sets excluded)');
   console.log(`  ${'file'.padEnd(28)} ${'raw B'.padStart(8)} ${'gzip B'.padStart(8)}`);
-  for (const r of rows) console.log(r);
-  console.log(`  ${'total'.padEnd(28)} ${String(raw).padStart(8)} ${String(gz).padStart(8)}`);
+  for (const r of own.rows) console.log(r);
+  console.log(`  ${'total'.padEnd(28)} ${String(own.raw).padStart(8)} ${String(own.gz).padStart(8)}`);
+
+  // ---- ready time, the Playground's build interleaved when given
+  const pages = [{ name: 'descent', url, script: descentReady }];
+  if (playgroundDist) {
+    const dir = playgroundDist.endsWith('/') ? playgroundDist : `${playgroundDist}/`;
+    playground = { dir, ...(await serve(dir)) };
+    // Only its other origins' requests are intercepted (and refused): its own files load as descent's do.
+    const offsite = [(u) => u.origin !== new URL(playground.url).origin, (route) => route.abort()];
+    const pgFetched = new Set();
+    const pgContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await pgContext.route(...offsite);
+    pgContext.on('requestfinished', (r) => { if (new URL(r.url()).origin === new URL(playground.url).origin) pgFetched.add(new URL(r.url()).pathname); });
+    const pgPage = await pgContext.newPage();
+    await pgPage.goto(playground.url, { waitUntil: 'load' });
+    await pgContext.close();
+    Object.assign(playground, weigh(dir, pgFetched));
+    pages.push({ name: 'playground', url: playground.url, script: playgroundReady, route: offsite });
+  }
+  await readyTimes(pages, 1); // warm-up: the server's files in the page cache, Chromium's code
+  const times = await readyTimes(pages, loads);
+  const ready = median(times.descent);
+  console.log();
+  console.log(`ready time (navigation start -> first model built and view drawn), ${loads} fresh loads, each in a new context`);
+  console.log(`  descent      median ${ready.toFixed(0)} ms (${times.descent.map((t) => t.toFixed(0)).join(' ')})`);
+  let reference = PLAYGROUND_REFERENCE;
+  if (playground) {
+    reference = { raw: playground.raw, gzip: playground.gz, readyMs: median(times.playground) };
+    console.log(`  Playground   median ${reference.readyMs.toFixed(0)} ms (${times.playground.map((t) => t.toFixed(0)).join(' ')}), measured in this run`);
+    console.log(`  Playground download: ${kb(playground.raw)} raw, ${kb(playground.gz)} gzip (${playground.rows.length} files; its web fonts refused)`);
+  } else {
+    console.log('  Playground   not measured (PLAYGROUND_DIST unset): its published figures are the reference below');
+  }
+  console.log();
+  const from = playground ? 'measured in this run' : 'published reference, not measured here';
+  console.log(`page targets (TensorFlow Playground: ${kb(reference.raw)} raw, ${kb(reference.gzip)} gzip, ready ${reference.readyMs.toFixed(0)} ms; ${from})`);
+  console.log(`  download raw   ${kb(own.raw).padStart(9)}  target <= ${kb(TARGET.raw)}: ${verdict(own.raw, TARGET.raw)}`);
+  console.log(`  download gzip  ${kb(own.gz).padStart(9)}  target <= ${kb(TARGET.gzip)}: ${verdict(own.gz, TARGET.gzip)}`);
+  console.log(`  ready          ${`${ready.toFixed(0)} ms`.padStart(9)}  target <= ${TARGET.readyMs} ms: ${verdict(ready, TARGET.readyMs)}`);
 
   // ---- training the spiral while drawing
   await p.selectOption('#dataset', 'spiral');
@@ -124,4 +247,5 @@ try {
 } finally {
   await browser.close();
   server.close();
+  playground?.server.close();
 }

@@ -131,8 +131,9 @@ ensure_browser() {
 }
 
 # stage_web: the page's generated files, never committed: the wasm module and
-# its JavaScript from build-wasm/ into web/lib/, and uPlot (npm) minified into
-# web/vendor/. Needs build_wasm and ensure_node_modules first.
+# its JavaScript from build-wasm/ into web/lib/, uPlot (npm) minified into
+# web/vendor/, and the bundles the page loads by default (scripts/bundle-page.mjs).
+# Needs build_wasm and ensure_node_modules first.
 stage_web() {
   local web="$DESCENT_ROOT/web" f
   mkdir -p "$web/lib" "$web/vendor"
@@ -149,4 +150,7 @@ stage_web() {
   cp "$uplot/uPlot.min.css" "$web/vendor/uPlot.min.css"
   # protobufjs's minimal build, for the page's ONNX export (it sets globalThis.protobuf)
   cp "$DESCENT_ROOT/node_modules/protobufjs/dist/minimal/protobuf.min.js" "$web/vendor/protobuf.min.js"
+  # the page's modules and the worker, each bundled and minified with its
+  # source map (web/lib/page.mjs, web/lib/worker.mjs), and web/debug.html: the page on web/js as it is
+  node "$DESCENT_ROOT/scripts/bundle-page.mjs"
 }
