@@ -174,7 +174,7 @@ describe('the learning-rate finder', () => {
       assert.equal(input.options.batchSize, 16);
       assert.equal(input.options.seed, 5);
       const d = await node();
-      const test = d.findLearningRate(Float32Array.from(input.x), Float32Array.from(input.y), input.config, input.options);
+      const test = await d.findLearningRate(Float32Array.from(input.x), Float32Array.from(input.y), input.config, input.options);
       assert.equal(f.points, test.rates.length);
       assert.ok(test.suggested > 0);
       close(f.suggested, test.suggested, 'the suggestion');
