@@ -200,6 +200,9 @@ function command({ command: name, config: partial }) {
 }
 
 /** What the page shows, for tests and for the curious (read-only copies). */
+/** An explorer's input with its rows as plain arrays (for a test to repeat it in Node), or null. */
+const plainRows = (input) => input && { ...input, x: Array.from(input.x), y: Array.from(input.y) };
+
 window.descentPage = {
   ready: null,
   get config() { return clone(config); },
@@ -251,19 +254,13 @@ window.descentPage = {
   /** The Optimizers view: its lanes (optimizer, final loss), the common initial loss, the surface drawn. */
   get race() { return raceState(); },
   /** What the Optimizers view races with (plain arrays): descent.compareOptimizers(x, y, config, options) repeats it. */
-  raceInput: () => {
-    const input = raceInput();
-    return input && { ...input, x: Array.from(input.x), y: Array.from(input.y) };
-  },
+  raceInput: () => plainRows(raceInput()),
   /** The gradient inspector: per layer the statistics shown (each entry's data-grad-norm), the model's step count they are of. */
   get gradients() { return gradientsState(); },
   /** The learning-rate finder: its suggestion and the rate its button sets. */
   get lrFinder() { return finderState(); },
   /** What the finder runs (plain arrays): descent.findLearningRate(x, y, config, options) repeats it. */
-  lrFinderInput: () => {
-    const input = finderInput();
-    return input && { ...input, x: Array.from(input.x), y: Array.from(input.y) };
-  },
+  lrFinderInput: () => plainRows(finderInput()),
   /** Resolves once every queued action has finished. */
   async idle() {
     let q;
