@@ -46,7 +46,7 @@ const press = (p, id) => p.evaluate((b) => document.getElementById(b).click(), i
 
 describe('the gradient inspector', () => {
   it('shows model.gradientStats of the training model, before training and after a few epochs', async (t) => {
-    const { p, messages } = await openPage(session, t, { query: '?d=xor&h=6:relu,4:tanh&epochs=1000&batch=16&seed=3&opt=sgd&lr=0.1' });
+    const { p, messages } = await openPage(session, t, { query: '?d=xor&h=6:relu,4:tanh&epochs=1000000&batch=16&seed=3&opt=sgd&lr=0.1' });
     await showPanel(p);
     const g0 = await settledStats(p);
     assert.equal(g0.stepCount, 0);
