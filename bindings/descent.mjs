@@ -35,22 +35,22 @@ export function simdSupported() {
 
 const isNode = typeof process === 'object' && !!(process.versions && process.versions.node);
 
-async function instantiate(bytes, url, imports) {
-  if (bytes) return WebAssembly.instantiate(bytes, imports);
-  if (typeof WebAssembly.instantiateStreaming === 'function') {
+/** The module compiled from bytes, or from url as it streams in (a server without the application/wasm type: from its bytes). */
+async function compile(bytes, url) {
+  if (bytes) return WebAssembly.compile(bytes);
+  if (typeof WebAssembly.compileStreaming === 'function') {
     const response = fetch(url);
     try {
-      return await WebAssembly.instantiateStreaming(response, imports);
+      return await WebAssembly.compileStreaming(response);
     } catch (e) {
-      // A server without the application/wasm type: compile from the bytes instead.
       const r = await response;
       if (!r.ok) throw new Error(`cannot load ${url}: HTTP ${r.status}`);
-      return WebAssembly.instantiate(await r.clone().arrayBuffer(), imports);
+      return WebAssembly.compile(await r.clone().arrayBuffer());
     }
   }
   const r = await fetch(url);
   if (!r.ok) throw new Error(`cannot load ${url}: HTTP ${r.status}`);
-  return WebAssembly.instantiate(await r.arrayBuffer(), imports);
+  return WebAssembly.compile(await r.arrayBuffer());
 }
 
 /**
@@ -84,6 +84,9 @@ export async function loadDescent(options = {}) {
     const fs = await import('node:fs/promises');
     bytes = await fs.readFile(url);
   }
+  // The wasm downloads and compiles while the glue loads; a failure is reported by instantiateWasm below.
+  const compiling = compile(bytes, url);
+  compiling.catch(() => {});
   // Literal specifiers, so bundlers see every file.
   let glue;
   if (tune) glue = useSimd ? await import('./descent-tune-glue.mjs') : await import('./descent-tune-scalar-glue.mjs');
@@ -94,7 +97,7 @@ export async function loadDescent(options = {}) {
   const factory = glue.default({
     instantiateWasm(imports, receive) {
       const name = url.pathname.split('/').pop();
-      instantiate(bytes, url, imports).then((r) => receive(r.instance, r.module)).catch((e) => {
+      compiling.then(async (module) => receive(await WebAssembly.instantiate(module, imports), module)).catch((e) => {
         rejectLoad(fail(where, `cannot instantiate ${name}: ${e.message}`));
       });
       return {};
