@@ -1,26 +1,22 @@
-// race.mjs - the Optimizers view: the playground's network trained on its
-// training points by each of the six optimizers (each with its defaults)
-// from the same initial weights and the same batch order, in a worker of its
-// own so training and the page go on meanwhile. The core runs the race
+// racepanel.mjs - the Optimizers view's race (race.mjs loads it the first
+// time the view opens): the playground's network trained on its training
+// points by each of the six optimizers (each with its defaults) from the
+// same initial weights and the same batch order, in a worker of its own so
+// training and the page go on meanwhile. The core runs the race
 // (compareOptimizers, one message per optimizer as it finishes) and the loss
 // surface on the plane of the paths' first two principal components
-// (lossSurface, directions 'pca'); racedraw.mjs draws them. It opens from its
-// summary or with view=race in the link, and races again when opened on a
-// changed configuration or with its button.
+// (lossSurface, directions 'pca'); racedraw.mjs draws them.
 
 import { DescentClient } from '../lib/client.mjs';
-import { OPTIMIZER_NAMES } from './names.mjs';
+import { raceInput } from './race.mjs';
 import { RaceCurves, drawRanking, drawSurface } from './racedraw.mjs';
-import { modelConfig } from './run.mjs';
-import { $, config, fmt, hooks, lockControls, page } from './state.mjs';
+import { $, fmt, lockControls, page } from './state.mjs';
 
-/** The race's epochs: the playground's epoch limit, capped so the race stays watchable. */
-export const RACE_EPOCHS = 200;
 /** Points per axis of the loss surface. */
 export const RACE_RESOLUTION = 64;
 
 const race = {
-  client: null,       // the race's own worker, made the first time the view opens
+  client: null,       // the race's own worker, made at the first race
   token: 0,           // the current race; an older one's replies are dropped
   key: null,          // the settings the shown race ran with
   data: null,         // and its data
@@ -31,27 +27,9 @@ const race = {
   surface: null,      // the loss surface's {alphas, betas, loss, variance}, once computed
   range: null,        // the surface's lowest and highest loss
   paths: [],          // per optimizer, its path's points projected on the surface's plane, [alpha, beta]
-  curves: null,
+  curves: new RaceCurves($('race-curves')),
   error: '',
 };
-
-/** What the race runs with: the model's configuration, the training rows as training sees them, and the options. */
-export function raceInput() {
-  const { data } = page;
-  if (!data || !data.nTrain) return null;
-  const { optimizer, ...rest } = modelConfig();
-  return {
-    config: rest,
-    x: data.xTrain,
-    y: data.yTrain,
-    options: {
-      optimizers: [...OPTIMIZER_NAMES],
-      epochs: Math.max(1, Math.min(config.epochs, RACE_EPOCHS)),
-      batchSize: Math.max(1, Math.min(config.batchSize, data.nTrain)),
-      seed: config.seed,
-    },
-  };
-}
 
 /** The settings a race ran with: its configuration and options, and the data (a new data set is a new object). */
 const keyOf = (input) => JSON.stringify([input.config, input.options]);
@@ -135,33 +113,13 @@ async function run() {
   }
 }
 
-/** Races when the view is open and the settings differ from the shown race's (or when asked again). */
-function refresh(force = false) {
+/** Races if the view is open and the settings differ from the shown race's (or when asked again). */
+export function refresh(force = false) {
   if (!$('race-details').open || page.modelId === null) return;
   const input = raceInput();
   if (!input) return;
   if (force || stale(input)) run();
 }
-
-/** The view is a view: opening it and racing again change nothing of the exercise, so they work under lock. */
-export function wireRace({ open }) {
-  const details = $('race-details');
-  race.curves = new RaceCurves($('race-curves'));
-  details.addEventListener('toggle', () => {
-    refresh();
-    hooks.settled(); // the link says whether the view is open
-  });
-  $('race-again').addEventListener('click', () => refresh(true));
-  lockControls($('race'));
-  if (open) details.open = true;
-}
-
-/** After every action: race again if the view is open on changed settings. */
-export function raceSettled() {
-  refresh();
-}
-
-export const raceOpen = () => $('race-details').open;
 
 /** The view's state for tests: each lane's name and final loss, the surface's size. */
 export function raceState() {
@@ -173,7 +131,7 @@ export function raceState() {
       const l = race.lanes[i];
       return l ? { optimizer, finalLoss: l.finalLoss, diverged: l.diverged, epochs: l.history.length, learningRate: l.learningRate } : { optimizer, finalLoss: null };
     }),
-    curvePoints: race.curves ? race.curves.points : [],
+    curvePoints: race.curves.points,
     surface: race.surface && { resolution: race.surface.alphas.length, lo: race.range.lo, hi: race.range.hi, paths: race.paths.map((p) => p.length) },
   };
 }
