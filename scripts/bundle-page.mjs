@@ -4,7 +4,8 @@
 // web/lib/page.mjs, and bindings/worker.mjs with everything it imports (the
 // ES module API included) into web/lib/worker.mjs; minified, each with its
 // source map beside it (sourceMappingURL). What loads on first use stays
-// apart: the page's own lazy modules (import() of web/js files) become
+// apart: the page's own lazy modules (import() of web/js files, through
+// state.mjs's lazy(); README, "Developing the page", lists them) become
 // chunks, web/lib/page-NAME.mjs; the files the build ships that are imported
 // dynamically (the glue and wasm of each flavour, the tuning twin, the
 // interop and recipe modules) stay the build's files in web/lib/, loaded as

@@ -21,9 +21,9 @@ import { wireTune } from './tune.mjs';
 import { raceInput, raceSettled, raceState, wireRace } from './race.mjs';
 import { gradientsSettled, gradientsState, wireGradients } from './inspect.mjs';
 import { finderInput, finderSettled, finderState, wireFinder } from './lrfinder.mjs';
-import { fromPlayground, playgroundParams } from './playground-link.mjs';
+import { playgroundParams } from './playground-params.mjs';
 import { EMBED_PACE, decodeConfig, decodeView, encodeConfig, quote } from './urlstate.mjs';
-import { $, InputError, act, clone, config, embed, hooks, host, lockControls, locked, page, task, views } from './state.mjs';
+import { $, InputError, act, clone, config, embed, hooks, host, lazy, lockControls, locked, page, task, views } from './state.mjs';
 
 const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
 
@@ -87,16 +87,25 @@ function wire() {
   window.addEventListener('resize', () => { page.dirty = true; });
 }
 
+/** What a TensorFlow Playground link means in descent: loaded only for an address that is one. */
+const playgroundLink = lazy(() => import('./playground-link.mjs'), 'the reader of TensorFlow Playground links');
+
 /**
  * The configuration of the page's address: a TensorFlow Playground link (its
  * state after '#' or in the query string) as descent's equivalent lesson,
  * with a notice naming what is not carried over exactly; else descent's own
- * link. {config, errors, notices, discretize}.
+ * link. {config, errors, notices, discretize}. A Playground link's reader
+ * loads first (if it cannot, the page starts with the defaults and says why).
  */
-function fromAddress() {
+async function fromAddress() {
   const pg = playgroundParams({ search: location.search, hash: location.hash });
   if (!pg) return { ...decodeConfig(location.search, DEFAULTS), notices: [] };
-  const lesson = fromPlayground(pg, DEFAULTS);
+  let lesson;
+  try {
+    lesson = (await playgroundLink.load()).fromPlayground(pg, DEFAULTS);
+  } catch (e) {
+    return { ...decodeConfig('', DEFAULTS), errors: [`${e.message}; using the defaults`], notices: [] };
+  }
   // The address becomes descent's own link (syncLink writes its query); the Playground's hash goes.
   if (pg.source === 'hash') history.replaceState(null, '', `${location.pathname}${location.search}`);
   return { config: lesson.config, errors: [], notices: lesson.notices, discretize: lesson.view.discretize };
@@ -110,7 +119,7 @@ function showNotice(notices) {
 }
 
 async function start() {
-  const fromUrl = fromAddress();
+  const fromUrl = await fromAddress();
   Object.assign(config, fromUrl.config);
   if (!PAGE_INPUT_SCALES.includes(config.inputScale)) {
     fromUrl.errors.push(`URL parameter scale: ${quote(config.inputScale)} is not offered by the page yet; using unit`);

@@ -9,13 +9,25 @@
 
 import { DATASETS, FEATURES } from './choices.mjs';
 import { GRID, prepare, toUnit } from './data.mjs';
-import { drawConfusion, drawDigits, drawScatter } from './dataviews.mjs';
 import { drawColorBar, drawCurve, drawPlane } from './plots.mjs';
 import { argmax, reset } from './run.mjs';
-import { $, InputError, act, config, fmt, isTable, locked, output, page, showError, task, views } from './state.mjs';
+import { $, InputError, act, config, fmt, isTable, lazy, locked, output, page, showError, task, views } from './state.mjs';
+
+/** The views of a table (dataviews.mjs): loaded once a table is chosen, as the built-in sets do not use them. */
+const tableViews = lazy(() => import('./dataviews.mjs'), 'the views of a table');
+
+/** Starts loading the table views; the view is drawn again once they have come. */
+function loadTableViews() {
+  tableViews.load().then(() => { page.viewDirty = true; }).catch(() => {}); // lazy() has said why on the page
+}
 
 /** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
 function drawTable(canvas) {
+  if (!tableViews.module) {
+    loadTableViews();
+    return;
+  }
+  const { drawConfusion, drawDigits, drawScatter } = tableViews.module;
   const { data, raw, predictions } = page;
   const k = data.outputs;
   // The test rows, or the training rows when nothing is held out.
@@ -152,6 +164,7 @@ function swatch(kind) {
 
 /** The view's title, legend and whether a click adds points, for the configuration. */
 export function renderView() {
+  if (isTable() && !tableViews.module) loadTableViews(); // before the data and model are ready, which take longer
   $('view-title').textContent = viewTitle();
   $('colorbar').hidden = isTable() || DATASETS[config.dataset].dims !== 2;
   $('discretize').disabled = task() !== 'classification' || isTable();

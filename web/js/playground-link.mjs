@@ -21,14 +21,8 @@
 
 import { LIMITS as PAGE } from './names.mjs';
 
-/** The keys a Playground link may carry (its State's properties). */
-export const PLAYGROUND_KEYS = Object.freeze(['activation', 'regularization', 'batchSize', 'dataset', 'regDataset',
-  'learningRate', 'regularizationRate', 'noise', 'networkShape', 'seed', 'showTestData', 'discretize', 'percTrainData',
-  'x', 'y', 'xTimesY', 'xSquared', 'ySquared', 'cosX', 'sinX', 'cosY', 'sinY', 'collectStats', 'tutorial', 'problem',
-  'initZero', 'hideText']);
-
-/** Keys only a Playground link has: one of them makes a query string a Playground link (noise and seed are descent's too). */
-const OWN_KEYS = PLAYGROUND_KEYS.filter((k) => k !== 'noise' && k !== 'seed');
+// Whether an address is a Playground link is asked of every address at start; the rest of this module loads only for one.
+export { PLAYGROUND_KEYS, playgroundParams } from './playground-params.mjs';
 
 /** The Playground's data sets and descent's generator for each. */
 const CLASSIFY_SETS = { circle: 'circle', xor: 'xor', gauss: 'gaussian', spiral: 'spiral' };
@@ -66,34 +60,8 @@ const NOISE = {
 /** The page's limits for what a lesson sets (urlstate.mjs reads links with the same ones). */
 const LIMITS = { units: PAGE.units, layers: PAGE.layers, rate: 10, penalty: 1, batch: PAGE.batch };
 
-const MAX_PAIRS = 200;
-
 /** A value as a notice quotes it: cut, so a hostile link cannot flood the page. */
 const quote = (t) => JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
-
-/**
- * The Playground state in a location's hash or, failing that, its query
- * string: {params, ignored, source} with params the Playground's keys (and
- * its "<control>_hide" keys) as text, ignored the other keys of the hash; or
- * null when neither holds a key only the Playground uses.
- */
-export function playgroundParams({ search = '', hash = '' } = {}) {
-  for (const [source, text] of [['hash', hash], ['search', search]]) {
-    const raw = String(text || '').replace(/^[#?]/, '');
-    if (!raw) continue;
-    const q = new URLSearchParams(raw);
-    const params = {};
-    const ignored = [];
-    let pairs = 0;
-    for (const [key, value] of q) {
-      if (++pairs > MAX_PAIRS) break;
-      if (PLAYGROUND_KEYS.includes(key) || /^[A-Za-z]{1,40}_hide$/.test(key)) params[key] = value;
-      else if (source === 'hash' && !ignored.includes(key) && ignored.length < 10) ignored.push(key);
-    }
-    if (OWN_KEYS.some((k) => k in params)) return { params, ignored, source };
-  }
-  return null;
-}
 
 /** A 32-bit seed from the Playground's seed text: an integer as it is, other text hashed (FNV-1a), the same each time. */
 export function seedFromText(text) {

@@ -3,12 +3,10 @@
 // goals an embedded page reports to its parent, the downloads (the model,
 // the loss history, the view and the chart as PNG) and a saved model opened.
 
-import { ACTIVATIONS, HYPER } from './choices.mjs';
-import { freshRun, stopRun } from './run.mjs';
 import { parseOrigin } from './host.mjs';
 import { HIDEABLE, encodeConfig, encodeEmbed, encodeView, parseGoal } from './urlstate.mjs';
 import { raceOpen } from './race.mjs';
-import { $, InputError, config, embed, fmt, goals, host, lockControls, locked, on, page, renderAll, views } from './state.mjs';
+import { $, config, embed, fmt, goals, host, lazy, lockControls, locked, on, page } from './state.mjs';
 
 /** The goals reached since the reset (their text). */
 export const reachedGoals = () => goals.reached;
@@ -121,52 +119,6 @@ export function applyEmbed() {
   }
 }
 
-function download(blob, name) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-}
-
-const fileStem = () => `descent-${config.dataset === 'csv' ? page.csvName.replace(/\.[^.]*$/, '') : config.dataset}`;
-
-function canvasBlob(canvas) {
-  return new Promise((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('the canvas could not be encoded'))), 'image/png'));
-}
-
-/** A saved model in place of the current one, if it fits the data: then train on or predict. */
-async function openModel(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let id;
-  try {
-    id = await page.client.load(bytes);
-  } catch (e) {
-    throw new InputError(`${file.name}: ${e.message.replace(/^load: /, '')}`);
-  }
-  const info = await page.client.describe(id);
-  const wanted = page.data.outputs || 1;
-  if (info.inputs !== page.data.inputs || info.outputs !== wanted) {
-    await page.client.dispose(id);
-    throw new InputError(`${file.name}: the model reads ${info.inputs} inputs and gives ${info.outputs} outputs; ` +
-      `this data has ${page.data.inputs} inputs and ${wanted} outputs. Choose the data it was trained on first; nothing was changed.`);
-  }
-  await stopRun();
-  if (page.modelId !== null) await page.client.dispose(page.modelId).catch(() => {});
-  page.modelId = id;
-  page.modelData = page.data;
-  const hidden = info.layers.slice(0, -1);
-  config.layers = hidden.map((l) => ({ units: l.units, activation: ACTIVATIONS.some(([a]) => a === l.activation) ? l.activation : 'relu' }));
-  const { name, learningRate } = info.optimizer;
-  config.optimizer = { name, learningRate };
-  for (const h of HYPER[name]) config.optimizer[h.key] = info.optimizer[h.key];
-  config.seed = info.seed;
-  renderAll();
-  await freshRun(`opened ${file.name}`);
-}
-
 async function copy(el) {
   el.select();
   try {
@@ -190,32 +142,15 @@ export function wireShare() {
   }));
   for (const id of ['embed-hide', 'embed-lock', 'embed-autoplay']) $(id).addEventListener('change', renderSnippet);
   for (const id of ['embed-goal', 'embed-origin']) $(id).addEventListener('input', renderSnippet);
+  // The downloads and a saved model opened: their code (sharefiles.mjs) loads on the first use.
+  const files = lazy(() => import('./sharefiles.mjs'), 'the downloads and the opening of a saved model');
   const exports = { whenLocked: true }; // downloads change nothing
-  on($('dl-model'), 'click', async () => {
-    const bytes = await page.client.save(page.modelId, { withOptimizer: true });
-    download(new Blob([bytes], { type: 'application/octet-stream' }), `${fileStem()}.bin`);
-  }, exports);
-  // The way out to other runtimes: the worker writes the formats (bindings/interop-*.mjs).
-  on($('dl-onnx'), 'click', async () => {
-    const { bytes } = await page.client.exportModel(page.modelId, 'onnx', { protobufUrl: new URL('vendor/protobuf.min.js', document.baseURI).href });
-    download(new Blob([bytes], { type: 'application/octet-stream' }), `${fileStem()}.onnx`);
-  }, exports);
-  on($('dl-tfjs'), 'click', async () => {
-    const { modelJson, weights } = await page.client.exportModel(page.modelId, 'tfjs');
-    download(new Blob([modelJson], { type: 'application/json' }), 'model.json');
-    download(new Blob([weights], { type: 'application/octet-stream' }), 'weights.bin');
-  }, exports);
-  on($('dl-history'), 'click', () => {
-    const [e, l, v] = views.chart.rows();
-    const lines = ['epoch,loss,val_loss'];
-    for (let i = 0; i < e.length; i++) lines.push(`${e[i]},${l[i] ?? ''},${v[i] ?? ''}`);
-    download(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), `${fileStem()}-loss.csv`);
-  }, exports);
-  on($('dl-view'), 'click', async () => download(await canvasBlob($('heatmap')), `${fileStem()}-view.png`), exports);
-  on($('dl-chart'), 'click', async () => download(await canvasBlob(document.querySelector('#loss-chart canvas')), `${fileStem()}-loss.png`), exports);
+  for (const [id, name] of [['dl-model', 'model'], ['dl-onnx', 'onnx'], ['dl-tfjs', 'tfjs'], ['dl-history', 'history'], ['dl-view', 'view'], ['dl-chart', 'chart']]) {
+    on($(id), 'click', async () => (await files.load()).DOWNLOADS[name](), exports);
+  }
   on($('model-file'), 'change', async () => {
     const file = $('model-file').files[0];
     $('model-file').value = '';
-    if (file) await openModel(file);
+    if (file) await (await files.load()).openModel(file);
   });
 }

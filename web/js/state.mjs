@@ -87,6 +87,33 @@ export function showError(message) {
   el.hidden = !message;
 }
 
+/**
+ * A module of the page that loads the first time it is used (the bundle
+ * makes it a chunk of its own, lib/page-NAME.mjs): load() imports it once and
+ * resolves to it; module is it once loaded, else null. If it cannot load, the
+ * page says so (what names it) and load() rejects with that InputError; the
+ * next use tries again.
+ */
+export function lazy(importer, what) {
+  let loading = null;
+  const lazyModule = {
+    module: null,
+    load() {
+      loading ??= importer().then((m) => {
+        lazyModule.module = m;
+        return m;
+      }, (e) => {
+        loading = null;
+        const error = new InputError(`${what} could not load: ${e && e.message ? e.message : String(e)}`);
+        showError(error.message);
+        throw error;
+      });
+      return loading;
+    },
+  };
+  return lazyModule;
+}
+
 /** Runs actions one after another, so quick clicks never interleave; errors are shown, not thrown. */
 export function act(fn) {
   page.queue = page.queue.then(fn).then(() => {

@@ -5,7 +5,7 @@
 
 import { reset } from './run.mjs';
 import { OPTIMIZER_DEFAULTS } from './urlstate.mjs';
-import { $, InputError, act, config, isTable, output, page, renderAll, showError, task, views } from './state.mjs';
+import { $, InputError, act, config, isTable, lazy, output, page, renderAll, showError, task, views } from './state.mjs';
 
 /** The playground's settings a search starts from, and how many training rows it has. */
 function tuneCurrent() {
@@ -55,16 +55,15 @@ async function applyTuned(c) {
   await reset();
 }
 
-let loading = null;
+const panel = lazy(() => import('./tunepanel.mjs'), 'the Tune panel');
 
 /** The Tune panel's code loads the first time it is opened: most visits never tune. */
 export function wireTune() {
   const details = $('tune-details');
   const load = () => {
-    if (loading) return;
-    loading = import('./tunepanel.mjs').then(({ TunePanel }) => {
-      views.tune = new TunePanel($('tune'), { act, InputError, showError, current: tuneCurrent, rows: tuneRows, apply: applyTuned });
-    }).catch((e) => showError(`the Tune panel could not load: ${e.message}`));
+    panel.load().then(({ TunePanel }) => {
+      views.tune ??= new TunePanel($('tune'), { act, InputError, showError, current: tuneCurrent, rows: tuneRows, apply: applyTuned });
+    }).catch(() => {}); // lazy() has said why on the page
   };
   details.addEventListener('toggle', () => { if (details.open) load(); });
   if (details.open) load();

@@ -1,0 +1,154 @@
+// page-lazy.test.mjs - what the first view does not draw loads on first use
+// (issue 19, page weight): the bundle's chunks (lib/page-NAME.mjs, one per
+// import() of a web/js module) are not fetched by the default page, and
+// each is fetched, and works, when its part is first used: the Optimizers
+// view, the learning-rate finder, the views of a table, the downloads, the
+// Tune panel and the reader of TensorFlow Playground links. Until then the
+// hooks of window.descentPage report the untouched state. A chunk that
+// cannot load is said on the page, and the next use tries again.
+//
+// Needs web/ staged (scripts/lib.sh stage_web runs scripts/bundle-page.mjs).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { web, requireStaged, useBrowser, openPage, until, idle, state, choose, drawn, errorText } from './support.mjs';
+
+const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'sharefiles', 'tunepanel', 'playground-link'];
+requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
+const session = useBrowser({ screenshots: false });
+
+/** The page at query, with the chunks it fetched so far (a live list): { p, chunks, messages }. */
+async function open(t, query, { block = [] } = {}) {
+  const chunks = [];
+  const { p, messages } = await openPage(session, t, {
+    query, downloads: true,
+    setup: async (page) => {
+      page.on('request', (r) => {
+        const m = /\/lib\/page-([\w-]+)\.mjs$/.exec(new URL(r.url()).pathname);
+        if (m) chunks.push(m[1]);
+      });
+      for (const c of block) await page.route(`**/lib/page-${c}.mjs`, (route) => route.abort());
+    },
+  });
+  return { p, chunks, messages };
+}
+
+const hook = (p, name) => p.evaluate((n) => window.descentPage[n], name);
+
+/**
+ * Opens or closes a <details> by a click on its summary, once the summary
+ * stays put: scrolling the page brings the gradient panel on screen, which
+ * then fills its bars and moves what is below it (a click would miss).
+ */
+async function openView(p, details) {
+  const summary = p.locator(`${details} > summary`);
+  await summary.scrollIntoViewIfNeeded();
+  const box = () => summary.boundingBox().then((b) => JSON.stringify(b));
+  for (let last = await box(), i = 0; i < 50; i++) {
+    await new Promise((ok) => setTimeout(ok, 250));
+    const now = await box();
+    if (now === last) break;
+    last = now;
+  }
+  await summary.click();
+}
+
+describe('the page loads what its first view does not draw on first use', () => {
+  it('the default page fetches no chunk; each part fetches its own when first used, and works', async (t) => {
+    for (const c of CHUNKS) assert.ok(existsSync(`${web}/lib/page-${c}.mjs`), `lib/page-${c}.mjs is built`);
+    const { p, chunks, messages } = await open(t, '?d=circle&h=4:tanh&epochs=5&seed=3');
+    await p.click('#step-epoch');
+    await idle(p);
+    await drawn(p);
+    assert.deepEqual(chunks, [], 'no chunk fetched at start');
+    // The hooks say what they said before anything was used.
+    assert.deepEqual(await hook(p, 'race'), { status: 'idle', error: '', initialLoss: null, lanes: [], curvePoints: [], surface: null });
+    assert.deepEqual(await hook(p, 'lrFinder'), { status: 'idle', error: '', suggested: null, use: null, points: 0, stoppedEarly: null });
+    assert.equal(await hook(p, 'tune'), null);
+    assert.ok((await p.evaluate(() => window.descentPage.raceInput())).x.length > 0, 'raceInput needs no chunk');
+    assert.ok((await p.evaluate(() => window.descentPage.lrFinderInput())).x.length > 0, 'lrFinderInput needs no chunk');
+    assert.deepEqual(chunks, []);
+
+    // The Optimizers view.
+    await openView(p, '#race-details');
+    const race = await until(p, (q) => hook(q, 'race'), (r) => r.status === 'done' || r.status === 'error', 'the race', 60000);
+    assert.equal(race.error, '');
+    assert.equal(race.lanes.length, 6);
+    assert.deepEqual(chunks, ['racepanel']);
+    await openView(p, '#race-details');
+
+    // The learning-rate finder.
+    await p.click('#lr-find');
+    await idle(p);
+    const finder = await hook(p, 'lrFinder');
+    assert.equal(finder.status, 'done', JSON.stringify(finder));
+    assert.ok(finder.points > 1);
+    assert.equal(await p.isVisible('#lr-use'), finder.suggested !== null);
+    assert.deepEqual(chunks, ['racepanel', 'lrfinderpanel']);
+
+    // A download.
+    const [csv] = await Promise.all([p.waitForEvent('download'), p.click('#dl-history')]);
+    assert.equal(csv.suggestedFilename(), 'descent-circle-loss.csv');
+    assert.ok(chunks.includes('sharefiles'));
+
+    // The Tune panel.
+    await openView(p, '#tune-details');
+    await until(p, (q) => hook(q, 'tune'), (s) => s !== null, 'the Tune panel');
+    assert.ok(chunks.includes('tunepanel'));
+
+    // A table: its view is drawn.
+    assert.ok(!chunks.includes('dataviews'));
+    await choose(p, '#dataset', 'iris');
+    assert.equal(await errorText(p), '');
+    assert.ok(chunks.includes('dataviews'));
+    assert.match(await p.textContent('#view-title'), /Confusion matrix/);
+    await drawn(p);
+    const colours = await p.evaluate(() => {
+      const c = document.getElementById('heatmap');
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const set = new Set();
+      for (let i = 0; i < px.length; i += 4 * 7) set.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+      return set.size;
+    });
+    assert.ok(colours > 3, `the confusion matrix is drawn: ${colours} colours`);
+    assert.ok(!chunks.includes('playground-link'), 'a descent link never fetches the Playground reader');
+    assert.equal(new Set(chunks).size, chunks.length, 'each chunk fetched once');
+    assert.deepEqual(messages.filter((m) => !/favicon/.test(m)), [], 'console errors or warnings');
+  });
+
+  it('a Playground link fetches its reader; a table link its views, before the first view is drawn', async (t) => {
+    const pg = await open(t, '/#activation=tanh&dataset=spiral&networkShape=8,8&learningRate=0.03&seed=1');
+    assert.equal((await hook(pg.p, 'config')).init, 'playground');
+    assert.deepEqual(pg.chunks, ['playground-link']);
+    const table = await open(t, '?d=iris');
+    assert.deepEqual(table.chunks, ['dataviews']);
+    assert.match(await table.p.textContent('#view-title'), /Confusion matrix/);
+  });
+
+  it('a chunk that cannot load is said on the page, and the next use tries again', async (t) => {
+    const { p } = await open(t, '?d=circle&h=4:tanh&epochs=5', { block: ['lrfinderpanel', 'racepanel'] });
+    await p.click('#lr-find');
+    await idle(p);
+    assert.match(await errorText(p), /the learning-rate finder could not load/);
+    assert.equal((await hook(p, 'lrFinder')).status, 'idle');
+    await openView(p, '#race-details');
+    await until(p, errorText, (e) => /the Optimizers view could not load/.test(e), 'the race\'s error');
+    assert.equal((await hook(p, 'race')).status, 'idle');
+    await openView(p, '#race-details'); // closed: it asks for nothing
+    await p.unroute('**/lib/page-lrfinderpanel.mjs');
+    await p.unroute('**/lib/page-racepanel.mjs');
+    await p.click('#lr-find');
+    await idle(p);
+    assert.equal((await hook(p, 'lrFinder')).status, 'done');
+    assert.equal(await errorText(p), '');
+    await openView(p, '#race-details');
+    const race = await until(p, (q) => hook(q, 'race'), (r) => r.status === 'done' || r.status === 'error', 'the race', 60000);
+    assert.equal(race.error, '');
+    assert.equal(await errorText(p), '');
+
+    // A Playground link whose reader cannot load: the defaults, and why.
+    const pg = await open(t, '/#activation=tanh&dataset=spiral&networkShape=8,8', { block: ['playground-link'] });
+    assert.match(await errorText(pg.p), /the reader of TensorFlow Playground links could not load: .*; using the defaults/);
+    assert.equal((await hook(pg.p, 'config')).dataset, 'circle');
+  });
+});
