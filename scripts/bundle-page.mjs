@@ -54,13 +54,9 @@ function resolver(lazyChunks) {
 const output = { dir: lib, format: 'es', sourcemap: true, minify: true, entryFileNames: '[name].mjs', chunkFileNames: 'page-[name].mjs' };
 const quiet = { onLog(level, log, handler) { if (level !== 'info') handler(level, log); } };
 
-// The page, and boot.mjs (which index.html runs first, to start the worker
-// early) as an entry of its own that page.mjs imports: one module instance,
-// one worker. The page's lazy modules (web/js) are chunks of it.
+// The page: its lazy modules (web/js) are chunks of it.
 await build({
-  input: { page: join(web, 'js/app.mjs'), boot: join(web, 'js/boot.mjs') },
-  // (boot.mjs may export what page.mjs takes from it, the client: no facade module between)
-  preserveEntrySignatures: 'allow-extension',
+  input: { page: join(web, 'js/app.mjs') },
   plugins: [resolver((file) => dirname(file) === join(web, 'js'))],
   output,
   ...quiet,
@@ -77,9 +73,7 @@ await build({
 const html = readFileSync(join(web, 'index.html'), 'utf8');
 const preload = '<link rel="modulepreload" href="lib/page.mjs">\n';
 const script = '<script type="module" src="lib/page.mjs"></script>';
-const boot = '<script type="module" async src="lib/boot.mjs"></script>';
-if ([preload, script, boot].some((tag) => html.split(tag).length !== 2)) {
-  throw new Error(`bundle-page: web/index.html must hold each of these once: ${preload.trim()} ${script} ${boot}`);
+if (html.split(preload).length !== 2 || html.split(script).length !== 2) {
+  throw new Error(`bundle-page: web/index.html must preload and load lib/page.mjs once each, as ${preload.trim()} and ${script}`);
 }
-writeFileSync(join(web, 'debug.html'), html.replace(preload, '').replace(script, '<script type="module" src="js/app.mjs"></script>')
-  .replace(boot, boot.replace('lib/boot.mjs', 'js/boot.mjs')));
+writeFileSync(join(web, 'debug.html'), html.replace(preload, '').replace(script, '<script type="module" src="js/app.mjs"></script>'));

@@ -1,8 +1,7 @@
 // page-debug.test.mjs - the page as the build bundles it (index.html, the
 // default) and as its sources are (debug.html): index.html loads
-// lib/page.mjs, minified with its source map, after lib/boot.mjs (which
-// starts the worker; page.mjs imports the client from it, so there is one
-// worker), and the worker is lib/worker.mjs, one file; debug.html, which the build writes from
+// lib/page.mjs, minified with its source map, and the worker is
+// lib/worker.mjs, one file; debug.html, which the build writes from
 // index.html, loads js/app.mjs and the modules of web/js each as its own
 // file. Both train, and one epoch of the same configuration gives the same
 // losses either way (the bundle is the same program).
@@ -34,13 +33,8 @@ describe('the page, bundled and as its sources are', () => {
     const code = readFileSync(`${web}/lib/page.mjs`, 'utf8');
     assert.match(code, /\n\/\/# sourceMappingURL=page\.mjs\.map\n?$/);
     const map = JSON.parse(readFileSync(`${web}/lib/page.mjs.map`, 'utf8'));
-    for (const source of ['../js/app.mjs', '../js/run.mjs']) {
+    for (const source of ['../js/app.mjs', '../js/run.mjs', '../../bindings/client.mjs']) {
       assert.ok(map.sources.includes(source), `the map names ${source}`);
-    }
-    const bootMap = JSON.parse(readFileSync(`${web}/lib/boot.mjs.map`, 'utf8'));
-    for (const source of ['../js/boot.mjs', '../../bindings/client.mjs']) {
-      assert.ok(bootMap.sources.includes(source), `boot.mjs's map names ${source}`);
-      assert.ok(!map.sources.includes(source), `page.mjs takes ${source} from boot.mjs, not a copy`);
     }
     assert.equal(map.sourcesContent.length, map.sources.length);
     // The map's sources are the files as they are in the repository.
@@ -53,8 +47,7 @@ describe('the page, bundled and as its sources are', () => {
 
     const { fetched, after } = await oneEpoch(t, '', '');
     assert.ok(after.epoch >= 1 && Number.isFinite(after.loss), `trained: ${JSON.stringify(after)}`);
-    assert.ok(fetched.includes('/lib/page.mjs') && fetched.includes('/lib/boot.mjs'));
-    assert.equal(fetched.filter((f) => f === '/lib/worker.mjs').length, 1, 'one worker');
+    assert.ok(fetched.includes('/lib/page.mjs') && fetched.includes('/lib/worker.mjs'));
     const modules = fetched.filter((f) => f.startsWith('/js/'));
     assert.deepEqual(modules, [], 'no module of web/js as it is');
     for (const f of ['/lib/client.mjs', '/lib/descent.mjs', '/lib/worker-common.mjs', '/vendor/uPlot.mjs']) {
@@ -70,11 +63,10 @@ describe('the page, bundled and as its sources are', () => {
   it('debug.html loads the modules of web/js as they are and trains the same', async (t) => {
     const bundled = await oneEpoch(t, '', '?d=spiral&seed=7');
     const debug = await oneEpoch(t, 'debug.html', '?d=spiral&seed=7');
-    for (const f of ['/js/boot.mjs', '/js/app.mjs', '/js/run.mjs', '/js/state.mjs', '/lib/client.mjs', '/vendor/uPlot.mjs']) {
+    for (const f of ['/js/app.mjs', '/js/run.mjs', '/js/state.mjs', '/lib/client.mjs', '/vendor/uPlot.mjs']) {
       assert.ok(debug.fetched.includes(f), `debug.html fetches ${f}`);
     }
-    assert.ok(!debug.fetched.includes('/lib/page.mjs') && !debug.fetched.includes('/lib/boot.mjs'), 'debug.html does not fetch the bundle');
-    assert.equal(debug.fetched.filter((f) => f === '/lib/worker.mjs').length, 1, 'one worker');
+    assert.ok(!debug.fetched.includes('/lib/page.mjs'), 'debug.html does not fetch the bundle');
     assert.ok(!bundled.fetched.includes('/js/app.mjs'));
     assert.equal(debug.after.epoch, 1);
     assert.equal(bundled.after.epoch, 1);

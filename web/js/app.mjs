@@ -4,7 +4,7 @@
 // asks the worker for data, training and predictions (run.mjs, data.mjs),
 // and draws what changed once per animation frame (the views' modules).
 
-import { starting } from './boot.mjs';
+import { DescentClient } from '../lib/client.mjs';
 import { DEFAULTS, DATASETS, PAGE_INPUT_SCALES } from './choices.mjs';
 import { generate, generateFromLink, prepare } from './data.mjs';
 import { renderData, wireData } from './datapanel.mjs';
@@ -138,7 +138,7 @@ async function start() {
   wireRace({ open: opened.view === 'race' });
   applyEmbed();
   requestAnimationFrame(frame);
-  page.client = await starting;
+  page.client = await DescentClient.create();
   const info = await page.client.init();
   page.simd = info.simd;
   page.version = info.version;
