@@ -14,7 +14,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { root, web, requireStaged, useBrowser, openPage, until, waitFor, state, idle, errorText } from './support.mjs';
+import { root, web, requireStaged, useBrowser, openPage, openView, until, waitFor, state, idle, errorText } from './support.mjs';
 
 requireStaged(['lib/worker.mjs', 'lib/tune-pool.mjs', 'lib/descent-tune.wasm', 'vendor/uPlot.mjs']);
 
@@ -206,7 +206,7 @@ async function exercise(p, base) {
   // The tuning pool: a small grid on the spiral.
   await p.selectOption('#dataset', 'spiral');
   await idle(p);
-  await p.click('#tune-details > summary');
+  await openView(p, '#tune-details');
   await waitFor(p, () => window.descentPage.tune !== null);
   for (const key of ['learningRate', 'batchSize', 'optimizer', 'layers', 'activation', 'l2', 'epochs']) {
     await p.setChecked(`#tune-on-${key}`, key === 'learningRate' || key === 'epochs');

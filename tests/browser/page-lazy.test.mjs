@@ -11,7 +11,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { web, requireStaged, useBrowser, openPage, until, idle, state, choose, drawn, errorText } from './support.mjs';
+import { web, requireStaged, useBrowser, openPage, openView, until, idle, state, choose, drawn, errorText } from './support.mjs';
 
 const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'sharefiles', 'tunepanel', 'playground-link'];
 requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
@@ -34,24 +34,6 @@ async function open(t, query, { block = [] } = {}) {
 }
 
 const hook = (p, name) => p.evaluate((n) => window.descentPage[n], name);
-
-/**
- * Opens or closes a <details> by a click on its summary, once the summary
- * stays put: scrolling the page brings the gradient panel on screen, which
- * then fills its bars and moves what is below it (a click would miss).
- */
-async function openView(p, details) {
-  const summary = p.locator(`${details} > summary`);
-  await summary.scrollIntoViewIfNeeded();
-  const box = () => summary.boundingBox().then((b) => JSON.stringify(b));
-  for (let last = await box(), i = 0; i < 50; i++) {
-    await new Promise((ok) => setTimeout(ok, 250));
-    const now = await box();
-    if (now === last) break;
-    last = now;
-  }
-  await summary.click();
-}
 
 describe('the page loads what its first view does not draw on first use', () => {
   it('the default page fetches no chunk; each part fetches its own when first used, and works', async (t) => {

@@ -7,7 +7,7 @@
 // goes to build-wasm/screenshots/.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { web, shots, requireStaged, useBrowser, openPage, until, waitFor, drawn, errorText } from './support.mjs';
+import { web, shots, requireStaged, useBrowser, openPage, openView, until, waitFor, drawn, errorText } from './support.mjs';
 
 requireStaged();
 const session = useBrowser();
@@ -82,13 +82,13 @@ describe('the Optimizers view', () => {
     assert.match(await errorText(p), /URL parameter view: "chart" is not one of race; no view opened/);
     assert.equal(await p.evaluate(() => document.getElementById('race-details').open), false);
     assert.doesNotMatch(await p.evaluate(() => location.search), /view=/);
-    await p.click('#race-details > summary');
+    await openView(p, '#race-details');
     await until(p, race, (r) => r.status === 'done', 'the race', 60000);
     assert.match(await p.evaluate(() => location.search), /[?&]view=race(&|$)/);
     const lanes = (await race(p)).lanes;
     assert.equal(lanes.length, 6);
     for (const l of lanes) assert.equal(l.epochs, 5);
-    await p.click('#race-details > summary');
+    await openView(p, '#race-details');
     await waitFor(p, () => !/view=/.test(location.search));
   });
 });

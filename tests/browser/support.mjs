@@ -145,3 +145,21 @@ export async function setValue(p, selector, value) {
   await p.dispatchEvent(selector, 'change');
   await idle(p);
 }
+
+/**
+ * Opens or closes a <details> by a click on its summary, once the summary
+ * stays put: scrolling the page brings the gradient panel on screen, which
+ * then fills its bars and moves what is below it (a click would miss).
+ */
+export async function openView(p, details) {
+  const summary = p.locator(`${details} > summary`);
+  await summary.scrollIntoViewIfNeeded();
+  const box = () => summary.boundingBox().then((b) => JSON.stringify(b));
+  for (let last = await box(), i = 0; i < 50; i++) {
+    await new Promise((ok) => setTimeout(ok, 250));
+    const now = await box();
+    if (now === last) break;
+    last = now;
+  }
+  await summary.click();
+}

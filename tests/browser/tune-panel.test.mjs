@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  web, shots, requireStaged, useBrowser, openPage, until as untilRead, waitFor, state, idle, drawn, errorText, setValue,
+  web, shots, requireStaged, useBrowser, openPage, openView, until as untilRead, waitFor, state, idle, drawn, errorText, setValue,
 } from './support.mjs';
 
 requireStaged(['lib/tune-pool.mjs', 'lib/descent-tune.wasm', 'vendor/uPlot.mjs']);
@@ -25,7 +25,7 @@ async function open(t, options) {
   if (!(await p.isHidden('#tune'))) {
     // The panel's code loads when it is first opened.
     assert.equal(await p.evaluate(() => window.descentPage.tune), null);
-    await p.click('#tune-details > summary');
+    await openView(p, '#tune-details');
     await waitFor(p, () => window.descentPage.tune !== null);
   }
   return { p, messages };
