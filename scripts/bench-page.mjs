@@ -15,6 +15,8 @@
 //     the network and draws synchronously: ready is the first frame after
 //     DOMContentLoaded; its web fonts, from another origin, are refused);
 //     otherwise its published figures, said to be a reference;
+//   - where the ready time goes (scripts/page-trace.mjs: one traced load of
+//     each page, its milestones and its main thread's work by kind);
 //   - the main thread's frame rate (requestAnimationFrame) while the spiral trains;
 //   - the worker's training steps per second while the page draws, as a
 //     fraction of the same network on the same rows trained by model.fit in
@@ -25,6 +27,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
+import { printTrace, traceLoad } from './page-trace.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const web = `${root}web/`;
@@ -168,6 +171,9 @@ try {
   } else {
     console.log('  Playground   not measured (PLAYGROUND_DIST unset): its published figures are the reference below');
   }
+  console.log();
+  console.log('where the ready time goes (one traced load each; a trace slows a load: read the shares and the order)');
+  for (const pg of pages) printTrace(pg.name, await traceLoad(browser, pg.url, pg.script, pg.route));
   console.log();
   const from = playground ? 'measured in this run' : 'published reference, not measured here';
   console.log(`page targets (TensorFlow Playground: ${kb(reference.raw)} raw, ${kb(reference.gzip)} gzip, ready ${reference.readyMs.toFixed(0)} ms; ${from})`);
