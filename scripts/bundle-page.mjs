@@ -1,6 +1,6 @@
 // bundle-page.mjs - the page's JavaScript as the browser gets it by default:
 // web/js/app.mjs and every module it imports (the page's modules, the
-// client of bindings/, uPlot, the core's vocabulary) bundled into
+// client of bindings/, the core's vocabulary) bundled into
 // web/lib/page.mjs, and bindings/worker.mjs with everything it imports (the
 // ES module API included) into web/lib/worker.mjs; minified, each with its
 // source map beside it (sourceMappingURL). What loads on first use stays
@@ -26,12 +26,10 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const web = join(root, 'web');
 const lib = join(web, 'lib');
 const bindings = join(root, 'bindings');
-const uplot = join(root, 'node_modules/uplot/dist/uPlot.esm.js');
 
 /**
  * How a specifier is found: a static import is bundled, from its source
- * where there is one (bindings/ for web/lib's copies of it, npm's uPlot for
- * web/vendor's); a dynamic import of a file the build ships stays an import
+ * where there is one (bindings/ for web/lib's copies of it); a dynamic import of a file the build ships stays an import
  * of that file, beside the bundle in web/lib/.
  */
 function resolver(lazyChunks) {
@@ -44,7 +42,6 @@ function resolver(lazyChunks) {
       const dynamic = extra && extra.kind === 'dynamic-import';
       const shipped = dirname(file) === lib || dirname(file) === bindings;
       if (dynamic && shipped && !lazyChunks(file)) return { id: `./${relative(dirname(file), file)}`, external: true };
-      if (file === join(web, 'vendor/uPlot.mjs')) return uplot;
       if (dirname(file) === lib && existsSync(join(bindings, relative(lib, file)))) return join(bindings, relative(lib, file));
       return file;
     },

@@ -131,8 +131,8 @@ ensure_browser() {
 }
 
 # stage_web: the page's generated files, never committed: the wasm module and
-# its JavaScript from build-wasm/ into web/lib/, uPlot (npm) minified into
-# web/vendor/, and the bundles the page loads by default (scripts/bundle-page.mjs).
+# its JavaScript from build-wasm/ into web/lib/, protobufjs into web/vendor/,
+# and the bundles the page loads by default (scripts/bundle-page.mjs).
 # Needs build_wasm and ensure_node_modules first.
 stage_web() {
   local web="$DESCENT_ROOT/web" f
@@ -141,13 +141,6 @@ stage_web() {
   while read -r f; do
     cp "$DESCENT_ROOT/build-wasm/$f" "$web/lib/$f"
   done <"$DESCENT_ROOT/build-wasm/shipped.txt"
-  local uplot="$DESCENT_ROOT/node_modules/uplot/dist"
-  # minified again only when npm brought another uPlot
-  if [ ! "$web/vendor/uPlot.mjs" -nt "$uplot/uPlot.esm.js" ]; then
-    node "$DESCENT_ROOT/node_modules/terser/bin/terser" --module --compress --mangle \
-      -o "$web/vendor/uPlot.mjs" "$uplot/uPlot.esm.js"
-  fi
-  cp "$uplot/uPlot.min.css" "$web/vendor/uPlot.min.css"
   # protobufjs's minimal build, for the page's ONNX export (it sets globalThis.protobuf)
   cp "$DESCENT_ROOT/node_modules/protobufjs/dist/minimal/protobuf.min.js" "$web/vendor/protobuf.min.js"
   # the page's modules and the worker, each bundled and minified with its

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { root, web, requireStaged, useBrowser, openPage, openView, until, waitFor, state, idle, errorText } from './support.mjs';
 
-requireStaged(['lib/worker.mjs', 'lib/tune-pool.mjs', 'lib/descent-tune.wasm', 'vendor/uPlot.mjs']);
+requireStaged(['lib/worker.mjs', 'lib/tune-pool.mjs', 'lib/descent-tune.wasm']);
 
 const html = readFileSync(`${web}/index.html`, 'utf8');
 const readme = readFileSync(`${root}README.md`, 'utf8');

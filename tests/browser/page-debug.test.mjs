@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { web, requireStaged, useBrowser, openPage, state, idle } from './support.mjs';
 
-requireStaged(['lib/page.mjs', 'lib/worker.mjs', 'debug.html', 'vendor/uPlot.mjs']);
+requireStaged(['lib/page.mjs', 'lib/worker.mjs', 'debug.html']);
 const session = useBrowser({ screenshots: false });
 
 /** The page at path + query, with every path it and its worker fetched, after one epoch: { p, fetched, after }. */
@@ -50,7 +50,7 @@ describe('the page, bundled and as its sources are', () => {
     assert.ok(fetched.includes('/lib/page.mjs') && fetched.includes('/lib/worker.mjs'));
     const modules = fetched.filter((f) => f.startsWith('/js/'));
     assert.deepEqual(modules, [], 'no module of web/js as it is');
-    for (const f of ['/lib/client.mjs', '/lib/descent.mjs', '/lib/worker-common.mjs', '/vendor/uPlot.mjs']) {
+    for (const f of ['/lib/client.mjs', '/lib/descent.mjs', '/lib/worker-common.mjs']) {
       assert.ok(!fetched.includes(f), `${f} is in a bundle, not fetched`);
     }
     // Loaded on first use, not at start.
@@ -63,7 +63,7 @@ describe('the page, bundled and as its sources are', () => {
   it('debug.html loads the modules of web/js as they are and trains the same', async (t) => {
     const bundled = await oneEpoch(t, '', '?d=spiral&seed=7');
     const debug = await oneEpoch(t, 'debug.html', '?d=spiral&seed=7');
-    for (const f of ['/js/app.mjs', '/js/run.mjs', '/js/state.mjs', '/lib/client.mjs', '/vendor/uPlot.mjs']) {
+    for (const f of ['/js/app.mjs', '/js/run.mjs', '/js/state.mjs', '/lib/client.mjs', '/js/linechart.mjs']) {
       assert.ok(debug.fetched.includes(f), `debug.html fetches ${f}`);
     }
     assert.ok(!debug.fetched.includes('/lib/page.mjs'), 'debug.html does not fetch the bundle');

@@ -104,7 +104,7 @@ describe('the pace of a run', () => {
     await p.waitForTimeout(300);
     const [epochs, loss, testLoss] = await p.evaluate(() => window.descentPage.losses());
     assert.deepEqual(epochs, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    const legend = await p.$$eval('#loss-chart .u-legend .u-value', (cells) => cells.map((c) => c.textContent));
+    const legend = await p.$$eval('#loss-chart .chart-legend [data-value]', (cells) => cells.map((c) => c.textContent));
     assert.equal(legend[0], '8', 'the legend reads the latest epoch');
     assert.equal(Number(legend[1]), Number(loss[8].toPrecision(4)));
     assert.equal(Number(legend[2]), Number(testLoss[8].toPrecision(4)));

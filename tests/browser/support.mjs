@@ -16,7 +16,7 @@ export const web = `${root}web`;
 export const shots = `${root}build-wasm/screenshots`;
 
 /** Throws, saying how to fix it, unless these files (paths under web/) are staged. */
-export function requireStaged(files = ['lib/worker.mjs', 'vendor/uPlot.mjs']) {
+export function requireStaged(files = ['lib/worker.mjs']) {
   if (files.some((f) => !existsSync(`${web}/${f}`))) {
     throw new Error('web/lib or web/vendor is missing: run scripts/test or scripts/demo (they stage the build into web/)');
   }

@@ -16,7 +16,7 @@ import {
   web, shots, requireStaged, useBrowser, openPage, openView, until as untilRead, waitFor, state, idle, drawn, errorText, setValue,
 } from './support.mjs';
 
-requireStaged(['lib/tune-pool.mjs', 'lib/descent-tune.wasm', 'vendor/uPlot.mjs']);
+requireStaged(['lib/tune-pool.mjs', 'lib/descent-tune.wasm']);
 const session = useBrowser();
 
 /** A fresh page, loaded and ready, with the Tune panel open; console errors and warnings are collected. */

@@ -38,7 +38,7 @@ export const FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 /** A colour [r, g, b] (rounded) with alpha as CSS. */
 export const rgba = ([r, g, b], alpha = 1) => `rgba(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)}, ${alpha})`;
 
-/** A colour [r, g, b] as #rrggbb (uPlot's strokes). */
+/** A colour [r, g, b] as #rrggbb (a chart's strokes). */
 export const hex = (c) => `#${c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
 
 /** t in [0, 1] on the orange - white - blue scale, as [r, g, b]; not a number: the middle. */

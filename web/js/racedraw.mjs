@@ -1,14 +1,13 @@
 // racedraw.mjs - what the Optimizers view draws from the worker's race: the
-// loss curves of every optimizer overlaid (uPlot, a colour per optimizer,
+// loss curves of every optimizer overlaid (a LineChart, a colour per optimizer,
 // epoch 0 the common initial loss), the ranking of their final losses (each
 // entry a legend swatch too), and the loss surface on the plane of the
 // paths' principal components as a heatmap with iso-loss lines and each
 // optimizer's path on top. Nothing here computes a loss: the core did.
 
-import uPlot from '../vendor/uPlot.mjs';
-import { GRID, INK, MUTED, OPTIMIZER_COLOURS, WHITE, hex, ramp, rgba } from './palette.mjs';
+import { LineChart, chartNumber } from './linechart.mjs';
+import { INK, OPTIMIZER_COLOURS, WHITE, ramp, rgba } from './palette.mjs';
 
-const fmt = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
 
 /** The colour of optimizer i of the race (CSS). */
 export const colourOf = (i) => OPTIMIZER_COLOURS[i % OPTIMIZER_COLOURS.length];
@@ -16,52 +15,39 @@ export const colourOf = (i) => OPTIMIZER_COLOURS[i % OPTIMIZER_COLOURS.length];
 /** The overlaid curves in box: one series per optimizer (null until its lane is done), log-scaled losses. */
 export class RaceCurves {
   #box;
-  #plot = null;
-  #names = [];
-  #data = [[]];
+  #chart = null;
+  #epochs = [];
+  #rows = [];
 
   constructor(box) {
     this.#box = box;
-    new ResizeObserver(() => {
-      if (this.#plot) this.#plot.setSize(this.#size());
-    }).observe(box);
-  }
-
-  #size() {
-    const width = Math.max(240, Math.floor(this.#box.clientWidth));
-    return { width, height: Math.max(200, Math.min(320, Math.round(width * 0.55))) };
   }
 
   /** A fresh plot for these optimizers over epochs 0..epochs, every curve empty. */
   start(names, epochs) {
-    if (this.#plot) this.#plot.destroy();
-    this.#names = names;
-    this.#data = [Array.from({ length: epochs + 1 }, (_, i) => i), ...names.map(() => new Array(epochs + 1).fill(null))];
-    this.#plot = new uPlot({
-      ...this.#size(),
-      scales: { x: { time: false }, y: { distr: 3 } },
-      axes: [
-        { label: 'epoch', stroke: hex(MUTED), grid: { stroke: hex(GRID) } },
-        { label: 'training loss (log)', stroke: hex(MUTED), grid: { stroke: hex(GRID) }, size: 60, values: (u, vals) => vals.map(fmt) },
-      ],
-      series: [
-        { label: 'epoch' },
-        ...names.map((name, i) => ({ label: name, stroke: colourOf(i), width: 2, points: { show: false }, value: (u, v) => fmt(v) })),
-      ],
-      legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
-    }, this.#data, this.#box);
+    this.#epochs = Array.from({ length: epochs + 1 }, (_, i) => i);
+    this.#rows = names.map(() => new Array(epochs + 1).fill(null));
+    if (this.#chart) this.#chart.destroy();
+    this.#chart = new LineChart(this.#box, {
+      xLabel: 'epoch',
+      yLabel: 'training loss (log)',
+      log: true,
+      legend: false,
+      height: (w) => Math.max(200, Math.min(320, Math.round(w * 0.55))),
+      series: names.map((name, i) => ({ label: name, colour: colourOf(i), width: 2 })),
+    });
+    this.#chart.setData(this.#epochs, this.#rows);
   }
 
   /** Lane i's curve: the initial loss at epoch 0, then its history (a log axis leaves out what is not positive). */
   lane(i, initialLoss, history) {
-    const row = this.#data[i + 1];
+    const row = this.#rows[i];
     [initialLoss, ...history].forEach((v, e) => { if (e < row.length) row[e] = Number.isFinite(v) && v > 0 ? v : null; });
-    if (this.#plot) this.#plot.setData(this.#data);
+    if (this.#chart) this.#chart.setData(this.#epochs, this.#rows);
   }
 
   /** Points drawn per lane (for tests). */
-  get points() { return this.#data.slice(1).map((row) => row.filter((v) => v !== null).length); }
+  get points() { return this.#rows.map((row) => row.filter((v) => v !== null).length); }
 }
 
 /**
@@ -95,7 +81,7 @@ export function drawRanking(list, names, lanes) {
     } else {
       li.dataset.finalLoss = String(lane.finalLoss);
       name.textContent = `${names[i]} (rate ${Number(lane.learningRate.toPrecision(4))})`;
-      value.textContent = lane.diverged ? `diverged after ${lane.history.length} epochs` : fmt(lane.finalLoss);
+      value.textContent = lane.diverged ? `diverged after ${lane.history.length} epochs` : chartNumber(lane.finalLoss);
     }
     li.append(swatch, name, value);
     return li;

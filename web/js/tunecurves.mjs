@@ -1,36 +1,26 @@
 // tunecurves.mjs - the Tune panel's fold curves: the training (solid) and
 // validation (dashed) loss per epoch of each fold of one configuration, in
-// uPlot, a colour per fold, and their legend (a swatch per fold, the two line
+// a LineChart, a colour per fold, and their legend (a swatch per fold, the two line
 // styles).
 
-import uPlot from '../vendor/uPlot.mjs';
-import { FOLD_COLOURS, GRID, MUTED, hex } from './palette.mjs';
+import { LineChart } from './linechart.mjs';
+import { FOLD_COLOURS } from './palette.mjs';
 import { fmt } from './tuneparams.mjs';
 
-/** A plot of curves ({loss, valLoss}: per fold, per epoch) of size {width, height} in box: {plot, series, epochs}. */
-export function foldCurves({ loss, valLoss }, size, box) {
+/** A plot of curves ({loss, valLoss}: per fold, per epoch) in box, height(width) px high: {plot, series, epochs}. */
+export function foldCurves({ loss, valLoss }, height, box) {
   const epochs = loss[0] ? loss[0].length : 0;
   const clean = (a) => a.map((v) => (Number.isFinite(v) ? v : null));
-  const data = [Array.from({ length: epochs }, (_, i) => i + 1)];
-  const series = [{ label: 'epoch' }];
+  const ys = [];
+  const series = [];
   loss.forEach((fold, k) => {
-    const stroke = FOLD_COLOURS[k % FOLD_COLOURS.length];
-    data.push(clean(fold), clean(valLoss[k]));
-    series.push({ label: `fold ${k + 1} training`, stroke, width: 1.5, points: { show: false } },
-      { label: `fold ${k + 1} validation`, stroke, width: 1.5, dash: [5, 3], points: { show: false } });
+    const colour = FOLD_COLOURS[k % FOLD_COLOURS.length];
+    ys.push(clean(fold), clean(valLoss[k]));
+    series.push({ label: `fold ${k + 1} training`, colour, width: 1.5 }, { label: `fold ${k + 1} validation`, colour, width: 1.5, dash: [5, 3] });
   });
-  const plot = new uPlot({
-    ...size,
-    scales: { x: { time: false }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
-    axes: [
-      { label: 'epoch', stroke: hex(MUTED), grid: { stroke: hex(GRID) } },
-      { label: 'loss', stroke: hex(MUTED), grid: { stroke: hex(GRID) }, size: 56, values: (u, vals) => vals.map((v) => fmt(v, 3)) },
-    ],
-    series,
-    legend: { show: false },
-    cursor: { drag: { x: false, y: false } },
-  }, data, box);
-  return { plot, series: series.length - 1, epochs };
+  const plot = new LineChart(box, { xLabel: 'epoch', yLabel: 'loss', series, legend: false, height, format: (v) => fmt(v, 3) });
+  plot.setData(Array.from({ length: epochs }, (_, i) => i + 1), ys);
+  return { plot, series: series.length, epochs };
 }
 
 /**

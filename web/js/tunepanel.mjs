@@ -20,6 +20,9 @@ import {
  * rows to search over, apply(config) loads a configuration into the
  * playground.
  */
+/** The fold curves' height (px) for a width. */
+const curvesHeight = (width) => Math.max(180, Math.min(300, Math.round(width * 0.6)));
+
 export class TunePanel {
   #root;
   #hooks;
@@ -31,7 +34,7 @@ export class TunePanel {
   #chosen = false;      // picked by the user; until then the best so far is shown
   #cursor = { x: 0, y: 0 };
   #cells = null;        // the heatmap as drawn: {x, y, cols, rows, grid, rect}
-  #curves = null;       // the uPlot of the selected configuration's folds
+  #curves = null;       // the LineChart of the selected configuration's folds
   #dirty = false;
   #scheduled = false;
   #timer = 0;
@@ -380,18 +383,9 @@ export class TunePanel {
     this.#writeTable();
     this.#drawHeatmap();
     if (this.#selected !== null && (!this.#curves || this.#curves.index !== this.#selected)) this.#showCurves(this.#selected);
-    if (this.#curves) {
-      const { plot } = this.#curves;
-      const size = this.#curvesSize();
-      if (plot.width !== size.width) plot.setSize(size);
-      this.#curvesTitle();
-    }
+    if (this.#curves) this.#curvesTitle();
   }
 
-  #curvesSize() {
-    const width = Math.max(200, Math.floor(this.#el.curves.clientWidth));
-    return { width, height: Math.max(180, Math.min(300, Math.round(width * 0.6))) };
-  }
 
   #writeStatus() {
     const run = this.#run;
@@ -508,7 +502,7 @@ export class TunePanel {
     const box = this.#el.curves;
     if (!r || !r.curves) return;
     if (this.#curves) this.#curves.plot.destroy();
-    const { plot, series, epochs } = foldCurves(r.curves, this.#curvesSize(), box);
+    const { plot, series, epochs } = foldCurves(r.curves, curvesHeight, box);
     this.#curves = { index, plot, series, epochs };
     foldLegend(this.#el['curves-legend'], r.curves.loss.length);
     this.#curvesTitle();
