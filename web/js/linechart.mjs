@@ -13,8 +13,8 @@ import { FAMILY, GRID, INK, MUTED, PLOT, rgba } from './palette.mjs';
 export const chartNumber = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–'
   : v === 0 ? '0' : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
 
-/** A tick's label: the format's text without trailing zeros (0.2000 -> 0.2). */
-const trimmed = (text) => (/^-?\d+\.\d*?0+$/.test(text) ? text.replace(/\.?0+$/, '') : text);
+/** A tick's label: the format's text without trailing zeros (0.2000 -> 0.2, 1.000e-4 -> 1e-4). */
+const trimmed = (text) => text.replace(/^(-?\d+\.\d*?)0+(?=$|e)/, '$1').replace(/\.(?=$|e)/, '');
 
 /** Round steps (1, 2, 5 × 10^k) from lo to hi, about `count` of them; integers only if whole. */
 export function ticks(lo, hi, count, whole = false) {
@@ -212,7 +212,8 @@ export class LineChart {
     for (const v of ticks(x0, x1, Math.max(2, Math.floor(pw / 70)), true)) {
       const x = Math.round(px(v)) + 0.5;
       ctx.beginPath(); ctx.moveTo(x, PAD.top); ctx.lineTo(x, PAD.top + ph); ctx.stroke();
-      ctx.fillText(String(v), x, PAD.top + ph + 4);
+      const half = ctx.measureText(String(v)).width / 2;
+      ctx.fillText(String(v), Math.min(Math.max(x, half), w - half), PAD.top + ph + 4);
     }
     ctx.fillText(xLabel, left + pw / 2, h - 13);
     ctx.save();
@@ -232,12 +233,34 @@ export class LineChart {
       ctx.lineWidth = s.width || 2;
       ctx.setLineDash(s.dash || []);
       ctx.beginPath();
+      // Many points to a pixel column: its first, lowest, highest and last
+      // value only (the same ink, a bounded cost for a run of 100 000 epochs).
       let on = false;
+      let col = NaN;
+      let first;
+      let min;
+      let max;
+      let last;
+      const flush = () => {
+        if (Number.isNaN(col)) return;
+        for (const v of min === max ? [first] : [first, min, max, last]) if (on) ctx.lineTo(col, v); else { ctx.moveTo(col, v); on = true; }
+        col = NaN;
+      };
       for (let k = 0; k < xs.length; k++) {
-        if (!shown(ys[k])) { on = false; continue; }
-        if (on) ctx.lineTo(px(xs[k]), py(ys[k])); else ctx.moveTo(px(xs[k]), py(ys[k]));
-        on = true;
+        if (!shown(ys[k])) { flush(); on = false; continue; }
+        const x = Math.round(px(xs[k]));
+        const y = py(ys[k]);
+        if (x !== col) {
+          flush();
+          col = x;
+          first = min = max = last = y;
+        } else {
+          min = Math.min(min, y);
+          max = Math.max(max, y);
+          last = y;
+        }
       }
+      flush();
       ctx.stroke();
     });
     ctx.setLineDash([]);
