@@ -25,7 +25,7 @@
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 import { serve } from './serve.mjs';
 import { printTrace, traceLoad } from './page-trace.mjs';
 
@@ -36,11 +36,7 @@ const quick = args.includes('--quick');
 const seconds = quick ? 1.5 : 4;
 
 const { server, url } = await serve(web);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const KB = 1000;
 const TARGET = { raw: 300 * KB, gzip: 100 * KB, readyMs: 600 };

@@ -8,7 +8,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,11 +33,7 @@ export function useBrowser({ serveDir = web, screenshots = true, serveOptions = 
   before(async () => {
     if (screenshots) mkdirSync(shots, { recursive: true });
     ({ server, url: session.base } = await serve(serveDir, serveOptions));
-    session.browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    session.browser = await launchChromium();
   });
   after(async () => {
     await session.browser?.close();

@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 import { NODE_18, node18 } from '../../scripts/node18.mjs';
 import { serve } from '../../scripts/serve.mjs';
@@ -186,7 +186,7 @@ describe(`the npm package ${NAME}`, { skip: tarball ? false : 'DESCENT_PACKAGE (
       assert.ok(assets.some((f) => new RegExp(`^${stem}-[\\w-]+\\.wasm$`).test(f)), `${stem}.wasm in dist/assets: ${assets}`);
     }
     const { server, url } = await serve(join(dir, 'dist'));
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors = [];

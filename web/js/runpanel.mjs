@@ -5,7 +5,7 @@
 import { atLimit, playPause, reset, setPace, step, totals } from './run.mjs';
 import { LIMITS } from './names.mjs';
 import { PACES } from './urlstate.mjs';
-import { $, act, config, fmt, locked, on, page, task } from './state.mjs';
+import { $, act, config, fmt, grouped, locked, on, page, task } from './state.mjs';
 
 let playLabel = null;
 
@@ -42,8 +42,8 @@ export function writeMetrics() {
   const set = (id, text) => { const el = $(id); if (el.textContent !== text) el.textContent = text; };
   set('m-epoch', String(epoch));
   set('k-epoch', String(epoch));
-  set('k-samples', samples.toLocaleString('en-US'));
-  set('k-sps', page.stepsPerSecond ? Math.round(page.stepsPerSecond).toLocaleString('en-US') : '–');
+  set('k-samples', grouped(samples));
+  set('k-sps', page.stepsPerSecond ? grouped(Math.round(page.stepsPerSecond)) : '–');
   set('m-loss', fmt(page.lastLoss));
   set('k-loss', fmt(page.lastLoss));
   set('m-val-loss', fmt(page.lastValLoss));
