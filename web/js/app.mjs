@@ -49,9 +49,19 @@ Object.assign(hooks, {
   },
 });
 
-/** Once per animation frame: what changed is drawn; the chart at most every CHART_MS while training. */
+/**
+ * Once per animation frame: what changed is drawn; the chart at most every
+ * CHART_MS while training. Nothing is drawn until the start has run (the
+ * first model made, its predictions back): the views would be drawn empty,
+ * then again as the data, the model and each of its first answers arrive,
+ * costing the start a few frames of 20 to 40 ms on the main thread.
+ */
 function frame(now) {
   page.frames++;
+  if (!page.started) {
+    requestAnimationFrame(frame);
+    return;
+  }
   if (page.dirty) {
     page.dirty = false;
     page.viewDirty = page.chartDirty = page.metricsDirty = true;
@@ -119,6 +129,9 @@ function showNotice(notices) {
 }
 
 async function start() {
+  // The worker first: it loads and compiles the wasm while this thread reads the address and renders the panels.
+  const client = DescentClient.create();
+  client.catch(() => {}); // awaited below, where a failure is reported
   const fromUrl = await fromAddress();
   Object.assign(config, fromUrl.config);
   if (!PAGE_INPUT_SCALES.includes(config.inputScale)) {
@@ -138,7 +151,7 @@ async function start() {
   wireRace({ open: opened.view === 'race' });
   applyEmbed();
   requestAnimationFrame(frame);
-  page.client = await DescentClient.create();
+  page.client = await client;
   const info = await page.client.init();
   page.simd = info.simd;
   page.version = info.version;
@@ -282,6 +295,7 @@ window.descentPage = {
 };
 
 window.descentPage.ready = act(start).then(() => {
+  page.started = true;
   if (page.modelId === null) throw new Error($('error').textContent || 'descent could not start');
   host.ready(clone(config));
   host.listen(command);

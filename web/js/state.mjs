@@ -24,6 +24,7 @@ export const page = {
   data: null,         // featurized rows: {xTrain, yTrain, xTest, yTest, xGrid, inputs, nTrain, nTest}
   run: null,          // {token, promise, paused}
   status: 'loading',  // loading | paused | running | done | error
+  started: false,     // the start has run: from then on each frame draws what changed
   statusNote: '',     // said after the status once done (early-stopped, diverged, a model opened)
   epochBase: 0,       // epochs finished by earlier runs since the reset
   modelAt: 0,         // the epoch whose end the model's state is from (0: as reset); a diverged run rolls it back
