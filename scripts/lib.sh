@@ -127,7 +127,7 @@ ensure_node_modules() {
 }
 
 ensure_browser() {
-  ensure_packages /usr/bin/chromium:chromium
+  ensure_packages /usr/bin/chromium-headless-shell:chromium-headless-shell
 }
 
 # stage_web: the page's generated files, never committed: the wasm module and
