@@ -160,10 +160,30 @@ static void gemm_nn(float *c, int ldc, const float *a, int lda, const float *b, 
     gemm_packed(GEMM_NN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
 }
 
+/* A one-column c (a layer of one unit's kernel gradient) is contiguous: four
+ * of its rows at a time, c[i..i+3] (+)= Σ_p a[p][i..i+3] · b[p], the same
+ * sums in the same order without packing. */
+static void gemm_tn_column(float *c, const float *a, int lda, const float *b, int ldb, int m, int k, int accumulate)
+{
+    for (int i = 0; i < m; i += 4) {
+        int w = m - i < 4 ? m - i : 4;
+        v128_t x = accumulate ? load_n(c + i, w) : wasm_f32x4_splat(0.0f);
+        const float *ap = a + i, *bp = b;
+        if (w == 4)
+            for (int p = 0; p < k; p++, ap += lda, bp += ldb)
+                x = wasm_f32x4_add(x, wasm_f32x4_mul(wasm_v128_load(ap), wasm_v128_load32_splat(bp)));
+        else
+            for (int p = 0; p < k; p++, ap += lda, bp += ldb)
+                x = wasm_f32x4_add(x, wasm_f32x4_mul(load_n(ap, w), wasm_v128_load32_splat(bp)));
+        store_n(c + i, x, w);
+    }
+}
+
 static void gemm_tn(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int n, int k,
                     int accumulate)
 {
-    gemm_packed(GEMM_TN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
+    if (n == 1 && ldc == 1) gemm_tn_column(c, a, lda, b, ldb, m, k, accumulate);
+    else gemm_packed(GEMM_TN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
 }
 
 /* The reference finishes each dot product before adding it to c, so when
