@@ -26,226 +26,131 @@
 
 /* ------------------------------------------------------------------- gemm */
 
-/* A 4×8 block of c is held in 8 registers while a panel of b streams by. The
- * panel (KC rows of 8 columns, zero-padded) is packed contiguous so it stays
- * in L1 for every row block of a, whatever b's shape and stride. */
-#define MR 4
-#define NR 8
+/* c is computed in blocks of up to 4 rows by 1-3 vectors of columns (the
+ * last vector may be partial), held in registers while a panel of b streams
+ * by. The panel (KC rows of the block's columns, zero-padded to whole
+ * vectors) is packed contiguous so it stays in L1 for every row block of a,
+ * whatever b's shape and stride. Wide products go in 8-column blocks (4×8
+ * tiles); the last 12 or fewer columns are one block, so a layer of 9-12
+ * units is one 12-column block (2×12 tiles: 4×12 would need more registers
+ * than V8 has on x64) with no narrow edge. */
 #define KC 256
+#define MAX_NV 3
 
 enum gemm_shape { GEMM_NN, GEMM_NT, GEMM_TN };
 
-/* c[0..3][0..7] ← (load ? c : 0) + Σ_p a_r[p·as] · panel[p][0..7], one p at a time. */
-static void tile_4x8(float *c, size_t ldc, const float *a0, const float *a1, const float *a2, const float *a3,
-                     size_t as, const float *panel, int kc, int load)
+/* c[0..R-1][0..4·NV-1] ← (load ? c : 0) + Σ_p a_r[p·ap] · panel[p][·], one
+ * p at a time, where a_r = a + r·ar; the last vector has tail (1-4) valid
+ * lanes, the only ones read and written in c. R and NV are constants in each
+ * instance below, so the accumulators stay in registers. */
+static inline __attribute__((always_inline)) void tile(float *c, size_t ldc, const float *a, size_t ar, size_t ap,
+                                                       const float *panel, int kc, int load, int tail, const int R,
+                                                       const int NV)
 {
-    float *c1 = c + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-    v128_t x00, x01, x10, x11, x20, x21, x30, x31;
-    if (load) {
-        x00 = wasm_v128_load(c);
-        x01 = wasm_v128_load(c + 4);
-        x10 = wasm_v128_load(c1);
-        x11 = wasm_v128_load(c1 + 4);
-        x20 = wasm_v128_load(c2);
-        x21 = wasm_v128_load(c2 + 4);
-        x30 = wasm_v128_load(c3);
-        x31 = wasm_v128_load(c3 + 4);
-    } else {
-        x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = wasm_f32x4_splat(0.0f);
-    }
-    size_t o = 0;
-    for (int p = 0; p < kc; p++, o += as, panel += NR) {
-        v128_t b0 = wasm_v128_load(panel), b1 = wasm_v128_load(panel + 4);
-        v128_t s = wasm_v128_load32_splat(a0 + o);
-        x00 = wasm_f32x4_add(x00, wasm_f32x4_mul(s, b0));
-        x01 = wasm_f32x4_add(x01, wasm_f32x4_mul(s, b1));
-        s = wasm_v128_load32_splat(a1 + o);
-        x10 = wasm_f32x4_add(x10, wasm_f32x4_mul(s, b0));
-        x11 = wasm_f32x4_add(x11, wasm_f32x4_mul(s, b1));
-        s = wasm_v128_load32_splat(a2 + o);
-        x20 = wasm_f32x4_add(x20, wasm_f32x4_mul(s, b0));
-        x21 = wasm_f32x4_add(x21, wasm_f32x4_mul(s, b1));
-        s = wasm_v128_load32_splat(a3 + o);
-        x30 = wasm_f32x4_add(x30, wasm_f32x4_mul(s, b0));
-        x31 = wasm_f32x4_add(x31, wasm_f32x4_mul(s, b1));
-    }
-    wasm_v128_store(c, x00);
-    wasm_v128_store(c + 4, x01);
-    wasm_v128_store(c1, x10);
-    wasm_v128_store(c1 + 4, x11);
-    wasm_v128_store(c2, x20);
-    wasm_v128_store(c2 + 4, x21);
-    wasm_v128_store(c3, x30);
-    wasm_v128_store(c3 + 4, x31);
-}
-
-/* The same for a block only 4 columns wide (the panel keeps its 8-float
- * stride): narrow edges and layers of a few units do half the work. */
-static void tile_4x4(float *c, size_t ldc, const float *a0, const float *a1, const float *a2, const float *a3,
-                     size_t as, const float *panel, int kc, int load)
-{
-    float *c1 = c + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-    v128_t x0, x1, x2, x3;
-    if (load) {
-        x0 = wasm_v128_load(c);
-        x1 = wasm_v128_load(c1);
-        x2 = wasm_v128_load(c2);
-        x3 = wasm_v128_load(c3);
-    } else {
-        x0 = x1 = x2 = x3 = wasm_f32x4_splat(0.0f);
-    }
-    size_t o = 0;
-    for (int p = 0; p < kc; p++, o += as, panel += NR) {
-        v128_t b0 = wasm_v128_load(panel);
-        x0 = wasm_f32x4_add(x0, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + o), b0));
-        x1 = wasm_f32x4_add(x1, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + o), b0));
-        x2 = wasm_f32x4_add(x2, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + o), b0));
-        x3 = wasm_f32x4_add(x3, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + o), b0));
-    }
-    wasm_v128_store(c, x0);
-    wasm_v128_store(c1, x1);
-    wasm_v128_store(c2, x2);
-    wasm_v128_store(c3, x3);
-}
-
-/* An edge block of c, mr <= 4 rows by nr <= 8 columns, read and written in
- * place lane by lane (no scratch block, no copies): layers of a few units and
- * small batches are mostly edges. Rows past mr repeat a row of a and are
- * dropped; the sums are the ones tile_4x8 forms. (One function for both,
- * called with constant sizes for whole blocks, measured 18% slower for gemm
- * nn at 256 natively: gcc does not specialize it. Hence two loops.) */
-static inline v128_t edge_load(const float *c, int in, int n)
-{
-    return in && n > 0 ? load_n(c, n) : wasm_f32x4_splat(0.0f);
-}
-
-static void tile_edge(float *c, size_t ldc, const float *const *ai, size_t as, const float *panel, int kc, int load,
-                      int mr, int nr)
-{
-    int n0 = nr < 4 ? nr : 4, n1 = nr - n0;
-    float *c1 = c + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-    /* Named accumulators, not an array, so they stay in registers. */
-    v128_t x00 = edge_load(c, load, n0), x01 = edge_load(c + 4, load, n1);
-    v128_t x10 = edge_load(c1, load && mr > 1, n0), x11 = edge_load(c1 + 4, load && mr > 1, n1);
-    v128_t x20 = edge_load(c2, load && mr > 2, n0), x21 = edge_load(c2 + 4, load && mr > 2, n1);
-    v128_t x30 = edge_load(c3, load && mr > 3, n0), x31 = edge_load(c3 + 4, load && mr > 3, n1);
-    const float *a0 = ai[0], *a1 = ai[1], *a2 = ai[2], *a3 = ai[3];
-    size_t o = 0;
-    if (n1 > 0) {
-        for (int p = 0; p < kc; p++, o += as, panel += NR) {
-            v128_t b0 = wasm_v128_load(panel), b1 = wasm_v128_load(panel + 4);
-            v128_t s = wasm_v128_load32_splat(a0 + o);
-            x00 = wasm_f32x4_add(x00, wasm_f32x4_mul(s, b0));
-            x01 = wasm_f32x4_add(x01, wasm_f32x4_mul(s, b1));
-            s = wasm_v128_load32_splat(a1 + o);
-            x10 = wasm_f32x4_add(x10, wasm_f32x4_mul(s, b0));
-            x11 = wasm_f32x4_add(x11, wasm_f32x4_mul(s, b1));
-            s = wasm_v128_load32_splat(a2 + o);
-            x20 = wasm_f32x4_add(x20, wasm_f32x4_mul(s, b0));
-            x21 = wasm_f32x4_add(x21, wasm_f32x4_mul(s, b1));
-            s = wasm_v128_load32_splat(a3 + o);
-            x30 = wasm_f32x4_add(x30, wasm_f32x4_mul(s, b0));
-            x31 = wasm_f32x4_add(x31, wasm_f32x4_mul(s, b1));
+    v128_t x[4][MAX_NV];
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) {
+            const float *cv = c + (size_t)r * ldc + 4 * v;
+            x[r][v] = !load ? wasm_f32x4_splat(0.0f) : v < NV - 1 ? wasm_v128_load(cv) : load_n(cv, tail);
         }
-    } else {
-        for (int p = 0; p < kc; p++, o += as, panel += NR) {
-            v128_t b0 = wasm_v128_load(panel);
-            x00 = wasm_f32x4_add(x00, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + o), b0));
-            x10 = wasm_f32x4_add(x10, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + o), b0));
-            x20 = wasm_f32x4_add(x20, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + o), b0));
-            x30 = wasm_f32x4_add(x30, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + o), b0));
+    size_t o = 0;
+    for (int p = 0; p < kc; p++, o += ap, panel += 4 * NV) {
+        v128_t bv[MAX_NV];
+        for (int v = 0; v < NV; v++) bv[v] = wasm_v128_load(panel + 4 * v);
+        for (int r = 0; r < R; r++) {
+            v128_t s = wasm_v128_load32_splat(a + (size_t)r * ar + o);
+            for (int v = 0; v < NV; v++) x[r][v] = wasm_f32x4_add(x[r][v], wasm_f32x4_mul(s, bv[v]));
         }
     }
-    store_n(c, x00, n0);
-    if (n1 > 0) store_n(c + 4, x01, n1);
-    if (mr > 1) {
-        store_n(c1, x10, n0);
-        if (n1 > 0) store_n(c1 + 4, x11, n1);
-    }
-    if (mr > 2) {
-        store_n(c2, x20, n0);
-        if (n1 > 0) store_n(c2 + 4, x21, n1);
-    }
-    if (mr > 3) {
-        store_n(c3, x30, n0);
-        if (n1 > 0) store_n(c3 + 4, x31, n1);
-    }
-}
-
-/* panel[p][j] = b[p][j] for j < nr, 0 beyond. */
-static void pack_rows(float *panel, const float *b, size_t ldb, int kc, int nr)
-{
-    if (nr == NR) {
-        for (int p = 0; p < kc; p++, panel += NR, b += ldb) {
-            wasm_v128_store(panel, wasm_v128_load(b));
-            wasm_v128_store(panel + 4, wasm_v128_load(b + 4));
+    for (int r = 0; r < R; r++)
+        for (int v = 0; v < NV; v++) {
+            float *cv = c + (size_t)r * ldc + 4 * v;
+            if (v < NV - 1) wasm_v128_store(cv, x[r][v]);
+            else store_n(cv, x[r][v], tail);
         }
-        return;
+}
+
+/* All the row blocks of one panel: tiles of R0 rows (R0 = 4, or 2 for 3
+ * vectors), then 2, then 1, inlined (a call costs V8 a spill of every live
+ * register, and call_indirect more). */
+#define BLOCK(NV, R0)                                                                                              \
+    static void block_##NV(float *c, size_t ldc, const float *a, size_t ar, size_t ap, const float *panel, int m, \
+                           int kc, int load, int tail)                                                            \
+    {                                                                                                              \
+        int i = 0;                                                                                                 \
+        for (; i + R0 <= m; i += R0) tile(c + i * ldc, ldc, a + i * ar, ar, ap, panel, kc, load, tail, R0, NV);    \
+        if (R0 > 2 && i + 2 <= m) {                                                                                \
+            tile(c + i * ldc, ldc, a + i * ar, ar, ap, panel, kc, load, tail, 2, NV);                             \
+            i += 2;                                                                                                \
+        }                                                                                                          \
+        if (i < m) tile(c + i * ldc, ldc, a + i * ar, ar, ap, panel, kc, load, tail, 1, NV);                      \
     }
-    int n0 = nr < 4 ? nr : 4, n1 = nr - n0;
-    for (int p = 0; p < kc; p++, panel += NR, b += ldb) {
-        wasm_v128_store(panel, load_n(b, n0));
-        wasm_v128_store(panel + 4, n1 > 0 ? load_n(b + 4, n1) : wasm_f32x4_splat(0.0f));
+BLOCK(1, 4)
+BLOCK(2, 4)
+BLOCK(3, 2)
+
+/* panel[p][j] = b[p][j] for j < nr, 0 beyond, nv vectors a row. */
+static void pack_rows(float *panel, const float *b, size_t ldb, int kc, int nr, int nv)
+{
+    /* no loop over the vectors: clang would make it a call to memcpy */
+    int full = nr / 4, tail = nr - 4 * full;
+    for (int p = 0; p < kc; p++, panel += 4 * nv, b += ldb) {
+        if (full > 0) wasm_v128_store(panel, wasm_v128_load(b));
+        if (full > 1) wasm_v128_store(panel + 4, wasm_v128_load(b + 4));
+        if (full > 2) wasm_v128_store(panel + 8, wasm_v128_load(b + 8));
+        if (tail) wasm_v128_store(panel + 4 * full, load_part(b + 4 * full, tail));
     }
 }
 
-/* panel[p][j] = b[j][p] for j < nr, 0 beyond: 4×4 blocks transposed in registers. */
-static void pack_cols(float *panel, const float *b, size_t ldb, int kc, int nr)
+/* panel[p][j] = b[j][p] for j < nr, 0 beyond, nv vectors a row: 4×4 blocks
+ * transposed in registers, the rest one float at a time. */
+static void pack_cols(float *panel, const float *b, size_t ldb, int kc, int nr, int nv)
 {
-    int p = 0;
-    if (nr == NR)
-        for (; p + 4 <= kc; p += 4)
-            for (int g = 0; g < NR; g += 4) {
+    size_t w = 4 * (size_t)nv;
+    for (int g = 0; g < 4 * nv; g += 4) {
+        int p = 0;
+        if (g + 4 <= nr)
+            for (; p + 4 <= kc; p += 4) {
                 const float *r = b + g * ldb + p;
                 v128_t r0 = wasm_v128_load(r), r1 = wasm_v128_load(r + ldb);
                 v128_t r2 = wasm_v128_load(r + 2 * ldb), r3 = wasm_v128_load(r + 3 * ldb);
                 v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
                 v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-                float *d = panel + (size_t)p * NR + g;
+                float *d = panel + (size_t)p * w + g;
                 wasm_v128_store(d, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
-                wasm_v128_store(d + NR, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
-                wasm_v128_store(d + 2 * NR, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
-                wasm_v128_store(d + 3 * NR, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+                wasm_v128_store(d + w, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+                wasm_v128_store(d + 2 * w, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+                wasm_v128_store(d + 3 * w, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
             }
-    for (; p < kc; p++)
-        for (int j = 0; j < NR; j++) panel[(size_t)p * NR + j] = j < nr ? b[j * ldb + p] : 0.0f;
+        for (; p < kc; p++)
+            for (int j = g; j < g + 4; j++) panel[(size_t)p * w + j] = j < nr ? b[j * ldb + p] : 0.0f;
+    }
 }
 
 /* c (+)= op(a)·op(b) where op(a)[i][p] is a[i·ar + p·ap] and b is packed by
  * rows (nn, tn) or by columns (nt). Between KC-deep panels the running sums
- * wait in c, which keeps p ascending. Edge blocks go through a local 4×8
- * block so nothing outside c is touched; the missing rows of a repeat its
- * last row (read, never stored). */
+ * wait in c, which keeps p ascending. Only c's m×n elements are touched. */
 static void gemm_packed(enum gemm_shape shape, float *c, int ldc, const float *a, int lda, const float *b, int ldb,
                         int m, int n, int k, int accumulate)
 {
-    _Alignas(16) float panel[KC * NR];
+    _Alignas(16) float panel[KC * 4 * MAX_NV];
     size_t ar = shape == GEMM_TN ? 1 : (size_t)lda, ap = shape == GEMM_TN ? (size_t)lda : 1;
     if (k <= 0 && !accumulate)
         for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, sizeof(float) * (size_t)n);
-    for (int j0 = 0; j0 < n; j0 += NR) {
-        int nr = n - j0 < NR ? n - j0 : NR;
+    for (int j0 = 0; j0 < n;) {
+        int nr = n - j0 <= 4 * MAX_NV ? n - j0 : 8, nv = (nr + 3) / 4, tail = nr - 4 * (nv - 1);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = k - p0 < KC ? k - p0 : KC;
-            if (shape == GEMM_NT) pack_cols(panel, b + (size_t)j0 * ldb + p0, (size_t)ldb, kc, nr);
-            else pack_rows(panel, b + (size_t)p0 * ldb + j0, (size_t)ldb, kc, nr);
+            if (shape == GEMM_NT) pack_cols(panel, b + (size_t)j0 * ldb + p0, (size_t)ldb, kc, nr, nv);
+            else pack_rows(panel, b + (size_t)p0 * ldb + j0, (size_t)ldb, kc, nr, nv);
             int load = accumulate || p0 > 0;
-            for (int i0 = 0; i0 < m; i0 += MR) {
-                int mr = m - i0 < MR ? m - i0 : MR;
-                const float *ai[MR];
-                for (int r = 0; r < MR; r++) ai[r] = a + (size_t)(i0 + (r < mr ? r : mr - 1)) * ar + (size_t)p0 * ap;
-                float *ci = c + (size_t)i0 * ldc + j0;
-                if (mr == MR && nr == NR) {
-                    tile_4x8(ci, (size_t)ldc, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
-                    continue;
-                }
-                if (mr == MR && nr == 4) {
-                    tile_4x4(ci, (size_t)ldc, ai[0], ai[1], ai[2], ai[3], ap, panel, kc, load);
-                    continue;
-                }
-                tile_edge(ci, (size_t)ldc, ai, ap, panel, kc, load, mr, nr);
-            }
+            const float *ap0 = a + (size_t)p0 * ap;
+            float *cj = c + j0;
+            if (nv == 1) block_1(cj, (size_t)ldc, ap0, ar, ap, panel, m, kc, load, tail);
+            else if (nv == 2) block_2(cj, (size_t)ldc, ap0, ar, ap, panel, m, kc, load, tail);
+            else block_3(cj, (size_t)ldc, ap0, ar, ap, panel, m, kc, load, tail);
         }
+        j0 += nr;
     }
 }
 
@@ -255,10 +160,30 @@ static void gemm_nn(float *c, int ldc, const float *a, int lda, const float *b, 
     gemm_packed(GEMM_NN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
 }
 
+/* A one-column c (a layer of one unit's kernel gradient) is contiguous: four
+ * of its rows at a time, c[i..i+3] (+)= Σ_p a[p][i..i+3] · b[p], the same
+ * sums in the same order without packing. */
+static void gemm_tn_column(float *c, const float *a, int lda, const float *b, int ldb, int m, int k, int accumulate)
+{
+    for (int i = 0; i < m; i += 4) {
+        int w = m - i < 4 ? m - i : 4;
+        v128_t x = accumulate ? load_n(c + i, w) : wasm_f32x4_splat(0.0f);
+        const float *ap = a + i, *bp = b;
+        if (w == 4)
+            for (int p = 0; p < k; p++, ap += lda, bp += ldb)
+                x = wasm_f32x4_add(x, wasm_f32x4_mul(wasm_v128_load(ap), wasm_v128_load32_splat(bp)));
+        else
+            for (int p = 0; p < k; p++, ap += lda, bp += ldb)
+                x = wasm_f32x4_add(x, wasm_f32x4_mul(load_n(ap, w), wasm_v128_load32_splat(bp)));
+        store_n(c + i, x, w);
+    }
+}
+
 static void gemm_tn(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int n, int k,
                     int accumulate)
 {
-    gemm_packed(GEMM_TN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
+    if (n == 1 && ldc == 1) gemm_tn_column(c, a, lda, b, ldb, m, k, accumulate);
+    else gemm_packed(GEMM_TN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
 }
 
 /* The reference finishes each dot product before adding it to c, so when
