@@ -125,9 +125,6 @@ export class LineChart {
 
   get log() { return this.#opts.log; }
 
-  /** The legend's texts: x, then each series' value. */
-  get legend() { return this.#values.map((v) => v.textContent); }
-
   #schedule() {
     if (this.#frame !== null) return;
     const run = () => { this.#frame = null; this.draw(); };

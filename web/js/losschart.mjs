@@ -66,7 +66,4 @@ export class LossChart {
     this.#chart.setData(this.#data[0], [this.#data[1], this.#data[2]]);
     this.#chart.draw();
   }
-
-  /** The legend's texts: the epoch, the training and the test loss. */
-  get legend() { return this.#chart.legend; }
 }

@@ -13,6 +13,9 @@ import {
   MAX_CONFIGS, MAX_EPOCHS, METRICS_FOR, PARAM, PARAMS, fmt, readChoices, readValues, seconds, valueText,
 } from './tuneparams.mjs';
 
+/** The fold curves' height (px) for a width. */
+const curvesHeight = (width) => Math.max(180, Math.min(300, Math.round(width * 0.6)));
+
 /**
  * The panel. hooks: act(fn) runs fn as a page action (errors shown in the
  * banner), InputError the page's error for a user's value, showError(text),
@@ -20,9 +23,6 @@ import {
  * rows to search over, apply(config) loads a configuration into the
  * playground.
  */
-/** The fold curves' height (px) for a width. */
-const curvesHeight = (width) => Math.max(180, Math.min(300, Math.round(width * 0.6)));
-
 export class TunePanel {
   #root;
   #hooks;
@@ -385,7 +385,6 @@ export class TunePanel {
     if (this.#selected !== null && (!this.#curves || this.#curves.index !== this.#selected)) this.#showCurves(this.#selected);
     if (this.#curves) this.#curvesTitle();
   }
-
 
   #writeStatus() {
     const run = this.#run;
