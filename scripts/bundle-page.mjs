@@ -29,8 +29,9 @@ const bindings = join(root, 'bindings');
 
 /**
  * How a specifier is found: a static import is bundled, from its source
- * where there is one (bindings/ for web/lib's copies of it); a dynamic import of a file the build ships stays an import
- * of that file, beside the bundle in web/lib/.
+ * where there is one (bindings/ for web/lib's copies of it); a dynamic
+ * import of a file the build ships stays an import of that file, beside the
+ * bundle in web/lib/.
  */
 function resolver(lazyChunks) {
   return {
