@@ -81,7 +81,7 @@ export class LineChart {
   /** Stops following the box's size and empties it. */
   destroy() {
     this.#observer.disconnect();
-    if (this.#frame !== null && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#frame);
+    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
     this.#box.replaceChildren();
   }
 
@@ -128,7 +128,7 @@ export class LineChart {
   #schedule() {
     if (this.#frame !== null) return;
     const run = () => { this.#frame = null; this.draw(); };
-    this.#frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : setTimeout(run, 0);
+    this.#frame = requestAnimationFrame(run);
   }
 
   #point(x) {
@@ -153,7 +153,7 @@ export class LineChart {
   /** Draws now (the frame loop and the tests call it; setData schedules it). */
   draw() {
     if (this.#frame !== null) {
-      if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#frame); else clearTimeout(this.#frame);
+      cancelAnimationFrame(this.#frame);
       this.#frame = null;
     }
     const { series, log, format, yLabel, xLabel } = this.#opts;
