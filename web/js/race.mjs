@@ -7,7 +7,7 @@
 
 import { OPTIMIZER_NAMES } from './names.mjs';
 import { modelConfig } from './run.mjs';
-import { $, config, hooks, lazy, lockControls, page } from './state.mjs';
+import { $, config, hooks, lazy, page } from './state.mjs';
 
 /** The race's epochs: the playground's epoch limit, capped so the race stays watchable. */
 export const RACE_EPOCHS = 200;
@@ -38,15 +38,13 @@ function refresh(force = false) {
   panel.load().then((m) => m.refresh(force)).catch(() => {}); // lazy() has said why on the page
 }
 
-/** The view is a view: opening it and racing again change nothing of the exercise, so they work under lock. */
+/** The view is a view: opening it and racing again change nothing of the exercise, so they work under lock (racepanel.mjs wires its button). */
 export function wireRace({ open }) {
   const details = $('race-details');
   details.addEventListener('toggle', () => {
     refresh();
     hooks.settled(); // the link says whether the view is open
   });
-  $('race-again').addEventListener('click', () => refresh(true));
-  lockControls($('race'));
   if (open) details.open = true;
 }
 

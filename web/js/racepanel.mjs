@@ -7,6 +7,7 @@
 // surface on the plane of the paths' first two principal components
 // (lossSurface, directions 'pca'); racedraw.mjs draws them.
 
+import './racebody.mjs'; // first: the view's markup
 import { DescentClient } from '../lib/client.mjs';
 import { raceInput } from './race.mjs';
 import { RaceCurves, drawRanking, drawSurface } from './racedraw.mjs';
@@ -120,6 +121,8 @@ export function refresh(force = false) {
   if (!input) return;
   if (force || stale(input)) run();
 }
+
+$('race-again').addEventListener('click', () => refresh(true));
 
 /** The view's state for tests: each lane's name and final loss, the surface's size. */
 export function raceState() {

@@ -4,6 +4,7 @@
 // ranked table, a heatmap of the mean score over two parameters, each
 // configuration's fold curves, cancel, and "use the best".
 
+import './tunebody.mjs'; // first: the panel's markup
 import { LABELS } from './labels.mjs';
 import { foldCurves, foldLegend } from './tunecurves.mjs';
 import { drawHeatmap, heatmapGrid, writeLegend } from './tuneheatmap.mjs';
