@@ -17,7 +17,7 @@
 // after the load event). stage_web (scripts/lib.sh) runs this after copying
 // the build into web/lib/.
 //   node scripts/bundle-page.mjs
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
@@ -51,6 +51,9 @@ function resolver(lazyChunks) {
 
 const output = { dir: lib, format: 'es', sourcemap: true, minify: true, entryFileNames: '[name].mjs', chunkFileNames: 'page-[name].mjs' };
 const quiet = { onLog(level, log, handler) { if (level !== 'info') handler(level, log); } };
+
+// No chunk of an earlier build is left to be served.
+for (const f of readdirSync(lib)) if (/^page(-[\w-]+)?\.mjs(\.map)?$/.test(f)) rmSync(join(lib, f));
 
 // The page: its lazy modules (web/js) are chunks of it.
 await build({

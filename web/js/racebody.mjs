@@ -4,10 +4,10 @@
 // markup is in the page before the view looks for its elements. Under lock
 // its controls are disabled at once, as every panel's are.
 
-import { $, lockControls } from './state.mjs';
+import { $, lockControls, stylesheet } from './state.mjs';
 
 $('race-details').insertAdjacentHTML('beforeend', `
-<div class="tune-body">
+<div class="tune-body" hidden>
   <p class="explain">The same network, the same initial weights and the same batches, trained by each optimizer with its default settings for this page's epochs (at most 200). Which one gets lowest, and how does each move across the loss surface? The surface is the training loss on the plane through the start that holds most of the paths' movement.</p>
   <div class="row wrap">
     <button id="race-again" type="button" title="Race again with the playground's current settings">Race again</button>
@@ -28,3 +28,6 @@ $('race-details').insertAdjacentHTML('beforeend', `
 </div>
 `);
 lockControls($('race'));
+// Shown once its styles are in, so it never shows unstyled.
+const body = $('race-details').querySelector('.tune-body');
+stylesheet('panels.css').then(() => { body.hidden = false; });

@@ -115,6 +115,26 @@ export function lazy(importer, what) {
   return lazyModule;
 }
 
+/**
+ * A stylesheet beside the page (a panel's own, loaded with its code), added
+ * once: resolves when it has loaded, or failed (the panel then works
+ * unstyled, which lazy()'s message would not mend).
+ */
+export function stylesheet(href) {
+  let link = document.querySelector(`link[rel="stylesheet"][href="${href}"]`);
+  if (!link) {
+    link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.loaded = new Promise((resolve) => {
+      link.addEventListener('load', resolve, { once: true });
+      link.addEventListener('error', resolve, { once: true });
+    });
+    document.head.append(link);
+  }
+  return link.loaded || Promise.resolve();
+}
+
 /** Runs actions one after another, so quick clicks never interleave; errors are shown, not thrown. */
 export function act(fn) {
   page.queue = page.queue.then(fn).then(() => {

@@ -4,10 +4,10 @@
 // the page before the panel looks for its elements. Under lock its controls
 // are disabled at once, as every panel's are.
 
-import { $, lockControls } from './state.mjs';
+import { $, lockControls, stylesheet } from './state.mjs';
 
 $('tune-details').insertAdjacentHTML('beforeend', `
-<div class="tune-body">
+<div class="tune-body" hidden>
   <p class="explain">Let the computer try the settings for you: each configuration trains on part of the training points and is scored on the rest, in turn (k-fold cross-validation). Tick what to vary and give its values; the others stay as the playground has them.</p>
   <form id="tune-form" class="tune-form" autocomplete="off">
     <fieldset class="tune-mode">
@@ -65,3 +65,6 @@ $('tune-details').insertAdjacentHTML('beforeend', `
 </div>
 `);
 lockControls($('tune'));
+// Shown once its styles are in, so it never shows unstyled.
+const body = $('tune-details').querySelector('.tune-body');
+stylesheet('panels.css').then(() => { body.hidden = false; });
