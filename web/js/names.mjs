@@ -5,7 +5,7 @@
 // for a layer's units and a batch, its data sets and 2-D features, the
 // display labels in labels.mjs) is said so where it is defined.
 
-import { limits, optimizers, vocabularies } from '../lib/vocabulary.mjs';
+import { higherIsBetter, limits, optimizers, vocabularies } from '../lib/vocabulary.mjs';
 
 /** The hidden layers' activations: the core's, but softmax, which only an output layer has. */
 export const ACTIVATION_NAMES = Object.freeze(vocabularies.activation.filter((a) => a !== 'softmax'));
@@ -24,6 +24,8 @@ export const TASK_NAMES = vocabularies.task;
 export const GENERATOR_NAMES = vocabularies.generator;
 /** The metrics a search ranks by. */
 export const METRIC_NAMES = vocabularies.metric;
+/** Whether a higher value of metric is the better one (the core's list). */
+export const higherBetter = (metric) => higherIsBetter.includes(metric);
 
 /** Each optimizer's learning rate and own hyper-parameters at the core's defaults. */
 export const OPTIMIZER_DEFAULTS = Object.freeze(Object.fromEntries(OPTIMIZER_NAMES.map((name) => {

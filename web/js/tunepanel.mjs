@@ -8,7 +8,7 @@ import './tunebody.mjs'; // first: the panel's markup
 import { LABELS } from './labels.mjs';
 import { foldCurves, foldLegend } from './tunecurves.mjs';
 import { drawHeatmap, heatmapGrid, writeLegend } from './tuneheatmap.mjs';
-import { LIMITS } from './names.mjs';
+import { LIMITS, higherBetter } from './names.mjs';
 import { writeTable } from './tunetable.mjs';
 import {
   MAX_CONFIGS, MAX_EPOCHS, METRICS_FOR, PARAM, PARAMS, fmt, readChoices, readValues, seconds, valueText,
@@ -298,7 +298,7 @@ export class TunePanel {
       cancelled: false, test: null, metric: plan.metric === 'auto' ? METRICS_FOR[cur.task][0] : plan.metric,
       rows: cur.rows, axes: null,
     };
-    run.higherIsBetter = ['accuracy', 'f1', 'r2'].includes(run.metric);
+    run.higherIsBetter = higherBetter(run.metric);
     this.#run = run;
     this.#selected = null;
     this.#chosen = false;
