@@ -97,6 +97,13 @@ export interface LoadOptions {
   /** The .wasm bytes to use instead of loading them (of the build that tune selects). */
   wasmBinary?: ArrayBuffer | Uint8Array;
   /**
+   * The bytes of the core build's deferred part (descent.deferred.wasm or
+   * descent-scalar.deferred.wasm), loaded the first time one of its functions
+   * runs; without them it is read from baseUrl (default: beside descent.mjs).
+   * Not with tune: true (the tuning build is one file).
+   */
+  deferredBinary?: ArrayBuffer | Uint8Array;
+  /**
    * true loads the build with hyper-parameter search (descent-tune.wasm and
    * descent-tune.mjs) so that tune, createSearch and crossValidate work;
    * default false: the smaller core build, where they throw.

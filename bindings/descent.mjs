@@ -58,10 +58,17 @@ async function compile(bytes, url) {
  * build where the runtime supports it; true or false forces one.
  * options.tune: true loads the build with hyper-parameter search
  * (descent-tune.wasm and descent-tune.mjs, about 40 KB more) instead of the core.
+ * The core module comes in two files: descent.wasm, what creating and
+ * training a model calls, and descent.deferred.wasm (descent-scalar.* for
+ * the scalar build), the rest (CSV parsing, model files, the other
+ * optimizers...), loaded the first time one of its functions is called.
+ * options.wasmBinary and options.deferredBinary give their bytes instead;
+ * without deferredBinary the deferred part is read from where descent.wasm
+ * would be (baseUrl, or beside this file).
  */
 export async function loadDescent(options = {}) {
   const where = 'loadDescent';
-  checkKeys(where, options, ['simd', 'baseUrl', 'wasmBinary', 'tune'], 'options');
+  checkKeys(where, options, ['simd', 'baseUrl', 'wasmBinary', 'deferredBinary', 'tune'], 'options');
   const tune = bool(where, 'tune', options.tune, false);
   const simd = options.simd === undefined ? 'auto' : options.simd;
   if (simd !== 'auto' && simd !== true && simd !== false) {
@@ -76,14 +83,22 @@ export async function loadDescent(options = {}) {
   const url = options.baseUrl ? new URL(file, new URL(options.baseUrl, import.meta.url))
     : tune ? (useSimd ? new URL('./descent-tune.wasm', import.meta.url) : new URL('./descent-tune-scalar.wasm', import.meta.url))
       : useSimd ? new URL('./descent.wasm', import.meta.url) : new URL('./descent-scalar.wasm', import.meta.url);
-  let bytes = options.wasmBinary;
-  if (bytes !== undefined && !(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) {
-    throw fail(where, `wasmBinary must be an ArrayBuffer or a Uint8Array, got ${typeOf(bytes)}`);
-  }
-  if (!bytes && isNode && url.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
-    bytes = await fs.readFile(url);
-  }
+  // The core's deferred part; the tuning build is one file.
+  const deferredFile = tune ? null : file.replace(/\.wasm$/, '.deferred.wasm');
+  const deferredUrl = tune ? null : options.baseUrl ? new URL(deferredFile, new URL(options.baseUrl, import.meta.url))
+    : useSimd ? new URL('./descent.deferred.wasm', import.meta.url) : new URL('./descent-scalar.deferred.wasm', import.meta.url);
+  const binary = (key) => {
+    const v = options[key];
+    if (v !== undefined && !(v instanceof ArrayBuffer || ArrayBuffer.isView(v))) {
+      throw fail(where, `${key} must be an ArrayBuffer or a Uint8Array, got ${typeOf(v)}`);
+    }
+    return v;
+  };
+  let bytes = binary('wasmBinary');
+  const deferredBytes = binary('deferredBinary');
+  if (deferredBytes !== undefined && tune) throw fail(where, 'deferredBinary: the tuning build (tune: true) is one file, it has no deferred part');
+  const fs = isNode && url.protocol === 'file:' ? await import('node:fs') : null;
+  if (!bytes && fs) bytes = await fs.promises.readFile(url);
   // The wasm downloads and compiles while the glue loads; a failure is reported by instantiateWasm below.
   const compiling = compile(bytes, url);
   compiling.catch(() => {});
@@ -97,7 +112,15 @@ export async function loadDescent(options = {}) {
   const factory = glue.default({
     instantiateWasm(imports, receive) {
       const name = url.pathname.split('/').pop();
-      compiling.then(async (module) => receive(await WebAssembly.instantiate(module, imports), module)).catch((e) => {
+      let instance = null;
+      if (!tune) {
+        const read = deferredBytes ? () => deferredBytes : fs && deferredUrl.protocol === 'file:' ? () => fs.readFileSync(deferredUrl) : () => fetchSync(deferredUrl);
+        imports.P = placeholders(() => instance.exports, deferredFile, read);
+      }
+      compiling.then(async (module) => {
+        instance = await WebAssembly.instantiate(module, imports);
+        receive(instance, module);
+      }).catch((e) => {
         rejectLoad(fail(where, `cannot instantiate ${name}: ${e.message}`));
       });
       return {};
@@ -107,6 +130,50 @@ export async function loadDescent(options = {}) {
   });
   const Module = await Promise.race([factory, loadFailed]);
   return new Descent(Module, useSimd, tuning, options.baseUrl);
+}
+
+/**
+ * The imports of a split core module's placeholders (namespace P; the
+ * deferred part imports the primary's exports as M: scripts/split-wasm.mjs
+ * names them): the first call of any loads the deferred part, as
+ * it comes, synchronously (the call is inside a wasm call), whose instance
+ * puts the real functions in the table's slots; each placeholder then calls
+ * the function now in its slot (the import's name is the slot's index). A
+ * part that cannot load throws an Error naming it; the next call tries again.
+ */
+function placeholders(exportsOf, file, read) {
+  let table = null;
+  const load = () => {
+    const primary = exportsOf();
+    try {
+      new WebAssembly.Instance(new WebAssembly.Module(read()), { M: primary });
+    } catch (e) {
+      throw new Error(`descent: cannot load ${file}, the part of the module loaded on first use: ${e && e.message ? e.message : String(e)}`);
+    }
+    table = Object.values(primary).find((v) => v instanceof WebAssembly.Table);
+  };
+  return new Proxy({}, {
+    get: (_, index) => (...args) => {
+      if (!table) load();
+      return table.get(Number(index))(...args);
+    },
+  });
+}
+
+/** url's bytes, synchronously: a worker may ask for an ArrayBuffer, a page's main thread reads them as x-user-defined text. */
+function fetchSync(url) {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', String(url), false);
+  const page = typeof document === 'object';
+  if (page) xhr.overrideMimeType('text/plain; charset=x-user-defined');
+  else xhr.responseType = 'arraybuffer';
+  xhr.send();
+  if (xhr.status !== 200) throw new Error(`HTTP ${xhr.status} for ${url}`);
+  if (!page) return new Uint8Array(xhr.response);
+  const text = xhr.responseText;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  return bytes;
 }
 
 /** One loaded wasm instance: creates models and runs the data helpers. */

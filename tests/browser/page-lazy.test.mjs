@@ -17,20 +17,27 @@ const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'sharefiles', 'tunepa
 requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
 const session = useBrowser({ screenshots: false });
 
-/** The page at query, with the chunks it fetched so far (a live list): { p, chunks, messages }. */
+/**
+ * The page at query, with the chunks it fetched so far (a live list), and
+ * the deferred parts of the core module its workers fetched (the page's and
+ * the race's): { p, chunks, deferred, messages }.
+ */
 async function open(t, query, { block = [] } = {}) {
   const chunks = [];
+  const deferred = [];
   const { p, messages } = await openPage(session, t, {
     query, downloads: true,
     setup: async (page) => {
       page.on('request', (r) => {
-        const m = /\/lib\/page-([\w-]+)\.mjs$/.exec(new URL(r.url()).pathname);
+        const path = new URL(r.url()).pathname;
+        const m = /\/lib\/page-([\w-]+)\.mjs$/.exec(path);
         if (m) chunks.push(m[1]);
+        if (/\.deferred\.wasm$/.test(path)) deferred.push(path.split('/').pop());
       });
       for (const c of block) await page.route(`**/lib/page-${c}.mjs`, (route) => route.abort());
     },
   });
-  return { p, chunks, messages };
+  return { p, chunks, deferred, messages };
 }
 
 const hook = (p, name) => p.evaluate((n) => window.descentPage[n], name);
@@ -38,11 +45,12 @@ const hook = (p, name) => p.evaluate((n) => window.descentPage[n], name);
 describe('the page loads what its first view does not draw on first use', () => {
   it('the default page fetches no chunk; each part fetches its own when first used, and works', async (t) => {
     for (const c of CHUNKS) assert.ok(existsSync(`${web}/lib/page-${c}.mjs`), `lib/page-${c}.mjs is built`);
-    const { p, chunks, messages } = await open(t, '?d=circle&h=4:tanh&epochs=5&seed=3');
+    const { p, chunks, deferred, messages } = await open(t, '?d=circle&h=4:tanh&epochs=5&seed=3');
     await p.click('#step-epoch');
     await idle(p);
     await drawn(p);
     assert.deepEqual(chunks, [], 'no chunk fetched at start');
+    assert.deepEqual(deferred, [], 'the core module\'s deferred part is not fetched at start');
     // The hooks say what they said before anything was used.
     assert.deepEqual(await hook(p, 'race'), { status: 'idle', error: '', initialLoss: null, lanes: [], curvePoints: [], surface: null });
     assert.deepEqual(await hook(p, 'lrFinder'), { status: 'idle', error: '', suggested: null, use: null, points: 0, stoppedEarly: null });
@@ -83,6 +91,7 @@ describe('the page loads what its first view does not draw on first use', () => 
     await choose(p, '#dataset', 'iris');
     assert.equal(await errorText(p), '');
     assert.ok(chunks.includes('dataviews'));
+    assert.ok(deferred.includes('descent.deferred.wasm'), `reading a table (CSV) fetches the deferred part: ${deferred}`);
     assert.match(await p.textContent('#view-title'), /Confusion matrix/);
     await drawn(p);
     const colours = await p.evaluate(() => {
@@ -96,6 +105,19 @@ describe('the page loads what its first view does not draw on first use', () => 
     assert.ok(!chunks.includes('playground-link'), 'a descent link never fetches the Playground reader');
     assert.equal(new Set(chunks).size, chunks.length, 'each chunk fetched once');
     assert.deepEqual(messages.filter((m) => !/favicon/.test(m)), [], 'console errors or warnings');
+  });
+
+  it("the default page's start and a run of it need only the core module's first part", async (t) => {
+    const { p, deferred } = await open(t, '');
+    await p.click('#play');
+    await until(p, state, (s) => s.status === 'running', 'the run');
+    await p.waitForTimeout(1000);
+    await p.click('#play');
+    await idle(p);
+    await drawn(p);
+    assert.ok((await state(p)).epoch > 0, 'it trained');
+    assert.equal(await errorText(p), '');
+    assert.deepEqual(deferred, [], 'no deferred part fetched');
   });
 
   it('a Playground link fetches its reader; a table link its views, before the first view is drawn', async (t) => {

@@ -55,7 +55,7 @@ describe('loading', () => {
 
   it('rejects bad options', async () => {
     await assert.rejects(loadDescent({ simd: 'yes' }), /loadDescent: simd must be 'auto', true or false, got "yes"/);
-    await assert.rejects(loadDescent({ simdd: true }), /loadDescent: unknown option 'simdd' \(allowed: simd, baseUrl, wasmBinary, tune\)/);
+    await assert.rejects(loadDescent({ simdd: true }), /loadDescent: unknown option 'simdd' \(allowed: simd, baseUrl, wasmBinary, deferredBinary, tune\)/);
     await assert.rejects(loadDescent({ wasmBinary: 'abc' }), /wasmBinary must be an ArrayBuffer or a Uint8Array, got string/);
     await assert.rejects(loadDescent({ wasmBinary: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]) }), /loadDescent: cannot instantiate descent.wasm/);
   });

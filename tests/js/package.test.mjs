@@ -56,10 +56,16 @@ describe(`the npm package ${NAME}`, { skip: tarball ? false : 'DESCENT_PACKAGE (
       const m = d.createModel({ inputs: 2, layers: [{ units: 8, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }],
         loss: 'binary_crossentropy', optimizer: { name: 'adam', learningRate: 0.05 }, seed: 1 });
       const h = m.fit(new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), [[0], [1], [1], [0]], { epochs: 500, batchSize: 4 });
-      console.log(JSON.stringify({ loss: h.history.loss.at(-1), simd: d.simd, supported: simdSupported() }));`);
+      // A CSV and a saved model: the module's deferred part, from the installed package.
+      const csv = d.parseCSV('a,b,y\\n0,0,0\\n1,1,1\\n');
+      const again = d.loadModel(m.save());
+      console.log(JSON.stringify({ loss: h.history.loss.at(-1), simd: d.simd, supported: simdSupported(), csvRows: csv.n,
+        same: Array.from(again.predict([0, 1])).join() === Array.from(m.predict([0, 1])).join() }));`);
     const out = run('xor.mjs');
     assert.ok(out.loss < 0.05, `XOR loss ${out.loss}`);
     assert.equal(out.simd, out.supported);
+    assert.equal(out.csvRows, 2, 'the deferred part (descent.deferred.wasm) is in the package and loads');
+    assert.ok(out.same, 'a saved model loads back');
   });
 
   it('trains through the worker client', () => {
