@@ -3,7 +3,7 @@
 // import() of a web/js module) are not fetched by the default page, and
 // each is fetched, and works, when its part is first used: the Optimizers
 // view, the learning-rate finder, the views of a table, the downloads, the
-// Tune panel and the reader of TensorFlow Playground links. Until then the
+// embed options, the Tune panel and the reader of TensorFlow Playground links. Until then the
 // hooks of window.descentPage report the untouched state. A chunk that
 // cannot load is said on the page, and the next use tries again.
 //
@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { web, requireStaged, useBrowser, openPage, openView, until, idle, state, choose, drawn, errorText } from './support.mjs';
 
-const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'sharefiles', 'tunepanel', 'playground-link'];
+const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'sharefiles', 'embedpanel', 'tunepanel', 'playground-link'];
 requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
 const session = useBrowser({ screenshots: false });
 
@@ -80,6 +80,13 @@ describe('the page loads what its first view does not draw on first use', () => 
     const [csv] = await Promise.all([p.waitForEvent('download'), p.click('#dl-history')]);
     assert.equal(csv.suggestedFilename(), 'descent-circle-loss.csv');
     assert.ok(chunks.includes('sharefiles'));
+
+    // The embed options.
+    assert.ok(!chunks.includes('embedpanel'));
+    await p.click('#embed-options summary');
+    await p.check('#embed-lock');
+    assert.match(await p.inputValue('#embed-snippet'), /<iframe src="[^"]*lock=1/);
+    assert.ok(chunks.includes('embedpanel'));
 
     // The Tune panel.
     await openView(p, '#tune-details');

@@ -3,10 +3,12 @@
 // goals an embedded page reports to its parent, the downloads (the model,
 // the loss history, the view and the chart as PNG) and a saved model opened.
 
-import { parseOrigin } from './host.mjs';
-import { HIDEABLE, encodeConfig, encodeEmbed, encodeView, parseGoal } from './urlstate.mjs';
+import { encodeConfig, encodeEmbed, encodeView } from './urlstate.mjs';
 import { raceOpen } from './race.mjs';
-import { $, config, embed, fmt, goals, host, lazy, lockControls, locked, on, page } from './state.mjs';
+import { $, config, embed, fmt, goals, host, lazy, locked, on } from './state.mjs';
+
+/** The embed options' code, loaded when they are first opened. */
+const embedPanel = lazy(() => import('./embedpanel.mjs'), 'the embed options');
 
 /** The goals reached since the reset (their text). */
 export const reachedGoals = () => goals.reached;
@@ -43,7 +45,6 @@ export function syncLink() {
   if (locked() || textHidden()) for (const [k, v] of ownEmbed()) link.searchParams.append(k, v);
   $('share-link').value = link.href;
   $('embed-options').hidden = locked();
-  lockControls($('embed-options'));
   $('model-file').disabled = locked();
   if (!csv) {
     const here = new URL(location.href);
@@ -52,43 +53,7 @@ export function syncLink() {
     here.search = own.toString();
     if (here.href !== location.href) history.replaceState(null, '', here.href);
   }
-  renderSnippet();
-}
-
-/**
- * The embed snippet: the iframe, with the course page's origin when given
- * (events go only there and commands are taken from it), and a listener that
- * checks each message's origin is this page's before it reads it.
- */
-function renderSnippet() {
-  const hide = [...$('embed-hide').querySelectorAll('input:checked')].map((b) => b.value);
-  const goalText = $('embed-goal').value.trim();
-  const goal = goalText ? parseGoal(goalText) : null;
-  $('embed-goal').setAttribute('aria-invalid', typeof goal === 'string' ? 'true' : 'false');
-  const goals = goal && typeof goal !== 'string' ? [goal] : [];
-  const originText = $('embed-origin').value.trim();
-  const origin = originText ? parseOrigin(originText) : null;
-  $('embed-origin').setAttribute('aria-invalid', typeof origin === 'string' ? 'true' : 'false');
-  const q = encodeConfig(config.dataset === 'csv' ? { ...config, dataset: 'iris', target: null } : config);
-  const options = { hide, lock: locked() || $('embed-lock').checked, autoplay: $('embed-autoplay').checked, goals };
-  if (origin && typeof origin !== 'string') options.origin = origin.origin;
-  if (page.pace !== 'max') options.pace = page.pace; // else the embed's own default, a pace to watch
-  for (const [k, v] of encodeEmbed(options)) q.append(k, v);
-  const url = new URL(location.href);
-  url.search = q.toString();
-  const attr = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  const iframe = `<iframe src="${attr}" width="900" height="640" style="border:0" title="descent playground" loading="lazy"></iframe>`;
-  const listener = [
-    '<script>',
-    "addEventListener('message', (e) => {",
-    `  if (e.origin !== '${url.origin}' || !e.data || e.data.source !== 'descent') return;`,
-    "  // e.data.type: 'ready', 'progress', 'goal', 'done' or 'error'",
-    "  if (e.data.type === 'goal') console.log('goal reached', e.data.goal, 'at epoch', e.data.epoch, e.data.values);",
-    "  if (e.data.type === 'done') console.log('training ended:', e.data.reason, 'at epoch', e.data.epoch, e.data.values);",
-    '});',
-    '</script>',
-  ];
-  $('embed-snippet').value = [iframe, ...listener].join('\n');
+  if (embedPanel.module) embedPanel.module.renderSnippet();
 }
 
 /** A goal reached for the first time at epoch: said on the page and posted to the embedding page. */
@@ -119,7 +84,8 @@ export function applyEmbed() {
   }
 }
 
-async function copy(el) {
+/** Selects el's text and copies it to the clipboard where the page may. */
+export async function copy(el) {
   el.select();
   try {
     await navigator.clipboard.writeText(el.value);
@@ -130,18 +96,11 @@ async function copy(el) {
 
 export function wireShare() {
   $('copy-link').addEventListener('click', () => copy($('share-link')));
-  $('copy-snippet').addEventListener('click', () => copy($('embed-snippet')));
-  $('embed-hide').replaceChildren(...HIDEABLE.map((name) => {
-    const label = document.createElement('label');
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.value = name;
-    box.id = `embed-hide-${name}`;
-    label.append(box, ` ${name}`);
-    return label;
-  }));
-  for (const id of ['embed-hide', 'embed-lock', 'embed-autoplay']) $(id).addEventListener('change', renderSnippet);
-  for (const id of ['embed-goal', 'embed-origin']) $(id).addEventListener('input', renderSnippet);
+  // The embed options: their controls and snippet (embedpanel.mjs) load the first time they are opened.
+  const details = $('embed-options');
+  details.addEventListener('toggle', () => {
+    if (details.open) embedPanel.load().then((m) => m.renderSnippet()).catch(() => {}); // lazy() has said why on the page
+  });
   // The downloads and a saved model opened: their code (sharefiles.mjs) loads on the first use.
   const files = lazy(() => import('./sharefiles.mjs'), 'the downloads and the opening of a saved model');
   const exports = { whenLocked: true }; // downloads change nothing
