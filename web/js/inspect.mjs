@@ -10,13 +10,16 @@
 // (choices.mjs's PRESET_LESSONS) says here what to look at.
 
 import { PRESETS, PRESET_LESSONS } from './choices.mjs';
-import { $, config, fmt, output, page } from './state.mjs';
+import { $, config, lazy, page } from './state.mjs';
 
 const GRADIENTS_MS = 200;   // at most one request per, while training
 const SLOW = 4;             // and at least this many times the last request's time apart
 /** The bars' scale: powers of ten from LOG_MIN to LOG_MAX. */
 export const LOG_MIN = -8;
 export const LOG_MAX = 4;
+
+/** The bars' drawing, loaded with the first statistics (the panel is below the first screen). */
+const gradientBars = lazy(() => import('./gradientbars.mjs'), 'the gradient bars');
 
 const inspector = {
   onScreen: false,
@@ -60,10 +63,12 @@ export async function refreshGradients(force = false) {
       const stats = await page.client.gradientStats(modelId, data.xTrain.slice(), data.yTrain.slice());
       inspector.took = performance.now() - inspector.askedAt;
       if (modelId !== page.modelId) continue;
+      const bars = await gradientBars.load();
+      if (modelId !== page.modelId) continue;
       inspector.stats = stats;
       inspector.replies++;
       inspector.error = '';
-      render();
+      bars.render(stats);
     } while (inspector.again && page.modelId !== null);
   } catch (e) {
     // A model disposed meanwhile is no error; a loss that is not finite (a run diverging) has no gradient: said in the panel.
@@ -74,58 +79,6 @@ export async function refreshGradients(force = false) {
   } finally {
     inspector.asking = false;
   }
-}
-
-/** Each layer's name as the network panel gives it: hidden layers by number, then the output. */
-function layerName(i, units) {
-  const hidden = config.layers[i];
-  return hidden ? `Layer ${i + 1}: ${units} ${hidden.activation}` : `Output: ${units} ${output().activation}`;
-}
-
-function stat(label, value, title) {
-  const span = document.createElement('span');
-  span.title = title;
-  span.textContent = `${label} ${value}`;
-  return span;
-}
-
-/** One entry per layer: its name, the kernel gradient's norm as a bar on the log scale and as a number, the other figures under it. */
-function render() {
-  const { stats } = inspector;
-  const list = $('grad-layers');
-  $('grad-status').textContent = stats ? `after ${stats.stepCount} ${stats.stepCount === 1 ? 'step' : 'steps'}` : '';
-  if (!stats) {
-    list.replaceChildren();
-    return;
-  }
-  list.replaceChildren(...stats.layers.map((l, i) => {
-    const li = document.createElement('li');
-    li.dataset.layer = String(i);
-    li.dataset.gradNorm = String(l.kernelGradNorm);
-    const width = i < config.layers.length ? config.layers[i].units : page.modelData.outputs || 1;
-    const name = document.createElement('span');
-    name.className = 'grad-name';
-    name.textContent = layerName(i, width);
-    const track = document.createElement('span');
-    track.className = 'grad-track';
-    const bar = document.createElement('span');
-    bar.className = 'grad-bar';
-    bar.style.width = `${(100 * logPlace(l.kernelGradNorm)).toFixed(2)}%`;
-    track.append(bar);
-    const value = document.createElement('span');
-    value.className = 'grad-value';
-    value.textContent = fmt(l.kernelGradNorm, 3);
-    const more = document.createElement('span');
-    more.className = 'grad-more';
-    more.append(
-      stat('‖∇b‖', l.biasGradNorm === null ? 'none' : fmt(l.biasGradNorm, 3), "the norm of the loss gradient with respect to the layer's biases"),
-      stat('‖W‖', fmt(l.kernelNorm, 3), "the norm of the layer's kernel (its weights)"),
-      stat('update/W', l.updateRatio === null ? '–' : fmt(l.updateRatio, 2), "the last step's change of the kernel against the kernel (about 1e-3 is healthy)"),
-      ...(l.deadShare === null ? [] : [stat('dead', `${(100 * l.deadShare).toFixed(0)}%`, 'the share of relu units that output 0 for every training point: they no longer learn')]),
-    );
-    li.append(name, track, value, more);
-    return li;
-  }));
 }
 
 /** Whether have holds what want says: objects key by key (have may hold more, as an optimizer's defaults), arrays item by item. */
