@@ -115,9 +115,11 @@ export async function loadDescent(options = {}) {
       let instance = null;
       if (!tune) {
         const read = deferredBytes ? () => deferredBytes : fs && deferredUrl.protocol === 'file:' ? () => fs.readFileSync(deferredUrl) : () => fetchSync(deferredUrl);
-        imports.P = placeholders(() => instance.exports, deferredFile, read);
+        imports.P = placeholders(() => ({ exports: instance.exports, id: splitId(primary) }), deferredFile, read);
       }
+      let primary = null;
       compiling.then(async (module) => {
+        primary = module;
         instance = await WebAssembly.instantiate(module, imports);
         receive(instance, module);
       }).catch((e) => {
@@ -132,25 +134,35 @@ export async function loadDescent(options = {}) {
   return new Descent(Module, useSimd, tuning, options.baseUrl);
 }
 
+/** The id of the build a split module's part comes from (its custom section, scripts/split-wasm.mjs). */
+const splitId = (module) => String(WebAssembly.Module.customSections(module, 'descent.split').map((b) => new Uint8Array(b)));
+
 /**
  * The imports of a split core module's placeholders (namespace P; the
  * deferred part imports the primary's exports as M: scripts/split-wasm.mjs
- * names them): the first call of any loads the deferred part, as
- * it comes, synchronously (the call is inside a wasm call), whose instance
- * puts the real functions in the table's slots; each placeholder then calls
- * the function now in its slot (the import's name is the slot's index). A
- * part that cannot load throws an Error naming it; the next call tries again.
+ * names them): the first call of any loads the deferred part, as it comes,
+ * synchronously (the call is inside a wasm call), whose instance puts the
+ * real functions in the table's slots; each placeholder then calls the
+ * function now in its slot (the import's name is the slot's index). A part
+ * that cannot load, or of another build (a stale cache), is an Error naming
+ * it; the next call tries again. (The error unwinds through the C frames
+ * without restoring their stack pointer: each failed load leaks those few
+ * bytes of the 256 KB stack.)
  */
-function placeholders(exportsOf, file, read) {
+function placeholders(primaryOf, file, read) {
   let table = null;
+  const fail = (why) => new Error(`descent: cannot load ${file}, the part of the module loaded on first use: ${why}`);
   const load = () => {
-    const primary = exportsOf();
+    const { exports, id } = primaryOf();
+    let part;
     try {
-      new WebAssembly.Instance(new WebAssembly.Module(read()), { M: primary });
+      part = new WebAssembly.Module(read());
     } catch (e) {
-      throw new Error(`descent: cannot load ${file}, the part of the module loaded on first use: ${e && e.message ? e.message : String(e)}`);
+      throw fail(e && e.message ? e.message : String(e));
     }
-    table = Object.values(primary).find((v) => v instanceof WebAssembly.Table);
+    if (splitId(part) !== id) throw fail('it is not the part of this build of the module (another version, a stale cache?)');
+    new WebAssembly.Instance(part, { M: exports });
+    table = Object.values(exports).find((v) => v instanceof WebAssembly.Table);
   };
   return new Proxy({}, {
     get: (_, index) => (...args) => {
@@ -162,6 +174,7 @@ function placeholders(exportsOf, file, read) {
 
 /** url's bytes, synchronously: a worker may ask for an ArrayBuffer, a page's main thread reads them as x-user-defined text. */
 function fetchSync(url) {
+  if (typeof XMLHttpRequest !== 'function') throw new Error(`no synchronous way to read ${url} here: pass its bytes as deferredBinary to loadDescent`);
   const xhr = new XMLHttpRequest();
   xhr.open('GET', String(url), false);
   const page = typeof document === 'object';

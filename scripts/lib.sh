@@ -98,7 +98,7 @@ run_fuzzer() {
 }
 
 ensure_emscripten() {
-  ensure_packages emcc:emscripten node:nodejs
+  ensure_packages emcc:emscripten wasm-split:binaryen node:nodejs
 }
 
 # build_wasm: the ES module (descent.mjs + descent.wasm + descent-scalar.wasm)

@@ -7,11 +7,12 @@
 // Both flavours, SIMD and scalar.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { pageWorkload } from '../../scripts/split-workload.mjs';
 import { dist } from './support.mjs';
 
 const { loadDescent, simdSupported } = await import(new URL('descent.mjs', dist));
@@ -64,6 +65,8 @@ for (const simd of FLAVOURS) {
   describe(`${stem(simd)}.wasm and ${stem(simd)}.deferred.wasm`, () => {
     it("a page's start and a run never call the deferred part; the first call that does says which file did not load", async () => {
       const d = await loadDescent({ simd, deferredBinary: GARBAGE });
+      // What the split was profiled on (every generated set, loss and hidden activation the page offers).
+      assert.ok(pageWorkload(d) > 10);
       const start = pageStart(d);
       assert.equal(start.state.epoch, 5);
       assert.ok(start.metrics.accuracy > 0);
@@ -95,6 +98,14 @@ for (const simd of FLAVOURS) {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('a deferred part of another build (a stale cache) is refused, not run', async () => {
+      const bytes = readFileSync(fileURLToPath(new URL(`${stem(simd)}.deferred.wasm`, dist)));
+      const other = Uint8Array.from(bytes);
+      other[other.length - 1] ^= 1; // the build id, the last bytes of the file
+      const d = await loadDescent({ simd, deferredBinary: other });
+      assert.throws(() => d.parseCSV(CSV), /cannot load .*deferred\.wasm, the part of the module loaded on first use: it is not the part of this build/);
     });
 
     it('deferredBinary is checked, and the tuning build has no deferred part', async () => {
