@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { web, requireStaged, useBrowser, openPage, openView, until, idle, state, choose, drawn, errorText } from './support.mjs';
 
-const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link'];
+const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'tables', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link'];
 requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
 const session = useBrowser({ screenshots: false });
 
@@ -100,6 +100,7 @@ describe('the page loads what its first view does not draw on first use', () => 
     await choose(p, '#dataset', 'iris');
     assert.equal(await errorText(p), '');
     assert.ok(chunks.includes('dataviews'));
+    assert.ok(chunks.includes('tables'));
     assert.ok(deferred.includes('descent.deferred.wasm'), `reading a table (CSV) fetches the deferred part: ${deferred}`);
     assert.match(await p.textContent('#view-title'), /Confusion matrix/);
     await drawn(p);
@@ -129,12 +130,12 @@ describe('the page loads what its first view does not draw on first use', () => 
     assert.deepEqual(deferred, [], 'no deferred part fetched');
   });
 
-  it('a Playground link fetches its reader; a table link its views, before the first view is drawn', async (t) => {
+  it('a Playground link fetches its reader; a table link its reader and views, before the first view is drawn', async (t) => {
     const pg = await open(t, '/#activation=tanh&dataset=spiral&networkShape=8,8&learningRate=0.03&seed=1');
     assert.equal((await hook(pg.p, 'config')).init, 'playground');
     assert.deepEqual(pg.chunks, ['playground-link']);
     const table = await open(t, '?d=iris');
-    assert.deepEqual(table.chunks, ['dataviews']);
+    assert.deepEqual([...table.chunks].sort(), ['dataviews', 'tables']);
     assert.match(await table.p.textContent('#view-title'), /Confusion matrix/);
   });
 

@@ -6,7 +6,10 @@
 
 import { DATASETS, FEATURES } from './choices.mjs';
 import { readTableFromLink } from './urlstate.mjs';
-import { InputError, config, isTable, output, page, task } from './state.mjs';
+import { InputError, config, isTable, lazy, output, page, task } from './state.mjs';
+
+/** Tables (a shipped data set, the user's CSV): read, parsed and made rows by tables.mjs, loaded on first use. */
+export const tables = lazy(() => import('./tables.mjs'), 'the reading of tables');
 
 export const GRID = 100;         // heatmap cells per side
 export const CURVE_POINTS = 240; // points of the fitted 1-D curve
@@ -60,35 +63,6 @@ function gridPoints() {
   return pts;
 }
 
-/** The CSV text of a shipped data set. */
-async function fetchTable(name) {
-  const response = await fetch(new URL(`../data/${name}.csv`, import.meta.url));
-  if (!response.ok) throw new Error(`data/${name}.csv: ${response.status} ${response.statusText}`);
-  return response.text();
-}
-
-/**
- * Parses a table (a shipped set's text, or the user's File, which the worker
- * reads) in the worker, with its split into training and test rows and the
- * training rows' scalers, so this thread does nothing in proportion to the
- * file. Nothing of the page changes unless it parses: a bad file leaves the
- * previous data and model as they were.
- */
-export async function parseTable(text, source) {
-  const options = { text, testFraction: config.testRatio, splitSeed: config.dataSeed, scalers: true, subsets: true };
-  if (config.target !== null && config.target !== undefined) options.target = config.target;
-  if (config.task && config.task !== 'auto') options.task = config.task;
-  let set;
-  try {
-    set = await page.client.parseCSV(options);
-  } catch (e) {
-    throw new InputError(`${source}: ${e.message.replace(/^parseCSV: /, '')}`);
-  }
-  if (set.train.length === 0) throw new InputError(`${source}: no training rows (the test share is ${config.testRatio})`);
-  const { x, y, labels, ...rest } = set; // each row is in trainSet or testSet
-  return { ...rest, dims: 0, source };
-}
-
 /**
  * The data a link asks for: a table's target column or task that the table
  * cannot use falls back to its default, with a notice in notices.
@@ -112,8 +86,9 @@ export async function generateFromLink(notices) {
 /** The data set of the configuration, generated or parsed into page.raw. */
 export async function generate() {
   if (isTable()) {
-    const text = config.dataset === 'csv' ? page.csvFile : await fetchTable(config.dataset);
-    page.raw = await parseTable(text, config.dataset === 'csv' ? page.csvName : `data/${config.dataset}.csv`);
+    const t = await tables.load();
+    const text = config.dataset === 'csv' ? page.csvFile : await t.fetchTable(config.dataset);
+    page.raw = await t.parseTable(text, config.dataset === 'csv' ? page.csvName : `data/${config.dataset}.csv`);
     return;
   }
   const set = await page.client.generate({
@@ -132,7 +107,7 @@ export async function generate() {
 /** The model's rows from the generated set, the points added and removed, the chosen features and output. */
 export function prepare() {
   if (isTable()) {
-    prepareTable();
+    tables.module.prepareTable(); // (loaded: its table was parsed by it)
     return;
   }
   const { raw } = page;
@@ -173,31 +148,6 @@ export function prepare() {
     nTrain: train.y.length, nTest: test.y.length,
   };
   page.data.points = viewPoints(page.data);
-  page.predictions = null;
-  page.metrics = null;
-  page.scores = null;
-}
-
-/** Rows of a table: raw features (the model standardizes them with the training rows' scaler). */
-function prepareTable() {
-  const { raw } = page;
-  const f = raw.features;
-  const k = raw.outputs;
-  const signed = task() === 'classification' && k === 1 && output().signed;
-  // The worker's rows as they are (nothing changes them); the targets as ±1 for a signed output.
-  const pick = (rows) => ({ x: rows.x, y: signed ? rows.y.map((v) => 2 * v - 1) : rows.y, labels: rows.labels });
-  const train = pick(raw.trainSet);
-  const test = pick(raw.testSet);
-  page.data = {
-    dims: 0, table: true,
-    xTrain: train.x, yTrain: train.y, labelsTrain: train.labels,
-    xTest: test.x, yTest: test.y, labelsTest: test.labels,
-    trainRows: raw.train, testRows: raw.test,
-    xGrid: new Float32Array(0),
-    inputs: f, outputs: k,
-    nTrain: raw.train.length, nTest: raw.test.length,
-    points: [],
-  };
   page.predictions = null;
   page.metrics = null;
   page.scores = null;

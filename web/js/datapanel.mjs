@@ -4,10 +4,10 @@
 // and the 2-D input features. A change loads the data first; only if it
 // loads does it replace the data and the model.
 
-import { DEFAULTS, FEATURES, MAX_CSV_BYTES, PAGE_INPUT_SCALES, PRESETS } from './choices.mjs';
+import { DEFAULTS, FEATURES, PAGE_INPUT_SCALES, PRESETS } from './choices.mjs';
 import { labelled } from './labels.mjs';
 import { LIMITS } from './names.mjs';
-import { generate, parseTable, prepare } from './data.mjs';
+import { generate, prepare, tables } from './data.mjs';
 import { renderBatch } from './optimizerpanel.mjs';
 import { reset } from './run.mjs';
 import {
@@ -36,33 +36,6 @@ async function changeData(mutate) {
     renderAll();
     throw e;
   }
-  prepare();
-  renderAll();
-  await reset();
-}
-
-/** A user's CSV file: parsed first; only then does it replace the data (and the model). */
-async function openCsv(file) {
-  if (file.size > MAX_CSV_BYTES) throw new InputError(`${file.name}: ${file.size} bytes; files up to ${MAX_CSV_BYTES} bytes are read`);
-  const before = clone(config);
-  config.target = null;
-  config.task = 'auto';
-  let raw;
-  try {
-    raw = await parseTable(file, file.name);
-  } catch (e) {
-    Object.assign(config, before);
-    throw e;
-  }
-  page.csvFile = file;
-  page.csvName = file.name;
-  const option = [...$('dataset').options].find((o) => o.value === 'csv');
-  if (option) option.textContent = `your file: ${file.name}`;
-  config.dataset = 'csv';
-  config.output = 'auto';
-  config.added = [];
-  config.removed = [];
-  page.raw = raw;
   prepare();
   renderAll();
   await reset();
@@ -107,17 +80,7 @@ function renderTable() {
   const table = isTable();
   $('table-options').hidden = !table;
   $('synthetic-options').hidden = table;
-  if (!table || !page.raw || page.raw.dims !== 0) return;
-  const { raw } = page;
-  const sel = $('target');
-  const columns = raw.columns || [...raw.featureNames, raw.targetName];
-  raw.columns = columns;
-  sel.replaceChildren(...columns.map((c) => new Option(c, c)));
-  sel.value = raw.targetName;
-  $('task').value = config.task || 'auto';
-  const what = raw.classes ? `${raw.classes} classes (${raw.classNames.slice(0, 6).join(', ')}${raw.classes > 6 ? ', …' : ''})` : 'a number (regression)';
-  $('table-info').textContent = `${raw.source}: ${raw.n} rows, ${raw.features} features; the target is ${what}. ` +
-    `Features standardized with the ${raw.train.length} training rows' mean and deviation.`;
+  if (table && page.raw && page.raw.dims === 0) tables.module.renderTable(); // (loaded: the table was parsed by it)
 }
 
 /** Writes the data configuration into the panel's controls. */
@@ -155,7 +118,7 @@ export function wireData() {
   on($('csv-file'), 'change', async () => {
     const file = $('csv-file').files[0];
     $('csv-file').value = '';
-    if (file) await openCsv(file);
+    if (file) await (await tables.load()).openCsv(file);
   });
   document.addEventListener('dragover', (e) => {
     if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
@@ -169,7 +132,7 @@ export function wireData() {
     const file = e.dataTransfer && e.dataTransfer.files[0];
     if (!file) return;
     e.preventDefault();
-    if (!locked()) act(() => openCsv(file));
+    if (!locked()) act(async () => (await tables.load()).openCsv(file));
   });
   $('noise').addEventListener('input', () => { $('noise-out').textContent = Number($('noise').value).toFixed(2); });
   on($('noise'), 'change', async () => { config.noise = Number($('noise').value); await newData(); });

@@ -4,7 +4,10 @@
 // other figures under it.
 
 import { logPlace } from './inspect.mjs';
-import { $, config, fmt, output, page } from './state.mjs';
+import { $, config, fmt, output, page, stylesheet } from './state.mjs';
+
+/** Resolves once the bars' styles (panels.css) are in: inspect.mjs draws the first bars after. */
+export const styled = stylesheet('panels.css');
 
 /** Each layer's name as the network panel gives it: hidden layers by number, then the output. */
 function layerName(i, units) {

@@ -64,6 +64,7 @@ export async function refreshGradients(force = false) {
       inspector.took = performance.now() - inspector.askedAt;
       if (modelId !== page.modelId) continue;
       const bars = await gradientBars.load();
+      await bars.styled;
       if (modelId !== page.modelId) continue;
       inspector.stats = stats;
       inspector.replies++;
