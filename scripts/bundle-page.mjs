@@ -10,8 +10,9 @@
 // dynamically (the glue and wasm of each flavour, the tuning twin, the
 // interop and recipe modules) stay the build's files in web/lib/, loaded as
 // they are now. The sources stay what developers edit: it also writes
-// web/debug.html, index.html loading web/js/app.mjs and its modules as they
-// are (README, "Developing the page"). index.html loads the bundle with a
+// web/debug.html, index.html loading web/js/app.mjs and its modules (and
+// style.css) as they are (README, "Developing the page"); and the
+// stylesheets minified into web/lib/. index.html loads the bundle with a
 // plain module script, so, as before, the page's modules have run by
 // DOMContentLoaded (a loader choosing by a URL flag would import the page
 // after the load event). stage_web (scripts/lib.sh) runs this after copying
@@ -20,6 +21,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transform } from 'lightningcss';
 import { build } from 'rolldown';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -70,11 +72,27 @@ await build({
   ...quiet,
 });
 
+// The stylesheets, minified by lightningcss (a pinned devDependency), each
+// with its source map: web/NAME.css -> web/lib/NAME.css. index.html links
+// lib/style.css; panels.css loads beside whichever style.css the page links
+// (state.mjs stylesheet()).
+const STYLESHEETS = ['style.css', 'panels.css'];
+for (const name of STYLESHEETS) {
+  const { code, map } = transform({
+    filename: `../${name}`, code: readFileSync(join(web, name)), minify: true, sourceMap: true,
+    targets: { chrome: 100 << 16, firefox: 100 << 16, safari: 15 << 16 },
+  });
+  writeFileSync(join(lib, name), `${code}\n/*# sourceMappingURL=${name}.map */\n`);
+  writeFileSync(join(lib, `${name}.map`), map);
+}
+
 // debug.html: the same page, its modules unbundled.
 const html = readFileSync(join(web, 'index.html'), 'utf8');
 const preload = '<link rel="modulepreload" href="lib/page.mjs">\n';
 const script = '<script type="module" src="lib/page.mjs"></script>';
-if (html.split(preload).length !== 2 || html.split(script).length !== 2) {
-  throw new Error(`bundle-page: web/index.html must preload and load lib/page.mjs once each, as ${preload.trim()} and ${script}`);
+const style = '<link rel="stylesheet" href="lib/style.css">';
+if (html.split(preload).length !== 2 || html.split(script).length !== 2 || html.split(style).length !== 2) {
+  throw new Error(`bundle-page: web/index.html must preload and load lib/page.mjs once each, as ${preload.trim()} and ${script}, and link ${style} once`);
 }
-writeFileSync(join(web, 'debug.html'), html.replace(preload, '').replace(script, '<script type="module" src="js/app.mjs"></script>'));
+writeFileSync(join(web, 'debug.html'), html.replace(preload, '').replace(script, '<script type="module" src="js/app.mjs"></script>')
+  .replace(style, '<link rel="stylesheet" href="style.css">'));

@@ -116,12 +116,15 @@ export function lazy(importer, what) {
 }
 
 /**
- * A stylesheet beside the page (a panel's own, loaded with its code), added
- * once: resolves when it has loaded, or failed (the panel then works
- * unstyled, which lazy()'s message would not mend).
+ * A stylesheet beside the page's style.css (lib/ for the built page, the
+ * sources for debug.html): a panel's own, loaded with its code, added once.
+ * Resolves when it has loaded, or failed (the panel then works unstyled,
+ * which lazy()'s message would not mend).
  */
-export function stylesheet(href) {
-  let link = document.querySelector(`link[rel="stylesheet"][href="${href}"]`);
+export function stylesheet(name) {
+  const main = [...document.querySelectorAll('link[rel="stylesheet"]')].find((l) => /(^|\/)style\.css$/.test(l.getAttribute('href')));
+  const href = new URL(name, main ? main.href : document.baseURI).href;
+  let link = [...document.querySelectorAll('link[rel="stylesheet"]')].find((l) => l.href === href);
   if (!link) {
     link = document.createElement('link');
     link.rel = 'stylesheet';
