@@ -2,10 +2,12 @@
 // (issue 19, page weight): the bundle's chunks (lib/page-NAME.mjs, one per
 // import() of a web/js module) are not fetched by the default page, and
 // each is fetched, and works, when its part is first used: the Optimizers
-// view, the learning-rate finder, the views of a table, the downloads, the
-// embed options, the Tune panel and the reader of TensorFlow Playground links. Until then the
-// hooks of window.descentPage report the untouched state. A chunk that
-// cannot load is said on the page, and the next use tries again.
+// view, the learning-rate finder, tables and their views, the downloads,
+// the embed options, the gradient bars, the Tune panel and the reader of
+// TensorFlow Playground links. Until then the hooks of window.descentPage
+// report the untouched state. A chunk that cannot load is said on the page,
+// and the next use tries again. Nor does the page's start or a run fetch the
+// core module's deferred part (descent.deferred.wasm); a table does.
 //
 // Needs web/ staged (scripts/lib.sh stage_web runs scripts/bundle-page.mjs).
 import { describe, it } from 'node:test';
