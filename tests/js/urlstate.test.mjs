@@ -6,8 +6,9 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PACES, decodeConfig, decodeEmbed, decodeView, encodeConfig, encodeEmbed, encodeView, goalMet, parseGoal, readTableFromLink,
+  PACES, decodeConfig, decodeEmbed, decodeView, encodeConfig, encodeEmbed, encodeView, goalMet, parseGoal,
 } from '../../web/js/urlstate.mjs';
+import { readTableFromLink } from '../../web/js/tablelink.mjs';
 
 const DEFAULTS = {
   dataset: 'circle', noise: 0.1, samples: 400, testRatio: 0.5, dataSeed: 1, features: ['x1', 'x2'],

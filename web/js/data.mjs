@@ -5,7 +5,6 @@
 // views predict on.
 
 import { DATASETS, FEATURES } from './choices.mjs';
-import { readTableFromLink } from './urlstate.mjs';
 import { InputError, config, isTable, lazy, output, page, task } from './state.mjs';
 
 /** Tables (a shipped data set, the user's CSV): read, parsed and made rows by tables.mjs, loaded on first use. */
@@ -76,7 +75,7 @@ export async function generateFromLink(notices) {
   const load = (target, t) => { Object.assign(config, { target, task: t }); return generate(); };
   const used = (key) => (key === 'target' ? `the last column, ${page.raw.targetName}` : `auto (${task()})`);
   try {
-    notices.push(...(await readTableFromLink(asked, load, { isRefusal: (e) => e instanceof InputError, used })).notices);
+    notices.push(...(await (await tables.load()).readTableFromLink(asked, load, { isRefusal: (e) => e instanceof InputError, used })).notices);
   } catch (e) {
     Object.assign(config, asked);
     throw e;

@@ -1,11 +1,13 @@
 // tables.mjs - tables in the playground (data.mjs loads this the first time
 // a shipped data set or the user's CSV file is chosen): the shipped set's
 // text fetched, the table parsed in the worker, its rows as the model takes
-// them, the user's file opened, and the Data panel's account of the table.
+// them, the user's file opened, the Data panel's account of the table, and
+// a table link's target and task read (tablelink.mjs).
 
 import { MAX_CSV_BYTES } from './choices.mjs';
 import { prepare } from './data.mjs';
 import { reset } from './run.mjs';
+export { readTableFromLink } from './tablelink.mjs';
 import { $, InputError, clone, config, output, page, renderAll, task } from './state.mjs';
 
 /** The CSV text of a shipped data set. */
