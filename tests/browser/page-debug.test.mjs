@@ -54,7 +54,7 @@ describe('the page, bundled and as its sources are', () => {
       assert.ok(!fetched.includes(f), `${f} is in a bundle, not fetched`);
     }
     // Loaded on first use, not at start.
-    for (const f of ['/lib/page-tunepanel.mjs', '/lib/page-racepanel.mjs', '/lib/page-lrfinderpanel.mjs', '/lib/page-dataviews.mjs',
+    for (const f of ['/lib/page-tunepanel.mjs', '/lib/page-racepanel.mjs', '/lib/page-lrfinderpanel.mjs', '/lib/page-tableview.mjs',
       '/lib/page-sharefiles.mjs', '/lib/page-playground-link.mjs', '/lib/tune-pool.mjs', '/lib/descent-tune.wasm', '/lib/interop-onnx.mjs']) {
       assert.ok(!fetched.includes(f), `${f} is not fetched at start`);
     }

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { web, requireStaged, useBrowser, openPage, openView, until, idle, state, choose, drawn, errorText } from './support.mjs';
 
-const CHUNKS = ['racepanel', 'lrfinderpanel', 'dataviews', 'tables', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link'];
+const CHUNKS = ['racepanel', 'lrfinderpanel', 'tableview', 'tables', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link'];
 requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
 const session = useBrowser({ screenshots: false });
 
@@ -98,10 +98,10 @@ describe('the page loads what its first view does not draw on first use', () => 
     assert.ok(chunks.includes('tunepanel'));
 
     // A table: its view is drawn.
-    assert.ok(!chunks.includes('dataviews'));
+    assert.ok(!chunks.includes('tableview'));
     await choose(p, '#dataset', 'iris');
     assert.equal(await errorText(p), '');
-    assert.ok(chunks.includes('dataviews'));
+    assert.ok(chunks.includes('tableview'));
     assert.ok(chunks.includes('tables'));
     assert.ok(deferred.includes('descent.deferred.wasm'), `reading a table (CSV) fetches the deferred part: ${deferred}`);
     assert.match(await p.textContent('#view-title'), /Confusion matrix/);
@@ -137,7 +137,7 @@ describe('the page loads what its first view does not draw on first use', () => 
     assert.equal((await hook(pg.p, 'config')).init, 'playground');
     assert.deepEqual(pg.chunks, ['playground-link']);
     const table = await open(t, '?d=iris');
-    assert.deepEqual([...table.chunks].sort(), ['dataviews', 'tables']);
+    assert.deepEqual([...table.chunks].sort(), ['tables', 'tableview']);
     assert.match(await table.p.textContent('#view-title'), /Confusion matrix/);
   });
 

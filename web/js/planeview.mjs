@@ -10,58 +10,15 @@
 import { DATASETS, FEATURES } from './choices.mjs';
 import { GRID, prepare, toUnit } from './data.mjs';
 import { drawColorBar, drawCurve, drawPlane } from './plots.mjs';
-import { argmax, reset } from './run.mjs';
+import { reset } from './run.mjs';
 import { $, InputError, act, config, fmt, isTable, lazy, locked, output, page, showError, task, views } from './state.mjs';
 
-/** The views of a table (dataviews.mjs): loaded once a table is chosen, as the built-in sets do not use them. */
-const tableViews = lazy(() => import('./dataviews.mjs'), 'the views of a table');
+/** The view of a table (tableview.mjs): loaded once a table is chosen, as the built-in sets do not use it. */
+const tableView = lazy(() => import('./tableview.mjs'), 'the views of a table');
 
-/** Starts loading the table views; the view is drawn again once they have come. */
-function loadTableViews() {
-  tableViews.load().then(() => { page.viewDirty = true; }).catch(() => {}); // lazy() has said why on the page
-}
-
-/** The views of a table: digits as images, else a confusion matrix or predicted against actual. */
-function drawTable(canvas) {
-  if (!tableViews.module) {
-    loadTableViews();
-    return;
-  }
-  const { drawConfusion, drawDigits, drawScatter } = tableViews.module;
-  const { data, raw, predictions } = page;
-  const k = data.outputs;
-  // The test rows, or the training rows when nothing is held out.
-  const useTest = data.nTest > 0;
-  const rows = useTest ? data.nTest : data.nTrain;
-  const p = predictions && (useTest ? predictions.test : predictions.train);
-  if (task() === 'classification') {
-    const classes = raw.classes;
-    if (config.dataset === 'digits') {
-      // Each image's predicted digit: the class of the largest of its ten outputs.
-      const predicted = p ? Int32Array.from({ length: rows }, (_, i) => argmax(p, i * k, k)) : null;
-      const labels = useTest ? data.labelsTest : data.labelsTrain;
-      drawDigits(canvas, { images: useTest ? data.xTest : data.xTrain, labels, predicted, classNames: raw.classNames, limit: 48, wrongFirst: page.status !== 'running' });
-      return;
-    }
-    // The core's confusion matrix of those rows (the worker's metrics, with the head's threshold).
-    const scores = page.scores && (useTest ? page.scores.test : page.scores.train);
-    const matrix = scores && scores.confusion && scores.confusion.length === classes
-      ? scores.confusion : Array.from({ length: classes }, () => new Array(classes).fill(0));
-    drawConfusion(canvas, { matrix, classNames: raw.classNames, rows: useTest ? 'test rows' : 'training rows' });
-    return;
-  }
-  const n = data.nTrain + data.nTest;
-  const actual = new Float32Array(n);
-  const pred = new Float32Array(n).fill(NaN);
-  const test = new Uint8Array(n);
-  actual.set(data.yTrain, 0);
-  actual.set(data.yTest, data.nTrain);
-  test.fill(1, data.nTrain);
-  if (predictions) {
-    pred.set(predictions.train, 0);
-    pred.set(predictions.test, data.nTrain);
-  }
-  drawScatter(canvas, { actual, predicted: pred, test, targetName: raw.targetName });
+/** Starts loading the table view; the view is drawn again once it has come. */
+function loadTableView() {
+  tableView.load().then(() => { page.viewDirty = true; }).catch(() => {}); // lazy() has said why on the page
 }
 
 /** Draws the view of the data in use with the latest predictions. */
@@ -70,7 +27,8 @@ export function drawView() {
   if (!data || !raw) return;
   const canvas = $('heatmap');
   if (data.table) {
-    drawTable(canvas);
+    if (tableView.module) tableView.module.drawTable(canvas);
+    else loadTableView();
   } else if (data.dims === 1) {
     drawCurve(canvas, { xs: data.gridPts, ys: predictions && predictions.grid, points: shownPoints(data), xr: raw.xr, yr: raw.yr });
   } else {
@@ -164,7 +122,7 @@ function swatch(kind) {
 
 /** The view's title, legend and whether a click adds points, for the configuration. */
 export function renderView() {
-  if (isTable() && !tableViews.module) loadTableViews(); // before the data and model are ready, which take longer
+  if (isTable() && !tableView.module) loadTableView(); // before the data and model are ready, which take longer
   $('view-title').textContent = viewTitle();
   $('colorbar').hidden = isTable() || DATASETS[config.dataset].dims !== 2;
   $('discretize').disabled = task() !== 'classification' || isTable();
