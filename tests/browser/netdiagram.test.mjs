@@ -1,7 +1,8 @@
 // netdiagram.test.mjs - the network diagram (web/js/netdiagram.mjs) in
 // headless Chromium, on its fixture page (tests/browser/netdiagram.html): the
 // weight lines take the weights' colours, hovering a line or a node shows its
-// exact value, the thumbnails are the neurons' real outputs over the plane as
+// exact value (the pointer handling, netpointer.mjs, loaded on first use),
+// the thumbnails are the neurons' real outputs over the plane as
 // the model gives them (layerOutputs for the diagram's planeInputs; checked
 // against a forward pass written out here and against descent's own
 // predict), the edge cases (no hidden layer, 256 units, one
@@ -85,7 +86,9 @@ describe('network diagram', () => {
   it('shows a weight\'s exact value when hovering its line, and a bias on a node', async (t) => {
     const { p, messages } = await open(t);
     await make(p, 'hover', SMALL);
-    assert.equal(await tip(p, 'hover'), null, 'no tooltip before hovering');
+    // The pointer handling (netpointer.mjs) loads on first use; the first hover is answered once it has.
+    assert.equal(await p.evaluate(() => window.nd.pointerFetched()), false, 'no pointer handling fetched before a pointer comes');
+    assert.equal(await p.locator('#hover .netdiagram-tip').count(), 0, 'no tooltip before hovering');
     await hover(p, 'hover', await locate(p, 'hover', { layer: 1, from: 0, to: 0 }));
     assert.equal(await tip(p, 'hover'), 'layer 1, x₁ → neuron 1: w = -0.4213');
     await shot(p, 'hover', 'hover-weight');

@@ -1,10 +1,10 @@
 // page-lazy.test.mjs - what the first view does not draw loads on first use
 // (issue 19, page weight): the bundle's chunks (lib/page-NAME.mjs, one per
 // import() of a web/js module) are not fetched by the default page, and
-// each is fetched, and works, when its part is first used: the Optimizers
-// view, the learning-rate finder, tables and their views, the downloads,
-// the embed options, the gradient bars, the Tune panel and the reader of
-// TensorFlow Playground links. Until then the hooks of window.descentPage
+// each is fetched, and works, when its part is first used: the diagram's
+// pointer handling, the Optimizers view, the learning-rate finder, tables and
+// their views, the downloads, the embed options, the gradient bars, the Tune
+// panel and the reader of TensorFlow Playground links. Until then the hooks of window.descentPage
 // report the untouched state. A chunk that cannot load is said on the page,
 // and the next use tries again. Nor does the page's start or a run fetch the
 // core module's deferred part (descent.deferred.wasm); a table does.
@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { web, requireStaged, useBrowser, openPage, openView, until, idle, state, choose, drawn, errorText } from './support.mjs';
 
-const CHUNKS = ['racepanel', 'lrfinderpanel', 'tableview', 'tables', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link'];
+const CHUNKS = ['netpointer', 'racepanel', 'lrfinderpanel', 'tableview', 'tables', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link'];
 requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
 const session = useBrowser({ screenshots: false });
 
@@ -61,13 +61,24 @@ describe('the page loads what its first view does not draw on first use', () => 
     assert.ok((await p.evaluate(() => window.descentPage.lrFinderInput())).x.length > 0, 'lrFinderInput needs no chunk');
     assert.deepEqual(chunks, []);
 
+    // The diagram's pointer handling: the first pointer over it fetches it, and the tooltip answers.
+    const canvas = p.locator('#diagram canvas.netdiagram-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await until(p, () => chunks.includes('netpointer'), (v) => v, 'the pointer handling');
+    const node = await p.evaluate(() => window.descentPage.diagramAt({ column: 1, index: 0 }));
+    await p.mouse.move(box.x + node.x, box.y + node.y);
+    assert.match(await p.textContent('#diagram .netdiagram-tip'), /^layer 1, neuron 1 \(tanh\): b = /);
+    await p.mouse.move(1, 1);
+
     // The Optimizers view.
     await openView(p, '#race-details');
     const race = await until(p, (q) => hook(q, 'race'), (r) => r.status === 'done' || r.status === 'error', 'the race', 60000);
     assert.equal(race.error, '');
     assert.equal(race.lanes.length, 6);
     // (the gradient bars load whenever their panel first comes on screen, as the views above it grow)
-    const used = () => chunks.filter((c) => c !== 'gradientbars');
+    const used = () => chunks.filter((c) => c !== 'gradientbars' && c !== 'netpointer');
     assert.deepEqual(used(), ['racepanel']);
     await openView(p, '#race-details');
 

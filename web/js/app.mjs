@@ -261,8 +261,12 @@ window.descentPage = {
     trainRows: Array.from(page.data.trainRows), testRows: Array.from(page.data.testRows), outputs: page.data.outputs || 1,
   },
   weights: () => page.client.getWeights(page.modelId),
-  /** Where the diagram draws an item (netdiagram.mjs's locate), in CSS px from its canvas's top left; null when not drawn. */
-  diagramAt: (item) => (views.diagram ? views.diagram.locate(item) : null),
+  /**
+   * Where the diagram draws an item (netdiagram.mjs's locate), in CSS px from
+   * its canvas's top left; null when not drawn. Resolves once the diagram's
+   * pointer handling has loaded, so a pointer put there is answered at once.
+   */
+  diagramAt: async (item) => (views.diagram ? (await views.diagram.interactive(), views.diagram.locate(item)) : null),
   /** The diagram's neuron whose output the plane view shows ({column, index}), or null. */
   get hovered() { return page.hovered && { ...page.hovered }; },
   /** The 2-D training points as drawn (x1, x2 pairs) and the plane's domain. */

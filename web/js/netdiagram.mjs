@@ -18,7 +18,10 @@
 // (with a second canvas on top for the hover highlight); the other elements
 // are the tooltip and the edits' buttons and field. Styles are set through
 // the CSSOM, so no CSS is needed; the class names netdiagram,
-// netdiagram-canvas and netdiagram-tip allow overrides.
+// netdiagram-canvas and netdiagram-tip allow overrides. The pointer and
+// keyboard handling (the hit test, the tooltip, the highlight, the keys, a
+// click on an item) is netpointer.mjs, loaded on first use: the first pointer
+// over the diagram, focus or a key on it, or interactive().
 //
 //   const d = new NetworkDiagram(container);
 //   d.setArchitecture({ sizes: [2, 16, 16, 1], inputNames: ['x₁', 'x₂'], activations: ['relu', 'relu', 'sigmoid'] });
@@ -28,21 +31,22 @@
 //   d.draw();                           // or let it draw itself on the next animation frame
 
 import { ALL_ACTIVATIONS } from './names.mjs';
-import { drawCircles, drawHighlight, drawLabels, drawWeights } from './netdraw.mjs';
-import { LEVELS, MAX_SHOWN, ZERO, describeNet, layoutDiagram, lineStyle, segmentDistance, subscript, weightRange } from './netlayout.mjs';
+import { drawCircles, drawLabels, drawWeights } from './netdraw.mjs';
+import { LEVELS, MAX_SHOWN, ZERO, describeNet, layoutDiagram, subscript, weightRange } from './netlayout.mjs';
 import { DiagramEdits } from './netedit.mjs';
 import { NeuronThumbs, tone } from './netthumbs.mjs';
-import { FAMILY, INK, WHITE, rgba } from './palette.mjs';
 
 const ACTIVATIONS = new Set(ALL_ACTIVATIONS);
-const fmt = (v) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
+/** The keys the diagram moves with: their default (scrolling) is prevented at once, before its pointer handling has loaded. */
+const NAVIGATION_KEYS = new Set(['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'Home', 'End']);
 
 export class NetworkDiagram {
   #container;
   #wrap;
   #canvas;
   #overlay;
-  #tip;
+  #pointer = null;           // the pointer and keyboard handling (netpointer.mjs), once loaded
+  #pointerLoad = null;
   #ro = null;
   #added = [];               // attributes set on the container, removed by destroy()
   #listeners = [];
@@ -71,8 +75,6 @@ export class NetworkDiagram {
   #layoutDirty = true;
   #gridDirty = true;
   #raf = 0;
-  #hover = null;             // the item under the pointer or under keyboard focus
-  #keyboard = null;          // { level, index } while navigating with the keys
   #destroyed = false;
   #edits;
 
@@ -92,13 +94,7 @@ export class NetworkDiagram {
     this.#canvas.style.cssText = 'display:block;width:100%;height:0;';
     this.#overlay = doc.createElement('canvas');
     this.#overlay.style.cssText = 'position:absolute;left:0;top:0;width:100%;height:0;pointer-events:none;';
-    this.#tip = doc.createElement('div');
-    this.#tip.className = 'netdiagram-tip';
-    this.#tip.setAttribute('aria-hidden', 'true');
-    this.#tip.style.cssText = 'position:absolute;left:0;top:0;display:none;pointer-events:none;z-index:2;' +
-      `background:${rgba(INK)};color:${rgba(WHITE)};font:12px/1.35 ${FAMILY};` +
-      'padding:4px 8px;border-radius:5px;white-space:nowrap;box-shadow:0 2px 8px rgba(0,0,0,.2);font-variant-numeric:tabular-nums;';
-    this.#wrap.append(this.#canvas, this.#overlay, this.#tip);
+    this.#wrap.append(this.#canvas, this.#overlay);
     this.#edits = new DiagramEdits(this.#wrap);
     container.appendChild(this.#wrap);
 
@@ -107,15 +103,17 @@ export class NetworkDiagram {
     if (!container.hasAttribute('tabindex')) this.#setAttr('tabindex', '0');
 
     const on = (el, type, fn) => { el.addEventListener(type, fn); this.#listeners.push([el, type, fn]); };
-    on(this.#canvas, 'pointermove', (e) => this.#pointer(e));
-    on(this.#canvas, 'pointerdown', (e) => this.#pointer(e));
-    on(this.#canvas, 'click', (e) => {
-      this.#pointer(e);
-      if (this.#hover) this.#activate(this.#hover);
+    const use = (fn) => (e) => this.#withPointer(fn, e);
+    on(this.#canvas, 'pointermove', use((p, e) => p.pointer(e)));
+    on(this.#canvas, 'pointerdown', use((p, e) => p.pointer(e)));
+    on(this.#canvas, 'click', use((p, e) => p.click(e)));
+    on(this.#canvas, 'pointerleave', () => this.#pointer?.leave());
+    on(container, 'focus', () => { this.interactive().catch(() => {}); });
+    on(container, 'keydown', (e) => {
+      if (!this.#pointer && NAVIGATION_KEYS.has(e.key) && !e.altKey && !e.ctrlKey && !e.metaKey) e.preventDefault();
+      this.#withPointer((p) => p.key(e));
     });
-    on(this.#canvas, 'pointerleave', () => { if (!this.#keyboard) this.#setHover(null); });
-    on(container, 'keydown', (e) => this.#key(e));
-    on(container, 'blur', () => { this.#keyboard = null; this.#setHover(null); });
+    on(container, 'blur', () => this.#pointer?.blur());
 
     if (typeof ResizeObserver === 'function') {
       this.#ro = new ResizeObserver(() => {
@@ -166,9 +164,7 @@ export class NetworkDiagram {
     this.#edits.close(false);
     if (this.#weights && !this.#fits(this.#weights)) this.#weights = null;
     this.#thumbs.clear();
-    this.#keyboard = null;
-    this.#hover = null;
-    this.#hideTip();
+    this.#pointer?.reset();
     this.#setAttr('aria-label', describeNet(this.#sizes, this.#acts, this.#inputNames));
     this.#layoutDirty = true;
     this.#gridDirty = true;
@@ -267,8 +263,24 @@ export class NetworkDiagram {
     if (this.#thumbs.plane && !this.#thumbs.fresh) this.#thumbs.update({ sizes: this.#sizes, acts: this.#acts, shown: this.#shown });
     this.#render();
     this.#dirty = false;
-    if (this.#hover) this.#placeTip(); // the value under the pointer may have changed
-    this.#drawOverlay();
+    this.#pointer?.drawn(); // the value under the pointer may have changed
+  }
+
+  /**
+   * Loads the pointer and keyboard handling (netpointer.mjs), which the
+   * first pointer over the diagram, focus or key on it also loads; resolves
+   * once hovering, the keys and clicks answer at once.
+   */
+  interactive() {
+    this.#pointerLoad ??= import('./netpointer.mjs').then(({ DiagramPointer }) => {
+      if (!this.#destroyed && !this.#pointer) {
+        this.#pointer = new DiagramPointer({ diagram: this, view: this.#view, wrap: this.#wrap, canvas: this.#canvas, overlay: this.#overlay });
+      }
+    }, (e) => {
+      this.#pointerLoad = null; // the next use tries again
+      throw e;
+    });
+    return this.#pointerLoad;
   }
 
   /** Removes the diagram and everything it set on the container. */
@@ -362,7 +374,7 @@ export class NetworkDiagram {
       if (cv.height !== bh) cv.height = bh;
     }
     this.#layoutDirty = false;
-    if (this.#hover) this.#placeTip();
+    this.#pointer?.laidOut();
   }
 
   /** 0 .. LEVELS-1 for negative weights, LEVELS .. 2·LEVELS-1 for positive, ZERO for 0, 255 for not finite (not drawn). */
@@ -371,6 +383,12 @@ export class NetworkDiagram {
     if (!Number.isFinite(w)) return 255;
     const a = this.#maxAbs > 0 ? Math.abs(w) / this.#maxAbs : 0;
     return (w > 0 ? LEVELS : 0) + Math.min(LEVELS - 1, (a * LEVELS) | 0);
+  }
+
+  #edgeIndex(layer, from, to) {
+    const s = this.#shown;
+    if (!(layer >= 1 && layer < s.length && from >= 0 && from < s[layer - 1] && to >= 0 && to < s[layer])) return -1;
+    return this.#layout.layerStart[layer] + from * s[layer] + to;
   }
 
   #weight(e) {
@@ -397,190 +415,19 @@ export class NetworkDiagram {
     drawLabels(ctx, L, { inRows: this.#inRows, outputNames: this.#outputNames });
   }
 
-  // --- hover, keyboard, tooltip ------------------------------------------------
+  // --- the pointer and the keys (netpointer.mjs) --------------------------------
 
-  #edgeIndex(layer, from, to) {
-    const s = this.#shown;
-    if (!(layer >= 1 && layer < s.length && from >= 0 && from < s[layer - 1] && to >= 0 && to < s[layer])) return -1;
-    return this.#layout.layerStart[layer] + from * s[layer] + to;
-  }
+  /** What the pointer handling reads of the diagram, at each event. */
+  #view = () => ({
+    layout: this.#layout, layoutDirty: this.#layoutDirty, sizes: this.#sizes, shown: this.#shown, weights: this.#weights,
+    inRows: this.#inRows, inRow: this.#inRow, choices: this.#choices, inputNames: this.#inputNames,
+    outputNames: this.#outputNames, acts: this.#acts, edits: this.#edits, plane: !!this.#thumbs.plane,
+    weight: (e) => this.#weight(e),
+  });
 
-  /** The item at (x, y) in CSS px: a node, a "+N more" marker or a weight line; or null. */
-  #hit(x, y) {
-    const L = this.#layout;
-    if (!L) return null;
-    const half = L.size / 2;
-    const n = L.xs.length;
-    for (let c = 0; c < n; c++) {
-      if (Math.abs(x - L.xs[c]) > half + 3) continue;
-      const ys = L.ys[c];
-      for (let i = 0; i < ys.length; i++) if (Math.abs(y - ys[i]) <= half + 3) return { kind: 'node', column: c, index: i };
-      if (L.more[c] && Math.abs(y - L.moreY[c]) <= L.pitch / 2) return { kind: 'more', column: c };
-      return null;
-    }
-    if (!this.#weights) return null;
-    for (let c = 1; c < n; c++) {
-      if (x < L.xs[c - 1] + half || x > L.xs[c] - half) continue;
-      let best = -1;
-      let bestD = Infinity;
-      let bestA = 0;
-      const g = L.edges;
-      for (let e = L.layerStart[c]; e < L.layerStart[c + 1]; e++) {
-        const code = L.eCode[e];
-        if (code === 255) continue;
-        const d = segmentDistance(x, y, g[e * 4], g[e * 4 + 1], g[e * 4 + 2], g[e * 4 + 3]);
-        const { width } = lineStyle(this.#layout, code % LEVELS, 0);
-        if (d > Math.max(4, width / 2 + 2)) continue;
-        // The nearest; among lines as near, the thickest (drawn on top).
-        const a = Math.abs(this.#weight(e));
-        if (d < bestD - 0.75 || (d <= bestD + 0.75 && a > bestA)) {
-          best = e;
-          bestD = Math.min(d, bestD);
-          bestA = a;
-        }
-      }
-      return best < 0 ? null : { kind: 'edge', edge: best };
-    }
-    return null;
-  }
-
-  #pointer(e) {
-    if (this.#layoutDirty) this.draw(); // hit-test the layout of the current architecture
-    const r = this.#canvas.getBoundingClientRect();
-    this.#keyboard = null;
-    this.#setHover(this.#hit(e.clientX - r.left, e.clientY - r.top), e.clientX - r.left, e.clientY - r.top);
-  }
-
-  #key(e) {
-    if (this.#layoutDirty) this.draw();
-    if (!this.#layout || e.altKey || e.ctrlKey || e.metaKey) return;
-    const levels = 2 * this.#sizes.length - 1;
-    // Level 2c: the nodes of column c; level 2l-1: the weights of layer l.
-    const count = (lv) => (lv % 2 === 0 ? this.#layout.ys[lv / 2].length : this.#shown[(lv - 1) / 2] * this.#shown[(lv + 1) / 2]);
-    let k = this.#keyboard;
-    switch (e.key) {
-      case 'ArrowRight': k = k ? { level: Math.min(levels - 1, k.level + 1), index: k.index } : { level: 0, index: 0 }; break;
-      case 'ArrowLeft': k = k ? { level: Math.max(0, k.level - 1), index: k.index } : { level: 0, index: 0 }; break;
-      case 'ArrowDown': k = k ? { level: k.level, index: k.index + 1 } : { level: 0, index: 0 }; break;
-      case 'ArrowUp': k = k ? { level: k.level, index: k.index - 1 } : { level: 0, index: 0 }; break;
-      case 'Home': k = { level: k ? k.level : 0, index: 0 }; break;
-      case 'End': k = { level: k ? k.level : 0, index: Infinity }; break;
-      case 'Enter':
-        if (!k || !this.#hover) return;
-        e.preventDefault();
-        this.#activate(this.#hover);
-        return;
-      case 'Escape':
-        if (!k) return;
-        this.#keyboard = null;
-        this.#setHover(null);
-        e.preventDefault();
-        return;
-      default: return;
-    }
-    e.preventDefault();
-    k.index = Math.max(0, Math.min(count(k.level) - 1, k.index));
-    if (k.level % 2 === 1 && !this.#weights) k.level = Math.max(0, k.level - 1);
-    this.#keyboard = k;
-    const item = k.level % 2 === 0
-      ? { kind: 'node', column: k.level / 2, index: k.index }
-      : { kind: 'edge', edge: this.#layout.layerStart[(k.level + 1) / 2] + k.index };
-    const at = item.kind === 'node'
-      ? this.locate({ column: item.column, index: item.index })
-      : this.locate({ layer: this.#layout.eLayer[item.edge], from: this.#layout.eFrom[item.edge], to: this.#layout.eTo[item.edge] });
-    this.#setHover(item, at.x, at.y);
-  }
-
-  #same(a, b) {
-    if (!a || !b) return a === b;
-    return a.kind === b.kind && a.edge === b.edge && a.column === b.column && a.index === b.index;
-  }
-
-  #setHover(item, x, y) {
-    const changed = !this.#same(item, this.#hover);
-    this.#hover = item ? { ...item, x, y } : null;
-    if (!item) this.#hideTip();
-    else this.#placeTip();
-    if (changed) {
-      this.#drawOverlay();
-      if (typeof this.onHover === 'function') this.onHover(item && item.kind === 'node' ? { column: item.column, index: item.index } : null);
-    }
-  }
-
-  /** A click (or Enter) on an item: a weight's field opens; an input feature on offer toggles. */
-  #activate(item) {
-    const L = this.#layout;
-    if (item.kind === 'edge' && this.#edits.weights && this.#weights) {
-      const e = item.edge;
-      const where = { layer: L.eLayer[e], from: L.eFrom[e], to: L.eTo[e] };
-      const at = this.locate(where);
-      const label = `layer ${where.layer}, ${this.#nodeName(where.layer - 1, where.from)} → ${this.#nodeName(where.layer, where.to)}`;
-      this.#hideTip();
-      this.#edits.open({ ...where, label }, { ...at, label, value: fmt(this.#weight(e)), width: L.w });
-    } else if (item.kind === 'node' && item.column === 0 && this.#choices && this.#edits.inputs) {
-      this.#edits.input(item.index);
-    }
-  }
-
-  #nodeName(c, i) {
-    if (c === 0) return this.#inputNames[i];
-    if (c === this.#sizes.length - 1) return this.#outputNames[i];
-    return `neuron ${i + 1}`;
-  }
-
-  #tipText(item) {
-    const s = this.#sizes;
-    const L = this.#layout;
-    if (item.kind === 'edge') {
-      const l = L.eLayer[item.edge];
-      const from = L.eFrom[item.edge];
-      const to = L.eTo[item.edge];
-      return `layer ${l}, ${this.#nodeName(l - 1, from)} → ${this.#nodeName(l, to)}: w = ${fmt(this.#weight(item.edge))}`;
-    }
-    if (item.kind === 'more') {
-      const hidden = s[item.column] - this.#shown[item.column];
-      return `+${hidden} more ${item.column === 0 ? 'inputs' : 'neurons'} not drawn (${s[item.column]} in all)`;
-    }
-    const c = item.column;
-    const i = item.index;
-    if (c === 0) {
-      const r = this.#inRows[i];
-      const click = this.#choices && this.#edits.inputs ? `: click to ${r.input >= 0 ? 'leave it out' : 'use it'}` : '';
-      return `input ${r.name}${r.input >= 0 ? '' : ' (not in use)'}${click}`;
-    }
-    const bias = this.#weights ? this.#weights[c - 1].bias : null;
-    const what = c === s.length - 1 ? `output ${this.#outputNames[i]}` : `layer ${c}, neuron ${i + 1}`;
-    const b = !this.#weights ? 'no weights yet' : bias ? `b = ${fmt(bias[i])}` : 'no bias';
-    return `${what} (${this.#acts[c - 1]}): ${b}`;
-  }
-
-  #placeTip() {
-    const h = this.#hover;
-    const L = this.#layout;
-    if (!h || !L) return;
-    const tip = this.#tip;
-    tip.textContent = this.#tipText(h);
-    tip.style.display = 'block';
-    const tw = tip.offsetWidth;
-    const th = tip.offsetHeight;
-    let left = h.x + 14;
-    if (left + tw > L.w) left = Math.max(0, h.x - 14 - tw);
-    let top = h.y + 14;
-    if (top + th > L.h) top = Math.max(0, h.y - 12 - th);
-    tip.style.left = `${Math.round(left)}px`;
-    tip.style.top = `${Math.round(top)}px`;
-  }
-
-  #hideTip() {
-    this.#tip.style.display = 'none';
-  }
-
-  /** The highlight of the item under the pointer (or keyboard focus), on its own canvas. */
-  #drawOverlay() {
-    const L = this.#layout;
-    if (!L) return;
-    const h = this.#hover;
-    const w = h && h.kind === 'edge' && this.#weights ? this.#weight(h.edge) : undefined;
-    drawHighlight(this.#overlay.getContext('2d'), L, { hover: h, w, inRow: this.#inRow, square: !!this.#thumbs.plane });
+  /** fn(pointer, e) now if the handling has loaded, else once it has (the event's coordinates are still its own). */
+  #withPointer(fn, e) {
+    if (this.#pointer) fn(this.#pointer, e);
+    else this.interactive().then(() => { if (this.#pointer) fn(this.#pointer, e); }, () => {});
   }
 }

@@ -1,6 +1,7 @@
 // netedit.mjs - what a learner can change from the network diagram
 // (netdiagram.mjs): a − and a + button above each hidden layer (its units),
-// and the field that opens on a weight line to type its value. The diagram
+// and the field that opens on a weight line to type its value (netfield.mjs,
+// loaded with the diagram's pointer handling on first use). The diagram
 // says where things are; the page decides what a change means (the edits
 // it gives: units(layer, delta), weight(item, text)), checks the value and
 // says what is wrong, and the field shows that message until the value is
@@ -11,7 +12,7 @@
 // netdiagram-units, netdiagram-weight and netdiagram-weight-error allow
 // overrides.
 
-import { FAMILY, INK, NEG, WHITE, rgba } from './palette.mjs';
+import { FAMILY } from './palette.mjs';
 
 const BUTTON_CSS = 'position:absolute;top:0;min-height:0;height:22px;padding:0;margin:0;line-height:20px;' +
   `font:600 14px/20px ${FAMILY};border-radius:4px;text-align:center;z-index:1;`;
@@ -19,49 +20,16 @@ const BUTTON_CSS = 'position:absolute;top:0;min-height:0;height:22px;padding:0;m
 export class DiagramEdits {
   #wrap;
   #layer;                    // the buttons' layer
-  #field;                    // the weight's field and its message
-  #input;
-  #message;
   #edits = null;
-  #item = null;              // the weight being edited
   #buttons = [];
+  /** The weight's field (netfield.mjs's WeightField), once the diagram's pointer handling has made it. */
+  field = null;
 
   constructor(wrap) {
     this.#wrap = wrap;
-    const doc = wrap.ownerDocument;
-    this.#layer = doc.createElement('div');
+    this.#layer = wrap.ownerDocument.createElement('div');
     this.#layer.style.cssText = 'position:absolute;left:0;top:0;width:0;height:0;';
-    this.#field = doc.createElement('div');
-    this.#field.style.cssText = 'position:absolute;z-index:3;';
-    this.#field.hidden = true; // (hidden, not display: none: a page's checks skip what is in a [hidden] element)
-    this.#input = doc.createElement('input');
-    this.#input.type = 'text';
-    this.#input.inputMode = 'decimal';
-    this.#input.className = 'netdiagram-weight';
-    this.#input.spellcheck = false;
-    this.#input.setAttribute('aria-label', 'New value for a weight');
-    this.#input.autocomplete = 'off';
-    this.#input.style.cssText = `width:7.5em;font:13px ${FAMILY};padding:2px 4px;border:2px solid ${rgba(INK)};border-radius:4px;` +
-      `background:${rgba(WHITE)};color:${rgba(INK)};box-shadow:0 2px 8px rgba(0,0,0,.2);`;
-    this.#message = doc.createElement('div');
-    this.#message.className = 'netdiagram-weight-error';
-    this.#message.setAttribute('role', 'alert');
-    this.#message.style.cssText = `display:none;max-width:260px;margin-top:2px;padding:3px 6px;border-radius:4px;font:12px/1.3 ${FAMILY};` +
-      `background:${rgba(WHITE)};color:${rgba(NEG)};border:1px solid ${rgba(NEG)};white-space:normal;`;
-    this.#field.append(this.#input, this.#message);
-    wrap.append(this.#layer, this.#field);
-    this.#input.addEventListener('keydown', (e) => {
-      e.stopPropagation(); // the diagram's arrow keys and the page's shortcuts stay out of the field
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        this.#commit();
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        this.close(true);
-      }
-    });
-    this.#input.addEventListener('blur', () => this.close(false));
-    this.#input.addEventListener('input', () => { this.#message.style.display = 'none'; });
+    wrap.append(this.#layer);
   }
 
   /** edits: { units?(layer, delta), weight?(item, text), input?(row), locked? } or null (nothing editable). */
@@ -74,11 +42,16 @@ export class DiagramEdits {
   get weights() { return !!(this.#edits && this.#edits.weight) && !this.locked; }
   get inputs() { return !!(this.#edits && this.#edits.input) && !this.locked; }
   get locked() { return !!(this.#edits && this.#edits.locked); }
-  get editing() { return this.#item; }
+  get editing() { return this.field ? this.field.editing : null; }
 
   /** An input feature's row clicked: toggled, if the page lets it. */
   input(row) {
     if (this.inputs) this.#edits.input(row);
+  }
+
+  /** A weight's new value typed in the field: the page's weight(item, text), whose throw or rejection the field shows. */
+  weight(item, text) {
+    return this.#edits.weight(item, text);
   }
 
   /** The + and − buttons over each hidden column of layout L (sizes: the columns' units), or none. */
@@ -117,50 +90,14 @@ export class DiagramEdits {
     });
   }
 
-  /** Opens the field for a weight: item { layer, from, to, label }, at (x, y) in CSS px, named label, showing value. */
-  open(item, { x, y, label, value, width }) {
-    if (!this.weights) return;
-    this.#item = item;
-    this.#input.value = String(value);
-    this.#input.setAttribute('aria-label', `New value for the weight ${label}`);
-    this.#input.setAttribute('aria-invalid', 'false');
-    this.#message.style.display = 'none';
-    this.#field.hidden = false;
-    const left = Math.max(0, Math.min(x - 50, width - 130));
-    this.#field.style.left = `${Math.round(left)}px`;
-    this.#field.style.top = `${Math.round(y - 14)}px`;
-    this.#input.focus();
-    this.#input.select();
-  }
-
-  /** Closes the field; refocus: give the focus back to the diagram. */
+  /** Closes the weight's field, if open; refocus: give the focus back to the diagram. */
   close(refocus) {
-    if (!this.#item) return;
-    this.#item = null;
-    this.#field.hidden = true;
-    this.#message.style.display = 'none';
-    if (refocus) this.#wrap.parentElement?.focus();
-  }
-
-  async #commit() {
-    const item = this.#item;
-    if (!item || !this.weights) return;
-    try {
-      await this.#edits.weight(item, this.#input.value);
-    } catch (e) {
-      if (this.#item !== item) return;
-      this.#input.setAttribute('aria-invalid', 'true');
-      this.#message.textContent = e && e.message ? e.message : String(e);
-      this.#message.style.display = 'block';
-      this.#input.focus();
-      return;
-    }
-    if (this.#item === item) this.close(true);
+    this.field?.close(refocus);
   }
 
   destroy() {
     this.#layer.remove();
-    this.#field.remove();
+    this.field?.destroy();
     this.#buttons = [];
     this.#edits = null;
   }
