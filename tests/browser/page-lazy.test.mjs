@@ -4,9 +4,9 @@
 // each is fetched, and works, when its part is first used: the diagram's
 // pointer handling, the Optimizers view, the learning-rate finder, tables and
 // their views, the downloads, the embed options, the gradient bars, the Tune
-// panel and the reader of TensorFlow Playground links. Until then the hooks of window.descentPage
-// report the untouched state. A chunk that cannot load is said on the page,
-// and the next use tries again. Nor does the page's start or a run fetch the
+// panel and the reader of TensorFlow Playground links. Until then the hooks
+// of window.descentPage report the untouched state. A chunk that cannot load
+// is said on the page, and the next use tries again. Nor does the page's start or a run fetch the
 // core module's deferred part (descent.deferred.wasm); a table does.
 //
 // Needs web/ staged (scripts/lib.sh stage_web runs scripts/bundle-page.mjs).
