@@ -2,10 +2,12 @@
  * workloads W1-W4 trained through the public API, and the three gemm shapes
  * at n = 64, 256, 512. Built natively and, under emcmake, to wasm for Node, so
  * the same code measures every build. Prints one JSON object.
- * With --breakdown, instead, where the time of one W1 step goes (see
- * breakdown below); with --activation-error, how far the kernels' exp, tanh
- * and sigmoid are from libm's (tests/c/activation_error.h).
- *   descent_bench [--kernels simd|scalar] [--reps N] [--quick] [--breakdown] [--activation-error] */
+ * With --breakdown, instead, where the time of one W1 step goes (of a W2
+ * step with --only W2; see breakdown below); with --activation-error, how
+ * far the kernels' exp, tanh and sigmoid are from libm's
+ * (tests/c/activation_error.h).
+ *   descent_bench [--kernels simd|scalar] [--reps N] [--only W1|W2|gemm] [--quick] [--breakdown]
+ *                 [--activation-error] */
 #define _POSIX_C_SOURCE 200809L
 #include "descent.h"
 #include "internal.h"
@@ -164,8 +166,8 @@ static int run_workload(const workload *w, descent_kernels kernels, int reps, in
 }
 
 /* ------------------------------------------------------------ breakdown
- * Where one W1 step's time goes: each part of the step timed alone in a loop
- * over the epoch's batches (µs per step, median of reps). fit is
+ * Where one W1 (or W2) step's time goes: each part of the step timed alone
+ * in a loop over the epoch's batches (µs per step, median of reps). fit is
  * descent_model_fit's time per step; step is the same work called directly
  * (rows loaded, forward, loss, backward, accuracy count, update), so fit -
  * step is the per-fit and per-epoch cost spread over the steps. Inside the
@@ -243,9 +245,10 @@ static double per_step(descent_model *m, const float *x, const float *y, const i
     return (cpu_now() - t0) / (double)steps * 1e6;
 }
 
-static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
+static int breakdown(descent_kernels kernels, int reps, int quick, const char *only, FILE *out)
 {
-    const workload *w = &workloads[0];
+    /* W1 unless --only names W2 (the two small three-layer workloads) */
+    const workload *w = &workloads[only && strcmp(only, "W2") == 0 ? 1 : 0];
     float *x = malloc(sizeof(float) * (size_t)w->samples * w->inputs), *y = malloc(sizeof(float) * (size_t)w->samples);
     int *idx = malloc(sizeof(int) * (size_t)w->samples);
     if (!x || !y || !idx) return 1;
@@ -293,7 +296,7 @@ static int breakdown(descent_kernels kernels, int reps, int quick, FILE *out)
     }
     double med[PARTS + 1];
     for (int p = 0; p <= PARTS; p++) med[p] = median(t[p], reps);
-    fprintf(out, "{\"kernels\":\"%s\",\"breakdown\":{\"W1\":{\"fit\":%.3f", m->k->name, med[PARTS]);
+    fprintf(out, "{\"kernels\":\"%s\",\"breakdown\":{\"%s\":{\"fit\":%.3f", m->k->name, w->id, med[PARTS]);
     for (int p = 0; p < PARTS; p++) {
         if (p == 4) fprintf(out, ",\"backward\":%.3f", med[4] - med[2] - med[3]);
         else fprintf(out, ",\"%s\":%.3f", names[p], med[p]);
@@ -382,7 +385,7 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--activation-error") == 0) {
             accuracy = 1;
         } else {
-            fprintf(stderr, "usage: descent_bench [--kernels simd|scalar] [--reps N] [--only W1|gemm] [--quick] [--breakdown] [--activation-error]\n");
+            fprintf(stderr, "usage: descent_bench [--kernels simd|scalar] [--reps N] [--only W1|W2|gemm] [--quick] [--breakdown] [--activation-error]\n");
             return 2;
         }
     }
@@ -390,7 +393,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: this build has no SIMD kernels\n");
         return 2;
     }
-    if (split) return breakdown(kernels, reps, quick, stdout);
+    if (split) return breakdown(kernels, reps, quick, only, stdout);
     const kernel_table *kt = kernels == DESCENT_KERNELS_SIMD ? kernels_simd() : &kernels_scalar;
     if (accuracy) {
         activation_errors(kt, quick, stdout);

@@ -49,6 +49,28 @@ const flopsPerStep = (w) => {
   return f;
 };
 
+// ------------------------------------------------------- one CPU for both
+
+// The workloads and the gemm run with this process and its children on one
+// CPU: descent's builds (child processes) and TF.js (this process) then share
+// a core, so a ratio in one run compares like with like on a machine whose
+// cores run at different speeds (seen on this 2-core VM: one core 1.6x slower
+// than the other for hours, which swung W1/W2 ratios by as much with where
+// each process landed). The highest CPU allowed (CPU 0 takes most
+// interrupts); the whole set again for tuning, whose 2 workers need 2 cores.
+// Where taskset is missing, nothing is pinned and the report says so.
+const affinity = (() => {
+  try {
+    const all = execFileSync('taskset', ['-p', '-c', String(process.pid)], { encoding: 'utf8' }).replace(/^[^:]*:\s*/, '').trim();
+    const cpu = all.split(',').at(-1).split('-').at(-1);
+    const set = (list) => execFileSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' });
+    set(cpu);
+    return { cpu, release: () => set(all) };
+  } catch {
+    return { cpu: null, release: () => {} };
+  }
+})();
+
 // ------------------------------------------------------------------ engines
 
 const nativeBench = join(root, 'build', 'descent_bench');
@@ -220,7 +242,7 @@ for (let rep = 0; rep < reps; rep++) {
 process.stderr.write('\n');
 
 const names = [...engines.map((e) => e.name), TF];
-const result = { reps, quick, tfjs: { version: tf.version.tfjs, backend: 'wasm', simd: tfSimd, threads: 1 }, workloads: {}, gemm: {} };
+const result = { reps, quick, cpu: affinity.cpu, tfjs: { version: tf.version.tfjs, backend: 'wasm', simd: tfSimd, threads: 1 }, workloads: {}, gemm: {} };
 for (const w of WORKLOADS) {
   result.workloads[w.id] = {};
   const base = median(samples[TF][w.id].map((v) => v.samples_per_s));
@@ -248,7 +270,8 @@ for (const n of GEMM_SIZES) {
 
 const fmt = (v, d = 1) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(d));
 const pad = (s, n) => String(s).padStart(n);
-console.log(`descent benchmark: ${reps} repetition${reps > 1 ? 's' : ''}${quick ? ' (quick: 1 epoch, smaller TF.js data for W3/W4)' : ''}, medians; tfjs-wasm ${tf.version.tfjs}, SIMD ${tfSimd}, 1 thread`);
+const pinned = affinity.cpu === null ? '; engines not pinned (no taskset)' : `; every engine on CPU ${affinity.cpu}`;
+console.log(`descent benchmark: ${reps} repetition${reps > 1 ? 's' : ''}${quick ? ' (quick: 1 epoch, smaller TF.js data for W3/W4)' : ''}, medians; tfjs-wasm ${tf.version.tfjs}, SIMD ${tfSimd}, 1 thread${pinned}`);
 for (const w of WORKLOADS) {
   console.log(`\n${w.id}  ${w.inputs} -> ${w.units.join(' -> ')}  ${w.loss}  ${w.opt} lr ${w.lr}  batch ${w.batch}  ${w.samples} x ${w.epochs}`);
   console.log(`  ${'engine'.padEnd(24)}${pad('samples/s', 12)}${pad('us/step', 11)}${pad('GFLOP/s', 9)}${pad('x tfjs', 9)}`);
@@ -268,25 +291,32 @@ for (const name of names) {
   console.log(`  ${name.padEnd(24)}${cells.join('')}`);
 }
 
-// Where a W1 step's time goes (descent_bench --breakdown: each part of the
-// step timed alone, CPU µs per step, medians); the builds interleaved.
+// Where a W1 and a W2 step's time goes (descent_bench --breakdown [--only
+// W2]: each part of the step timed alone, CPU µs per step, medians); the
+// builds interleaved.
 const BREAKDOWN = ['fit', 'step', 'load', 'forward', 'loss', 'backward', 'update', 'activations', 'act_backward', 'gemm', 'setup', 'epoch'];
+const BREAKDOWN_WORKLOADS = ['W1', 'W2'];
 const splitEngines = [
   ...(wasmHasSimd ? [['descent wasm simd', wasmBench, []]] : []),
   ...(nativeHasSimd ? [['descent native simde', nativeBench, ['--kernels', 'simd']]] : []),
 ];
 const splitRuns = {};
 for (let rep = 0; rep < reps; rep++) {
-  for (const [name, cmd, extra] of splitEngines) (splitRuns[name] ??= []).push(runC(cmd, [...extra, '--breakdown']).breakdown.W1);
+  for (const id of BREAKDOWN_WORKLOADS) {
+    for (const [name, cmd, extra] of splitEngines) ((splitRuns[id] ??= {})[name] ??= []).push(runC(cmd, [...extra, '--breakdown', '--only', id]).breakdown[id]);
+  }
 }
 result.breakdown = {};
-console.log('\nW1 step breakdown (CPU us per step; fit = descent_model_fit per step, step = one step called directly;');
+console.log('\nstep breakdown (CPU us per step; fit = descent_model_fit per step, step = one step called directly;');
 console.log('  inside it load, forward, loss, backward, update; across the passes activations, act_backward, gemm;');
 console.log('  outside it, per step: setup = a trainer made and freed (once a fit), epoch = the row order drawn (once an epoch))');
-console.log(`  ${'engine'.padEnd(24)}${BREAKDOWN.map((k) => pad(k, k.length > 8 ? k.length + 1 : 9)).join('')}`);
-for (const [name] of splitEngines) {
-  result.breakdown[name] = Object.fromEntries(BREAKDOWN.map((k) => [k, median(splitRuns[name].map((r) => r[k]))]));
-  console.log(`  ${name.padEnd(24)}${BREAKDOWN.map((k) => pad(result.breakdown[name][k].toFixed(2), k.length > 8 ? k.length + 1 : 9)).join('')}`);
+console.log(`  ${'engine'.padEnd(24)}${'work'.padEnd(5)}${BREAKDOWN.map((k) => pad(k, k.length > 8 ? k.length + 1 : 9)).join('')}`);
+for (const id of BREAKDOWN_WORKLOADS) {
+  result.breakdown[id] = {};
+  for (const [name] of splitEngines) {
+    const b = (result.breakdown[id][name] = Object.fromEntries(BREAKDOWN.map((k) => [k, median(splitRuns[id][name].map((r) => r[k]))])));
+    console.log(`  ${name.padEnd(24)}${id.padEnd(5)}${BREAKDOWN.map((k) => pad(b[k].toFixed(2), k.length > 8 ? k.length + 1 : 9)).join('')}`);
+  }
 }
 
 // How far the SIMD kernels' exp, tanh and sigmoid are from libm's (the scalar
@@ -302,6 +332,7 @@ for (const [name, cmd, extra] of splitEngines) {
   }
 }
 
+affinity.release();
 result.tuning = await benchTune({ quick, reps });
 
 // The module's size. What loads before a first model trains (the SIMD core
