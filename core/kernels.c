@@ -114,6 +114,18 @@ static void act_backward(float *d, const float *a, int count, descent_activation
     }
 }
 
+static void gather(float *dst, const float *src, const int *idx, int start, int count, int cols, const float *mean,
+                   const float *std)
+{
+    for (int i = 0; i < count; i++, dst += cols) {
+        const float *s = src + (size_t)(idx ? idx[start + i] : start + i) * (size_t)cols;
+        if (mean)
+            for (int j = 0; j < cols; j++) dst[j] = (s[j] - mean[j]) / std[j];
+        else
+            for (int j = 0; j < cols; j++) dst[j] = s[j];
+    }
+}
+
 static void vexp(float *y, const float *x, int count)
 {
     for (int i = 0; i < count; i++) y[i] = expf(x[i]);
@@ -216,7 +228,8 @@ static int adam(float *w, float *m, float *v, const float *g, int count, float l
 }
 
 const kernel_table kernels_scalar = {
-    "scalar", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, vexp, sgd, momentum, adagrad, rmsprop, adam,
+    "scalar", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, gather, vexp, sgd, momentum, adagrad,
+    rmsprop, adam,
 };
 
 int descent_simd_available(void)

@@ -24,6 +24,10 @@ typedef struct kernel_table {
     void (*act_backward)(float *d, const float *a, int count, descent_activation act, float alpha);
     /* out[j] = Σ_i d[i][j] */
     void (*colsum)(float *out, const float *d, int rows, int cols);
+    /* dst[i][·] ← src[r][·] for i < count, r = idx ? idx[start + i] : start + i, rows of cols
+     * floats; standardized, (v - mean[j]) / std[j], when mean is not NULL (a batch's rows). */
+    void (*gather)(float *dst, const float *src, const int *idx, int start, int count, int cols, const float *mean,
+                   const float *std);
     /* y[i] = e^x[i] (y may be x): what softmax uses, alone, so its accuracy can be measured. */
     void (*exp)(float *y, const float *x, int count);
 

@@ -1,18 +1,17 @@
 /* kernels_simd.c - the kernel_table written once with wasm_* intrinsics: emcc
- * compiles it to WebAssembly SIMD, native builds run it through SIMDe. */
-#include "kernels.h"
-
-#if !defined(DESCENT_SCALAR_ONLY) && defined(__wasm_simd128__)
-#include <wasm_simd128.h>
-#define HAVE_SIMD 1
-#elif !defined(DESCENT_SCALAR_ONLY) && defined(DESCENT_HAVE_SIMDE)
-#define SIMDE_ENABLE_NATIVE_ALIASES
-#include <simde/wasm/simd128.h>
-#define HAVE_SIMD 1
-#endif
+ * compiles it to WebAssembly SIMD, native builds run it through SIMDe. The
+ * optimizer updates it lists are in updates_simd.c. */
+#include "simd.h"
 
 #ifdef HAVE_SIMD
-#include "simd_math.h"
+
+/* A loop left as written: not vectorized, interleaved or unrolled (rare
+ * tails, where clang's copies would only add code). */
+#ifdef __clang__
+#define PLAIN_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
+#else
+#define PLAIN_LOOP
+#endif
 
 #include <math.h>
 #include <string.h>
@@ -154,10 +153,56 @@ static void gemm_packed(enum gemm_shape shape, float *c, int ldc, const float *a
     }
 }
 
+/* A one-column c (the forward product into a layer of one unit): four rows
+ * at a time, c[i..i+3] (+)= Σ_p a[i..i+3][p] · b[p], the same sums in the
+ * same order, a vector holding one p of four rows (a tile would fill one
+ * lane of four): a's 4×4 blocks transposed in registers, the last k % 4
+ * columns gathered a float at a time. */
+static void gemm_nn_column(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int k,
+                           int accumulate)
+{
+    size_t la = (size_t)lda, lb = (size_t)ldb, lc = (size_t)ldc;
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+        const float *r = a + (size_t)i * la;
+        float *ci = c + (size_t)i * lc;
+        v128_t x = accumulate ? wasm_f32x4_make(ci[0], ci[lc], ci[2 * lc], ci[3 * lc]) : wasm_f32x4_splat(0.0f);
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            v128_t r0 = wasm_v128_load(r + p), r1 = wasm_v128_load(r + la + p);
+            v128_t r2 = wasm_v128_load(r + 2 * la + p), r3 = wasm_v128_load(r + 3 * la + p);
+            v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+            v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+            v128_t c0 = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5), c1 = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+            v128_t c2 = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5), c3 = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+            const float *bp = b + (size_t)p * lb;
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(c0, wasm_v128_load32_splat(bp)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(c1, wasm_v128_load32_splat(bp + lb)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(c2, wasm_v128_load32_splat(bp + 2 * lb)));
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(c3, wasm_v128_load32_splat(bp + 3 * lb)));
+        }
+        for (; p < k; p++) {
+            v128_t col = wasm_f32x4_make(r[p], r[la + p], r[2 * la + p], r[3 * la + p]);
+            x = wasm_f32x4_add(x, wasm_f32x4_mul(col, wasm_v128_load32_splat(b + (size_t)p * lb)));
+        }
+        ci[0] = wasm_f32x4_extract_lane(x, 0);
+        ci[lc] = wasm_f32x4_extract_lane(x, 1);
+        ci[2 * lc] = wasm_f32x4_extract_lane(x, 2);
+        ci[3 * lc] = wasm_f32x4_extract_lane(x, 3);
+    }
+    for (; i < m; i++) {
+        const float *ai = a + (size_t)i * la;
+        float s = accumulate ? c[(size_t)i * lc] : 0.0f;
+        PLAIN_LOOP for (int p = 0; p < k; p++) s += ai[p] * b[(size_t)p * lb];
+        c[(size_t)i * lc] = s;
+    }
+}
+
 static void gemm_nn(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int n, int k,
                     int accumulate)
 {
-    gemm_packed(GEMM_NN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
+    if (n == 1) gemm_nn_column(c, ldc, a, lda, b, ldb, m, k, accumulate);
+    else gemm_packed(GEMM_NN, c, ldc, a, lda, b, ldb, m, n, k, accumulate);
 }
 
 /* A one-column c (a layer of one unit's kernel gradient) is contiguous: four
@@ -194,6 +239,14 @@ static void gemm_tn(float *c, int ldc, const float *a, int lda, const float *b, 
 static void gemm_nt(float *c, int ldc, const float *a, int lda, const float *b, int ldb, int m, int n, int k,
                     int accumulate)
 {
+    /* k = 1 with b one contiguous row (the backward product through a layer
+     * of one unit) is an outer product, the same as nn's with k = 1, whose
+     * packing copies that row instead of transposing it one float at a time
+     * (into a fresh c: accumulating, nt adds a finished 0 + a·b to c). */
+    if (k == 1 && ldb == 1 && !accumulate) {
+        gemm_packed(GEMM_NN, c, ldc, a, lda, b, n, m, n, 1, 0);
+        return;
+    }
     if (!accumulate) {
         gemm_packed(GEMM_NT, c, ldc, a, lda, b, ldb, m, n, k, 0);
         return;
@@ -266,6 +319,21 @@ static inline void bias_act_x4(float *z, const float *bias, int n, descent_activ
  * (layers of a few units). Wider rows than rep holds go one at a time. */
 #define REP_MAX_COLS 256
 
+/* The loop of bias_act_flat: a copy for relu (the common case) with act a
+ * constant, one for the others. */
+static inline __attribute__((always_inline)) void bias_act_run(float *z, const float *bv, size_t total, int period,
+                                                               descent_activation act, v128_t va)
+{
+    size_t f = 0;
+    int ph = 0;
+    for (; f + 4 <= total; f += 4) {
+        bias_act_x4(z + f, bv ? bv + ph : NULL, 4, act, va);
+        ph += 4;
+        if (ph == period) ph = 0;
+    }
+    if (f < total) bias_act_x4(z + f, bv ? bv + ph : NULL, (int)(total - f), act, va);
+}
+
 static void bias_act_flat(float *z, const float *bias, int rows, int cols, descent_activation act, v128_t va)
 {
     _Alignas(16) float rep[4 * REP_MAX_COLS];
@@ -277,17 +345,12 @@ static void bias_act_flat(float *z, const float *bias, int rows, int cols, desce
             return;
         }
         period = cols % 2 == 0 ? 2 * cols : 4 * cols;
-        for (int t = 0; t < period; t++) rep[t] = bias[t % cols];
+        for (int t = 0, j = 0; t < period; t++, j = j + 1 == cols ? 0 : j + 1) rep[t] = bias[j];
         bv = rep;
     }
-    size_t total = (size_t)rows * (size_t)cols, f = 0;
-    int ph = 0;
-    for (; f + 4 <= total; f += 4) {
-        bias_act_x4(z + f, bv ? bv + ph : NULL, 4, act, va);
-        ph += 4;
-        if (ph == period) ph = 0;
-    }
-    if (f < total) bias_act_x4(z + f, bv ? bv + ph : NULL, (int)(total - f), act, va);
+    size_t total = (size_t)rows * (size_t)cols;
+    if (act == DESCENT_ACT_RELU) bias_act_run(z, bv, total, period, DESCENT_ACT_RELU, va);
+    else bias_act_run(z, bv, total, period, act, va);
 }
 
 /* The bias first as for linear; then sigmoid and tanh over the whole array,
@@ -359,141 +422,29 @@ static void colsum(float *out, const float *d, int rows, int cols)
     }
 }
 
-/* ------------------------------------------------------ optimizer updates */
-
-/* Stores nw where it is finite and w elsewhere (|nw| < inf is false for
- * NaN too); returns how many of the n valid lanes were not finite. */
-static inline int keep_finite(float *w, v128_t old, v128_t nw, int n)
+/* A batch's rows: unless standardized, four floats at a time; the rest one
+ * by one (in a loop kept scalar: vectorized, its checks would triple the
+ * code); rows of one float (a single target) in one loop. The division is
+ * IEEE in both, so the values are the reference's. */
+static void gather(float *dst, const float *src, const int *idx, int start, int count, int cols, const float *mean,
+                   const float *std)
 {
-    v128_t ok = wasm_f32x4_lt(wasm_f32x4_abs(nw), wasm_f32x4_splat(INFINITY));
-    store_n(w, wasm_v128_bitselect(nw, old, ok), n);
-    return n - __builtin_popcount((unsigned)wasm_i32x4_bitmask(ok) & ((1u << n) - 1u));
-}
-
-static inline int sgd_x4(float *w, const float *g, int n, v128_t c)
-{
-    v128_t vw = load_n(w, n);
-    return keep_finite(w, vw, wasm_f32x4_add(vw, wasm_f32x4_mul(c, load_n(g, n))), n);
-}
-
-static int sgd(float *w, const float *g, int count, float lr)
-{
-    v128_t c = wasm_f32x4_splat(-lr);
-    int bad = 0, i = 0;
-    for (; i + 4 <= count; i += 4) bad += sgd_x4(w + i, g + i, 4, c);
-    if (i < count) bad += sgd_x4(w + i, g + i, count - i, c);
-    return bad;
-}
-
-static inline int momentum_x4(float *w, float *v, const float *g, int n, v128_t c, v128_t mu, int nesterov)
-{
-    v128_t vg = load_n(g, n), vw = load_n(w, n);
-    v128_t nv = wasm_f32x4_add(wasm_f32x4_mul(mu, load_n(v, n)), vg);
-    store_n(v, nv, n);
-    v128_t step = nesterov ? wasm_f32x4_add(vg, wasm_f32x4_mul(nv, mu)) : nv;
-    return keep_finite(w, vw, wasm_f32x4_add(wasm_f32x4_mul(c, step), vw), n);
-}
-
-static int momentum(float *w, float *v, const float *g, int count, float lr, float mu, int nesterov)
-{
-    v128_t c = wasm_f32x4_splat(-lr), vmu = wasm_f32x4_splat(mu);
-    int bad = 0, i = 0;
-    for (; i + 4 <= count; i += 4) bad += momentum_x4(w + i, v + i, g + i, 4, c, vmu, nesterov);
-    if (i < count) bad += momentum_x4(w + i, v + i, g + i, count - i, c, vmu, nesterov);
-    return bad;
-}
-
-static inline int adagrad_x4(float *w, float *acc, const float *g, int n, v128_t c, v128_t eps)
-{
-    v128_t vg = load_n(g, n), vw = load_n(w, n);
-    v128_t na = wasm_f32x4_add(load_n(acc, n), wasm_f32x4_mul(vg, vg));
-    store_n(acc, na, n);
-    v128_t step = wasm_f32x4_div(vg, wasm_f32x4_sqrt(wasm_f32x4_add(na, eps)));
-    return keep_finite(w, vw, wasm_f32x4_add(wasm_f32x4_mul(step, c), vw), n);
-}
-
-static int adagrad(float *w, float *acc, const float *g, int count, float lr, float eps)
-{
-    v128_t c = wasm_f32x4_splat(-lr), veps = wasm_f32x4_splat(eps);
-    int bad = 0, i = 0;
-    for (; i + 4 <= count; i += 4) bad += adagrad_x4(w + i, acc + i, g + i, 4, c, veps);
-    if (i < count) bad += adagrad_x4(w + i, acc + i, g + i, count - i, c, veps);
-    return bad;
-}
-
-typedef struct rmsprop_consts {
-    v128_t lr, rho, one_minus_rho, mu, eps;
-} rmsprop_consts;
-
-static inline int rmsprop_x4(float *w, float *ms, float *mom, float *mg, const float *g, int n,
-                             const rmsprop_consts *k, int centered)
-{
-    v128_t vg = load_n(g, n), vw = load_n(w, n);
-    v128_t nms = wasm_f32x4_add(wasm_f32x4_mul(load_n(ms, n), k->rho),
-                                wasm_f32x4_mul(wasm_f32x4_mul(vg, vg), k->one_minus_rho));
-    store_n(ms, nms, n);
-    v128_t denom;
-    if (centered) {
-        v128_t nmg = wasm_f32x4_add(wasm_f32x4_mul(load_n(mg, n), k->rho), wasm_f32x4_mul(vg, k->one_minus_rho));
-        store_n(mg, nmg, n);
-        denom = wasm_f32x4_sqrt(wasm_f32x4_sub(nms, wasm_f32x4_add(wasm_f32x4_mul(nmg, nmg), k->eps)));
-    } else {
-        denom = wasm_f32x4_sqrt(wasm_f32x4_add(nms, k->eps));
+    int full = mean ? 0 : cols - cols % 4;
+    if (cols == 1 && !mean) { /* a single target */
+        PLAIN_LOOP for (int i = 0; i < count; i++) dst[i] = src[idx ? idx[start + i] : start + i];
+        return;
     }
-    v128_t nmom = wasm_f32x4_add(wasm_f32x4_mul(load_n(mom, n), k->mu),
-                                 wasm_f32x4_div(wasm_f32x4_mul(vg, k->lr), denom));
-    store_n(mom, nmom, n);
-    return keep_finite(w, vw, wasm_f32x4_sub(vw, nmom), n);
-}
-
-static int rmsprop(float *w, float *ms, float *mom, float *mg, const float *g, int count, float lr, float rho,
-                   float one_minus_rho, float mu, float eps, int centered)
-{
-    rmsprop_consts k = {wasm_f32x4_splat(lr), wasm_f32x4_splat(rho), wasm_f32x4_splat(one_minus_rho),
-                        wasm_f32x4_splat(mu), wasm_f32x4_splat(eps)};
-    int bad = 0, i = 0;
-    for (; i + 4 <= count; i += 4) bad += rmsprop_x4(w + i, ms + i, mom + i, mg + i, g + i, 4, &k, centered);
-    if (i < count) bad += rmsprop_x4(w + i, ms + i, mom + i, mg + i, g + i, count - i, &k, centered);
-    return bad;
-}
-
-typedef struct adam_consts {
-    v128_t c, beta1, one_minus_beta1, beta2, one_minus_beta2, one_minus_beta1_pow, one_minus_beta2_pow, eps;
-} adam_consts;
-
-static inline int adam_x4(float *w, float *m, float *v, const float *g, int n, const adam_consts *k)
-{
-    v128_t vg = load_n(g, n), vw = load_n(w, n);
-    v128_t nm = wasm_f32x4_add(wasm_f32x4_mul(load_n(m, n), k->beta1), wasm_f32x4_mul(vg, k->one_minus_beta1));
-    v128_t nv = wasm_f32x4_add(wasm_f32x4_mul(load_n(v, n), k->beta2),
-                               wasm_f32x4_mul(wasm_f32x4_mul(vg, vg), k->one_minus_beta2));
-    store_n(m, nm, n);
-    store_n(v, nv, n);
-    v128_t mhat = wasm_f32x4_div(nm, k->one_minus_beta1_pow);
-    v128_t vhat = wasm_f32x4_div(nv, k->one_minus_beta2_pow);
-    v128_t step = wasm_f32x4_div(mhat, wasm_f32x4_add(wasm_f32x4_sqrt(vhat), k->eps));
-    return keep_finite(w, vw, wasm_f32x4_add(wasm_f32x4_mul(step, k->c), vw), n);
-}
-
-static int adam(float *w, float *m, float *v, const float *g, int count, float lr, float beta1, float one_minus_beta1,
-                float beta2, float one_minus_beta2, float one_minus_beta1_pow, float one_minus_beta2_pow, float eps)
-{
-    adam_consts k = {wasm_f32x4_splat(-lr),
-                     wasm_f32x4_splat(beta1),
-                     wasm_f32x4_splat(one_minus_beta1),
-                     wasm_f32x4_splat(beta2),
-                     wasm_f32x4_splat(one_minus_beta2),
-                     wasm_f32x4_splat(one_minus_beta1_pow),
-                     wasm_f32x4_splat(one_minus_beta2_pow),
-                     wasm_f32x4_splat(eps)};
-    int bad = 0, i = 0;
-    for (; i + 4 <= count; i += 4) bad += adam_x4(w + i, m + i, v + i, g + i, 4, &k);
-    if (i < count) bad += adam_x4(w + i, m + i, v + i, g + i, count - i, &k);
-    return bad;
+    for (int i = 0; i < count; i++, dst += cols) {
+        const float *s = src + (size_t)(idx ? idx[start + i] : start + i) * (size_t)cols;
+        int j = 0;
+        for (; j < full; j += 4) wasm_v128_store(dst + j, wasm_v128_load(s + j));
+        PLAIN_LOOP for (; j < cols; j++) dst[j] = mean ? (s[j] - mean[j]) / std[j] : s[j];
+    }
 }
 
 static const kernel_table table = {
-    "simd", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, vexp, sgd, momentum, adagrad, rmsprop, adam,
+    "simd", gemm_nn, gemm_nt, gemm_tn, bias_act, act_backward, colsum, gather, vexp, simd_sgd, simd_momentum,
+    simd_adagrad, simd_rmsprop, simd_adam,
 };
 
 const kernel_table *kernels_simd(void)

@@ -28,7 +28,7 @@ double loss_forward_backward(descent_loss loss, const float *p, const float *y, 
                 sample += (double)(d * d);
                 if (db) db[j] = (2.0f * d) * scale;
             }
-            sample /= k;
+            if (k > 1) sample /= k; /* exact for k = 1, and a division less a row */
             break;
         }
         case DESCENT_LOSS_BINARY_CROSSENTROPY: {
@@ -43,7 +43,7 @@ double loss_forward_backward(descent_loss loss, const float *p, const float *y, 
                     db[j] = inside ? ((q - yb[j]) / (q * (1.0f - q))) * scale : 0.0f;
                 }
             }
-            sample /= k;
+            if (k > 1) sample /= k; /* exact for k = 1, and a division less a row */
             break;
         }
         case DESCENT_LOSS_CATEGORICAL_CROSSENTROPY: {

@@ -514,31 +514,8 @@ descent_status model_ensure_rows(descent_model *m, int rows, descent_error *err)
     return DESCENT_OK;
 }
 
-/* Rows are copied by a plain loop: they are short (a few to a few hundred
- * floats), where a call to memcpy per row costs more than the copy in wasm.
- * Not vectorized: the vector loop's alias checks would double its size. */
-#ifdef __clang__
-#define NO_VECTORIZE _Pragma("clang loop vectorize(disable) interleave(disable)")
-#else
-#define NO_VECTORIZE
-#endif
 void model_load_rows(descent_model *m, const float *x, const float *y, const int *idx, int start, int count)
 {
-    int in = m->inputs, out = m->outputs;
-    for (int i = 0; i < count; i++) {
-        size_t r = (size_t)(idx ? idx[start + i] : start + i);
-        float *dx = m->act[0] + (size_t)i * in;
-        const float *sx = x + r * in;
-        if (m->in_mean)
-            for (int j = 0; j < in; j++) dx[j] = (sx[j] - m->in_mean[j]) / m->in_std[j];
-        else
-            NO_VECTORIZE for (int j = 0; j < in; j++) dx[j] = sx[j];
-        if (!y) continue;
-        float *dy = m->yb + (size_t)i * out;
-        const float *sy = y + r * out;
-        if (m->out_mean)
-            for (int j = 0; j < out; j++) dy[j] = (sy[j] - m->out_mean[j]) / m->out_std[j];
-        else
-            NO_VECTORIZE for (int j = 0; j < out; j++) dy[j] = sy[j];
-    }
+    m->k->gather(m->act[0], x, idx, start, count, m->inputs, m->in_mean, m->in_std);
+    if (y) m->k->gather(m->yb, y, idx, start, count, m->outputs, m->out_mean, m->out_std);
 }

@@ -425,6 +425,50 @@ static void test_colsum(void)
             }
 }
 
+/* ----------------------------------------------------------------- gather */
+
+/* A batch's rows picked by an index (or in order) and copied, or
+ * standardized, (v - mean) / std: what the reference computes, and the SIMD
+ * table bit for bit, for every width with a vector tail of 0-3. */
+static void test_gather(void)
+{
+    setup();
+    enum { SRC_ROWS = 37, COUNT = 11, START = 5 };
+    int idx[SRC_ROWS];
+    for (int i = 0; i < SRC_ROWS; i++) idx[i] = (i * 17 + 3) % SRC_ROWS;
+    for (int w = 0; w < N_WIDTHS; w++) {
+        int cols = widths[w];
+        float *src = new_floats((size_t)SRC_ROWS * cols), *mean = new_floats((size_t)cols);
+        float *std = new_floats((size_t)cols);
+        for (int j = 0; j < cols; j++) std[j] = 0.25f + fabsf(std[j]);
+        for (int variant = 0; variant < 4; variant++) {
+            const int *ix = variant & 1 ? idx : NULL;
+            const float *mu = variant & 2 ? mean : NULL, *sd = variant & 2 ? std : NULL;
+            float *want = NULL;
+            for (int t = 0; t < n_tables; t++) {
+                float *dst = malloc(sizeof(float) * (size_t)COUNT * cols);
+                tables[t]->gather(dst, src, ix, START, COUNT, cols, mu, sd);
+                for (int i = 0; i < COUNT; i++) {
+                    int r = ix ? ix[START + i] : START + i;
+                    for (int j = 0; j < cols; j++) {
+                        float v = src[(size_t)r * cols + j];
+                        CHECK_NEAR(dst[(size_t)i * cols + j], mu ? (v - mu[j]) / sd[j] : v, 0.0);
+                    }
+                }
+                if (t == 0) want = dst;
+                else {
+                    CHECK_SAME(want, dst, (size_t)COUNT * cols, "gather cols=%d variant=%d\n", cols, variant);
+                    free(dst);
+                }
+            }
+            free(want);
+        }
+        free(src);
+        free(mean);
+        free(std);
+    }
+}
+
 /* ------------------------------------------------------ optimizer updates */
 
 enum { UPD_SGD, UPD_MOMENTUM, UPD_NESTEROV, UPD_ADAGRAD, UPD_RMSPROP, UPD_RMSPROP_CENTERED, UPD_ADAM, N_UPDATES };
@@ -623,5 +667,6 @@ static void test_training_same(void)
 
 CHECK_MAIN(TEST(test_gemm_sizes), TEST(test_gemm_same_small_layers), TEST(test_gemm_large_and_padded), TEST(test_bias_act), TEST(test_bias_act_same),
            TEST(test_activation_error),
-           TEST(test_act_backward), TEST(test_act_backward_same), TEST(test_colsum), TEST(test_update_keeps_finite),
+           TEST(test_act_backward), TEST(test_act_backward_same), TEST(test_colsum), TEST(test_gather),
+           TEST(test_update_keeps_finite),
            TEST(test_updates_same), TEST(test_training_same))
