@@ -56,9 +56,9 @@ const flopsPerStep = (w) => {
 // a core, so a ratio in one run compares like with like on a machine whose
 // cores run at different speeds (seen on this 2-core VM: one core 1.6x slower
 // than the other for hours, which swung W1/W2 ratios by as much with where
-// each process landed). The highest CPU allowed (CPU 0 takes most
+// each process landed). The highest CPU allowed (CPU 0 often takes most
 // interrupts); the whole set again for tuning, whose 2 workers need 2 cores.
-// Where taskset is missing, nothing is pinned and the report says so.
+// Where taskset is missing or refused, nothing is pinned and the report says so.
 const affinity = (() => {
   try {
     const all = execFileSync('taskset', ['-p', '-c', String(process.pid)], { encoding: 'utf8' }).replace(/^[^:]*:\s*/, '').trim();
@@ -270,7 +270,7 @@ for (const n of GEMM_SIZES) {
 
 const fmt = (v, d = 1) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(d));
 const pad = (s, n) => String(s).padStart(n);
-const pinned = affinity.cpu === null ? '; engines not pinned (no taskset)' : `; every engine on CPU ${affinity.cpu}`;
+const pinned = affinity.cpu === null ? '; engines not pinned (taskset missing or refused)' : `; every engine on CPU ${affinity.cpu}`;
 console.log(`descent benchmark: ${reps} repetition${reps > 1 ? 's' : ''}${quick ? ' (quick: 1 epoch, smaller TF.js data for W3/W4)' : ''}, medians; tfjs-wasm ${tf.version.tfjs}, SIMD ${tfSimd}, 1 thread${pinned}`);
 for (const w of WORKLOADS) {
   console.log(`\n${w.id}  ${w.inputs} -> ${w.units.join(' -> ')}  ${w.loss}  ${w.opt} lr ${w.lr}  batch ${w.batch}  ${w.samples} x ${w.epochs}`);
