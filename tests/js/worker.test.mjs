@@ -147,9 +147,14 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     assert.deepEqual([stepped.epoch, stepped.batch, stepped.steps], [0, 1, 1]);
     // A step while paused reports where the run is; its time is no training time.
     assert.deepEqual([progress.at(-1).steps, progress.at(-1).stepsPerSecond], [1, 0]);
-    await client.resume(id);
+    // The pause is sent with the resume, not after its reply: the worker reads
+    // it after the resumed run's first slice, where waiting for the reply
+    // could find the whole run (a few ms) over and 'not training'.
+    const resumed = client.resume(id);
     const at = await client.pause(id);
+    await resumed;
     // Pausing a running run reports where it paused.
+    assert.ok(at.steps > 1 && at.paused, `paused at ${JSON.stringify(at)}`);
     assert.equal(progress.at(-1).steps, at.steps);
     await client.resume(id);
     const result = await training;
