@@ -38,7 +38,7 @@ double loss_forward_backward(descent_loss loss, const float *p, const float *y, 
                 sample += (double)(d * d);
                 if (db) db[j] = (2.0f * d) * scale;
             }
-            if (k > 1) sample /= k; /* exact for k = 1, and a division less a row */
+            sample /= k; /* k > 1 here: one output took the loop above */
             break;
         }
         case DESCENT_LOSS_BINARY_CROSSENTROPY: {

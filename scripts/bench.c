@@ -393,6 +393,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: this build has no SIMD kernels\n");
         return 2;
     }
+    if (split && only && strcmp(only, "W1") != 0 && strcmp(only, "W2") != 0) {
+        fprintf(stderr, "bench: --breakdown takes --only W1 or W2 (got '%s')\n", only);
+        return 2;
+    }
     if (split) return breakdown(kernels, reps, quick, only, stdout);
     const kernel_table *kt = kernels == DESCENT_KERNELS_SIMD ? kernels_simd() : &kernels_scalar;
     if (accuracy) {
