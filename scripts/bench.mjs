@@ -1,7 +1,8 @@
 // bench.mjs - runs the BENCHMARKS.md workloads with every descent build
 // (native SIMDe and scalar, wasm SIMD and scalar under Node) and TensorFlow.js
 // 4.22's WebAssembly backend (XNNPACK, SIMD, one thread) in the same run:
-// warm-up, interleaved repetitions, medians. Prints a table of samples/s,
+// warm-up (the peers, each workload in a process of its own, until they stop
+// getting faster: bench-peers.mjs), interleaved repetitions, medians. Prints a table of samples/s,
 // µs per step, GFLOP/s and ratios to tfjs-wasm, the gemm kernels next to
 // tf.matMul, hyper-parameter tuning in 1 and 2 workers (bench-tune.mjs), the
 // CLI's peak memory on a 26 MB CSV, brain.js on W1, a W1 step's breakdown,
@@ -10,10 +11,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { benchTune } from './bench-tune.mjs';
+import { BRAIN, TF, WORKLOADS, loadTf, startPeer, warmBudget } from './bench-peers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -31,23 +32,7 @@ for (const a of args) {
   }
 }
 
-const WORKLOADS = [
-  { id: 'W1', inputs: 2, units: [8, 8, 1], hidden: 'tanh', out: 'sigmoid', loss: 'binaryCrossentropy', opt: 'sgd', lr: 0.03, batch: 10, samples: 500, epochs: 20 },
-  { id: 'W2', inputs: 10, units: [10, 10, 1], hidden: 'relu', out: 'linear', loss: 'meanSquaredError', opt: 'sgd', lr: 0.01, batch: 32, samples: 1000, epochs: 20 },
-  { id: 'W3', inputs: 784, units: [128, 10], hidden: 'relu', out: 'softmax', loss: 'categoricalCrossentropy', opt: 'adam', lr: 1e-3, batch: 64, samples: 4096, epochs: 2 },
-  { id: 'W4', inputs: 256, units: [512, 512, 10], hidden: 'relu', out: 'softmax', loss: 'categoricalCrossentropy', opt: 'adam', lr: 1e-3, batch: 128, samples: 4096, epochs: 2 },
-];
 const GEMM_SIZES = [64, 256, 512];
-
-const flopsPerStep = (w) => {
-  let f = 0;
-  let fanIn = w.inputs;
-  for (const u of w.units) {
-    f += 6 * w.batch * fanIn * u;
-    fanIn = u;
-  }
-  return f;
-};
 
 // ------------------------------------------------------- one CPU for both
 
@@ -109,80 +94,9 @@ const engines = [
   { name: 'descent native scalar', run: () => runC(nativeBench, ['--kernels', 'scalar']) },
 ];
 
-// TF.js with its WebAssembly backend, one thread, on data of the same shapes.
-const require = createRequire(import.meta.url);
-const tf = await import('@tensorflow/tfjs');
-const tfwasm = await import('@tensorflow/tfjs-backend-wasm');
-tfwasm.setWasmPaths(require.resolve('@tensorflow/tfjs-backend-wasm').replace(/[^/]+$/, ''));
-tfwasm.setThreadsCount(1);
-await tf.setBackend('wasm');
-const tfSimd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const tfModels = new Map();
-function tfSetup(w) {
-  if (tfModels.has(w.id)) return tfModels.get(w.id);
-  // Quick runs keep the big workloads short: the rate is what is measured.
-  const samples = quick && w.samples > 1000 ? 512 : w.samples;
-  const r = rng(42);
-  const k = w.units.at(-1);
-  const x = Float32Array.from({ length: samples * w.inputs }, () => r() * 2 - 1);
-  const y = new Float32Array(samples * k);
-  for (let i = 0; i < samples; i++) {
-    if (k === 1) y[i] = w.loss === 'meanSquaredError' ? x[i * w.inputs] : Number(r() > 0.5);
-    else y[i * k + Math.floor(r() * k)] = 1;
-  }
-  const model = tf.sequential();
-  w.units.forEach((units, l) => model.add(tf.layers.dense({
-    units, activation: l + 1 < w.units.length ? w.hidden : w.out, ...(l === 0 ? { inputShape: [w.inputs] } : {}),
-  })));
-  model.compile({ optimizer: w.opt === 'sgd' ? tf.train.sgd(w.lr) : tf.train.adam(w.lr), loss: w.loss });
-  const entry = { model, xs: tf.tensor2d(x, [samples, w.inputs]), ys: tf.tensor2d(y, [samples, k]), samples };
-  tfModels.set(w.id, entry);
-  return entry;
-}
-
-async function tfWorkload(w) {
-  const { model, xs, ys, samples } = tfSetup(w);
-  const epochs = quick ? 1 : w.epochs;
-  const t0 = performance.now();
-  await model.fit(xs, ys, { epochs, batchSize: w.batch, shuffle: true, verbose: 0 });
-  const t = (performance.now() - t0) / 1000;
-  const steps = epochs * Math.ceil(samples / w.batch);
-  return { samples_per_s: (samples * epochs) / t, us_per_step: (t / steps) * 1e6, gflops: (flopsPerStep(w) * steps) / t / 1e9 };
-}
-
-// brain.js 1.6 (pinned devDependency; pure JavaScript): W1 as close as it
-// can express it: the same layers, tanh everywhere (one activation for all
-// layers), squared error, one sample at a time (no mini-batches), its default
-// momentum 0.1. Samples per second of net.train over the 500 x 20.
-const brain = require('brain.js');
-const BRAIN = 'brain.js';
-function brainW1() {
-  const w = WORKLOADS[0];
-  const r = rng(42);
-  const data = Array.from({ length: w.samples }, () => {
-    const a = r() * 2 - 1;
-    const b = r() * 2 - 1;
-    return { input: [a, b], output: [a * b > 0 ? 1 : 0] };
-  });
-  const net = new brain.NeuralNetwork({ hiddenLayers: w.units.slice(0, -1), activation: 'tanh' });
-  const iterations = quick ? 1 : w.epochs;
-  const opts = { learningRate: w.lr, errorThresh: 1e-12, log: false }; // 0 is refused; this one never stops it early
-  const t0 = performance.now();
-  net.train(data, { ...opts, iterations });
-  const t = (performance.now() - t0) / 1000;
-  return { samples_per_s: (w.samples * iterations) / t, us_per_step: (t / (w.samples * iterations)) * 1e6, gflops: (flopsPerStep(w) / w.batch) * w.samples * iterations / t / 1e9 };
-}
+// TF.js for tf.matMul beside the gemm kernels; the workloads' peers run in
+// processes of their own (bench-peers.mjs).
+const { tf, simd: tfSimd } = await loadTf();
 
 // One product, read back, freed. (Wrapping this in tf.tidy costs ~10x at these sizes.)
 function matMulOnce(a, b) {
@@ -219,38 +133,14 @@ function median(v) {
 
 // ------------------------------------------------------------ measurement
 
-
-const TF = 'tfjs-wasm';
 const samples = {}; // engine -> workload -> [results]
 const gemmSamples = {}; // engine -> size -> shape -> [GFLOP/s]
 const push = (engine, id, value) => ((samples[engine] ??= {})[id] ??= []).push(value);
 
-// A peer is measured once it has stopped getting faster: TF.js's small
-// workloads speed up for thousands of steps (on this kind of machine W2's
-// first 20-epoch fit ran 21k samples/s, its 7th and later about 80k; W1's
-// 6k, then 15k), so one warm-up epoch would compare descent's steady state
-// with TF.js still warming up, and the ratios would flatter descent. Whole
-// workloads are run until two in a row are no more than 3 % faster than the
-// best before them, within a time budget (a big workload gets its first
-// run or two); the rates of those runs are reported. descent_bench warms
-// itself up (0.3 s of fits; its wasm is compiled ahead by V8 anyway).
-const WARM_BUDGET_S = quick ? 1 : 15;
-async function warmUp(run) {
-  const t0 = performance.now();
-  const rates = [];
-  let best = 0, flat = 0;
-  while (rates.length === 0 || performance.now() - t0 < WARM_BUDGET_S * 1000) {
-    const r = (await run()).samples_per_s;
-    rates.push(Math.round(r));
-    if (r > best * 1.03) flat = 0;
-    else if (++flat === 2) break;
-    best = Math.max(best, r);
-  }
-  return rates;
-}
+// The peers, a process each, warmed up before the repetitions (bench-peers.mjs).
+const peers = [...WORKLOADS.map((w) => startPeer(TF, w, quick)), startPeer(BRAIN, WORKLOADS[0], quick)];
 const warmup = { [TF]: {}, [BRAIN]: {} };
-for (const w of WORKLOADS) warmup[TF][w.id] = await warmUp(() => tfWorkload(w));
-warmup[BRAIN].W1 = await warmUp(async () => brainW1());
+for (const p of peers) warmup[p.engine][p.id] = await p.warm();
 
 for (let rep = 0; rep < reps; rep++) {
   process.stderr.write(`bench: repetition ${rep + 1}/${reps}\r`);
@@ -261,11 +151,11 @@ for (let rep = 0; rep < reps; rep++) {
       for (const [shape, g] of Object.entries(shapes)) (((gemmSamples[e.name] ??= {})[n] ??= {})[shape] ??= []).push(g);
     }
   }
-  for (const w of WORKLOADS) push(TF, w.id, await tfWorkload(w));
-  push(BRAIN, 'W1', brainW1());
+  for (const p of peers) push(p.engine, p.id, await p.run());
   for (const n of GEMM_SIZES) (((gemmSamples[TF] ??= {})[n] ??= {}).nn ??= []).push(tfMatMul(n));
 }
 process.stderr.write('\n');
+for (const p of peers) p.close();
 
 const names = [...engines.map((e) => e.name), TF];
 const result = { reps, quick, cpu: affinity.cpu, tfjs: { version: tf.version.tfjs, backend: 'wasm', simd: tfSimd, threads: 1 }, warmup, workloads: {}, gemm: {} };
@@ -300,7 +190,7 @@ const pad = (s, n) => String(s).padStart(n);
 const pinned = affinity.cpu === null ? '; engines not pinned (taskset missing or refused)' : `; every engine on CPU ${affinity.cpu}`;
 console.log(`descent benchmark: ${reps} repetition${reps > 1 ? 's' : ''}${quick ? ' (quick: 1 epoch, smaller TF.js data for W3/W4)' : ''}, medians; tfjs-wasm ${tf.version.tfjs}, SIMD ${tfSimd}, 1 thread${pinned}`);
 const warmed = (rates) => `${rates.length} run${rates.length > 1 ? 's' : ''} (${rates.map((r) => fmt(r, 0)).join(', ')} samples/s)`;
-console.log(`peers warmed up until they stopped getting faster (at most ${WARM_BUDGET_S} s a workload): tfjs-wasm ${WORKLOADS.map((w) => `${w.id} ${warmed(warmup[TF][w.id])}`).join('; ')}; brain.js W1 ${warmed(warmup[BRAIN].W1)}`);
+console.log(`peers warmed up until they stopped getting faster (a process each, at most ${warmBudget(quick)} s a workload): tfjs-wasm ${WORKLOADS.map((w) => `${w.id} ${warmed(warmup[TF][w.id])}`).join('; ')}; brain.js W1 ${warmed(warmup[BRAIN].W1)}`);
 for (const w of WORKLOADS) {
   console.log(`\n${w.id}  ${w.inputs} -> ${w.units.join(' -> ')}  ${w.loss}  ${w.opt} lr ${w.lr}  batch ${w.batch}  ${w.samples} x ${w.epochs}`);
   console.log(`  ${'engine'.padEnd(24)}${pad('samples/s', 12)}${pad('us/step', 11)}${pad('GFLOP/s', 9)}${pad('x tfjs', 9)}`);
