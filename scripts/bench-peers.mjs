@@ -3,16 +3,18 @@
 // W1-W4, and brain.js 1.6 on W1, each workload in a process of its own
 // (a child of bench.mjs, which asks it for one measurement per repetition).
 //
-// Why a process each, kept for the whole run: TF.js gets faster for
-// thousands of steps (on this kind of machine W2's first 20-epoch fit ran
-// 21k samples/s, its 7th and later about 80k; W1 6k, then 15k), and in one
-// process with the other workloads (W3's and W4's big tensors) its small
-// ones fell back to 50-65k between repetitions. A page or a Node script
-// trains one model; so does each child here. Each is warmed up until it
-// stops getting faster (two runs in a row no more than 3 % faster than the
-// best before them, within a time budget; the rates are reported), then
-// measured once a repetition, interleaved with descent's builds.
-//   parent: const p = startPeer('tfjs-wasm', workload, quick); await p.warm(); await p.run(); p.close();
+// Why a process each, and a warm-up before every measurement: TF.js gets
+// faster for thousands of steps (on this kind of machine W2's first 20-epoch
+// fit ran 21k samples/s, its 7th and later about 80k; W1 6k, then 15k), in
+// one process with the other workloads (W3's and W4's big tensors) its small
+// ones fell back to 50-65k, and after its process had sat idle for 50 s
+// (as it does while the other engines run) the next fits ran 58k, then 20k.
+// A page or a Node script trains one model, without pauses; so each child
+// here trains one, and before each measurement runs until it has stopped
+// getting faster (two runs in a row no more than 3 % faster than the best
+// before them, within a time budget: a big workload gets its first run or
+// two), then the measured run. The warm-up rates are reported.
+//   parent: const p = startPeer('tfjs-wasm', workload, quick); const m = await p.run(); p.close();
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -131,8 +133,9 @@ async function warmUp(run, budgetS) {
 export const warmBudget = (quick) => (quick ? 1 : 15);
 
 /**
- * A child process running one peer on one workload: warm() resolves to the
- * warm-up's rates, run() to one measurement; close() ends it.
+ * A child process running one peer on one workload: run() warms it up and
+ * resolves to one measurement, {samples_per_s, us_per_step, gflops, warmup:
+ * the warm-up runs' rates}; close() ends it.
  */
 export function startPeer(engine, w, quick) {
   const child = fork(fileURLToPath(import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -144,20 +147,21 @@ export function startPeer(engine, w, quick) {
     else p.resolve(m.value);
   });
   child.on('exit', (code) => pending?.reject(new Error(`${engine} ${w.id}: the peer's process ended (${code})`)));
-  const ask = (cmd) => new Promise((resolve, reject) => {
+  const run = () => new Promise((resolve, reject) => {
     pending = { resolve, reject };
-    child.send({ cmd, engine, w, quick });
+    child.send({ engine, w, quick });
   });
-  return { engine, id: w.id, warm: () => ask('warm'), run: () => ask('run'), close: () => child.disconnect() };
+  return { engine, id: w.id, run, close: () => child.disconnect() };
 }
 
 // The child's side: one runner, made on the first message.
 if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) {
   let runner = null;
-  process.on('message', async ({ cmd, engine, w, quick }) => {
+  process.on('message', async ({ engine, w, quick }) => {
     try {
       runner ??= await (engine === TF ? tfRunner : brainRunner)(w, quick);
-      process.send({ value: cmd === 'warm' ? await warmUp(runner, warmBudget(quick)) : await runner() });
+      const warmup = await warmUp(runner, warmBudget(quick));
+      process.send({ value: { ...(await runner()), warmup } });
     } catch (e) {
       process.send({ error: e && e.stack ? e.stack : String(e) });
     }

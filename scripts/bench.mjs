@@ -137,10 +137,9 @@ const samples = {}; // engine -> workload -> [results]
 const gemmSamples = {}; // engine -> size -> shape -> [GFLOP/s]
 const push = (engine, id, value) => ((samples[engine] ??= {})[id] ??= []).push(value);
 
-// The peers, a process each, warmed up before the repetitions (bench-peers.mjs).
+// The peers, a process each, warmed up before each measurement (bench-peers.mjs).
 const peers = [...WORKLOADS.map((w) => startPeer(TF, w, quick)), startPeer(BRAIN, WORKLOADS[0], quick)];
-const warmup = { [TF]: {}, [BRAIN]: {} };
-for (const p of peers) warmup[p.engine][p.id] = await p.warm();
+const warmup = { [TF]: {}, [BRAIN]: {} }; // engine -> workload -> [each repetition's warm-up rates]
 
 for (let rep = 0; rep < reps; rep++) {
   process.stderr.write(`bench: repetition ${rep + 1}/${reps}\r`);
@@ -151,7 +150,11 @@ for (let rep = 0; rep < reps; rep++) {
       for (const [shape, g] of Object.entries(shapes)) (((gemmSamples[e.name] ??= {})[n] ??= {})[shape] ??= []).push(g);
     }
   }
-  for (const p of peers) push(p.engine, p.id, await p.run());
+  for (const p of peers) {
+    const { warmup: rates, ...m } = await p.run();
+    (warmup[p.engine][p.id] ??= []).push(rates);
+    push(p.engine, p.id, m);
+  }
   for (const n of GEMM_SIZES) (((gemmSamples[TF] ??= {})[n] ??= {}).nn ??= []).push(tfMatMul(n));
 }
 process.stderr.write('\n');
@@ -189,8 +192,8 @@ const fmt = (v, d = 1) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `$
 const pad = (s, n) => String(s).padStart(n);
 const pinned = affinity.cpu === null ? '; engines not pinned (taskset missing or refused)' : `; every engine on CPU ${affinity.cpu}`;
 console.log(`descent benchmark: ${reps} repetition${reps > 1 ? 's' : ''}${quick ? ' (quick: 1 epoch, smaller TF.js data for W3/W4)' : ''}, medians; tfjs-wasm ${tf.version.tfjs}, SIMD ${tfSimd}, 1 thread${pinned}`);
-const warmed = (rates) => `${rates.length} run${rates.length > 1 ? 's' : ''} (${rates.map((r) => fmt(r, 0)).join(', ')} samples/s)`;
-console.log(`peers warmed up until they stopped getting faster (a process each, at most ${warmBudget(quick)} s a workload): tfjs-wasm ${WORKLOADS.map((w) => `${w.id} ${warmed(warmup[TF][w.id])}`).join('; ')}; brain.js W1 ${warmed(warmup[BRAIN].W1)}`);
+const warmed = (reps) => `${reps.map((r) => r.length).join('/')} runs (the first: ${reps[0].map((r) => fmt(r, 0)).join(', ')})`;
+console.log(`peers: a process each, warmed up before each measurement until they stopped getting faster (at most ${warmBudget(quick)} s): tfjs-wasm ${WORKLOADS.map((w) => `${w.id} ${warmed(warmup[TF][w.id])}`).join('; ')}; brain.js W1 ${warmed(warmup[BRAIN].W1)}`);
 for (const w of WORKLOADS) {
   console.log(`\n${w.id}  ${w.inputs} -> ${w.units.join(' -> ')}  ${w.loss}  ${w.opt} lr ${w.lr}  batch ${w.batch}  ${w.samples} x ${w.epochs}`);
   console.log(`  ${'engine'.padEnd(24)}${pad('samples/s', 12)}${pad('us/step', 11)}${pad('GFLOP/s', 9)}${pad('x tfjs', 9)}`);
