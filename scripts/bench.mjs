@@ -1,12 +1,13 @@
 // bench.mjs - runs the BENCHMARKS.md workloads with every descent build
 // (native SIMDe and scalar, wasm SIMD and scalar under Node) and TensorFlow.js
 // 4.22's WebAssembly backend (XNNPACK, SIMD, one thread) in the same run:
-// warm-up (the peers, each workload in a process of its own, until they stop
-// getting faster: bench-peers.mjs), interleaved repetitions, medians. Prints a table of samples/s,
-// µs per step, GFLOP/s and ratios to tfjs-wasm, the gemm kernels next to
-// tf.matMul, hyper-parameter tuning in 1 and 2 workers (bench-tune.mjs), the
-// CLI's peak memory on a 26 MB CSV, brain.js on W1, a W1 step's breakdown,
-// the SIMD activations' error against libm, and one JSON line with everything.
+// warm-up (the peers, each workload in a process of its own, before each
+// measurement until they stop getting faster: bench-peers.mjs), interleaved
+// repetitions, medians. Prints a table of samples/s, µs per step, GFLOP/s
+// and ratios to tfjs-wasm, the gemm kernels next to tf.matMul,
+// hyper-parameter tuning in 1 and 2 workers (bench-tune.mjs), the CLI's peak
+// memory on a 26 MB CSV, brain.js on W1, a W1 and a W2 step's breakdown, the
+// SIMD activations' error against libm, and one JSON line with everything.
 //   node scripts/bench.mjs [--quick] [--reps N]
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
