@@ -186,6 +186,8 @@ typedef struct part_timer {
 static double per_step(descent_model *m, const float *x, const float *y, const int *idx, int batches, int batch,
                        int part, const descent_fit_options *fo, int *order, int quick)
 {
+    /* the update alone runs on zero gradients, so repeating it leaves the weights as they are */
+    if (part == 5) memset(m->grads, 0, sizeof(float) * m->n_params);
     double floor_s = quick ? 0.02 : 0.1, t0 = cpu_now();
     long steps = 0;
     do {
@@ -283,10 +285,7 @@ static int breakdown(descent_kernels kernels, int reps, int quick, const char *o
      * through its baseline compiler (per_step's loop included) and the
      * optimized code only from a later call, so with one repetition the
      * first parts timed were the baseline's (a W2 step 5.2 µs, not 2.2). */
-    for (int p = 0; p < PARTS; p++) {
-        if (p == 5) memset(m->grads, 0, sizeof(float) * m->n_params);
-        (void)per_step(m, x, y, idx, batches, w->batch, p, &fo, order, 1);
-    }
+    for (int p = 0; p < PARTS; p++) (void)per_step(m, x, y, idx, batches, w->batch, p, &fo, order, 1);
     for (int r = 0; r < reps; r++) {
         double f0 = cpu_now();
         int runs = 0;
@@ -296,8 +295,6 @@ static int breakdown(descent_kernels kernels, int reps, int quick, const char *o
         } while (cpu_now() - f0 < (quick ? 0.02 : 0.1));
         t[PARTS][r] = (cpu_now() - f0) / runs / ((double)fo.epochs * batches) * 1e6;
         for (int p = 0; p < PARTS; p++) {
-            /* the update alone runs on zero gradients, so repeating it leaves the weights as they are */
-            if (p == 5) memset(m->grads, 0, sizeof(float) * m->n_params);
             t[p][r] = per_step(m, x, y, idx, batches, w->batch, p, &fo, order, quick);
             if (p == 9) t[p][r] /= fo.epochs; /* once a fit, not once an epoch */
         }
