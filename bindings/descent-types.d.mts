@@ -38,7 +38,7 @@ export interface Vocabulary {
     inputScale: InputScale[];
   };
   /** units, layers, params, steps, epochs, batch, rows, columns, generate, classes, autoClasses,
-   *  hidden, folds, configs, seed, bytes (the most one allocation may hold) */
+   *  hidden, folds, configs, seed, surfaceResolution, bytes (the most one allocation may hold) */
   limits: Record<string, number>;
   /** each optimizer's defaults (and in vocabulary.mjs the parameters it uses) */
   optimizers: Record<OptimizerName, { defaults: FullOptimizerConfig; uses?: string[] }>;

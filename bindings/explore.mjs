@@ -165,7 +165,7 @@ export async function lossSurface(d, model, x, y, options = {}) {
     options.path.forEach((pt, i) => path.set(flatPoint(where, `path[${i}]`, pt, count), i * count));
   }
   if (kind === 'pca' && (!path || path.length / count < 2)) throw fail(where, "directions 'pca' needs a path of at least 2 points");
-  const resolution = int(where, 'resolution', options.resolution, 32, 2, 1024);
+  const resolution = int(where, 'resolution', options.resolution, 32, 2, V.limits.surfaceResolution);
   const seed = int(where, 'seed', options.seed, 0, 0, 0xffffffff);
   const range = options.range;
   let lo = -1;

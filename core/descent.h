@@ -119,6 +119,7 @@ const char *descent_status_string(descent_status status);
 #define DESCENT_MAX_FOLDS 20            /* cross-validation folds */
 #define DESCENT_MAX_CONFIGS 100000      /* configurations of a search */
 #define DESCENT_MAX_SEED 4294967295     /* seeds are 32-bit */
+#define DESCENT_MAX_SURFACE_RESOLUTION 1024 /* grid points along each axis of a loss surface */
 
 /* The limits by index, for programs that list them (the bindings hand them
  * to JavaScript): the DESCENT_MAX_* above in order, then "bytes", the most
@@ -139,9 +140,10 @@ typedef enum descent_limit {
     DESCENT_LIMIT_FOLDS,            /* "folds" */
     DESCENT_LIMIT_CONFIGS,          /* "configs" */
     DESCENT_LIMIT_SEED,             /* "seed" */
+    DESCENT_LIMIT_SURFACE_RESOLUTION, /* "surface_resolution" */
     DESCENT_LIMIT_BYTES             /* "bytes": 2^31 - 1 in wasm32, 2^63 - 1 on 64-bit platforms */
 } descent_limit;
-#define DESCENT_LIMITS 16
+#define DESCENT_LIMITS 17
 
 /* The limit's value (every one is an integer a double holds exactly), or 0
  * for an unknown one. Names: descent_vocabulary_word(DESCENT_VOCAB_LIMIT, i). */

@@ -114,13 +114,11 @@ descent_status descent_model_race(const descent_model *start, const descent_opti
 
 /* ----------------------------------------------------------- loss surface */
 
-#define DESCENT_MAX_SURFACE_RESOLUTION 1024 /* grid points along each axis */
-
 /* The grid: resolution points from lo to hi on each axis, ends included
  * (alpha_i = lo + (hi - lo)·i/(resolution - 1), as a float32). */
 typedef struct descent_surface_grid {
     double alpha_lo, alpha_hi, beta_lo, beta_hi; /* finite, lo < hi */
-    int resolution;                 /* 2..DESCENT_MAX_SURFACE_RESOLUTION */
+    int resolution;                 /* 2..DESCENT_MAX_SURFACE_RESOLUTION (descent.h) */
 } descent_surface_grid;
 
 /* The grid's coordinates along one axis (0 alpha, 1 beta) into out[resolution]. */

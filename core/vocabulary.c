@@ -28,7 +28,8 @@ LIST(tune_param_names, DESCENT_TUNE_PARAMS, "learning_rate", "batch_size", "opti
      "epochs");
 LIST(metric_names, DESCENT_TUNE_METRICS, "loss", "accuracy", "f1", "r2", "rmse");
 LIST(limit_names, DESCENT_LIMITS, "units", "layers", "params", "steps", "epochs", "batch", "rows", "columns",
-     "generate", "classes", "auto_classes", "hidden", "folds", "configs", "seed", "bytes");
+     "generate", "classes", "auto_classes", "hidden", "folds", "configs", "seed",
+     "surface_resolution", "bytes");
 LIST(input_scale_names, DESCENT_INPUT_SCALES, "none", "unit", "standardize");
 
 static const struct vocabulary {
@@ -141,7 +142,7 @@ static const double limit_values[] = {
     DESCENT_MAX_UNITS,   DESCENT_MAX_LAYERS,  DESCENT_MAX_PARAMS,   (double)DESCENT_MAX_STEPS,
     DESCENT_MAX_EPOCHS,  DESCENT_MAX_BATCH,   DESCENT_MAX_ROWS,     DESCENT_MAX_COLUMNS,
     DESCENT_MAX_GENERATE, DESCENT_MAX_CLASSES, DESCENT_AUTO_MAX_CLASSES, DESCENT_MAX_HIDDEN,
-    DESCENT_MAX_FOLDS,   DESCENT_MAX_CONFIGS, (double)DESCENT_MAX_SEED,
+    DESCENT_MAX_FOLDS,   DESCENT_MAX_CONFIGS, (double)DESCENT_MAX_SEED, DESCENT_MAX_SURFACE_RESOLUTION,
 };
 _Static_assert(COUNT(limit_values) == DESCENT_LIMITS - 1, "a value for each limit but bytes");
 

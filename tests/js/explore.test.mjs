@@ -320,6 +320,10 @@ describe('lossSurface', () => {
     await assert.rejects(() => d.lossSurface(m, x, y, { directions: 'pca' }), /pca' needs a path/);
     await assert.rejects(() => d.lossSurface(m, x, y, { directions: 'sideways' }), /directions must be 'random' or 'pca'/);
     await assert.rejects(() => d.lossSurface(m, x, y, { resolution: 1 }), /resolution/);
+    // the cap is the core's (descent.h), read at load, not a copy of it
+    const cap = d.vocabulary.limits.surfaceResolution;
+    assert.equal(cap, 1024);
+    await assert.rejects(() => d.lossSurface(m, x, y, { resolution: cap + 1 }), new RegExp(`resolution.*${cap}`));
     await assert.rejects(() => d.lossSurface(m, x, y, { path: [new Float32Array(3)] }), /path\[0\] has 3 weights, expected the model's 33/);
     m.dispose();
   });
