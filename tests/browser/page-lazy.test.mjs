@@ -6,7 +6,8 @@
 // their views, the downloads, the embed options, the gradient bars, the Tune
 // panel and the reader of TensorFlow Playground links. Until then the hooks
 // of window.descentPage report the untouched state. A chunk that cannot load
-// is said on the page, and the next use tries again. Nor does the page's start or a run fetch the
+// is said on the page (the diagram's pointer handling too, until a later
+// try loads it), and the next use tries again. Nor does the page's start or a run fetch the
 // core module's deferred part (descent.deferred.wasm); a table does.
 //
 // Needs web/ staged (scripts/lib.sh stage_web runs scripts/bundle-page.mjs).
@@ -172,6 +173,22 @@ describe('the page loads what its first view does not draw on first use', () => 
     const race = await until(p, (q) => hook(q, 'race'), (r) => r.status === 'done' || r.status === 'error', 'the race', 60000);
     assert.equal(race.error, '');
     assert.equal(await errorText(p), '');
+
+    // The diagram's pointer handling: a hover that cannot load it says so; once it can, a hover loads it and unsays it.
+    const d = await open(t, '?d=circle&h=4:tanh&epochs=5', { block: ['netpointer'] });
+    const canvas = d.p.locator('#diagram canvas.netdiagram-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    await d.p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await until(d.p, errorText, (e) => /the diagram's pointer handling could not load/.test(e), "the pointer handling's error");
+    await d.p.unroute('**/lib/page-netpointer.mjs');
+    await d.p.waitForTimeout(1100); // (a failed load is tried again a second later at the soonest)
+    await d.p.mouse.move(box.x + box.width / 2 + 1, box.y + box.height / 2);
+    await until(d.p, errorText, (e) => e === '', 'the error unsaid');
+    const node = await d.p.evaluate(() => window.descentPage.diagramAt({ column: 1, index: 0 }));
+    await d.p.mouse.move(box.x + node.x, box.y + node.y);
+    await until(d.p, (q) => q.textContent('#diagram .netdiagram-tip'), (tip) => /^layer 1, neuron 1 \(tanh\): b = /.test(tip || ''), 'the tooltip');
+    assert.equal(await errorText(d.p), '');
 
     // A Playground link whose reader cannot load: the defaults, and why.
     const pg = await open(t, '/#activation=tanh&dataset=spiral&networkShape=8,8', { block: ['playground-link'] });

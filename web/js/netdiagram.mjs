@@ -81,6 +81,13 @@ export class NetworkDiagram {
   /** Called with { column, index } when a node comes under the pointer or the keys, and null when none is. */
   onHover = null;
 
+  /**
+   * Called as each load of the pointer handling settles: with the Error if
+   * it could not load (the next pointer, focus or key on the diagram tries
+   * again, a second later at the soonest), with null once it has loaded.
+   */
+  onLoad = null;
+
   /** container: an element the diagram fills (its width; the height is set to fit). */
   constructor(container) {
     if (!container || typeof container.appendChild !== 'function') throw new TypeError('NetworkDiagram: container must be an element');
@@ -108,7 +115,7 @@ export class NetworkDiagram {
     on(this.#canvas, 'pointerdown', use((p, e) => p.pointer(e)));
     on(this.#canvas, 'click', use((p, e) => p.click(e)));
     on(this.#canvas, 'pointerleave', () => this.#pointer?.leave());
-    on(container, 'focus', () => { this.interactive().catch(() => {}); });
+    on(container, 'focus', () => { this.interactive().catch(() => {}); }); // onLoad has it
     on(container, 'keydown', (e) => {
       if (!this.#pointer && NAVIGATION_KEYS.has(e.key) && !e.altKey && !e.ctrlKey && !e.metaKey) e.preventDefault();
       this.#withPointer((p) => p.key(e));
@@ -276,8 +283,10 @@ export class NetworkDiagram {
       if (!this.#destroyed && !this.#pointer) {
         this.#pointer = new DiagramPointer({ diagram: this, view: this.#view, wrap: this.#wrap, canvas: this.#canvas, overlay: this.#overlay });
       }
+      this.onLoad?.(null);
     }, (e) => {
-      this.#pointerLoad = null; // the next use tries again
+      setTimeout(() => { this.#pointerLoad = null; }, 1000); // a use from a second on tries again
+      this.onLoad?.(e);
       throw e;
     });
     return this.#pointerLoad;
@@ -428,6 +437,6 @@ export class NetworkDiagram {
   /** fn(pointer, e) now if the handling has loaded, else once it has (the event's coordinates are still its own). */
   #withPointer(fn, e) {
     if (this.#pointer) fn(this.#pointer, e);
-    else this.interactive().then(() => { if (this.#pointer) fn(this.#pointer, e); }, () => {});
+    else this.interactive().then(() => { if (this.#pointer) fn(this.#pointer, e); }, () => {}); // onLoad has it
   }
 }

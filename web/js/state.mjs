@@ -88,6 +88,13 @@ export function showError(message) {
   el.hidden = !message;
 }
 
+/** Says on the page that what could not load, and why (e); returns that InputError. */
+export function loadFailed(what, e) {
+  const error = new InputError(`${what} could not load: ${e && e.message ? e.message : String(e)}`);
+  showError(error.message);
+  return error;
+}
+
 /**
  * A module of the page that loads the first time it is used (the bundle
  * makes it a chunk of its own, lib/page-NAME.mjs): load() imports it once and
@@ -105,9 +112,7 @@ export function lazy(importer, what) {
         return m;
       }, (e) => {
         loading = null;
-        const error = new InputError(`${what} could not load: ${e && e.message ? e.message : String(e)}`);
-        showError(error.message);
-        throw error;
+        throw loadFailed(what, e);
       });
       return loading;
     },
