@@ -148,6 +148,15 @@ describe('the page in a course page on another origin', () => {
     await waitFor(frame, () => window.descentPage.state.epoch === 1);
     await send('reset');
     await waitFor(frame, () => window.descentPage.state.epoch === 0);
+    // A set whose data cannot be loaded: refused with why, and the configuration stays as it was.
+    const kept = await frame.evaluate(() => window.descentPage.config);
+    await p.route('**/data/iris.csv', (route) => route.abort());
+    await send('set', { dataset: 'iris' });
+    const unloaded = await waitFor(p, () => window.events.filter((e) => e.type === 'error')[1], 'the second error');
+    assert.equal(unloaded.command, 'set');
+    assert.match(unloaded.message, /^data\/iris\.csv could not load: /);
+    assert.deepEqual(await frame.evaluate(() => window.descentPage.config), kept);
+    await p.unroute('**/data/iris.csv');
 
     // Locked: set is refused, the run controls obeyed.
     const { p: lp, frame: lf } = await embedded(t, `${RUN}&epochs=1000&lock=1`);

@@ -53,6 +53,15 @@ describe('the page with real data, sharing and export', () => {
       iris: ['classification', /Confusion matrix/], breast_cancer: ['classification', /Confusion matrix/],
       diabetes: ['regression', /Predicted versus actual/], digits: ['classification', /Test images/],
     };
+    // A shipped set that cannot be fetched (offline): said with the file's name; the data and model stay.
+    const first = await state(p);
+    await p.route('**/data/iris.csv', (route) => route.abort());
+    await choose(p, '#dataset', 'iris');
+    assert.match(await errorText(p), /^data\/iris\.csv could not load: /);
+    assert.equal(await p.inputValue('#dataset'), first.dataset);
+    assert.deepEqual([(await state(p)).dataset, (await state(p)).task], [first.dataset, first.task]);
+    await p.unroute('**/data/iris.csv');
+    assert.deepEqual(messages.splice(0), ['error: Failed to load resource: net::ERR_FAILED'], "the browser's own line for the failed fetch, and nothing else");
     for (const [name, [task, title]] of Object.entries(expected)) {
       await choose(p, '#dataset', name);
       assert.equal(await errorText(p), '', name);

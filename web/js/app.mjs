@@ -6,8 +6,8 @@
 
 import { DescentClient } from '../lib/client.mjs';
 import { DEFAULTS, DATASETS, PAGE_INPUT_SCALES } from './choices.mjs';
-import { generate, generateFromLink, prepare } from './data.mjs';
-import { renderData, wireData } from './datapanel.mjs';
+import { generateFromLink, prepare } from './data.mjs';
+import { reload, renderData, wireData } from './datapanel.mjs';
 import { LossChart } from './losschart.mjs';
 import { wireDiagram } from './diagramedits.mjs';
 import { NetworkDiagram } from './netdiagram.mjs';
@@ -189,16 +189,7 @@ async function setConfig(partial) {
   if (decoded.errors.length) throw new InputError(`set: ${decoded.errors.join('; ')}`);
   const before = clone(config);
   Object.assign(config, decoded.config);
-  try {
-    await generate();
-  } catch (e) {
-    Object.assign(config, before);
-    renderAll();
-    throw e;
-  }
-  prepare();
-  renderAll();
-  await reset();
+  await reload(before);
 }
 
 const COMMANDS = {

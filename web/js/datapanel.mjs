@@ -21,14 +21,12 @@ async function newData() {
 }
 
 /**
- * A data change: mutate the configuration, load the data and start a new
- * model; if the data cannot be loaded, the configuration, data and model stay
- * as they were.
+ * After the configuration changed from before (a clone of it): load the data
+ * and start a new model; if the data cannot be loaded, the configuration goes
+ * back to before, and the data and model stay as they were. The Data panel's
+ * changes and a course page's set command come this way.
  */
-async function changeData(mutate) {
-  const before = clone(config);
-  mutate();
-  if (config.output !== 'auto') config.output = 'auto';
+export async function reload(before) {
   try {
     await generate();
   } catch (e) {
@@ -39,6 +37,14 @@ async function changeData(mutate) {
   prepare();
   renderAll();
   await reset();
+}
+
+/** A data change: mutate the configuration, then reload (the output head goes back to auto). */
+async function changeData(mutate) {
+  const before = clone(config);
+  mutate();
+  if (config.output !== 'auto') config.output = 'auto';
+  await reload(before);
 }
 
 /**

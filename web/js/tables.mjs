@@ -10,10 +10,16 @@ import { reset } from './run.mjs';
 export { readTableFromLink } from './tablelink.mjs';
 import { $, InputError, clone, config, output, page, renderAll, task } from './state.mjs';
 
-/** The CSV text of a shipped data set. */
+/** The CSV text of a shipped data set; if it cannot be fetched, an InputError naming the file and why. */
 export async function fetchTable(name) {
-  const response = await fetch(new URL(`../data/${name}.csv`, import.meta.url));
-  if (!response.ok) throw new Error(`data/${name}.csv: ${response.status} ${response.statusText}`);
+  const failed = (why) => new InputError(`data/${name}.csv could not load: ${why}`);
+  let response;
+  try {
+    response = await fetch(new URL(`../data/${name}.csv`, import.meta.url));
+  } catch (e) {
+    throw failed(e && e.message ? e.message : String(e)); // offline, or the server is gone
+  }
+  if (!response.ok) throw failed(`${response.status} ${response.statusText}`.trim());
   return response.text();
 }
 
