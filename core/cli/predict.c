@@ -41,6 +41,18 @@ static int gather_features(const descent_model *m, const descent_dataset *ds, co
     return runtime_error("%s", err.message);
 }
 
+/* The rows of data_path as m reads them, with the caller's csv options (--keep,
+ * --target) and with or without the targets: *ds, and the model's inputs *x. */
+static int read_for_model(const descent_model *m, const char *model_path, const char *data_path, int with_targets,
+                          descent_csv_options *csv, descent_model_columns *cols, descent_dataset **ds, float **x)
+{
+    descent_error err;
+    if (descent_csv_options_for_model(m, with_targets, csv, cols, &err) != DESCENT_OK)
+        return runtime_error("%s: %s", model_path, err.message);
+    if (!(*ds = descent_csv_read_file(data_path, csv, &err))) return file_error(data_path, &err);
+    return gather_features(m, *ds, data_path, x);
+}
+
 static int write_predictions(FILE *f, const descent_model *m, const descent_head *head, const descent_dataset *ds,
                              const float *pred)
 {
@@ -118,16 +130,7 @@ int cmd_predict(const args *a)
     char *kept_text = NULL;
     /* Only the model's columns are read: a target, an id or a note is skipped. */
     if ((rc = keep_list(keep, &csv, &kept, &kept_text))) goto done;
-    if (descent_csv_options_for_model(m, 0, &csv, &cols, &err) != DESCENT_OK) {
-        rc = runtime_error("%s: %s", model_path, err.message);
-        goto done;
-    }
-    ds = descent_csv_read_file(data_path, &csv, &err);
-    if (!ds) {
-        rc = file_error(data_path, &err);
-        goto done;
-    }
-    if ((rc = gather_features(m, ds, data_path, &x))) goto done;
+    if ((rc = read_for_model(m, model_path, data_path, 0, &csv, &cols, &ds, &x))) goto done;
     pred = malloc(sizeof(float) * (size_t)ds->n * (size_t)head.units + 1);
     if (!pred) {
         rc = runtime_error("out of memory for %d predictions", ds->n);
@@ -180,16 +183,8 @@ int cmd_evaluate(const args *a)
     descent_csv_options csv = descent_csv_defaults();
     descent_model_columns cols;
     csv.target = target;
-    if (descent_csv_options_for_model(m, 1, &csv, &cols, &err) != DESCENT_OK) {
-        rc = runtime_error("%s: %s", model_path, err.message);
-        goto done;
-    }
-    ds = descent_csv_read_file(data_path, &csv, &err);
-    if (!ds) {
-        rc = file_error(data_path, &err);
-        goto done;
-    }
-    if ((rc = gather_features(m, ds, data_path, &x))) goto done;
+    memset(&cols, 0, sizeof cols);
+    if ((rc = read_for_model(m, model_path, data_path, 1, &csv, &cols, &ds, &x))) goto done;
     if (head.task == DESCENT_TASK_REGRESSION && ds->outputs != head.units) {
         rc = runtime_error("%s has %d target columns but the model predicts %d", data_path, ds->outputs, head.units);
         goto done;
