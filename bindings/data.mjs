@@ -62,7 +62,7 @@ export const dataMethods = {
     let targetName = null;
     let targetIndex = -1;
     if (typeof options.target === 'string') targetName = options.target;
-    else if (options.target !== undefined) targetIndex = int(where, 'target', options.target, -1, -1, 1e6);
+    else if (options.target !== undefined) targetIndex = int(where, 'target', options.target, -1, -1, V.limits.columns);
     const task = options.task === undefined ? 0 : oneOf(where, 'task', options.task, V.vocabularies.task);
     let delimiter = 0;
     if (options.delimiter !== undefined) {
@@ -86,7 +86,7 @@ export const dataMethods = {
     checkKeys(where, options, ['n', 'noise', 'seed'], 'options');
     const n = int(where, 'n', options.n, 200, 1, V.limits.generate);
     const noise = num(where, 'noise', options.noise, 0.1);
-    const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
+    const seed = int(where, 'seed', options.seed, 1, 0, V.limits.seed);
     return this._dataset(where, this._module._dj_generate(kind, n, noise, seed));
   },
 
@@ -119,7 +119,7 @@ export const dataMethods = {
 
   fitScaler(x, columns) {
     const where = 'fitScaler';
-    const cols = int(where, 'columns', columns, undefined, 1, 1e6);
+    const cols = int(where, 'columns', columns, undefined, 1, V.limits.units);
     const flat = toMatrix(where, 'x', x, cols);
     return this._scoped(where, (s, M) => {
       const mean = s.alloc('the means', cols, 4);
@@ -148,7 +148,7 @@ export const dataMethods = {
     const fraction = num(where, 'testFraction', options.testFraction, undefined);
     if (fraction === undefined) throw fail(where, 'testFraction is required, in [0, 1)');
     const { labels, classes } = labelsOf(where, rows, options.labels);
-    const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
+    const seed = int(where, 'seed', options.seed, 1, 0, V.limits.seed);
     return this._scoped(where, (s, M) => {
       const train = s.alloc('the training indices', rows, 4);
       const test = s.alloc('the test indices', rows, 4);
@@ -168,7 +168,7 @@ export const dataMethods = {
     checkKeys(where, options, ['k', 'labels', 'seed'], 'options');
     const k = int(where, 'k', options.k, undefined, 2, rows);
     const { labels, classes } = labelsOf(where, rows, options.labels);
-    const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
+    const seed = int(where, 'seed', options.seed, 1, 0, V.limits.seed);
     return this._scoped(where, (s, M) => {
       const fold = s.alloc('the folds', rows, 4);
       this._check(where, M._dj_kfold(rows, k, labels ? s.i32(labels, 'labels') : 0, classes, seed, fold));

@@ -9,7 +9,7 @@
 import { bool, checkKeys, fail, int, oneOf } from './checks.mjs';
 import { pack, readVocabulary, unpack } from './core-vocabulary.mjs';
 import {
-  HIGHER_IS_BETTER, MAX_FOLDS, METRICS, STATUS_CANCELLED, T, TASKS, TUNE_EVENTS, packConfig, readCurves, setLayouts, tuneData,
+  HIGHER_IS_BETTER, MAX_FOLDS, MAX_SEED, METRICS, STATUS_CANCELLED, T, TASKS, TUNE_EVENTS, packConfig, readCurves, setLayouts, tuneData,
   tuneDefaults, tuneSpec, unpackConfig, unpackResult,
 } from './tune-spec.mjs';
 
@@ -133,7 +133,7 @@ class Tuning {
     const folds = int(where, 'folds', options.folds, 5, 2, MAX_FOLDS);
     const metricName = options.metric === undefined ? 'auto' : options.metric;
     oneOf(where, 'metric', metricName, ['auto', ...METRICS]);
-    const seed = int(where, 'seed', options.seed, 1, 0, 0xffffffff);
+    const seed = int(where, 'seed', options.seed, 1, 0, MAX_SEED);
     const index = int(where, 'configIndex', options.configIndex, 0, 0, 2 ** 31 - 1);
     const standardize = bool(where, 'standardize', options.standardize, true);
     const scaleTarget = bool(where, 'scaleTarget', options.scaleTarget, true);

@@ -59,7 +59,7 @@ export async function findLearningRate(d, x, y, config, options = {}) {
   const where = 'findLearningRate';
   checkKeys(where, options, LRFIND_KEYS, 'options');
   const h = await twin(d, where);
-  const model = fresh(h, config, options.seed === undefined ? undefined : int(where, 'seed', options.seed, 0, 0, 0xffffffff));
+  const model = fresh(h, config, options.seed === undefined ? undefined : int(where, 'seed', options.seed, 0, 0, V.limits.seed));
   try {
     const [xs, ys, n] = modelRows(where, model, x, y);
     const table = V.fields.lrfind;
@@ -110,7 +110,7 @@ export async function compareOptimizers(d, x, y, config, options = {}) {
   }
   const packed = list.map((o) => packOptimizer(where, o));
   const epochs = int(where, 'epochs', options.epochs, 10, 1, V.limits.epochs);
-  const start = fresh(h, config, options.seed === undefined ? undefined : int(where, 'seed', options.seed, 0, 0, 0xffffffff));
+  const start = fresh(h, config, options.seed === undefined ? undefined : int(where, 'seed', options.seed, 0, 0, V.limits.seed));
   try {
     const [xs, ys, n] = modelRows(where, start, x, y);
     const batchSize = int(where, 'batchSize', options.batchSize, 32, 1, V.limits.batch);
@@ -166,7 +166,7 @@ export async function lossSurface(d, model, x, y, options = {}) {
   }
   if (kind === 'pca' && (!path || path.length / count < 2)) throw fail(where, "directions 'pca' needs a path of at least 2 points");
   const resolution = int(where, 'resolution', options.resolution, 32, 2, V.limits.surfaceResolution);
-  const seed = int(where, 'seed', options.seed, 0, 0, 0xffffffff);
+  const seed = int(where, 'seed', options.seed, 0, 0, V.limits.seed);
   const range = options.range;
   let lo = -1;
   let hi = 1;

@@ -25,7 +25,7 @@ export function regression(M, out) {
 export const metricsMethods = {
   classificationMetrics(pred, y, outputs) {
     const where = 'classificationMetrics';
-    const k = int(where, 'outputs', outputs, undefined, 1, 1e6);
+    const k = int(where, 'outputs', outputs, undefined, 1, V.limits.units);
     const p = toMatrix(where, 'pred', pred, k);
     const t = toMatrix(where, 'y', y, k);
     if (p.length !== t.length) throw fail(where, `pred has ${p.length / k} rows but y has ${t.length / k}`);
@@ -40,7 +40,7 @@ export const metricsMethods = {
 
   regressionMetrics(pred, y, outputs) {
     const where = 'regressionMetrics';
-    const k = int(where, 'outputs', outputs, undefined, 1, 1e6);
+    const k = int(where, 'outputs', outputs, undefined, 1, V.limits.units);
     const p = toMatrix(where, 'pred', pred, k);
     const t = toMatrix(where, 'y', y, k);
     if (p.length !== t.length) throw fail(where, `pred has ${p.length / k} rows but y has ${t.length / k}`);

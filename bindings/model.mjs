@@ -44,7 +44,7 @@ export function createModel(d, config) {
   });
   const loss = config.loss === undefined ? 0 : oneOf(where, 'loss', config.loss, V.vocabularies.loss);
   const opt = packOptimizer(where, config.optimizer === undefined ? 'adam' : config.optimizer);
-  const seed = int(where, 'seed', config.seed, 0, 0, 0xffffffff);
+  const seed = int(where, 'seed', config.seed, 0, 0, V.limits.seed);
   const ptr = d._scoped(where, (s, M) => M._dj_model_create(inputs, config.layers.length,
     s.f64(packed, 'the layers'), loss, s.f64(opt, 'the optimizer'), seed));
   if (!ptr) throw fail(where, d._message());
@@ -271,7 +271,7 @@ export class Model {
     const epochs = int(where, 'epochs', options.epochs, 1, 1, V.limits.epochs);
     const batchSize = int(where, 'batchSize', options.batchSize, 32, 1, V.limits.batch);
     const shuffle = bool(where, 'shuffle', options.shuffle, true);
-    const seed = int(where, 'seed', options.seed, 0, 0, 0xffffffff);
+    const seed = int(where, 'seed', options.seed, 0, 0, V.limits.seed);
     const validationSplit = num(where, 'validationSplit', options.validationSplit, 0);
     let vx = null;
     let vy = null;
@@ -455,7 +455,7 @@ export class Model {
   reinit(seed) {
     const where = 'reinit';
     const p = this.#idle(where);
-    this.#d._check(where, this.#M._dj_model_reinit(p, int(where, 'seed', seed, undefined, 0, 0xffffffff)));
+    this.#d._check(where, this.#M._dj_model_reinit(p, int(where, 'seed', seed, undefined, 0, V.limits.seed)));
   }
 
   #setScaler(where, scaler, columns, fn) {

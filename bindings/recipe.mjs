@@ -84,7 +84,7 @@ function recipeFields(where, o) {
     no_bias: bool(where, 'useBias', o.useBias, true) ? 0 : 1,
     test_split: num(where, 'testSplit', o.testSplit, 0.2),
     val_split: num(where, 'valSplit', o.valSplit, 0),
-    seed: int(where, 'seed', o.seed, 1, 0, 0xffffffff),
+    seed: int(where, 'seed', o.seed, 1, 0, V.limits.seed),
     scale: (bool(where, 'standardize', o.standardize, true) ? 1 : 0) | (bool(where, 'scaleTarget', o.scaleTarget, true) ? 2 : 0),
     epochs: int(where, 'epochs', o.epochs, 100, 1, V.limits.epochs),
     batch_size: batch,

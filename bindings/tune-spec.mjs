@@ -19,6 +19,7 @@ export const METRICS = vocabularies.metric;
 export const HIGHER_IS_BETTER = vocabulary.higherIsBetter;
 const MAX_LAYERS = limits.hidden;
 export const MAX_FOLDS = limits.folds;
+export const MAX_SEED = limits.seed;
 export const STATUS_CANCELLED = 1;
 /** The tune build's struct layouts (fields.h: config, result, axis, ...), read by attach(). */
 export let T = null;
@@ -190,7 +191,7 @@ export function tuneSpec(where, options) {
     base: packConfig(where, 'base', base, tuneDefaults()),
     folds: int(where, 'folds', options.folds, 5, 2, MAX_FOLDS),
     metric,
-    seed: int(where, 'seed', options.seed, 1, 0, 0xffffffff),
+    seed: int(where, 'seed', options.seed, 1, 0, limits.seed),
     testFraction,
     standardize: bool(where, 'standardize', options.standardize, true),
     scaleTarget: bool(where, 'scaleTarget', options.scaleTarget, true),
@@ -219,8 +220,8 @@ export function tuneData(where, data) {
   oneOf(where, 'data.task', task, TASKS);
   for (const key of ['features', 'outputs', 'classes']) {
     const v = data[key];
-    if (v !== undefined && v !== null && !(Number.isInteger(v) && v >= 0 && v <= 1e6)) {
-      throw fail(where, `data.${key} is ${show(v)}: expected an integer in 0..1000000`);
+    if (v !== undefined && v !== null && !(Number.isInteger(v) && v >= 0 && v <= limits.units)) {
+      throw fail(where, `data.${key} is ${show(v)}: expected an integer in 0..${limits.units}`);
     }
   }
   const xs = flatRows(where, 'data.x', data.x, data.features);
@@ -246,8 +247,8 @@ export function tuneData(where, data) {
     }
     labels = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      if (!Number.isInteger(given[i]) || given[i] < 0 || given[i] >= 1e6) {
-        throw fail(where, `data.labels[${i}] is ${show(given[i])}: expected a class index in 0..999999`);
+      if (!Number.isInteger(given[i]) || given[i] < 0 || given[i] >= limits.units) {
+        throw fail(where, `data.labels[${i}] is ${show(given[i])}: expected a class index in 0..${limits.units - 1}`);
       }
       labels[i] = given[i];
     }

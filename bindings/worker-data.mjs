@@ -26,8 +26,8 @@ function withSplit(d, where, set, data, seed) {
     if (subsets) throw failed(`${where}: subsets needs testFraction (they are the training and the test rows)`);
     return set;
   }
-  if (data.splitSeed !== undefined && !(Number.isInteger(data.splitSeed) && data.splitSeed >= 0 && data.splitSeed <= 0xffffffff)) {
-    throw failed(`${where}: splitSeed must be an integer in 0..4294967295, got ${shown(data.splitSeed)}`);
+  if (data.splitSeed !== undefined && !(Number.isInteger(data.splitSeed) && data.splitSeed >= 0 && data.splitSeed <= d.vocabulary.limits.seed)) {
+    throw failed(`${where}: splitSeed must be an integer in 0..${d.vocabulary.limits.seed}, got ${shown(data.splitSeed)}`);
   }
   const labels = stratify === false ? null : set.labels;
   let split;

@@ -140,6 +140,13 @@ it('takes its names, defaults and limits from vocabulary.mjs', async () => {
     const written = vocabularies[list].filter((v) => html.includes(`value="${v}"`));
     assert.deepEqual(written, [], `index.html writes ${list} names as options`);
   }
+  // The number fields whose bounds are core limits (the markup is static, so the browser's spinner knows them) say the core's.
+  const tune = readFileSync(fileURLToPath(new URL('../../web/js/tunebody.mjs', import.meta.url)), 'utf8');
+  const maxOf = (text, id) => Number((new RegExp(`id="${id}"[^>]*\\smax="([^"]+)"`).exec(text) || [])[1]);
+  for (const id of ['seed', 'data-seed']) assert.equal(maxOf(html, id), limits.seed, `#${id}'s max`);
+  assert.equal(maxOf(html, 'epochs'), limits.epochs, "#epochs's max");
+  assert.equal(maxOf(tune, 'tune-seed'), limits.seed, "#tune-seed's max");
+  assert.equal(maxOf(tune, 'tune-folds'), limits.folds, "#tune-folds's max");
 });
 
 it("keeps each optimizer setting's range within the core's (HYPER_KEYS: the core's range, or a narrower UI cap)", async () => {
