@@ -22,6 +22,8 @@ export declare class DescentClient {
     data?: RequestData[T],
     options?: CopyOption & { onProgress?: (progress: any) => void },
   ): Promise<ResultData[T]>;
+  /** what the last init resolved with (create() has sent one), or null before */
+  info: { simd: boolean; version: string; tune: boolean } | null;
   init(options?: { simd?: 'auto' | boolean; baseUrl?: string; tune?: boolean }): Promise<{ simd: boolean; version: string; tune: boolean }>;
   createModel(config: ModelConfig): Promise<number>;
   load(bytes: Uint8Array | ArrayBuffer, options?: CopyOption): Promise<number>;

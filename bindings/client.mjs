@@ -178,14 +178,18 @@ export class DescentClient {
     await this.#worker.terminate();
   }
 
-  /** Loads descent in the worker (options.tune: the build with tuning); resolves with {simd, version, tune}. */
+  /** What the last init resolved with ({simd, version, tune}; create() has sent one), or null before. */
+  info = null;
+
+  /** Loads descent in the worker (options.tune: the build with tuning); resolves with {simd, version, tune}, kept as info. */
   init(options = {}) {
     try {
       optionsOf('init', options, ['simd', 'baseUrl', 'tune']);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.request(MessageType.INIT, defined({ simd: options.simd, baseUrl: options.baseUrl, tune: options.tune }));
+    return this.request(MessageType.INIT, defined({ simd: options.simd, baseUrl: options.baseUrl, tune: options.tune }))
+      .then((info) => (this.info = info));
   }
 
   /** Resolves with the new model's id. */

@@ -75,7 +75,9 @@ async function assertSameModel(client, id, model) {
 describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
   it('init reports the build it loaded; init again is harmless', async (t) => {
     const client = await start(t);
+    assert.deepEqual(Object.keys(client.info).sort(), ['simd', 'tune', 'version'], "create's init, kept");
     const info = await client.init();
+    assert.deepEqual(client.info, info);
     assert.equal(info.simd, simdSupported());
     assert.match(info.version, /^\d+\.\d+\.\d+$/);
     if (info.simd) {

@@ -152,7 +152,7 @@ async function start() {
   applyEmbed();
   requestAnimationFrame(frame);
   page.client = await client;
-  const info = await page.client.init();
+  const { info } = page.client; // (create's init)
   page.simd = info.simd;
   page.version = info.version;
   $('build').textContent = `descent ${info.version}, WebAssembly ${info.simd ? 'SIMD' : 'scalar (this browser has no WebAssembly SIMD)'}, training in a Web Worker`;
