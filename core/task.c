@@ -132,8 +132,21 @@ descent_status descent_head_override(descent_head *h, int activation, int loss, 
     if (loss != -1 && !descent_loss_name((descent_loss)loss))
         return descent_fail(err, DESCENT_ERR_ARGUMENT, "loss %d is not one of -1 (keep) or 0..%d", loss,
                             DESCENT_LOSSES - 1);
+    descent_loss l = loss != -1 ? (descent_loss)loss : h->loss;
+    /* A cross-entropy scores classes: on numbers it trains to nonsense (a
+     * negative loss) and nothing can be scored as classes afterwards. */
+    if (h->task != DESCENT_TASK_CLASSIFICATION && l != DESCENT_LOSS_MSE)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT,
+                            "loss '%s' needs a target of classes, and this target is numbers (regression): use "
+                            "'mse', or task 'classification' if its values are classes",
+                            descent_loss_name(l));
+    /* One unit's softmax is always 1: categorical cross-entropy would be 0 whatever the weights. */
+    if (l == DESCENT_LOSS_CATEGORICAL_CROSSENTROPY && h->units < 2)
+        return descent_fail(err, DESCENT_ERR_ARGUMENT,
+                            "loss 'categorical_crossentropy' needs an output per class, and two classes have one "
+                            "output: use 'binary_crossentropy' or 'mse'");
     if (activation != -1) h->activation = (descent_activation)activation;
-    if (loss != -1) h->loss = (descent_loss)loss;
+    h->loss = l;
     settle(h);
     return DESCENT_OK;
 }

@@ -146,6 +146,20 @@ static void test_head_override(void)
     CHECK(descent_head_override(&h, 6, -1, &err) == DESCENT_ERR_ARGUMENT);
     CHECK(descent_head_override(&h, -1, -2, &err) == DESCENT_ERR_ARGUMENT);
     CHECK(h.loss == DESCENT_LOSS_BINARY_CROSSENTROPY && h.activation == DESCENT_ACT_TANH);
+    /* Two classes have one unit: categorical cross-entropy would be 0 whatever the weights. */
+    CHECK(descent_head_override(&h, -1, DESCENT_LOSS_CATEGORICAL_CROSSENTROPY, &err) == DESCENT_ERR_ARGUMENT);
+    CHECK(strstr(err.message, "use 'binary_crossentropy'") != NULL);
+    CHECK(h.loss == DESCENT_LOSS_BINARY_CROSSENTROPY);
+    CHECK(descent_head_choose(DESCENT_TASK_CLASSIFICATION, 3, 3, DESCENT_OUTPUT_AUTO, &h, &err) == DESCENT_OK);
+    CHECK(descent_head_override(&h, -1, DESCENT_LOSS_BINARY_CROSSENTROPY, &err) == DESCENT_OK);
+    /* A cross-entropy on numbers is refused, naming what would do; the head is left as it was. */
+    CHECK(descent_head_choose(DESCENT_TASK_REGRESSION, 0, 1, DESCENT_OUTPUT_AUTO, &h, &err) == DESCENT_OK);
+    for (int l = DESCENT_LOSS_BINARY_CROSSENTROPY; l <= DESCENT_LOSS_CATEGORICAL_CROSSENTROPY; l++) {
+        CHECK(descent_head_override(&h, DESCENT_ACT_SIGMOID, l, &err) == DESCENT_ERR_ARGUMENT);
+        CHECK(strstr(err.message, "use 'mse'") != NULL);
+    }
+    CHECK(h.loss == DESCENT_LOSS_MSE && h.activation == DESCENT_ACT_LINEAR);
+    CHECK(descent_head_override(&h, DESCENT_ACT_SIGMOID, DESCENT_LOSS_MSE, &err) == DESCENT_OK);
 }
 
 static descent_model *model_for(const descent_head *h, int inputs)
