@@ -256,6 +256,9 @@ class Descent {
   /** model's C pointer, checked to be a live Model of this instance. */
   _modelPointer(where, model) {
     if (!(model instanceof Model)) throw fail(where, `model must be a Model, got ${typeOf(model)}`);
+    if (!model._ownedBy(this)) {
+      throw fail(where, 'model belongs to another descent instance (another loadDescent): move it here with this one\'s loadModel(model.save())');
+    }
     return model._pointer(where);
   }
 

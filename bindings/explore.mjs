@@ -49,7 +49,12 @@ function unflatten(model, flat) {
 
 /** One point of a path: a flat Float32Array of paramCount, or getWeights()' array. */
 function flatPoint(where, what, p, count) {
-  const flat = Array.isArray(p) ? new Float32Array(p.flatMap((l) => [...l.kernel, ...(l.bias || [])])) : toMatrix(where, what, p, 1);
+  // getWeights()'s layers ({kernel, bias}), or the weights as one list of numbers
+  const layers = Array.isArray(p) && p.length > 0 && p.every((l) => l !== null && typeof l === 'object' && 'kernel' in l);
+  const flat = !layers ? toMatrix(where, what, p, 1) : new Float32Array(p.flatMap((l, i) => [
+    ...toMatrix(where, `${what}[${i}].kernel`, l.kernel, 1),
+    ...(l.bias ? toMatrix(where, `${what}[${i}].bias`, l.bias, 1) : []),
+  ]));
   if (flat.length !== count) throw fail(where, `${what} has ${flat.length} weights, expected the model's ${count}`);
   return flat;
 }

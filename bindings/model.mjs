@@ -92,6 +92,8 @@ export class Model {
   }
 
   _pointer(where) { return this.#p(where); }
+  /** Whether descent instance d made this model (its C model is in d's memory). */
+  _ownedBy(d) { return this.#d === d; }
 
   get disposed() { return this.#ptr === 0; }
   get inputs() { return this.#M._dj_model_inputs(this.#p('inputs')); }

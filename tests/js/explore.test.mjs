@@ -325,6 +325,12 @@ describe('lossSurface', () => {
     assert.equal(cap, 1024);
     await assert.rejects(() => d.lossSurface(m, x, y, { resolution: cap + 1 }), new RegExp(`resolution.*${cap}`));
     await assert.rejects(() => d.lossSurface(m, x, y, { path: [new Float32Array(3)] }), /path\[0\] has 3 weights, expected the model's 33/);
+    // a point may be a plain list of numbers (the types allow it); a ragged or wrong one is refused, not a TypeError
+    const flatW = (w) => w.flatMap((l) => [...l.kernel, ...(l.bias || [])]);
+    const plain = await d.lossSurface(m, x, y, { directions: 'pca', path: [flatW(m.getWeights()).map((v) => v + 0.1), flatW(m.getWeights())], resolution: 3 });
+    assert.equal(plain.pathProjection.length, 2);
+    await assert.rejects(() => d.lossSurface(m, x, y, { directions: 'pca', path: [[1, 2], [3]] }), /lossSurface: path\[0\] has 2 weights/);
+    await assert.rejects(() => d.lossSurface(m, x, y, { path: [[{ kernel: 'no' }]] }), /lossSurface: path\[0\]\[0\]\.kernel/);
     m.dispose();
   });
 });
@@ -357,6 +363,9 @@ describe('the tuning twin', () => {
       // the centre of a random plane is the caller's model, as its own evaluate gives it
       const r = await core.lossSurface(mine, x, y, { range: 1, resolution: 3, seed: 1 });
       assert.equal(r.loss[1][1], mine.evaluate(x, y));
+      // a model is its own instance's: another's refuses it, saying how to move it (its memory is not there)
+      await assert.rejects(() => tuned.lossSurface(mine, x, y, { resolution: 3 }), /lossSurface: model belongs to another descent instance.*loadModel\(model\.save\(\)\)/);
+      await assert.rejects(() => core.lossSurface(theirs, x, y, { resolution: 3 }), /another descent instance/);
       mine.dispose();
       theirs.dispose();
     }
