@@ -121,6 +121,19 @@ describe('the page in a course page on another origin', () => {
     assert.deepEqual(darkGoals.map((g) => [g.goal, g.epoch]).sort(), goals.map((g) => [g.goal, g.epoch]).sort(), 'the same epochs as when drawn');
   });
 
+  it('a pause or step that meets the run at its end is no error', async (t) => {
+    const { p, frame } = await embedded(t, '?v=1&d=circle&n=200&h=4:tanh&seed=3&embed=1&pace=max&epochs=10');
+    for (let i = 0; i < 6; i++) {
+      for (const c of ['reset', 'play', i % 2 ? 'step' : 'pause']) await p.evaluate((x) => window.send(x), c);
+      await waitFor(frame, () => window.descentPage.state.status === 'paused' || window.descentPage.state.settled);
+    }
+    await p.waitForTimeout(300);
+    const refused = (await events(p)).filter((e) => e.type === 'error' && /not training/.test(e.message));
+    assert.deepEqual(refused, []);
+    // (a step at the epoch limit is refused as such: that is no internal error)
+    assert.doesNotMatch(await frame.evaluate(() => document.getElementById('error').textContent), /not training|descent:/);
+  });
+
   it('obeys commands from the origin its link names and ignores every other', async (t) => {
     const { p, frame } = await embedded(t, `${RUN}&epochs=1000`);
     const send = (command, config) => p.evaluate(([c, cfg]) => window.send(c, cfg), [command, config]);
@@ -157,6 +170,36 @@ describe('the page in a course page on another origin', () => {
     assert.match(unloaded.message, /^data\/iris\.csv could not load: /);
     assert.deepEqual(await frame.evaluate(() => window.descentPage.config), kept);
     await p.unroute('**/data/iris.csv');
+    // Values of the wrong kind are refused naming the key, as is a value out of range (without a link's wording); nothing changes.
+    const nthError = (n) => waitFor(p, (k) => window.events.filter((e) => e.type === 'error')[k], n);
+    const refusals = [
+      [{ seed: '5' }, /^set: seed must be a number, got a string$/],
+      [{ epochs: null }, /^set: epochs must be a number, got null$/],
+      [{ layers: 'x' }, /^set: layers must be a list, got a string$/],
+      [{ features: 'x1' }, /^set: features must be a list, got a string$/],
+      [{ optimizer: 'sgd' }, /^set: optimizer must be an object, got a string$/],
+      [{ showTest: 'no' }, /^set: showTest must be a boolean, got a string$/],
+      [{ added: [['a', 1, 0]] }, /^set: a value is not of the ready event's kind/],
+      [{ optimizer: { learningRate: 20 } }, /^set: lr: .*20/],
+    ];
+    let errors = 2;
+    for (const [cfg, message] of refusals) {
+      await send('set', cfg);
+      const e = await nthError(errors++);
+      assert.equal(e.command, 'set');
+      assert.match(e.message, message, JSON.stringify(cfg));
+      assert.doesNotMatch(e.message, /URL parameter|using the default/);
+    }
+    assert.deepEqual(await frame.evaluate(() => window.descentPage.config), kept);
+    // An optimizer by name alone takes its defaults, as a link's opt does; a rate alone keeps the optimizer.
+    await send('set', { optimizer: { name: 'momentum' } });
+    await waitFor(frame, () => window.descentPage.config.optimizer.name === 'momentum');
+    const momentum = (await frame.evaluate(() => window.descentPage.config)).optimizer;
+    assert.equal(typeof momentum.momentum, 'number');
+    await send('set', { optimizer: { learningRate: 0.05 } });
+    await waitFor(frame, () => window.descentPage.config.optimizer.learningRate === 0.05);
+    assert.deepEqual((await frame.evaluate(() => window.descentPage.config)).optimizer, { ...momentum, learningRate: 0.05 });
+    assert.equal((await events(p)).filter((e) => e.type === 'error').length, errors, 'no other refusal');
 
     // Locked: set is refused, the run controls obeyed.
     const { p: lp, frame: lf } = await embedded(t, `${RUN}&epochs=1000&lock=1`);

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { web, requireStaged, useBrowser, openPage, openView, until, idle, state, choose, drawn, errorText } from './support.mjs';
 
-const CHUNKS = ['netpointer', 'racepanel', 'lrfinderpanel', 'tableview', 'tables', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link'];
+const CHUNKS = ['netpointer', 'racepanel', 'lrfinderpanel', 'tableview', 'tables', 'sharefiles', 'embedpanel', 'gradientbars', 'tunepanel', 'playground-link', 'setcommand'];
 requireStaged(['lib/page.mjs', 'lib/worker.mjs', ...CHUNKS.map((c) => `lib/page-${c}.mjs`)]);
 const session = useBrowser({ screenshots: false });
 

@@ -108,6 +108,12 @@ describe('the playground page', () => {
     await p.keyboard.press('e');
     await idle(p);
     await until(p, (x) => x.epoch === stepped.epoch + 2, 'an epoch from the keyboard');
+    // Space on a disclosure opens it (it is no shortcut there), and trains nothing.
+    await p.focus('#embed-options summary');
+    await p.keyboard.press(' ');
+    assert.equal(await p.evaluate(() => document.getElementById('embed-options').open), true);
+    await p.waitForTimeout(200);
+    assert.notEqual((await state(p)).status, 'running');
     assert.deepEqual(messages, []);
   });
 
@@ -246,6 +252,9 @@ describe('the playground page', () => {
       // Out of the range descent accepts (before, taken, then a reset left the page without a model).
       ['#hp-beta1', '1', /beta 1: "1" is not a number in \[0, 1\)/],
       ['#hp-epsilon', '0', /epsilon: "0" is not a number in \(0, 1\]/],
+      // In range as a double but not as the float32 descent holds (before, taken: the worker refused it, the link and Reset kept it).
+      ['#lr', '1e-50', /Learning rate: "1e-50" is not a number in \(0, 10\] \(it is 0 as a float32\)/],
+      ['#hp-beta2', '0.99999999999', /beta 2: "0.99999999999" is not a number in \[0, 1\) \(it is 1 as a float32\)/],
     ];
     for (const [selector, value, message] of cases) {
       await setValue(p, selector, value);

@@ -7,7 +7,7 @@
 import { DescentClient } from '../lib/client.mjs';
 import { DEFAULTS, DATASETS, PAGE_INPUT_SCALES } from './choices.mjs';
 import { generateFromLink, prepare } from './data.mjs';
-import { reload, renderData, wireData } from './datapanel.mjs';
+import { renderData, wireData } from './datapanel.mjs';
 import { LossChart } from './losschart.mjs';
 import { wireDiagram } from './diagramedits.mjs';
 import { NetworkDiagram } from './netdiagram.mjs';
@@ -22,7 +22,7 @@ import { raceInput, raceSettled, raceState, wireRace } from './race.mjs';
 import { gradientsSettled, gradientsState, wireGradients } from './inspect.mjs';
 import { finderInput, finderSettled, finderState, wireFinder } from './lrfinder.mjs';
 import { playgroundParams } from './playground-params.mjs';
-import { EMBED_PACE, decodeConfig, decodeView, encodeConfig, quote } from './urlstate.mjs';
+import { EMBED_PACE, decodeConfig, decodeView, quote } from './urlstate.mjs';
 import { $, InputError, act, clone, config, embed, hooks, host, lazy, lockControls, locked, page, task, views } from './state.mjs';
 
 const CHART_MS = 100;     // the loss chart's redraws while training, at most one per
@@ -99,6 +99,7 @@ function wire() {
 
 /** What a TensorFlow Playground link means in descent: loaded only for an address that is one. */
 const playgroundLink = lazy(() => import('./playground-link.mjs'), 'the reader of TensorFlow Playground links');
+const setCommand = lazy(() => import('./setcommand.mjs'), "the course page's set command");
 
 /**
  * The configuration of the page's address: a TensorFlow Playground link (its
@@ -172,32 +173,12 @@ async function start() {
   }
 }
 
-/**
- * A course page's set command: config holds some of the configuration's keys
- * (as the ready event gives them). It is read as a link would be, and any
- * value the page cannot use refuses the whole command; else the data and the
- * model are made anew. Refused under lock.
- */
-async function setConfig(partial) {
-  if (locked()) throw new InputError('set: this exercise is locked: its configuration cannot be changed');
-  const unknown = Object.keys(partial).filter((k) => !(k in config));
-  if (unknown.length) throw new InputError(`set: ${unknown.slice(0, 5).map(quote).join(', ')} not among ${Object.keys(config).join(', ')}`);
-  if (config.dataset === 'csv' || partial.dataset === 'csv') throw new InputError('set: a CSV file is opened by the learner, not set');
-  const merged = { ...clone(config), ...clone(partial) };
-  if (partial.optimizer && partial.optimizer.name === config.optimizer.name) merged.optimizer = { ...config.optimizer, ...partial.optimizer };
-  const decoded = decodeConfig(encodeConfig(merged), DEFAULTS);
-  if (decoded.errors.length) throw new InputError(`set: ${decoded.errors.join('; ')}`);
-  const before = clone(config);
-  Object.assign(config, decoded.config);
-  await reload(before);
-}
-
 const COMMANDS = {
   play: () => (page.status !== 'running' ? playPause() : undefined),
   pause: () => (page.status === 'running' ? playPause() : undefined),
   step: () => step(true),
   reset,
-  set: setConfig,
+  set: (partial) => setCommand.load().then((m) => m.setConfig(partial)),
 };
 
 /** A command from the course page (host.mjs has checked where it is from), run as the learner's actions are; a refusal is posted back. */

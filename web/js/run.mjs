@@ -371,11 +371,13 @@ export function totals() {
 
 export async function playPause() {
   if (page.status === 'running') {
-    if (page.run && !page.run.paused) {
-      await page.client.pause(page.modelId);
-      page.run.paused = true;
+    const { run } = page;
+    if (run && !run.paused) {
+      await pauseWorker();
+      run.paused = true;
     }
     await stopPacer();
+    if (page.run !== run) return; // it ended meanwhile: done, not paused
     page.status = 'paused';
     progressStop();
   } else if (page.status === 'paused' && page.run) {
@@ -390,6 +392,11 @@ export async function playPause() {
     startRun(false);
   }
 }
+
+/** Holds the worker's run between two batches; a run that has just ended (its result on the way) has nothing to hold. */
+const pauseWorker = () => page.client.pause(page.modelId).catch((e) => {
+  if (e.code !== 'not-training') throw e;
+});
 
 /** Whether a finished run has reached the epoch limit. */
 export const atLimit = () => page.status === 'done' && page.epochBase >= config.epochs;
@@ -412,7 +419,7 @@ async function holding(fn) {
   if (running) {
     await stopPacer();
     if (!run.paused) {
-      await page.client.pause(page.modelId);
+      await pauseWorker();
       run.paused = true;
     }
   }
@@ -468,8 +475,8 @@ export async function step(epoch) {
   }
   if (!page.run) return;
   await page.client.step(page.modelId, epoch ? { epoch: true } : {}).catch((e) => {
-    // A step that diverges ends its run, whose own handler says so beside the chart.
-    if (!e.divergence) throw e;
+    // A step that diverges ends its run, whose own handler says so beside the chart; a run that has just ended has no step to take.
+    if (!e.divergence && e.code !== 'not-training') throw e;
   });
   if (page.run) progressStop();
 }

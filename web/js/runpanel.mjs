@@ -85,7 +85,7 @@ export function wireRun() {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
     if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
-    if (t instanceof HTMLButtonElement && (e.key === ' ' || e.key === 'Enter')) return;
+    if (/^(BUTTON|SUMMARY)$/.test(t.tagName) && (e.key === ' ' || e.key === 'Enter')) return; // Space opens a disclosure, presses a button
     const keys = { ' ': () => act(playPause), '.': () => act(() => step(false)), e: () => act(() => step(true)), r: () => act(reset) };
     const fn = keys[e.key.toLowerCase()];
     if (fn) {

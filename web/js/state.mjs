@@ -202,8 +202,12 @@ export function checkNumber(value, name, { min, max, integer = false, exclusiveM
   const text = String(value).trim();
   const v = Number(text);
   const range = `${exclusiveMin ? '(' : '['}${min}, ${max}${exclusiveMax ? ')' : ']'}`;
-  const bad = text === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || (exclusiveMax ? v >= max : v > max) || (exclusiveMin ? v <= min : v < min);
-  if (bad) throw new InputError(`${name}: ${JSON.stringify(text)} is not ${integer ? 'an integer' : 'a number'} in ${range}`);
+  // a fraction is checked as the core will hold it too, a float32 (1e-50 is 0 there, 0.99999999999 is 1)
+  const f = integer ? v : Math.fround(v);
+  const out = (x) => (exclusiveMax ? x >= max : x > max) || (exclusiveMin ? x <= min : x < min);
+  if (text === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || out(v) || out(f)) {
+    throw new InputError(`${name}: ${JSON.stringify(text)} is not ${integer ? 'an integer' : 'a number'} in ${range}${f !== v && !out(v) ? ` (it is ${f} as a float32)` : ''}`);
+  }
   return v;
 }
 
