@@ -7,8 +7,10 @@
 // both go into the weights, computed in float64 and rounded once to float32:
 //   first layer  W'[i][j] = W[i][j] / s[i]         b'[j] = b[j] - sum_i (m[i] / s[i]) W[i][j]
 //   last layer   W'[i][j] = W[i][j] * ts[j]        b'[j] = b[j] * ts[j] + tm[j]   (linear output only)
-// The recipe (the scalers, names, task) travels beside the weights, so that
-// unfold() can undo the folding and give descent its scalers back.
+// The recipe (the scalers, names, task, and addedBias: the layers that had no
+// bias and got one only to hold a folded scaler) travels beside the weights,
+// so that unfold() can undo the folding, drop those biases again, and give
+// descent its scalers back: the same layers, parameters and weights.
 
 
 /**
@@ -104,11 +106,20 @@ export function foldModel(model, where) {
   return { inputs: model.inputs, layers, recipe };
 }
 
+// How far from zero an added bias may be after the unfolding and still count
+// as the zero it held before the folding, per unit of the magnitude that went
+// through it (|b'| and the terms added back, see unfold): the fold's and the
+// unfold's float32 roundings (of W/s, of b', and of the recipe's scalers
+// written as their shortest decimals) are each at most 2^-24 of that.
+const ADDED_BIAS_ROUNDING = 2 ** -20;
+
 /**
  * Undoes foldModel on layers read back ({ fanIn, units, kernel, bias }, as
  * foldModel gives them), in place, given the recipe: the weights descent
- * holds beside its scalers. Throws (naming where) on a recipe that does not
- * fit the layers.
+ * holds beside its scalers. A layer in recipe.addedBias whose bias unfolds to
+ * zero within the rounding of the folding gets bias null again; one whose
+ * bias is more than that (trained since, in the other runtime) keeps it.
+ * Throws (naming where) on a recipe that does not fit the layers.
  */
 export function unfold(layers, recipe, where) {
   const scaler = (what, sc, n) => {
@@ -121,20 +132,28 @@ export function unfold(layers, recipe, where) {
   const inputScaler = scaler('inputScaler', recipe.inputScaler, layers[0].fanIn);
   const last = layers[layers.length - 1];
   const targetScaler = scaler('targetScaler', recipe.targetScaler, last.units);
+  const added = recipe.addedBias ?? [];
+  if (!Array.isArray(added) || !added.every((l) => Number.isSafeInteger(l) && l >= 0 && l < layers.length && layers[l].bias)) {
+    throw new Error(`${where}: userDefinedMetadata.descent.addedBias must be an array of indices of layers with a bias (0..${layers.length - 1})`);
+  }
   const k64 = layers.map((l) => Float64Array.from(l.kernel));
   const b64 = layers.map((l) => (l.bias ? Float64Array.from(l.bias) : null));
+  // Per bias value, the magnitude of what the folding and unfolding put through it.
+  const size = layers.map((l) => new Float64Array(l.units));
   if (targetScaler) {
     const l = layers.length - 1;
     if (!b64[l]) throw new Error(`${where}: the recipe has a target scaler but the output layer has no bias`);
     for (let j = 0; j < last.units; j++) {
       const ts = targetScaler.std[j];
       for (let i = 0; i < last.fanIn; i++) k64[l][i * last.units + j] /= ts;
+      size[l][j] = (Math.abs(b64[l][j]) + Math.abs(targetScaler.mean[j])) / ts;
       b64[l][j] = (b64[l][j] - targetScaler.mean[j]) / ts;
     }
   }
   if (inputScaler) {
     const first = layers[0];
     if (!b64[0]) throw new Error(`${where}: the recipe has an input scaler but the first layer has no bias`);
+    for (let j = 0; j < first.units; j++) size[0][j] += Math.abs(b64[0][j]);
     for (let i = 0; i < first.fanIn; i++) {
       const s = inputScaler.std[i];
       const m = inputScaler.mean[i];
@@ -142,10 +161,15 @@ export function unfold(layers, recipe, where) {
         const w = k64[0][i * first.units + j] * s; // the standardized-space weight
         k64[0][i * first.units + j] = w;
         b64[0][j] += (m / s) * w;
+        size[0][j] += Math.abs((m / s) * w);
       }
     }
   }
-  // A bias the folding added (recipe.addedBias) stays: it may have been trained since.
+  // A bias the folding added goes again when it is still the zero it held
+  // (bar rounding); trained since, it stays, or the predictions would change.
+  for (const l of new Set(added)) {
+    if (b64[l].every((b, j) => Math.abs(b) <= ADDED_BIAS_ROUNDING * size[l][j])) b64[l] = null;
+  }
   layers.forEach((layer, l) => {
     layer.kernel = Float32Array.from(k64[l]);
     layer.bias = b64[l] ? Float32Array.from(b64[l]) : null;

@@ -17,7 +17,8 @@
 // InputLayer first; an Activation or LeakyReLU layer right after a linear
 // Dense becomes that layer's activation. Any other layer is refused, naming
 // its class and index. With descent's recipe in the metadata, the folding is
-// undone and the scalers and names restored.
+// undone (a bias added only to hold a scaler is dropped again, unless it was
+// trained since) and the scalers and names restored.
 
 import { foldModel, unfold } from './interop-fold.mjs';
 

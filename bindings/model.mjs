@@ -290,7 +290,8 @@ export class Model {
     const es = options.earlyStopping;
     if (es !== undefined && es !== false) {
       checkKeys(`${where}: earlyStopping`, es, ['patience', 'minDelta', 'restoreBestWeights']);
-      patience = int(`${where}: earlyStopping`, 'patience', es.patience, undefined, 1, 1e7);
+      // The core's range: 0 (off, as earlyStopping: false) to the most epochs of a fit.
+      patience = int(`${where}: earlyStopping`, 'patience', es.patience, undefined, 0, V.limits.epochs);
       minDelta = num(`${where}: earlyStopping`, 'minDelta', es.minDelta, 0);
       restore = bool(`${where}: earlyStopping`, 'restoreBestWeights', es.restoreBestWeights, false);
     }

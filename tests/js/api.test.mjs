@@ -252,6 +252,35 @@ describe('training', () => {
     m.dispose();
   });
 
+  it("early stopping's patience takes the core's range, 0 (off) to the most epochs of a fit, in fit and trainer", () => {
+    const max = d.vocabulary.limits.epochs;
+    assert.equal(max, 1000000, "README: early stopping's patience at most 1,000,000 epochs");
+    const { x, y } = data(64, 3, 2, 5);
+    const neg = y.map((v) => -v);
+    const options = (patience) => ({ epochs: 6, batchSize: 16, seed: 3, validationData: [x, neg],
+      earlyStopping: { patience, restoreBestWeights: true } });
+    // Patience 0 is the core's "off": every epoch runs, as with earlyStopping false, and no weights are restored.
+    const a = d.createModel(net());
+    const b = d.createModel(net());
+    const off = a.fit(x, y, options(0));
+    assert.equal(off.stopped, 'completed');
+    assert.deepEqual(off, b.fit(x, y, { ...options(0), earlyStopping: false }));
+    assert.deepEqual(a.getWeights(), b.getWeights());
+    // The most the core takes is taken (the fit ends first).
+    assert.equal(a.fit(x, y, options(max)).stopped, 'completed');
+    const t = a.trainer(x, y, options(0));
+    t.dispose();
+    a.trainer(x, y, options(max)).dispose();
+    // Past either end, the same message from fit and trainer, before the core is asked.
+    for (const patience of [-1, max + 1]) {
+      const message = new RegExp(`^(fit|trainer): earlyStopping: patience must be an integer in 0\\.\\.${max}, got ${patience}$`);
+      assert.throws(() => a.fit(x, y, options(patience)), (e) => message.test(e.message) && e.message.startsWith('fit:'));
+      assert.throws(() => a.trainer(x, y, options(patience)), (e) => message.test(e.message) && e.message.startsWith('trainer:'));
+    }
+    a.dispose();
+    b.dispose();
+  });
+
   it('fit rethrows a callback error and refuses re-entry', () => {
     const { x, y } = data(16, 3, 2, 6);
     const m = d.createModel(net());
@@ -271,7 +300,9 @@ describe('training', () => {
     [{ validationSplit: 1 }, /fit: validationSplit must be in \[0, 1\) \(got 1\)/],
     [{ validationSplit: 0.99 }, /leaves 0 for training and 16 for validation/],
     [{ validationData: [1] }, /fit: validationData must be \[x, y\]/],
-    [{ earlyStopping: { patience: 0 } }, /fit: earlyStopping: patience must be an integer in 1\.\.10000000, got 0/],
+    [{ earlyStopping: { patience: -1 } }, /fit: earlyStopping: patience must be an integer in 0\.\.1000000, got -1/],
+    [{ earlyStopping: { patience: 1000001 } }, /fit: earlyStopping: patience must be an integer in 0\.\.1000000, got 1000001/],
+    [{ earlyStopping: { patience: 2e6 } }, /fit: earlyStopping: patience must be an integer in 0\.\.1000000, got 2000000/],
     [{ earlyStopping: { patience: 2, minDelta: -1 } }, /min_delta|minDelta must be a finite number >= 0 \(got -1\)/],
     [{ onEpochEnd: 3 }, /fit: onEpochEnd must be a function/],
   ];

@@ -257,6 +257,83 @@ describe('fromTfjs: TF.js -> descent', () => {
     }
   });
 
+  it('drops a bias added only to hold a folded scaler: the same layers, weights, scalers and training', async () => {
+    const cases = [
+      // The first layer without a bias holds the input scaler.
+      [{ inputs: 2, layers: [{ units: 3, activation: 'tanh', useBias: false }, { units: 1, activation: 'sigmoid' }],
+        loss: 'binary_crossentropy' }, false, [0]],
+      // The output layer without a bias holds the target scaler.
+      [{ inputs: 2, layers: [{ units: 4, activation: 'relu' }, { units: 2, useBias: false }], loss: 'mse' }, true, [1]],
+      // One layer holds both.
+      [{ inputs: 2, layers: [{ units: 1, useBias: false }], loss: 'mse' }, true, [0]],
+      [{ inputs: 2, layers: [{ units: 3, activation: 'tanh', useBias: false }, { units: 1, useBias: false }], loss: 'mse' }, true, [0, 1]],
+    ];
+    const x = Float32Array.from({ length: 40 }, (_, k) => (k % 2 ? 2 + 4 * Math.cos(3 * k) : 1 + 3 * Math.sin(k)));
+    for (const [config, regression, added] of cases) {
+      const what = JSON.stringify(config.layers);
+      const m = descent.createModel({ ...config, seed: 5 });
+      m.setInputScaler({ mean: [1, 2], std: [3, 4] });
+      if (regression) m.setTargetScaler({ mean: Array(m.outputs).fill(50), std: Array(m.outputs).fill(7) });
+      const y = Float32Array.from({ length: 20 * m.outputs }, (_, k) => {
+        const i = Math.floor(k / m.outputs);
+        return regression ? 50 + 10 * x[2 * i] - 3 * x[2 * i + 1] + k % m.outputs : (x[2 * i] > 1 ? 1 : 0);
+      });
+      const artifacts = toTfjs(m);
+      assert.deepEqual(artifacts.userDefinedMetadata.descent.addedBias, added, what);
+      const back = fromTfjs(descent, artifacts);
+      try {
+        assert.deepEqual(back.layers, m.layers, `${what}: layers`);
+        assert.equal(back.paramCount, m.paramCount, `${what}: paramCount`);
+        const [wm, wb] = [m.getWeights(), back.getWeights()];
+        wm.forEach((w, l) => {
+          // The unfolding rounds each weight once or twice to float32.
+          for (const part of ['kernel', 'bias']) {
+            if (w[part] === null) {
+              assert.equal(wb[l][part], null, `${what}: layer ${l} ${part}`);
+              continue;
+            }
+            w[part].forEach((v, k) => assert.ok(Math.abs(wb[l][part][k] - v) <= 1e-6 * Math.max(1, Math.abs(v)),
+              `${what}: layer ${l} ${part}[${k}]: ${wb[l][part][k]} vs ${v}`));
+          }
+        });
+        assert.deepEqual(back.getInputScaler(), m.getInputScaler());
+        assert.deepEqual(back.getTargetScaler(), m.getTargetScaler());
+        // And it trains on as before: the same losses, epoch by epoch.
+        const options = { epochs: 5, batchSize: 4, seed: 7 };
+        const [la, lb] = [m.fit(x, y, options).history.loss, back.fit(x, y, options).history.loss];
+        la.forEach((v, e) => assert.ok(Math.abs(lb[e] - v) <= 1e-6 * Math.abs(v), `${what}: epoch ${e} loss ${lb[e]} vs ${v}`));
+      } finally {
+        back.dispose();
+        m.dispose();
+      }
+    }
+  });
+
+  it('keeps an added bias trained since in TF.js, and refuses an addedBias that does not fit the layers', async () => {
+    const m = descent.createModel({ inputs: 2, layers: [{ units: 3, activation: 'tanh', useBias: false }, { units: 1, activation: 'sigmoid' }],
+      loss: 'binary_crossentropy', seed: 5 });
+    m.setInputScaler({ mean: [1, 2], std: [3, 4] });
+    const artifacts = toTfjs(m);
+    m.dispose();
+    // The first layer's bias follows its kernel (2 x 3) in weightData: move it off the folded value.
+    const weights = new Float32Array(artifacts.weightData.slice(0));
+    assert.equal(artifacts.weightSpecs[1].name, 'dense_Dense1/bias');
+    for (let j = 0; j < 3; j++) weights[6 + j] += 0.01 * (j + 1);
+    const trainedSince = { ...artifacts, weightData: weights.buffer };
+    const back = fromTfjs(descent, trainedSince);
+    try {
+      assert.equal(back.layers[0].useBias, true);
+      const x = [1, 2, -0.5, 0.25, 7, -3];
+      assertClose(back.predict(x), await tfjsPredict(trainedSince, x, 2), 'trained since');
+    } finally {
+      back.dispose();
+    }
+    for (const addedBias of [[2], [-1], 'x', [0.5]]) {
+      const bad = { ...artifacts, userDefinedMetadata: { descent: { ...artifacts.userDefinedMetadata.descent, addedBias } } };
+      assert.throws(() => fromTfjs(descent, bad), /fromTfjs: userDefinedMetadata\.descent\.addedBias must be an array of indices of layers with a bias/);
+    }
+  });
+
   it('refuses artifacts whose weights do not fit the layers', async () => {
     const m = tf.sequential();
     m.add(tf.layers.dense({ units: 2, inputShape: [3] }));

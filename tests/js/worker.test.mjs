@@ -222,6 +222,32 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     }
   });
 
+  it("train takes early stopping's patience in the core's range, 0 (off) to the most epochs of a fit, as model.fit does", async (t) => {
+    const client = await start(t);
+    const max = descent.vocabulary.limits.epochs;
+    const config = { ...CIRCLE_NET, layers: [{ units: 6, activation: 'relu' }, { units: 1, activation: 'sigmoid' }], seed: 12 };
+    const data = descent.generate('xor', { n: 80, seed: 3, noise: 0.3 });
+    const model = descent.createModel(config);
+    t.after(() => model.dispose());
+    const id = await client.createModel(config);
+    for (const patience of [0, max]) {
+      const o = { epochs: 4, batchSize: 20, seed: 2, validationSplit: 0.25, earlyStopping: { patience, restoreBestWeights: true } };
+      const expected = model.fit(data.x, data.y, o);
+      assert.equal(expected.stopped, 'completed');
+      const { epochs, ...rest } = await client.train(id, { x: data.x, y: data.y, ...o, copy: true });
+      assert.equal(epochs, 4);
+      assert.deepStrictEqual(rest, expected, `patience ${patience}`);
+    }
+    await assertSameModel(client, id, model);
+    for (const patience of [-1, max + 1]) {
+      await assert.rejects(client.train(id, { x: data.x, y: data.y, epochs: 2, earlyStopping: { patience }, copy: true }), (e) => {
+        assert.equal(e.code, ErrorCode.FAILED);
+        assert.equal(e.message, `train: earlyStopping: patience must be an integer in 0..${max}, got ${patience}`);
+        return true;
+      });
+    }
+  });
+
   it('stop takes effect before the next batch and resolves the train as stopped', async (t) => {
     const client = await start(t);
     const data = descent.generate('circle', { n: 50000, seed: 4 });
