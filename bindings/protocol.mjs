@@ -65,14 +65,15 @@ export const ErrorCode = Object.freeze({
   FAILED: 'failed',
 });
 
-/** The ArrayBuffers under every typed array in value (arrays and plain objects searched), once each. */
+/** The ArrayBuffers under every typed array in value that spans its whole buffer (arrays and plain objects searched), once each. */
 export function transferList(value) {
   const buffers = new Set();
   const visit = (v, depth) => {
     if (v === null || typeof v !== 'object' || depth > 8) return;
     if (ArrayBuffer.isView(v)) {
-      // A SharedArrayBuffer is shared, never transferred; a detached one cannot be.
-      if (v.buffer instanceof ArrayBuffer && v.buffer.byteLength > 0) buffers.add(v.buffer);
+      // A SharedArrayBuffer is shared, never transferred; a detached one cannot be; a view of part
+      // of its buffer is copied, as giving the buffer away would empty the rest of it, the caller's.
+      if (v.buffer instanceof ArrayBuffer && v.byteLength > 0 && v.byteLength === v.buffer.byteLength) buffers.add(v.buffer);
       return;
     }
     if (v instanceof ArrayBuffer) {

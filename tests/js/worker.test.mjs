@@ -780,6 +780,11 @@ describe('DescentClient with worker.mjs in a worker_threads Worker', () => {
     const kept = data.x.slice();
     await client.predict(id, kept, { copy: true });
     assert.equal(kept.byteLength, 64 * 2 * 4);
+    // A view of part of a buffer is copied: giving the buffer away would empty the caller's whole array.
+    const whole = data.x.slice();
+    const part = await client.predict(id, whole.subarray(0, 8));
+    assert.equal(whole.length, 128, 'the array the part was cut from is whole');
+    assert.deepEqual(part, out.subarray(0, 4));
     const x2 = data.x.slice();
     const y2 = data.y.slice();
     await client.setData(id, { x: x2, y: y2, copy: true });
