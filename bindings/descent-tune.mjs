@@ -9,7 +9,7 @@
 import { bool, checkKeys, fail, int, oneOf } from './checks.mjs';
 import { pack, readVocabulary, unpack } from './core-vocabulary.mjs';
 import {
-  HIGHER_IS_BETTER, MAX_FOLDS, MAX_SEED, METRICS, STATUS_CANCELLED, T, TASKS, TUNE_EVENTS, packConfig, readCurves, setLayouts, tuneData,
+  HIGHER_IS_BETTER, MAX_FOLDS, MAX_SEED, METRICS, STATUS_CANCELLED, T, TASKS, TUNE_EVENTS, datasetNames, packConfig, readCurves, setLayouts, tuneData,
   tuneDefaults, tuneSpec, unpackConfig, unpackResult,
 } from './tune-spec.mjs';
 
@@ -95,7 +95,7 @@ class Tuning {
     if (!ptr) throw fail(where, this.#d._message());
     return new Search(this, this.#M, ptr, {
       mode: spec.mode ? 'random' : 'grid', metric, higherIsBetter: HIGHER_IS_BETTER.includes(metric),
-      folds: spec.folds, seed: spec.seed, curves: spec.curves,
+      folds: spec.folds, seed: spec.seed, curves: spec.curves, names: datasetNames(data),
     });
   }
 
@@ -340,7 +340,18 @@ class Search {
       // The scores after n and classes (fields.h METRICS), those the test's task has.
       Object.keys(T.metrics.at).slice(2).forEach((name) => { if (!Number.isNaN(scores[name])) metrics[name] = scores[name]; });
       const test = { index: t.index, trainRows: t.train_rows, testRows: t.test_rows, score: t.score, loss: t.loss, metrics, timeMs: t.time_ms };
-      if (wantModel) test.model = this.#d._model(M.HEAP32[slot >> 2]);
+      if (wantModel) {
+        test.model = this.#d._model(M.HEAP32[slot >> 2]);
+        // the data's names (a CSV's columns and classes), so the model reads and writes CSV files as a trained one does
+        if (this.#info.names) {
+          try {
+            test.model.setNames(this.#info.names);
+          } catch (e) {
+            test.model.dispose();
+            throw fail(where, `the data's names do not fit the model: ${e.message}`);
+          }
+        }
+      }
       return test;
     }));
   }

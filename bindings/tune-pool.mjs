@@ -6,6 +6,7 @@
 
 import { DescentClient } from './client.mjs';
 import { rankResults } from './descent-tune.mjs';
+import { datasetNames } from './tune-spec.mjs';
 
 // the ranking searches use, for the package's './tune' entry
 export { rankResults };
@@ -206,6 +207,9 @@ export class TunePool {
           if (refitModel === true) {
             // The retrained model as the bytes of a model file, and gone from the worker.
             const { modelId, inputs, outputs, loss, paramCount, ...rest } = test;
+            // with the data's names (not sent to the workers with the rows), as a refit in one thread has them
+            const names = datasetNames(data);
+            if (names) await clients[0].setPreprocessing(modelId, { names });
             const modelBytes = await clients[0].save(modelId);
             await clients[0].dispose(modelId);
             test = { ...rest, modelBytes };

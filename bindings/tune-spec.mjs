@@ -212,6 +212,20 @@ function flatRows(where, what, v, columns) {
 }
 
 /** A Dataset or {x, y, features?, labels?, classes?, task?} as flat arrays with labels for classification. */
+/**
+ * The names of data (a Dataset from parseCSV: featureNames, targetName,
+ * classNames) that a refit model keeps, as model.setNames takes them; null
+ * when it has none.
+ */
+export function datasetNames(data) {
+  const names = {};
+  for (const key of ['featureNames', 'targetName', 'classNames']) {
+    const v = data && data[key];
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) names[key] = v;
+  }
+  return Object.keys(names).length ? names : null;
+}
+
 export function tuneData(where, data) {
   if (data === null || typeof data !== 'object') {
     throw fail(where, 'data must be a Dataset (from parseCSV or generate) or {x, y}');

@@ -279,6 +279,27 @@ describe('TunePool', () => {
     await assert.rejects(p.tune(line, LR_RACE, { refitModel: 1 }), /TunePool: refitModel must be true or false/);
   });
 
+  it("a refit model keeps the data's names (columns, classes), in one thread and from the pool, so it reads a CSV", async (t) => {
+    const p = await pool(t, 1);
+    const small = { grid: { learningRate: [0.01] }, base: { epochs: 2 }, folds: 2, testFraction: 0.2, seed: 1 };
+    const names = { featureNames: cancer.featureNames, targetName: cancer.targetName, classNames: cancer.classNames };
+    assert.ok(names.featureNames.length > 1 && names.classNames.length === 2 && names.targetName);
+    const search = descent.createSearch(cancer, small);
+    search.run();
+    const { model } = search.refit(undefined, { model: true });
+    search.dispose();
+    assert.deepEqual(model.getNames(), names);
+    const pooled = descent.loadModel((await p.tune(cancer, small, { refitModel: true })).test.modelBytes);
+    assert.deepEqual(pooled.getNames(), names);
+    const header = names.featureNames.join(',');
+    const row = Array.from(cancer.x.subarray(0, names.featureNames.length)).join(',');
+    for (const m of [model, pooled]) {
+      const out = await m.predictCSV(`${header}\n${row}\n`);
+      assert.ok(names.classNames.includes(out.predicted[0]), `predicted ${out.predicted[0]}`);
+      m.dispose();
+    }
+  });
+
   it('cancels promptly, keeps what finished, and runs again afterwards', async (t) => {
     const p = await pool(t, 2);
     const slow = { ...CANCER_GRID, base: { epochs: 2000 } };
