@@ -282,7 +282,7 @@ static descent_status roll_back(descent_trainer *t, int b, float loss, descent_e
     h->restored_epochs = t->good_epochs;
     snapshot_restore(&t->good, t->m);
     if (!err) return DESCENT_ERR_NONFINITE;
-    char cause[DESCENT_MESSAGE_MAX], back[200], advice[160];
+    char cause[DESCENT_MESSAGE_MAX], back[200], advice[256];
     descent_format(cause, sizeof cause, "%s", err->message);
     int n = t->good_epochs;
     if (n == h->epochs && n == 0)
@@ -295,7 +295,7 @@ static descent_status roll_back(descent_trainer *t, int b, float loss, descent_e
     else
         descent_format(back, sizeof back, "the end of epoch %d, before the loss climbed to %.3g (over %g times the lowest, "
                  "%.3g)", n, (double)t->climb, (double)CLIMB_FACTOR, (double)t->lowest);
-    model_nonfinite_advice(t->m, loss, advice, sizeof advice);
+    model_nonfinite_advice(t->m, loss, h->epochs == 0 && b == 0, advice, sizeof advice);
     return descent_fail(err, DESCENT_ERR_NONFINITE,
                         "epoch %d, batch %d of %d: %s. The model's weights and optimizer state are rolled back to "
                         "%s; %s", h->epochs + 1, b + 1, t->batches_per_epoch, cause, back, advice);
@@ -438,9 +438,9 @@ descent_status descent_model_train_step(descent_model *m, const float *x, const 
     if (loss) *loss = value;
     if (s == DESCENT_ERR_NONFINITE && err) {
         /* a non-finite loss stops before the update; a refused update has counted its step */
-        char cause[DESCENT_MESSAGE_MAX], advice[160];
+        char cause[DESCENT_MESSAGE_MAX], advice[256];
         descent_format(cause, sizeof cause, "%s", err->message);
-        model_nonfinite_advice(m, value, advice, sizeof advice);
+        model_nonfinite_advice(m, value, m->t == 0, advice, sizeof advice);
         int update = isfinite(value);
         descent_fail(err, s, "%s at step %lld: %s; %s", cause, (long long)(update ? m->t : m->t + 1),
                      update ? "those weights keep their last finite values" : "the weights are left as they were",

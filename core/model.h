@@ -81,9 +81,11 @@ descent_status model_step_loaded(descent_model *m, int rows, float *loss, descen
  * objective model_gradient returned (which it checks first). */
 descent_status model_update(descent_model *m, double obj, descent_error *err);
 /* The advice after model_step_loaded's DESCENT_ERR_NONFINITE, given the step's
- * loss: a smaller epsilon for centered RMSprop's refused update, otherwise a
- * tenth of the learning rate. */
-void model_nonfinite_advice(const descent_model *m, float loss, char *buf, size_t size);
+ * loss and whether it was the first (no update before it could have caused
+ * it): for a first non-finite loss, that no rate helps (with categorical
+ * cross-entropy on a non-softmax output, why); a smaller epsilon for centered
+ * RMSprop's refused update; otherwise a tenth of the learning rate. */
+void model_nonfinite_advice(const descent_model *m, float loss, int first, char *buf, size_t size);
 void optimizer_reset(descent_model *m);
 /* Applies one update from m->grads; returns the count of weights kept because they would be non-finite. */
 int optimizer_apply(descent_model *m);

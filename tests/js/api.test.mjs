@@ -323,6 +323,22 @@ describe('training', () => {
     m.dispose();
   });
 
+  it('a loss that is not finite before any update says no learning rate helps, and why for a cross-entropy on non-softmax outputs', () => {
+    // categorical cross-entropy renormalizes the outputs by their sum: two relu outputs that are both 0 give 0/0
+    const m = d.createModel({ inputs: 1, layers: [{ units: 2, activation: 'relu' }], loss: 'categorical_crossentropy', optimizer: { name: 'sgd', learningRate: 1e-6 } });
+    m.setWeights([{ kernel: [-1, -1], bias: [0, 0] }]);
+    assert.throws(() => m.fit([[1]], [[1, 0]]), /fit: epoch 1, batch 1 of 1: .*no learning rate helps: categorical cross-entropy divides each output by the outputs' sum, and relu outputs can sum to 0; use a softmax output layer$/);
+    assert.throws(() => m.trainOnBatch([[1]], [[1, 0]]), /at step 1: .*no learning rate helps/);
+    m.dispose();
+    // not a cross-entropy's doing: the weights
+    const w = d.createModel(net({ optimizer: { name: 'sgd', learningRate: 1e-6 } }));
+    const { x, y } = data(16, 3, 2, 8);
+    const huge = w.getWeights().map((l) => ({ kernel: l.kernel.map(() => 3e38), bias: l.bias }));
+    w.setWeights(huge);
+    assert.throws(() => w.fit(x, y.map((v) => v * 1e30), { epochs: 2 }), /epoch 1, batch 1 of \d+: .*no learning rate helps: look at the weights and the data$/);
+    w.dispose();
+  });
+
   it('a diverging fit rolls the model back and throws with the finished epochs in error.history', () => {
     const { x, y } = data(40, 3, 2, 31);
     for (const name of ['sgd', 'momentum', 'nesterov']) {
