@@ -1,6 +1,6 @@
 // client.d.mts - the values client.mjs exports (the package's './client'):
 // the worker client and the protocol's names; the types are descent.d.ts's.
-import type { AnyWorker, LayerGradientStats, LearningRateTest, LearningRateTestOptions, LossSurface, Race, RaceLane, RaceOptions, SurfaceOptions, ClassificationMetrics, CopyOption, FullOptimizerConfig, Matrix, ModelConfig, ModelDescription, OptimizerConfig, OptimizerName, RegressionMetrics, RequestData, RequestType, ResultData, RunState, StepOptions, StepResult, TrainOptions, TrainResult, TrainingData, TuneData, TuneOptions, TuneProgress, TuneResult, Weights, ErrorCodes, MessageTypes } from './descent-types.mjs';
+import type { AnyWorker, LayerGradientStats, LearningRateTest, LearningRateTestOptions, LossSurface, Race, RaceLane, RaceOptions, SurfaceOptions, CopyOption, FullOptimizerConfig, Matrix, ModelConfig, ModelDescription, OptimizerConfig, OptimizerName, HeadMetrics, RequestData, RequestType, ResultData, RunState, StepOptions, StepResult, TrainOptions, TrainResult, TrainingData, TuneData, TuneOptions, TuneProgress, TuneResult, Weights, ErrorCodes, MessageTypes } from './descent-types.mjs';
 export type * from './descent-types.mjs';
 
 /** The only values an envelope's type takes. */
@@ -39,7 +39,7 @@ export declare class DescentClient {
   predict(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array>;
   evaluate(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<number>;
   /** the evaluate message's metrics: the core's scores for the model's head */
-  metrics(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<ClassificationMetrics | RegressionMetrics>;
+  metrics(modelId: number, x: Matrix, y: Matrix, options?: CopyOption): Promise<HeadMetrics>;
   /** each layer's outputs after its activation, rows × units per layer */
   layerOutputs(modelId: number, x: Matrix, options?: CopyOption): Promise<Float32Array[]>;
   getWeights(modelId: number): Promise<Weights[]>;

@@ -1,8 +1,8 @@
 // descent-types.d.mts - the types of descent's JavaScript API, its worker protocol
 // and tuning: types only. The values each module exports are declared in the
 // .d.mts beside it (descent.d.mts, client.d.mts, tune-pool.d.mts,
-// task.d.mts), which re-export these types; tests/js/package.test.mjs checks
-// each against the module's real exports.
+// task.d.mts, vocabulary.d.mts), which re-export these types;
+// tests/js/package.test.mjs checks each against the module's real exports.
 
 /** Anything accepted where a matrix is expected: a flat Float32Array (row-major),
  *  any numeric array-like, or an array of rows. */
@@ -19,7 +19,8 @@ export type Task = 'auto' | 'classification' | 'regression';
 export type OutputName = 'auto' | 'sigmoid-bce' | 'sigmoid-mse' | 'tanh-mse' | 'linear-mse' | 'softmax-cce';
 export type InputScale = 'none' | 'unit' | 'standardize';
 
-/** The core's vocabulary and limits (descent.vocabulary; the build's vocabulary.mjs holds the same). */
+/** The core's vocabulary and limits (descent.vocabulary; the build's vocabulary.mjs holds the same, plus what
+ *  only a page needs: see VocabularyModule). Frozen, all the way down. */
 export interface Vocabulary {
   /** every name list in the core's order: activation, initializer, loss, optimizer,
    *  optimizerParameter, task, output, generator, parameter (tuning), metric, limit, inputScale */
@@ -48,6 +49,18 @@ export interface Vocabulary {
   higherIsBetter?: TuneMetric[];
   /** the layout of each struct that crosses the JS/wasm boundary as doubles: field -> index, and size */
   fields: Record<string, { at: Record<string, number>; size: number }>;
+}
+
+/**
+ * vocabulary.mjs (the package's './vocabulary'; scripts/make-vocabulary.mjs
+ * writes it at build): descent.vocabulary without loading WebAssembly, each
+ * part also a named export, and what only a page needs: the parameters each
+ * optimizer uses, their ranges, and the metrics where higher is better.
+ */
+export interface VocabularyModule extends Vocabulary {
+  optimizers: Record<OptimizerName, { defaults: FullOptimizerConfig; uses: string[] }>;
+  optimizerRanges: Record<string, string>;
+  higherIsBetter: TuneMetric[];
 }
 
 /** An output head as the task recipe chooses it (task.mjs). */
@@ -182,7 +195,7 @@ export interface EpochLogs {
 }
 
 export interface EarlyStoppingConfig {
-  /** epochs without improvement before stopping, >= 1 */
+  /** epochs without improvement before stopping, 0..limits.epochs (1000000); 0 never stops (as earlyStopping: false) */
   patience: number;
   /** default 0 */
   minDelta?: number;
@@ -420,7 +433,7 @@ export interface Model {
   /** per layer, the gradient's, the weights' and the last update's sizes and the dead relu units on x, y */
   gradientStats(x: Matrix, y: Matrix): LayerGradientStats[];
   /** the model's scores on x, y for its output head's task and threshold (the core decides them) */
-  metrics(x: Matrix, y: Matrix): ClassificationMetrics | RegressionMetrics;
+  metrics(x: Matrix, y: Matrix): HeadMetrics;
   setLearningRate(learningRate: number): void;
   getOptimizer(): FullOptimizerConfig;
   /** same name keeps the optimizer state; another name resets it */
@@ -520,6 +533,33 @@ export interface RegressionMetrics {
   r2: number;
 }
 
+/** A classifier head's scores: ClassificationMetrics, RegressionMetrics' fields absent. */
+export interface ClassifierScores extends ClassificationMetrics {
+  mse?: undefined;
+  rmse?: undefined;
+  mae?: undefined;
+  r2?: undefined;
+}
+
+/** A regression head's scores: RegressionMetrics, ClassificationMetrics' fields absent. */
+export interface RegressorScores extends RegressionMetrics {
+  classes?: undefined;
+  accuracy?: undefined;
+  precision?: undefined;
+  recall?: undefined;
+  f1?: undefined;
+  confusion?: undefined;
+}
+
+/**
+ * The scores for a model's output head (model.metrics, the worker's metrics):
+ * classificationMetrics' object for a classifier, regressionMetrics' else.
+ * Either kind's fields may be read (undefined on the other kind, where they
+ * are absent); `m.classes !== undefined` (or `m.accuracy !== undefined`)
+ * narrows to a classifier's.
+ */
+export type HeadMetrics = ClassifierScores | RegressorScores;
+
 // ---------------------------------------------------------------------------
 // The command line's jobs on CSV text: trainCSV (`descent train`) and
 // model.predictCSV (`descent predict --keep`), through the same library code.
@@ -561,18 +601,28 @@ export interface TrainCSVOptions {
   restoreBestWeights?: boolean;
 }
 
-/** One part's loss and the head's scores, as `descent train` prints them. */
-export type PartScores = { loss: number } & (ClassificationMetrics | RegressionMetrics);
+/**
+ * One part's loss and the head's scores, as `descent train` prints them:
+ * {loss, n, ...classificationMetrics' fields} or {loss, n, ...regressionMetrics'}.
+ * Narrow it as HeadMetrics, or narrow the whole result by its task.
+ */
+export type PartScores<Scores extends HeadMetrics = HeadMetrics> = Scores & { loss: number };
 
-export interface TrainCSVResult {
+/** trainCSV's result for one task: its parts' scores are that task's. */
+export interface TrainCSVRun<T extends 'classification' | 'regression', Scores extends HeadMetrics> {
   model: Model;
-  task: 'classification' | 'regression';
+  task: T;
   classNames: string[] | null;
   history: History;
-  train: PartScores;
-  validation?: PartScores;
-  test?: PartScores;
+  train: PartScores<Scores>;
+  /** absent without validation rows (valSplit 0, the default) */
+  validation?: PartScores<Scores>;
+  /** absent without test rows (testSplit 0, or a split that leaves it none) */
+  test?: PartScores<Scores>;
 }
+
+/** `run.task === 'classification'` narrows the parts to a classifier's scores (accuracy, confusion, ...). */
+export type TrainCSVResult = TrainCSVRun<'classification', ClassifierScores> | TrainCSVRun<'regression', RegressorScores>;
 
 /** What a failed trainCSV rejects with after training started: the model as the fit left it. */
 export interface TrainCSVError extends Error {
@@ -841,9 +891,10 @@ export interface Descent {
    * loaded on first use; in place when this instance is one) and resolves with a model of this instance.
    */
   trainCSV(text: string | Uint8Array | ArrayBuffer, options?: TrainCSVOptions): Promise<TrainCSVResult>;
-  generate(name: GeneratorName, options?: { n?: number; noise?: number; seed?: number }): Dataset;
-  /** rows of a dataset, in the given order */
-  subset(dataset: Dataset, indices: ArrayLike<number>): Dataset;
+  /** every generated set has its targets (y) */
+  generate(name: GeneratorName, options?: { n?: number; noise?: number; seed?: number }): Dataset & { y: Float32Array };
+  /** rows of a dataset, in the given order: the same kind of dataset (y and labels where it has them) */
+  subset<D extends Dataset>(dataset: D, indices: ArrayLike<number>): D;
   /** per-column mean and population standard deviation (1 for a constant column) */
   fitScaler(x: Matrix, columns: number): Scaler;
   /** a standardized copy of x */
@@ -956,8 +1007,8 @@ export interface TrainingData {
 /** The core's scores after an epoch: on the training rows (x, y) and on the test rows. */
 export interface EpochMetrics {
   epoch: number;
-  train: ClassificationMetrics | RegressionMetrics;
-  test: ClassificationMetrics | RegressionMetrics;
+  train: HeadMetrics;
+  test: HeadMetrics;
 }
 
 /** generate and parseCSV: the seeded train/test split, and the training rows' scalers. */
@@ -1176,7 +1227,7 @@ export interface ResultData {
   setLearningRate: FullOptimizerConfig;
   setOptimizer: FullOptimizerConfig;
   predict: Float32Array;
-  evaluate: { loss: number; metrics: ClassificationMetrics | RegressionMetrics };
+  evaluate: { loss: number; metrics: HeadMetrics };
   layerOutputs: { outputs: Float32Array[] };
   getWeights: Weights[];
   setWeights: { modelId: number };

@@ -7,6 +7,7 @@ import {
 } from 'descent';
 import { TunePool, rankResults, defaultPoolSize } from 'descent/tune';
 import { DescentClient, MessageType, ErrorCode, type TrainResult } from 'descent/client';
+import vocabulary, { limits, higherIsBetter, type VocabularyModule } from 'descent/vocabulary';
 
 async function main(): Promise<void> {
   const descent: Descent = await loadDescent({ simd: 'auto' });
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   }
   const predictions: Float32Array = model.predict(x);
   model.evaluate(x, y);
+  const scores = model.metrics(x, y);
+  const scored: number = scores.classes !== undefined ? scores.f1 : scores.mse;
   const grads = model.gradientStats(x, y);
   const firstNorm: number = grads[0].kernelGradNorm;
   const ratio: number | null = grads[0].updateRatio;
@@ -76,16 +79,34 @@ async function main(): Promise<void> {
   const split = descent.trainTestSplit(spiral.n, { testFraction: 0.2, labels: spiral.labels, seed: 1 });
   const train = descent.subset(spiral, split.train);
   const scaler = descent.fitScaler(train.x, train.features);
+  const targets: Float32Array = train.y;   // generated sets, and their subsets, have targets
+  const maybe: Float32Array | null = descent.subset(data, [0]).y;
   const folds: Int32Array = descent.kFold(train.n, { k: 5, labels: train.labels });
   const metrics = descent.classificationMetrics(predictions, y, 1);
   const matrix: number[][] = metrics.confusion;
-  console.log(usesSimd, first, loss, last, data.classNames, scaler.mean, folds.length, matrix);
+  console.log(usesSimd, first, loss, last, data.classNames, scaler.mean, folds.length, matrix, scored, targets, maybe);
 
   const run: TrainCSVResult = await descent.trainCSV('a,b,kind\n1,2,x\n3,4,y\n', {
     target: 'kind', layers: [8, 4], epochs: 10, batchSize: 'full', optimizer: { name: 'sgd', learningRate: 0.1 },
     testSplit: 0.25, valSplit: 0, standardize: true, patience: 3,
   });
   const testLoss: number | undefined = run.test?.loss;
+  // a part's scores are a classifier's or a regressor's: either's fields read as possibly undefined,
+  // and the run's task (or a part's classes) tells which
+  const testAccuracy: number | undefined = run.test?.accuracy;
+  const confusion: number[][] | undefined = run.test?.confusion;
+  const trainR2: number | undefined = run.train.r2;
+  if (run.task === 'classification') {
+    const cells: number[][] = run.train.confusion;
+    const classCount: number = run.train.classes;
+    console.log(cells, classCount, run.validation?.f1);
+  } else {
+    const rmse: number = run.train.rmse;
+    console.log(rmse, run.test?.mae);
+  }
+  const part = run.test ?? run.train;
+  const headline: number = part.classes !== undefined ? part.accuracy : part.r2;
+  console.log(testAccuracy, confusion, trainR2, headline);
   const rows = await run.model.predictCSV('b,a,id\n2,1,r1\n', { keep: ['id'] });
   const firstClass: string | undefined = rows.predicted?.[0];
   console.log(run.task, run.classNames, run.history.history.loss, testLoss, rows.kept.id, firstClass, rows.probabilities);
@@ -136,6 +157,17 @@ async function worker(): Promise<void> {
   await client.terminate();
 }
 
+function page(): void {
+  // the vocabulary without loading WebAssembly: the default export, or each part on its own
+  const all: Readonly<VocabularyModule> = vocabulary;
+  const names: string[] = all.vocabularies.activation;
+  const uses: string[] = all.optimizers.adam.uses;
+  const range: string | undefined = all.optimizerRanges.learningRate;
+  const better: boolean = higherIsBetter.includes('accuracy');
+  console.log(names, uses, range, better, limits.units);
+}
+
 main();
 worker();
+page();
 loadDescent({ tune: true }).then((d) => (d.tuning ? tuning(d) : undefined));
