@@ -272,10 +272,10 @@ descent_status descent_head_choose(descent_task task, int classes, int outputs, 
                                    descent_head *out, descent_error *err);
 /* Replaces the head's output activation and/or loss (-1 keeps each), as the
  * CLI's --output-activation and --loss do; the label encoding and threshold
- * follow the new pair. A cross-entropy on a regression head, or categorical
- * cross-entropy on two classes' one unit, is refused (DESCENT_ERR_ARGUMENT,
- * saying what would do). Whether the network can learn with it is
- * descent_model_create's to say (softmax needs two units, say). */
+ * follow the new pair. A cross-entropy on a regression head is refused
+ * (DESCENT_ERR_ARGUMENT, saying what would do). Whether the network can
+ * learn with it is descent_model_create's to say (categorical cross-entropy
+ * and softmax need two units, say). */
 descent_status descent_head_override(descent_head *head, int activation, int loss, descent_error *err);
 /* The head a model was made with: classification when it has class names
  * or a cross-entropy loss (then as many classes as names, or 2 for one

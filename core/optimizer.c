@@ -149,13 +149,11 @@ void model_nonfinite_advice(const descent_model *m, float loss, int first, char 
     double lr = m->opt.learning_rate;
     descent_activation out = m->layers[m->n_layers - 1].spec.activation;
     if (!isfinite(loss) && first && m->loss == DESCENT_LOSS_CATEGORICAL_CROSSENTROPY && out != DESCENT_ACT_SOFTMAX)
-        descent_format(buf, size,
-                       "it is so before any update, so no learning rate helps: categorical cross-entropy divides "
-                       "each output by the outputs' sum, and %s outputs can sum to 0; use a softmax output layer",
+        descent_format(buf, size, "no learning rate helps (it is so before any update): categorical cross-entropy "
+                                  "divides by the outputs' sum, and %s outputs can sum to 0; use softmax",
                        descent_activation_name(out));
     else if (!isfinite(loss) && first)
-        descent_format(buf, size, "it is so before any update, so no learning rate helps: look at the weights and "
-                                  "the data");
+        descent_format(buf, size, "no learning rate helps (it is so before any update): look at the weights and data");
     else if (isfinite(loss) && m->opt.kind == DESCENT_OPT_RMSPROP && m->opt.centered)
         descent_format(buf, size, "use a smaller epsilon (now %g) or centered off", m->opt.epsilon);
     else

@@ -137,14 +137,9 @@ descent_status descent_head_override(descent_head *h, int activation, int loss, 
      * negative loss) and nothing can be scored as classes afterwards. */
     if (h->task != DESCENT_TASK_CLASSIFICATION && l != DESCENT_LOSS_MSE)
         return descent_fail(err, DESCENT_ERR_ARGUMENT,
-                            "loss '%s' needs a target of classes, and this target is numbers (regression): use "
-                            "'mse', or task 'classification' if its values are classes",
+                            "loss '%s' needs classes, and this target is numbers: use 'mse', or task "
+                            "'classification' if its values are classes",
                             descent_loss_name(l));
-    /* One unit's softmax is always 1: categorical cross-entropy would be 0 whatever the weights. */
-    if (l == DESCENT_LOSS_CATEGORICAL_CROSSENTROPY && h->units < 2)
-        return descent_fail(err, DESCENT_ERR_ARGUMENT,
-                            "loss 'categorical_crossentropy' needs an output per class, and two classes have one "
-                            "output: use 'binary_crossentropy' or 'mse'");
     if (activation != -1) h->activation = (descent_activation)activation;
     h->loss = l;
     settle(h);

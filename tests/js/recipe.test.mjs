@@ -163,9 +163,9 @@ describe('trainCSV and predictCSV: the CLI in one call', () => {
     // a cross-entropy on a numeric target is refused before training (it would train to a negative loss)
     const numbers = 'a,b,y\n1,2,151.5\n2,3,75.25\n3,4,141.5\n4,5,206.75\n5,6,135.5\n';
     for (const loss of ['binary_crossentropy', 'categorical_crossentropy']) {
-      await assert.rejects(() => descent.trainCSV(numbers, { loss, epochs: 2 }), new RegExp(`trainCSV: loss '${loss}' needs a target of classes.*use 'mse'`));
+      await assert.rejects(() => descent.trainCSV(numbers, { loss, epochs: 2 }), new RegExp(`trainCSV: loss '${loss}' needs classes, and this target is numbers: use 'mse'`));
     }
-    await assert.rejects(() => descent.trainCSV(text, { task: 'classification', loss: 'categorical_crossentropy' }), /two classes have one output: use 'binary_crossentropy'/);
+    await assert.rejects(() => descent.trainCSV(text, { task: 'classification', loss: 'categorical_crossentropy' }), /categorical_crossentropy needs at least 2 output units \(got 1\): use binary_crossentropy/);
     try {
       await descent.trainCSV(text, { task: 'regression', layers: 'none', optimizer: { name: 'sgd', learningRate: 1e30 }, epochs: 50 });
       assert.fail('a learning rate of 1e30 diverges');

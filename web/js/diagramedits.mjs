@@ -5,14 +5,13 @@
 // typed in its field goes to the worker, which sets it in the model
 // (run.mjs's setWeight). Under lock nothing here changes the exercise. A
 // neuron under the pointer is shown large in the plane view (planeview.mjs).
-// If the diagram's pointer handling cannot load, the page says so until a
-// later try loads it.
+// If the diagram's pointer handling cannot load, the page says so.
 
 import { setFeatures } from './datapanel.mjs';
 import { FEATURES } from './choices.mjs';
 import { setUnits } from './networkpanel.mjs';
 import { setWeight } from './run.mjs';
-import { $, InputError, act, checkNumber, config, loadFailed, locked, page, showError, views } from './state.mjs';
+import { InputError, act, checkNumber, config, loadFailed, locked, page, views } from './state.mjs';
 
 /** The page's range for a weight typed in the diagram: wide enough for any weight a run reaches, finite as a float32. */
 export const WEIGHT_RANGE = { min: -1000, max: 1000 };
@@ -50,10 +49,6 @@ export function wireDiagram() {
     page.hovered = node;
     page.viewDirty = true;
   };
-  // The pointer handling is a chunk of its own (netpointer.mjs): a failed load is said, and unsaid once a later one works.
-  let said = '';
-  diagram.onLoad = (e) => {
-    if (e) said = loadFailed("the diagram's pointer handling", e).message;
-    else if (said && $('error').textContent === said) showError('');
-  };
+  // The pointer handling is a chunk of its own (netpointer.mjs): a failed load is said (until the next action, as lazy()'s).
+  diagram.onLoad = (e) => e && loadFailed("the diagram's pointer handling", e);
 }
