@@ -514,5 +514,34 @@ printf '{"modelTopology": {"class_name": "Sequential", "config": {"layers": [%s]
 run import --from bad/model.json --out x.bin
 check "import refuses a weight file outside model.json's folder" error_msg 1 "without '..'"
 
+# Output files are written whole or not at all, and checked before the work.
+run train --data "$DATA/iris.csv" --epochs 2 --quiet --save-optimizer --save keep.bin
+run export --format tfjs --model keep.bin --out kept
+cp kept/model.json kept.json
+printf 'a,b,y\n1,2,x\377\n3,4,y\n5,6,y\n7,8,x\377\n' >latin1.csv
+run train --data latin1.csv --epochs 1 --quiet --test-split 0 --save latin1.bin
+run export --format tfjs --model latin1.bin --out kept
+export_kept() { error_msg 1 "not UTF-8" && cmp -s kept/model.json kept.json && [ "$(ls kept | wc -l)" -eq 2 ]; }
+check "a failed export leaves the folder's earlier export as it was, and no temporary file" export_kept
+run train --data "$DATA/iris.csv" --epochs 30 --save nofolder/m.bin
+before_work() { error_msg 1 "cannot write 'nofolder/m.bin'" && [ ! -s out.txt ]; }
+check "--save into a folder that is not there fails before training" before_work
+cp "$DATA/iris.csv" mine.csv
+run predict --model keep.bin --data mine.csv --out mine.csv
+data_kept() { error_msg 2 "--out 'mine.csv' is the file 'mine.csv' the command reads" && cmp -s mine.csv "$DATA/iris.csv"; }
+check "predict --out the --data file is refused, the data kept" data_kept
+run train --data mine.csv --epochs 1 --save mine.csv
+check "train --save the --data file is refused" error_msg 2 "--save 'mine.csv' is the file"
+run train --data "$DATA/iris.csv" --epochs 1 --quiet --resume keep.bin --save keep.bin
+check "a resumed model may be saved over itself" exits 0
+if [ -w /dev/full ]; then
+    "$BIN" train --data "$DATA/iris.csv" --epochs 1 --quiet >/dev/full 2>err.txt
+    rc=$?
+    check "a report that cannot be written to standard output exits 1" error_msg 1 "cannot write to standard output"
+fi
+run tune --data "$DATA/diabetes.csv" --grid lr=1e10 --optimizer sgd --epochs 3 --folds 2 --quiet --save none.bin
+no_model() { error_msg 1 "no model saved to 'none.bin': every configuration diverged" && [ ! -e none.bin ]; }
+check "tune --save when every configuration diverged exits 1 and says no model was saved" no_model
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

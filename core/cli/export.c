@@ -269,21 +269,24 @@ int cmd_export(const args *a)
         return rc;
     }
     char *json_path = join(dir, "model.json"), *bin_path = join(dir, "weights.bin");
-    FILE *jf = NULL, *bf = NULL;
+    /* Both files are written whole before either replaces what the folder held (an earlier export). */
+    outfile jf = {0}, bf = {0};
     if (!json_path || !bin_path) {
         rc = runtime_error("out of memory");
     } else if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         rc = runtime_error("%s: cannot create the directory: %s", dir, strerror(errno));
-    } else if (!(jf = fopen(json_path, "w")) || !(bf = fopen(bin_path, "wb"))) {
-        rc = runtime_error("%s: cannot write: %s", jf ? bin_path : json_path, strerror(errno));
-    } else if (write_model_json(jf, m, &im) != 0) {
+    } else if ((rc = out_open(&jf, json_path, 0)) || (rc = out_open(&bf, bin_path, 1))) {
+        /* said */
+    } else if (write_model_json(jf.f, m, &im) != 0) {
         rc = runtime_error("a feature, target or class name of %s is not UTF-8 text, which JSON cannot hold",
                            model_path);
-    } else if (write_weights(bf, &im) != 0 || ferror(jf)) {
-        rc = runtime_error("%s: cannot write", ferror(jf) ? json_path : bin_path);
+    } else if (write_weights(bf.f, &im) == 0 && !(rc = out_commit(&bf))) {
+        rc = out_commit(&jf);
+    } else if (!rc) {
+        rc = runtime_error("%s: cannot write", bin_path);
     }
-    if (jf && fclose(jf) != 0 && !rc) rc = runtime_error("%s: cannot write", json_path);
-    if (bf && fclose(bf) != 0 && !rc) rc = runtime_error("%s: cannot write", bin_path);
+    out_abort(&jf);
+    out_abort(&bf);
     if (!rc) printf("wrote %s and %s\n", json_path, bin_path);
     free(json_path);
     free(bin_path);

@@ -62,12 +62,10 @@ int cmd_generate(const args *a)
     descent_dataset *ds = descent_dataset_generate((descent_generator)kind, (int)n, (float)noise, (uint32_t)seed, &err);
     if (!ds) return runtime_error("%s", err.message);
     if (out_path) {
-        FILE *f = fopen(out_path, "w");
-        if (!f) {
-            rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
-        } else {
-            int bad = write_dataset(f, ds);
-            if (fclose(f) != 0 || bad) rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
+        outfile o;
+        if (!(rc = out_open(&o, out_path, 0))) {
+            write_dataset(o.f, ds);
+            rc = out_commit(&o);
         }
     } else if (write_dataset(stdout, ds) != 0 || fflush(stdout) != 0) {
         rc = runtime_error("cannot write to standard output: %s", strerror(errno));

@@ -285,14 +285,17 @@ static int run(int argc, char **argv, int check_only)
     int rc = parse_args(c, argc - 2, argv + 2, &a);
     if (rc) return rc;
     a.check_only = check_only;
-    rc = c->run(&a);
-    if (fflush(stdout) != 0 && rc == EXIT_OK) rc = runtime_error("cannot write to standard output");
-    return rc;
+    return c->run(&a);
 }
 
 int descent_cli_run(int argc, char **argv)
 {
-    return run(argc, argv, 0);
+    int rc = run(argc, argv, 0);
+    /* Whatever the command printed (a report, the help) must have reached standard output: a full disk or a
+     * closed pipe is a failure, whichever write met it (a buffer flushed midway leaves only the error flag). */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK)
+        rc = runtime_error("cannot write to standard output");
+    return rc;
 }
 
 int descent_cli_check(int argc, char **argv)

@@ -508,10 +508,7 @@ static int build(importer *t, const json_value *root, const char *out_path)
         rc = runtime_error("%s: %s", t->path, err.message);
         goto done;
     }
-    if (descent_model_save_file(m, 0, out_path, &err) != DESCENT_OK) {
-        rc = file_error(out_path, &err);
-        goto done;
-    }
+    if ((rc = out_save_model(m, 0, out_path))) goto done;
     printf("wrote %s\n", out_path);
 done:
     descent_model_free(m);
@@ -526,6 +523,7 @@ int cmd_import(const args *a)
     const char *from, *out;
     int rc;
     if ((rc = require(a, "--from", &from)) || (rc = require(a, "--out", &out)) || a->check_only) return rc;
+    if ((rc = out_check("--out", out, (const char *const[]){from, NULL}))) return rc;
     size_t len;
     char *text = read_file(from, MAX_JSON_BYTES, &len, &rc);
     if (!text) return rc;

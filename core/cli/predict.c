@@ -114,6 +114,7 @@ int cmd_predict(const args *a)
     if (keep && (!*keep || keep[0] == ',' || keep[strlen(keep) - 1] == ',' || strstr(keep, ",,")))
         return usage_error("--keep needs column names separated by commas, like id,note (got '%s')", keep);
     if (a->check_only) return EXIT_OK;
+    if ((rc = out_check("--out", out_path, (const char *const[]){data_path, model_path, NULL}))) return rc;
 
     descent_error err;
     descent_dataset *ds = NULL;
@@ -141,13 +142,11 @@ int cmd_predict(const args *a)
         goto done;
     }
     if (out_path) {
-        FILE *f = fopen(out_path, "w");
-        if (!f) {
-            rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
-            goto done;
+        outfile o;
+        if (!(rc = out_open(&o, out_path, 0))) {
+            write_predictions(o.f, m, &head, ds, pred);
+            rc = out_commit(&o);
         }
-        int bad = write_predictions(f, m, &head, ds, pred);
-        if (fclose(f) != 0 || bad) rc = runtime_error("cannot write '%s': %s", out_path, strerror(errno));
     } else if (write_predictions(stdout, m, &head, ds, pred) != 0 || fflush(stdout) != 0) {
         rc = runtime_error("cannot write to standard output: %s", strerror(errno));
     }

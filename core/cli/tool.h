@@ -35,6 +35,25 @@ int runtime_error(const char *fmt, ...)
 /* A library error about a file, with the file's name when the message lacks it. */
 int file_error(const char *path, const descent_error *err);
 
+/* ------------------------------------------------- output files (outfile.c) */
+
+/* A file written whole or not at all: under a temporary name beside path,
+ * renamed over it by out_commit (which, like out_abort, removes the temporary
+ * file when anything failed), so a failure leaves what was at path as it was. */
+typedef struct outfile {
+    const char *path;
+    char *tmp;
+    FILE *f;
+} outfile;
+int out_open(outfile *o, const char *path, int binary);
+int out_commit(outfile *o);
+void out_abort(outfile *o);
+/* Before any work: path (given as flag; NULL: nothing to check) can take a
+ * file now and is none of inputs (a NULL-ended list), which it would replace. */
+int out_check(const char *flag, const char *path, const char *const *inputs);
+/* descent_model_save to path through an outfile. */
+int out_save_model(const descent_model *m, int with_optimizer, const char *path);
+
 /* ------------------------------------------------------- flags (args.c) */
 
 typedef struct option {

@@ -191,7 +191,7 @@ static int fit(const args *a, const train_config *c, descent_model *model, const
     if (s == DESCENT_ERR_NONFINITE && history.diverged_epoch >= 0) {
         /* the message names the epoch and batch, and the epoch the model was rolled back to */
         rc = runtime_error("training diverged: %s", err.message);
-        if (history.restored_epochs > 0 && c->save && descent_model_save_file(model, 1, c->save, &err) == DESCENT_OK)
+        if (history.restored_epochs > 0 && c->save && out_save_model(model, 1, c->save) == EXIT_OK)
             fprintf(stderr, "the model as it was at the end of epoch %d is saved to '%s'\n", history.restored_epochs,
                     c->save);
     } else if (s != DESCENT_OK) {
@@ -217,6 +217,8 @@ int cmd_train(const args *a)
     resume_state rs;
     memset(&rs, 0, sizeof rs);
     if (rc || (!c->resume && (rc = csv_target_options(c->target, c->task, &csv))) || a->check_only) goto done;
+    /* (the model resumed may be saved over: only the data would be lost) */
+    if ((rc = out_check("--save", c->save, (const char *const[]){c->data, NULL}))) goto done;
     if (c->resume) {
         if (!(model = resume_load(c->resume, c->target, &csv, &rs, &rc))) goto done;
         /* the split the model was trained with, unless asked otherwise */
@@ -278,10 +280,7 @@ int cmd_train(const args *a)
     fflush(stdout);
     if (c->save) {
         /* a model resumed is saved to be resumed again */
-        if (descent_model_save_file(model, has(a, "--save-optimizer") || c->resume, c->save, &err) != DESCENT_OK) {
-            rc = file_error(c->save, &err);
-            goto done;
-        }
+        if ((rc = out_save_model(model, has(a, "--save-optimizer") || c->resume, c->save))) goto done;
         if (!has(a, "--quiet")) fprintf(stderr, "saved model to %s\n", c->save);
     }
 done:

@@ -294,6 +294,9 @@ int cmd_tune(const args *a)
     int *order = NULL;
     descent_csv_options csv;
     if ((rc = csv_target_options(t.target, t.task, &csv)) || a->check_only) goto done;
+    if ((rc = out_check("--save", t.save, (const char *const[]){t.data, NULL})) ||
+        (rc = out_check("--out", t.out, (const char *const[]){t.data, t.save, NULL})))
+        goto done;
     ds = descent_csv_read_file(t.data, &csv, &err);
     if (!ds) {
         rc = file_error(t.data, &err);
@@ -382,13 +385,12 @@ int cmd_tune(const args *a)
     if (t.out && (rc = write_tune_results(&t, s, order, n, refit && best_model ? &test : NULL))) goto done;
     fflush(stdout);
     if (t.save && best_model) {
-        if (descent_model_save_file(best_model, 0, t.save, &err) != DESCENT_OK) {
-            rc = file_error(t.save, &err);
-            goto done;
-        }
+        if ((rc = out_save_model(best_model, 0, t.save))) goto done;
         if (!view.quiet) fprintf(stderr, "saved the best model to %s\n", t.save);
     }
     if (t.out && !view.quiet) fprintf(stderr, "wrote %d configurations to %s\n", n, t.out);
+    /* no model to save: a script must not read success and find no file */
+    if (t.save && !best_model) rc = runtime_error("no model saved to '%s': every configuration diverged", t.save);
 done:
     free(order);
     descent_model_free(best_model);

@@ -166,8 +166,10 @@ static void json_config(FILE *f, const descent_tune_config *c)
 int write_tune_results(const tune_cli *t, const descent_search *s, const int *order, int n,
                               const descent_tune_test *test)
 {
-    FILE *f = fopen(t->out, "w");
-    if (!f) return runtime_error("cannot write '%s': %s", t->out, strerror(errno));
+    outfile o;
+    int rc = out_open(&o, t->out, 0);
+    if (rc) return rc;
+    FILE *f = o.f;
     const char *metric = descent_tune_metric_name(t->spec.metric);
     int folds = t->spec.folds;
     if (t->out_json) {
@@ -229,7 +231,5 @@ int write_tune_results(const tune_cli *t, const descent_search *s, const int *or
             fprintf(f, ",%d,%.3f\n", res->diverged, res->time_ms);
         }
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) return runtime_error("cannot write '%s': %s", t->out, strerror(errno));
-    return EXIT_OK;
+    return out_commit(&o);
 }
