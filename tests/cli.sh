@@ -472,6 +472,16 @@ check "the imported model predicts what the exported one does (1e-5)" eval 'past
 run info --model back.bin
 check "the imported model has the scaler, names and leaky slope back" eval '[ "$rc" -eq 0 ] &&
     mentions out.txt "input mean: 5.8" "setosa, versicolor, virginica" "leaky_relu (alpha 0.2)" sepal_length_cm'
+# A layer without a bias that got one only to hold a scaler (addedBias) comes back without it.
+run train --data "$DATA/diabetes.csv" --no-bias --epochs 3 --quiet --save nobias.bin
+"$BIN" export --format tfjs --model nobias.bin --out nobiasdir >/dev/null
+run import --from nobiasdir/model.json --out nobias2.bin
+"$BIN" info --model nobias.bin >info1.txt
+"$BIN" info --model nobias2.bin >info2.txt
+"$BIN" evaluate --model nobias.bin --data "$DATA/diabetes.csv" >ev1.txt
+"$BIN" evaluate --model nobias2.bin --data "$DATA/diabetes.csv" >ev2.txt
+check "a --no-bias model round-trips with its parameters and scores" eval 'grep -q "\"addedBias\":\[0,2\]" nobiasdir/model.json &&
+    grep "^parameters" info1.txt >p1.txt && grep "^parameters" info2.txt >p2.txt && cmp -s p1.txt p2.txt && cmp -s ev1.txt ev2.txt'
 # Names holding control bytes, quotes and non-ASCII text go through JSON and come back as they were.
 awk 'BEGIN {
     printf "\"q\"\"uo\\te\",caf\303\251,cls\n"

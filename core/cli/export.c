@@ -8,6 +8,7 @@
 #include "json.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,25 +85,47 @@ int interop_unfold(interop_model *im, const float *in_mean, const float *in_std,
 {
     interop_layer *first = &im->layers[0], *last = &im->layers[im->n_layers - 1];
     if ((in_mean && !first->bias) || (t_mean && !last->bias)) return -1;
+    /* Per layer and unit, the magnitude the folding and unfolding put through the bias (for added_bias). */
+    double *size = calloc((size_t)first->units + (size_t)last->units, sizeof *size);
+    if (!size) return -2;
+    double *first_size = size, *last_size = size + first->units;
     if (t_mean) {
         for (int j = 0; j < last->units; j++) {
             for (int i = 0; i < last->fan_in; i++)
                 last->kernel[(size_t)i * last->units + j] =
                     (float)((double)last->kernel[(size_t)i * last->units + j] / t_std[j]);
+            last_size[j] = (fabs(last->bias[j]) + fabs(t_mean[j])) / t_std[j];
             last->bias[j] = (float)(((double)last->bias[j] - t_mean[j]) / t_std[j]);
         }
     }
     if (in_mean) {
         for (int j = 0; j < first->units; j++) {
             double b = first->bias[j];
+            first_size[j] += fabs(b);
             for (int i = 0; i < first->fan_in; i++) {
                 double w = (double)first->kernel[(size_t)i * first->units + j] * in_std[i];
                 b += (double)in_mean[i] / in_std[i] * w;
+                first_size[j] += fabs((double)in_mean[i] / in_std[i] * w);
                 first->kernel[(size_t)i * first->units + j] = (float)w;
             }
             first->bias[j] = (float)b;
         }
     }
+    for (int l = 0; l < im->n_layers; l++) {
+        interop_layer *L = &im->layers[l];
+        if (!L->added_bias || !L->bias) continue;
+        /* (one layer is both the first and the last: both magnitudes went through it) */
+        int zero = 1;
+        for (int j = 0; zero && j < L->units; j++) {
+            double through = (l == 0 ? first_size[j] : 0) + (l == im->n_layers - 1 ? last_size[j] : 0);
+            zero = fabs(L->bias[j]) <= INTEROP_ADDED_BIAS_ROUNDING * through;
+        }
+        if (zero) {
+            free(L->bias);
+            L->bias = NULL;
+        }
+    }
+    free(size);
     return 0;
 }
 

@@ -464,8 +464,29 @@ static int build(importer *t, const json_value *root, const char *out_path)
         rc = bad(t, target, "userDefinedMetadata.descent.targetName must be a string", 0, 0);
         goto done;
     }
-    if (interop_unfold(im, has_in ? in_mean : NULL, has_in ? in_std : NULL, has_t ? t_mean : NULL,
-                       has_t ? t_std : NULL) != 0) {
+    /* the layers whose bias the export added only to hold a scaler */
+    const json_value *added = json_get(meta, "addedBias");
+    if (added && added->type != JSON_NULL) {
+        int ok = added->type == JSON_ARRAY;
+        for (size_t i = 0; ok && i < added->count; i++) {
+            double l = added->items[i].number;
+            ok = added->items[i].type == JSON_NUMBER && l >= 0 && l < im->n_layers && l == (int)l &&
+                 im->layers[(int)l].bias;
+            if (ok) im->layers[(int)l].added_bias = 1;
+        }
+        if (!ok) {
+            rc = bad(t, added, "userDefinedMetadata.descent.addedBias must be an array of indices of layers with a "
+                               "bias", 0, 0);
+            goto done;
+        }
+    }
+    int unfolded = interop_unfold(im, has_in ? in_mean : NULL, has_in ? in_std : NULL, has_t ? t_mean : NULL,
+                                  has_t ? t_std : NULL);
+    if (unfolded == -2) {
+        rc = runtime_error("out of memory");
+        goto done;
+    }
+    if (unfolded != 0) {
         rc = bad(t, meta, "the recipe's scalers need a bias in the first and last layer", 0, 0);
         goto done;
     }

@@ -15,6 +15,10 @@ typedef struct interop_layer {
     int added_bias;                 /* the bias exists only to hold a folded scaler */
 } interop_layer;
 
+/* bindings/interop-fold.mjs's ADDED_BIAS_ROUNDING: the fold's and the unfold's
+ * float32 roundings are each at most 2^-24 of the magnitude through a bias. */
+#define INTEROP_ADDED_BIAS_ROUNDING (1.0 / (1 << 20))
+
 typedef struct interop_model {
     int inputs, n_layers;
     interop_layer layers[DESCENT_MAX_LAYERS];
@@ -26,8 +30,11 @@ typedef struct interop_model {
  * status; on failure the message is printed and out is freed. */
 int interop_fold(const descent_model *m, interop_model *out);
 /* Undoes the folding in place, given the scalers (NULL when absent): the
- * weights a model holding those scalers has. 0, or -1 when a scaler needs a
- * bias the layer lacks. */
+ * weights a model holding those scalers has. A layer marked added_bias (the
+ * recipe's addedBias) whose bias unfolds to zero within the folding's
+ * rounding (INTEROP_ADDED_BIAS_ROUNDING of what went through it) has its bias
+ * dropped again; one trained since keeps it, or the predictions would change.
+ * 0, -1 when a scaler needs a bias the layer lacks, -2 out of memory. */
 int interop_unfold(interop_model *im, const float *in_mean, const float *in_std, const float *t_mean,
                    const float *t_std);
 void interop_free(interop_model *im);
