@@ -552,6 +552,10 @@ fi
 run tune --data "$DATA/diabetes.csv" --grid lr=1e10 --optimizer sgd --epochs 3 --folds 2 --quiet --save none.bin
 no_model() { error_msg 1 "no model saved to 'none.bin': every configuration diverged" && [ ! -e none.bin ]; }
 check "tune --save when every configuration diverged exits 1 and says no model was saved" no_model
+# evaluate --json is JSON whatever the names hold: bytes that are not UTF-8 written as the text report writes them.
+run evaluate --model latin1.bin --data latin1.csv --json
+json_escaped() { [ "$rc" -eq 0 ] && grep -qF '"classes": ["x\\xff", "y"]' out.txt && ! LC_ALL=C grep -q "$(printf '\377')" out.txt; }
+check "evaluate --json escapes a class name that is not UTF-8 (\\xNN), as the report does" json_escaped
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

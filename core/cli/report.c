@@ -4,6 +4,7 @@
  * files are escaped (for a terminal, or as JSON strings). */
 #include "tool.h"
 #include "escape.h"
+#include "json.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -106,13 +107,11 @@ int report(descent_model *m, const char *title, const float *x, const float *y, 
 /* A JSON string: quotes, backslashes and control bytes escaped; other bytes as they are. */
 static void json_string(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\u%04x", *p);
-        else fputc(*p, f);
-    }
-    fputc('"', f);
+    /* escaped as the text report writes it (bytes that are not UTF-8, controls: \xNN), so always valid JSON */
+    size_t n = escape_length(s) + 1;
+    char *text = malloc(n);
+    json_put_string(f, text ? escape_into(text, n, s) : "");
+    free(text);
 }
 
 /* A score as JSON: null where it is not a number (precision with no positive prediction, say). */
