@@ -203,32 +203,37 @@ unsigned char *descent_read_file(const char *path, size_t *length, descent_error
         descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
+    unsigned char *buf = descent_read_stream(f, path, SIZE_MAX, length, err);
+    fclose(f);
+    return buf;
+}
+
+unsigned char *descent_read_stream(FILE *f, const char *path, size_t limit, size_t *length, descent_error *err)
+{
     unsigned char *buf = NULL;
     size_t len = 0, cap = 0;
     for (;;) {
         if (len == cap) {
-            unsigned char *q = cap <= SIZE_MAX / 2 ? realloc(buf, cap ? cap * 2 : 65536) : NULL;
+            unsigned char *q = cap <= SIZE_MAX / 2 ? realloc(buf, cap ? cap * 2 : 64) : NULL;
             if (!q) {
                 free(buf);
-                fclose(f);
                 descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
                 return NULL;
             }
             buf = q;
-            cap = cap ? cap * 2 : 65536;
+            cap = cap ? cap * 2 : 64;
         }
-        size_t got = fread(buf + len, 1, cap - len, f);
+        size_t want = cap - len < limit - len ? cap - len : limit - len;
+        size_t got = want ? fread(buf + len, 1, want, f) : 0;
         len += got;
         if (got == 0) break;
     }
     if (ferror(f)) {
         int e = errno;
         free(buf);
-        fclose(f);
         descent_fail(err, DESCENT_ERR_IO, "cannot read '%s': %s", path, strerror(e));
         return NULL;
     }
-    fclose(f);
     *length = len;
     return buf;
 }

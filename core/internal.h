@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Fills err (if any) with code and a printf-style message; returns code. */
 descent_status descent_fail(descent_error *err, descent_status code, const char *fmt, ...)
@@ -91,6 +92,12 @@ descent_status optimizer_validate(const descent_optimizer_spec *spec, descent_er
 
 /* Reads a whole file into a new buffer (free() it), with located errors. */
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err);
+/* A model file's header (io.c, model_file.c): its length, and the bytes of
+ * model it announces (0 when head is not a model file's header). */
+#define MODEL_HEADER_BYTES 16
+uint32_t model_header_payload(const unsigned char *head, size_t length);
+/* At most limit bytes more of f (path names it in messages) into a new buffer. */
+unsigned char *descent_read_stream(FILE *f, const char *path, size_t limit, size_t *length, descent_error *err);
 
 /* strdup that reports failure through err. */
 char *descent_strdup(const char *s);

@@ -11,7 +11,7 @@
 
 #define MAGIC "DSNT"
 #define FORMAT_VERSION 1
-#define HEADER_BYTES 16             /* magic, version, payload length, payload CRC-32 */
+#define HEADER_BYTES MODEL_HEADER_BYTES /* magic, version, payload length, payload CRC-32 */
 #define MAX_STRING 65536
 #define FLAG_INPUT_SCALER 1u
 #define FLAG_TARGET_SCALER 2u
@@ -555,35 +555,9 @@ descent_model *descent_model_load(const unsigned char *bytes, size_t length, des
     return parse_payload(&body, length, err);
 }
 
-descent_status descent_model_save_file(const descent_model *m, int with_optimizer, const char *path,
-                                       descent_error *err)
+uint32_t model_header_payload(const unsigned char *head, size_t length)
 {
-    if (!path) return descent_fail(err, DESCENT_ERR_ARGUMENT, "path must not be NULL");
-    unsigned char *bytes;
-    size_t len;
-    descent_status s = descent_model_save(m, with_optimizer, &bytes, &len, err);
-    if (s != DESCENT_OK) return s;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        s = descent_fail(err, DESCENT_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    } else {
-        size_t wrote = fwrite(bytes, 1, len, f);
-        int closed = fclose(f);
-        if (wrote != len || closed != 0)
-            s = descent_fail(err, DESCENT_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-    }
-    free(bytes);
-    return s;
-}
-
-descent_model *descent_model_load_file(const char *path, descent_error *err)
-{
-    size_t len;
-    unsigned char *buf = descent_read_file(path, &len, err);
-    if (!buf) return NULL;
-    descent_error inner;
-    descent_model *m = descent_model_load(buf, len, &inner);
-    free(buf);
-    if (!m) descent_fail(err, inner.code, "%s: %s", path, inner.message);
-    return m;
+    if (length < HEADER_BYTES || memcmp(head, MAGIC, 4) != 0) return 0;
+    reader r = {head, length, 8, 0};
+    return get_u32(&r);
 }

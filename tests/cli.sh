@@ -557,5 +557,12 @@ run evaluate --model latin1.bin --data latin1.csv --json
 json_escaped() { [ "$rc" -eq 0 ] && grep -qF '"classes": ["x\\xff", "y"]' out.txt && ! LC_ALL=C grep -q "$(printf '\377')" out.txt; }
 check "evaluate --json escapes a class name that is not UTF-8 (\\xNN), as the report does" json_escaped
 
+# A file that is not a model is refused from its header, not read whole first.
+if [ -r /dev/zero ]; then
+    (ulimit -v 1000000 2>/dev/null; "$BIN" info --model /dev/zero >out.txt 2>err.txt; echo $? >rc.txt)
+    rc=$(cat rc.txt)
+    check "info --model /dev/zero is refused from its header (not read whole)" error_msg 1 "not a descent model file"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
