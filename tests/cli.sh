@@ -149,6 +149,10 @@ check "--momentum 1 is out of [0, 1)" error_msg 2 "--momentum"
 run train --data "$DATA/diabetes.csv" --loss binary_crossentropy --epochs 2
 check "a cross-entropy on a numeric target exits 2 before training, saying what would do" error_msg 2 \
     "loss 'binary_crossentropy' needs classes, and this target is numbers" "use 'mse'"
+run train --data "$DATA/iris.csv" --data "$DATA/digits.csv"
+check "a flag given twice exits 2 naming both values" error_msg 2 "--data is given twice" "iris.csv" "digits.csv"
+run train --data "$DATA/iris.csv" --quiet --quiet
+check "a switch given twice exits 2" error_msg 2 "--quiet is given twice"
 run train --data "$DATA/iris.csv" --layers 16,0
 check "--layers with a 0 exits 2" error_msg 2 "--layers" "1..1000000"
 # One unit limit, the library's: train's and tune's layer lists refuse what model creation refuses, alike.

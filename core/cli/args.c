@@ -111,6 +111,8 @@ int parse_args(const command *c, int argc, char **argv, args *a)
             return usage_error("unknown option '%.*s' for '%s' (see descent %s --help)", (int)(len < 200 ? len : 200),
                                arg, c->name, c->name);
         const option *o = &c->options[k];
+        /* Given twice, a flag is a mistake (which was meant?), unless it is one that collects its values. */
+        const char *before = a->value[k];
         if (!o->arg) {
             if (eq) return usage_error("%s takes no value (got '%s')", o->name, eq + 1);
             a->value[k] = "";
@@ -126,6 +128,9 @@ int parse_args(const command *c, int argc, char **argv, args *a)
             if (a->n_repeated[k] == MAX_REPEATS)
                 return usage_error("%s may be given at most %d times", o->name, MAX_REPEATS);
             a->repeated[k][a->n_repeated[k]++] = a->value[k];
+        } else if (before) {
+            return o->arg ? usage_error("%s is given twice ('%s', then '%s'): give it once", o->name, before, a->value[k])
+                          : usage_error("%s is given twice: give it once", o->name);
         }
     }
     return EXIT_OK;
