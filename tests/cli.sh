@@ -153,6 +153,15 @@ run train --data "$DATA/iris.csv" --data "$DATA/digits.csv"
 check "a flag given twice exits 2 naming both values" error_msg 2 "--data is given twice" "iris.csv" "digits.csv"
 run train --data "$DATA/iris.csv" --quiet --quiet
 check "a switch given twice exits 2" error_msg 2 "--quiet is given twice"
+run train --data "$DATA/iris.csv" --optimizer sgd --momentum 0.9
+check "a setting the optimizer does not use is refused, naming what it uses" error_msg 2 \
+    "--momentum does not apply to --optimizer sgd, which uses --lr"
+run train --data "$DATA/iris.csv" --alpha 0.1
+check "--alpha without a leaky_relu layer is refused" error_msg 2 "--alpha is leaky_relu's slope"
+run train --data "$DATA/iris.csv" --restore-best
+check "--restore-best without --patience is refused" error_msg 2 "--restore-best needs --patience"
+run train --data "$DATA/iris.csv" --save-optimizer
+check "--save-optimizer without --save is refused" error_msg 2 "--save-optimizer needs --save"
 run train --data "$DATA/iris.csv" --layers 16,0
 check "--layers with a 0 exits 2" error_msg 2 "--layers" "1..1000000"
 # One unit limit, the library's: train's and tune's layer lists refuse what model creation refuses, alike.

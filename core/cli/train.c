@@ -95,6 +95,22 @@ static int read_train_config(const args *a, train_config *c)
     if ((rc = get_number(a, "--l2", 0, DESCENT_RANGE_NON_NEGATIVE, &c->l2))) return rc;
 
     c->opt = descent_optimizer_defaults((descent_optimizer_kind)kind);
+    /* A setting the optimizer has no use for would be ignored (sgd has no momentum: that is --optimizer
+     * momentum): refused, naming what it does use. */
+    char uses[160] = "";
+    for (size_t i = 0; i < sizeof optimizer_flags / sizeof optimizer_flags[0]; i++)
+        if (descent_optimizer_uses((descent_optimizer_kind)kind, optimizer_flags[i].param))
+            snprintf(uses + strlen(uses), sizeof uses - strlen(uses), "%s%s", *uses ? ", " : "", optimizer_flags[i].flag);
+    const char *name = descent_optimizer_name((descent_optimizer_kind)kind);
+    for (size_t i = 0; i < sizeof optimizer_flags / sizeof optimizer_flags[0]; i++)
+        if (get(a, optimizer_flags[i].flag) && !descent_optimizer_uses((descent_optimizer_kind)kind, optimizer_flags[i].param))
+            return usage_error("%s does not apply to --optimizer %s, which uses %s", optimizer_flags[i].flag, name, uses);
+    if (has(a, "--centered") && !descent_optimizer_uses((descent_optimizer_kind)kind, DESCENT_PARAM_CENTERED))
+        return usage_error("--centered does not apply to --optimizer %s (it is rmsprop's)", name);
+    if (has(a, "--restore-best") && !get(a, "--patience"))
+        return usage_error("--restore-best needs --patience (the best epoch's weights are restored when early "
+                           "stopping stops)");
+    if (has(a, "--save-optimizer") && !c->save) return usage_error("--save-optimizer needs --save");
     for (size_t i = 0; i < sizeof optimizer_flags / sizeof optimizer_flags[0]; i++) {
         descent_optimizer_param p = optimizer_flags[i].param;
         double v;
@@ -116,6 +132,10 @@ static int read_train_config(const args *a, train_config *c)
     if (descent_hidden_parse(layers, DESCENT_MAX_LAYERS - 1, c->units, c->activations, &c->n_hidden, &err) !=
         DESCENT_OK)
         return usage_error("--layers: %s", err.message);
+    /* --alpha is leaky_relu's slope: with none, it would be ignored */
+    int leaky = c->activation == DESCENT_ACT_LEAKY_RELU || c->output_activation == DESCENT_ACT_LEAKY_RELU;
+    for (int i = 0; i < c->n_hidden; i++) leaky |= c->activations[i] == DESCENT_ACT_LEAKY_RELU;
+    if (get(a, "--alpha") && !leaky) return usage_error("--alpha is leaky_relu's slope, and no layer is leaky_relu");
     return EXIT_OK;
 }
 
