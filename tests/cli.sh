@@ -537,6 +537,11 @@ printf '{"modelTopology": {"class_name": "Sequential", "config": {"layers": [%s]
 run import --from bad/model.json --out x.bin
 check "import refuses a weight file outside model.json's folder" error_msg 1 "without '..'"
 
+# A column kept under an output column's name would make two columns of one name.
+printf 'predicted,sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\nx,5.1,3.5,1.4,0.2\n' >kept.csv
+run predict --model m.bin --data kept.csv --keep predicted
+check "predict --keep of an output column's name is refused" error_msg 2 "--keep 'predicted' is also the name of a column"
+
 # Output files are written whole or not at all, and checked before the work.
 run train --data "$DATA/iris.csv" --epochs 2 --quiet --save-optimizer --save keep.bin
 run export --format tfjs --model keep.bin --out kept

@@ -53,6 +53,21 @@ static int read_for_model(const descent_model *m, const char *model_path, const 
     return gather_features(m, *ds, data_path, x);
 }
 
+/* The predictions' columns: for classes 'predicted' and a p_CLASS each, else the target's name (y_J for more
+ * than one). Their count, and column j's name in name. */
+static int output_column(const descent_model *m, const descent_head *head, int j, char *name, size_t size)
+{
+    char buf[32];
+    int k = head->classes;
+    const char *target = descent_model_target_name(m) ? descent_model_target_name(m) : "y";
+    if (j < 0) return k ? k + 1 : head->units;
+    if (k && j == 0) snprintf(name, size, "predicted");
+    else if (k) snprintf(name, size, "p_%s", descent_model_class_label(m, j - 1, buf, sizeof buf));
+    else if (head->units == 1) snprintf(name, size, "%s", target);
+    else snprintf(name, size, "%s_%d", target, j);
+    return 0;
+}
+
 static int write_predictions(FILE *f, const descent_model *m, const descent_head *head, const descent_dataset *ds,
                              const float *pred)
 {
@@ -62,23 +77,11 @@ static int write_predictions(FILE *f, const descent_model *m, const descent_head
         csv_field(f, ds->kept_names[j]);
         fputc(',', f);
     }
-    if (k) {
-        fputs("predicted", f);
-        for (int c = 0; c < k; c++) {
-            char name[256];
-            snprintf(name, sizeof name, "p_%s", descent_model_class_label(m, c, buf, sizeof buf));
-            fputc(',', f);
-            csv_field(f, name);
-        }
-    } else {
-        const char *name = descent_model_target_name(m) ? descent_model_target_name(m) : "y";
-        for (int j = 0; j < outputs; j++) {
-            char column[256];
-            if (outputs == 1) snprintf(column, sizeof column, "%s", name);
-            else snprintf(column, sizeof column, "%s_%d", name, j);
-            if (j) fputc(',', f);
-            csv_field(f, column);
-        }
+    for (int j = 0, count = output_column(m, head, -1, NULL, 0); j < count; j++) {
+        char column[256];
+        output_column(m, head, j, column, sizeof column);
+        if (j) fputc(',', f);
+        csv_field(f, column);
     }
     fputc('\n', f);
     for (size_t i = 0; i < (size_t)n; i++) {
@@ -131,6 +134,17 @@ int cmd_predict(const args *a)
     char *kept_text = NULL;
     /* Only the model's columns are read: a target, an id or a note is skipped. */
     if ((rc = keep_list(keep, &csv, &kept, &kept_text))) goto done;
+    /* a column kept under a name the predictions write would make two columns of that name */
+    for (int i = 0; i < csv.n_keep; i++)
+        for (int j = 0, count = output_column(m, &head, -1, NULL, 0); j < count; j++) {
+            char column[256];
+            output_column(m, &head, j, column, sizeof column);
+            if (strcmp(kept[i], column) == 0) {
+                rc = usage_error("--keep '%s' is also the name of a column the predictions write: the output would "
+                                 "have two", kept[i]);
+                goto done;
+            }
+        }
     if ((rc = read_for_model(m, model_path, data_path, 0, &csv, &cols, &ds, &x))) goto done;
     pred = malloc(sizeof(float) * (size_t)ds->n * (size_t)head.units + 1);
     if (!pred) {
