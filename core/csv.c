@@ -293,15 +293,8 @@ fail:
 
 descent_dataset *descent_csv_read_file(const char *path, const descent_csv_options *options, descent_error *err)
 {
-    if (!path) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "path is NULL");
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
+    FILE *f = descent_open_read(path, err);
+    if (!f) return NULL;
     descent_dataset *ds = csv_read_stream(f, path, READ_BUFFER, options, err);
     fclose(f);
     return ds;

@@ -192,17 +192,21 @@ void *descent_grow(void *p, size_t *cap, uint64_t need, uint64_t size, const cha
     return q;
 }
 
-unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err)
+FILE *descent_open_read(const char *path, descent_error *err)
 {
     if (!path) {
         descent_fail(err, DESCENT_ERR_ARGUMENT, "path must not be NULL");
         return NULL;
     }
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
+    if (!f) descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    return f;
+}
+
+unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err)
+{
+    FILE *f = descent_open_read(path, err);
+    if (!f) return NULL;
     unsigned char *buf = descent_read_stream(f, path, SIZE_MAX, length, err);
     fclose(f);
     return buf;

@@ -90,6 +90,8 @@ void *descent_grow(void *p, size_t *cap, uint64_t need, uint64_t size, const cha
 /* Checks every field the spec's kind uses against its range (vocabulary.c). */
 descent_status optimizer_validate(const descent_optimizer_spec *spec, descent_error *err);
 
+/* path opened for reading, or NULL with the error (which names it) in err. */
+FILE *descent_open_read(const char *path, descent_error *err);
 /* Reads a whole file into a new buffer (free() it), with located errors. */
 unsigned char *descent_read_file(const char *path, size_t *length, descent_error *err);
 /* A model file's header (io.c, model_file.c): its length, and the bytes of

@@ -32,15 +32,8 @@ descent_status descent_model_save_file(const descent_model *m, int with_optimize
 
 descent_model *descent_model_load_file(const char *path, descent_error *err)
 {
-    if (!path) {
-        descent_fail(err, DESCENT_ERR_ARGUMENT, "path must not be NULL");
-        return NULL;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        descent_fail(err, DESCENT_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
+    FILE *f = descent_open_read(path, err);
+    if (!f) return NULL;
     /* The header first, then no more than it announces (and a byte, to tell a damaged file): a file that is not
      * a model (a CSV given by mistake, /dev/zero) is refused before it is read whole. */
     size_t len, rest_len = 0;
