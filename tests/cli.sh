@@ -577,8 +577,9 @@ check "evaluate --json escapes a class name that is not UTF-8 (\\xNN), as the re
 
 # A file that is not a model is refused from its header, not read whole first.
 if [ -r /dev/zero ]; then
-    (ulimit -v 1000000 2>/dev/null; "$BIN" info --model /dev/zero >out.txt 2>err.txt; echo $? >rc.txt)
-    rc=$(cat rc.txt)
+    # (a timeout, not a ulimit: the sanitizer builds reserve terabytes of address space)
+    timeout 10 "$BIN" info --model /dev/zero >out.txt 2>err.txt
+    rc=$?
     check "info --model /dev/zero is refused from its header (not read whole)" error_msg 1 "not a descent model file"
 fi
 
