@@ -206,7 +206,7 @@ export function checkNumber(value, name, { min, max, integer = false, exclusiveM
   const f = integer ? v : Math.fround(v);
   const out = (x) => (exclusiveMax ? x >= max : x > max) || (exclusiveMin ? x <= min : x < min);
   if (text === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || out(v) || out(f)) {
-    throw new InputError(`${name}: ${JSON.stringify(text)} is not ${integer ? 'an integer' : 'a number'} in ${range}${f !== v && !out(v) ? ` (${f} as a float32)` : ''}`);
+    throw new InputError(`${name}: ${JSON.stringify(text)} is not ${integer ? 'an integer' : 'a number'} in ${range}${out(f) && !out(v) ? ` (${f} as a float32)` : ''}`);
   }
   return v;
 }
