@@ -47,7 +47,7 @@ function unflatten(model, flat) {
   });
 }
 
-/** One point of a path: a flat Float32Array of paramCount, or getWeights()' array. */
+/** One point of a path: paramCount numbers (a Float32Array or a list), or getWeights()' array. */
 function flatPoint(where, what, p, count) {
   // getWeights()'s layers ({kernel, bias}), or the weights as one list of numbers
   const layers = Array.isArray(p) && p.length > 0 && p.every((l) => l !== null && typeof l === 'object' && 'kernel' in l);

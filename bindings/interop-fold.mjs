@@ -111,7 +111,7 @@ export function foldModel(model, where) {
 // through it (|b'| and the terms added back, see unfold): the fold's and the
 // unfold's float32 roundings (of W/s, of b', and of the recipe's scalers
 // written as their shortest decimals) are each at most 2^-24 of that.
-const ADDED_BIAS_ROUNDING = 2 ** -20;
+const ADDED_BIAS_ROUNDING = 2 ** -20; // the CLI's import: INTEROP_ADDED_BIAS_ROUNDING (core/cli/interop.h)
 
 /**
  * Undoes foldModel on layers read back ({ fanIn, units, kernel, bias }, as

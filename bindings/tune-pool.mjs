@@ -209,9 +209,13 @@ export class TunePool {
             const { modelId, inputs, outputs, loss, paramCount, ...rest } = test;
             // with the data's names (not sent to the workers with the rows), as a refit in one thread has them
             const names = datasetNames(data);
-            if (names) await clients[0].setPreprocessing(modelId, { names });
-            const modelBytes = await clients[0].save(modelId);
-            await clients[0].dispose(modelId);
+            let modelBytes;
+            try {
+              if (names) await clients[0].setPreprocessing(modelId, { names });
+              modelBytes = await clients[0].save(modelId);
+            } finally {
+              await clients[0].dispose(modelId);
+            }
             test = { ...rest, modelBytes };
           }
         } catch (e) {
