@@ -207,39 +207,41 @@ unsigned char *descent_read_file(const char *path, size_t *length, descent_error
 {
     FILE *f = descent_open_read(path, err);
     if (!f) return NULL;
-    unsigned char *buf = descent_read_stream(f, path, SIZE_MAX, length, err);
+    unsigned char *buf = NULL;
+    *length = 0;
+    descent_read_more(f, path, SIZE_MAX, &buf, length, err);
     fclose(f);
     return buf;
 }
 
-unsigned char *descent_read_stream(FILE *f, const char *path, size_t limit, size_t *length, descent_error *err)
+descent_status descent_read_more(FILE *f, const char *path, size_t more, unsigned char **buf, size_t *length,
+                                 descent_error *err)
 {
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
+    size_t len = *length, cap = len, end = more > SIZE_MAX - len ? SIZE_MAX : len + more;
     for (;;) {
         if (len == cap) {
-            unsigned char *q = cap <= SIZE_MAX / 2 ? realloc(buf, cap ? cap * 2 : 64) : NULL;
+            unsigned char *q = cap <= SIZE_MAX / 2 ? realloc(*buf, cap ? cap * 2 : 64) : NULL;
             if (!q) {
-                free(buf);
-                descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
-                return NULL;
+                free(*buf);
+                *buf = NULL;
+                return descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
             }
-            buf = q;
+            *buf = q;
             cap = cap ? cap * 2 : 64;
         }
-        size_t want = cap - len < limit - len ? cap - len : limit - len;
-        size_t got = want ? fread(buf + len, 1, want, f) : 0;
+        size_t want = (cap < end ? cap : end) - len;
+        size_t got = want ? fread(*buf + len, 1, want, f) : 0;
         len += got;
         if (got == 0) break;
     }
     if (ferror(f)) {
         int e = errno;
-        free(buf);
-        descent_fail(err, DESCENT_ERR_IO, "cannot read '%s': %s", path, strerror(e));
-        return NULL;
+        free(*buf);
+        *buf = NULL;
+        return descent_fail(err, DESCENT_ERR_IO, "cannot read '%s': %s", path, strerror(e));
     }
     *length = len;
-    return buf;
+    return DESCENT_OK;
 }
 
 char *descent_strdup(const char *s)

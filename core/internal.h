@@ -98,8 +98,10 @@ unsigned char *descent_read_file(const char *path, size_t *length, descent_error
  * model it announces (0 when head is not a model file's header). */
 #define MODEL_HEADER_BYTES 16
 uint32_t model_header_payload(const unsigned char *head, size_t length);
-/* At most limit bytes more of f (path names it in messages) into a new buffer. */
-unsigned char *descent_read_stream(FILE *f, const char *path, size_t limit, size_t *length, descent_error *err);
+/* At most more bytes of f (path names it in messages) appended to *buf, of
+ * *length bytes (NULL, 0 to start); on failure *buf is freed and NULL. */
+descent_status descent_read_more(FILE *f, const char *path, size_t more, unsigned char **buf, size_t *length,
+                                 descent_error *err);
 
 /* strdup that reports failure through err. */
 char *descent_strdup(const char *s);

@@ -36,23 +36,13 @@ descent_model *descent_model_load_file(const char *path, descent_error *err)
     if (!f) return NULL;
     /* The header first, then no more than it announces (and a byte, to tell a damaged file): a file that is not
      * a model (a CSV given by mistake, /dev/zero) is refused before it is read whole. */
-    size_t len, rest_len = 0;
-    unsigned char *buf = descent_read_stream(f, path, MODEL_HEADER_BYTES, &len, err), *rest = NULL;
-    if (buf && model_header_payload(buf, len)) {
-        rest = descent_read_stream(f, path, (size_t)model_header_payload(buf, len) + 1, &rest_len, err);
-        unsigned char *whole = rest ? realloc(buf, MODEL_HEADER_BYTES + rest_len + 1) : NULL;
-        if (whole) {
-            memcpy(whole + MODEL_HEADER_BYTES, rest, rest_len);
-            len += rest_len;
-        } else if (rest) {
-            descent_fail(err, DESCENT_ERR_MEMORY, "out of memory reading '%s'", path);
-        }
-        free(rest);
-        if (!whole) free(buf);
-        buf = whole;
-    }
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    descent_status s = descent_read_more(f, path, MODEL_HEADER_BYTES, &buf, &len, err);
+    uint32_t payload = s == DESCENT_OK ? model_header_payload(buf, len) : 0;
+    if (payload) s = descent_read_more(f, path, (size_t)payload + 1, &buf, &len, err);
     fclose(f);
-    if (!buf) return NULL;
+    if (s != DESCENT_OK) return NULL;
     descent_error inner;
     descent_model *m = descent_model_load(buf, len, &inner);
     free(buf);

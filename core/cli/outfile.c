@@ -29,11 +29,7 @@ int out_open(outfile *o, const char *path, int binary)
     snprintf(o->tmp, n, "%s.descent-%ld.tmp", path, (long)getpid());
     /* "x": never over a file that is there (a leftover of a killed run is refused, not clobbered) */
     if (!(o->f = fopen(o->tmp, binary ? "wbx" : "wx"))) {
-        int e = errno;
-        struct stat st;
-        int rc = stat(path, &st) == 0 && S_ISDIR(st.st_mode)
-                     ? runtime_error("cannot write '%s': it is a folder", path)
-                     : runtime_error("cannot write '%s': %s", e == EEXIST ? o->tmp : path, strerror(e));
+        int rc = runtime_error("cannot write '%s': %s", errno == EEXIST ? o->tmp : path, strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
         return rc;
@@ -59,13 +55,7 @@ int out_commit(outfile *o)
         out_abort(o);
         return rc;
     }
-    struct stat st;
-    if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        int rc = runtime_error("cannot write '%s': it is a folder", o->path);
-        out_abort(o);
-        return rc;
-    }
-    if (rename(o->tmp, o->path) != 0) {
+    if (rename(o->tmp, o->path) != 0) { /* (a folder at path: "Is a directory") */
         int rc = runtime_error("cannot write '%s': %s", o->path, strerror(errno));
         out_abort(o);
         return rc;

@@ -54,18 +54,17 @@ static int read_for_model(const descent_model *m, const char *model_path, const 
 }
 
 /* The predictions' columns: for classes 'predicted' and a p_CLASS each, else the target's name (y_J for more
- * than one). Their count, and column j's name in name. */
-static int output_column(const descent_model *m, const descent_head *head, int j, char *name, size_t size)
+ * than one). output_column writes column j's name into name. */
+static int output_count(const descent_head *head) { return head->classes ? head->classes + 1 : head->units; }
+
+static void output_column(const descent_model *m, const descent_head *head, int j, char *name, size_t size)
 {
     char buf[32];
-    int k = head->classes;
     const char *target = descent_model_target_name(m) ? descent_model_target_name(m) : "y";
-    if (j < 0) return k ? k + 1 : head->units;
-    if (k && j == 0) snprintf(name, size, "predicted");
-    else if (k) snprintf(name, size, "p_%s", descent_model_class_label(m, j - 1, buf, sizeof buf));
+    if (head->classes && j == 0) snprintf(name, size, "predicted");
+    else if (head->classes) snprintf(name, size, "p_%s", descent_model_class_label(m, j - 1, buf, sizeof buf));
     else if (head->units == 1) snprintf(name, size, "%s", target);
     else snprintf(name, size, "%s_%d", target, j);
-    return 0;
 }
 
 static int write_predictions(FILE *f, const descent_model *m, const descent_head *head, const descent_dataset *ds,
@@ -77,7 +76,7 @@ static int write_predictions(FILE *f, const descent_model *m, const descent_head
         csv_field(f, ds->kept_names[j]);
         fputc(',', f);
     }
-    for (int j = 0, count = output_column(m, head, -1, NULL, 0); j < count; j++) {
+    for (int j = 0; j < output_count(head); j++) {
         char column[256];
         output_column(m, head, j, column, sizeof column);
         if (j) fputc(',', f);
@@ -136,7 +135,7 @@ int cmd_predict(const args *a)
     if ((rc = keep_list(keep, &csv, &kept, &kept_text))) goto done;
     /* a column kept under a name the predictions write would make two columns of that name */
     for (int i = 0; i < csv.n_keep; i++)
-        for (int j = 0, count = output_column(m, &head, -1, NULL, 0); j < count; j++) {
+        for (int j = 0; j < output_count(&head); j++) {
             char column[256];
             output_column(m, &head, j, column, sizeof column);
             if (strcmp(kept[i], column) == 0) {
